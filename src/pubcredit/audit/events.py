@@ -1,0 +1,58 @@
+"""Registry of audit event types (审计事件). Numbered in ranges per app so codes never collide.
+
+1xx accounts · 2xx calendar · 3xx subjects · 4xx records · 9xx platform
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum, unique
+
+
+@unique
+class Event(IntEnum):
+    DEPARTMENT_CREATED = 101
+    TOKEN_CREATED = 110
+    TOKEN_REVOKED = 111
+    USER_CREATED = 120
+    CALENDAR_DAY_SET = 201
+    CALENDAR_DAY_REMOVED = 202
+    CALENDAR_LOADED = 203
+    SUBJECT_CREATED = 301
+    SUBJECT_RENAMED = 302
+    NATURAL_PERSON_READ = 310
+    IDENTIFIER_CONFIRMED = 320
+    RECORD_CREATED = 401
+    RECORD_VERSIONED = 402
+    RECORD_REVOKED = 403
+    DEMO_SEEDED = 901
+
+
+@dataclass(frozen=True)
+class EventType:
+    event: Event
+    api_name: str
+    template_zh: str
+    template_en: str
+
+
+_TYPES = [
+    EventType(Event.DEPARTMENT_CREATED, "department.create", "创建部门", "created department"),
+    EventType(Event.TOKEN_CREATED, "token.create", "签发接口令牌", "issued API token"),
+    EventType(Event.TOKEN_REVOKED, "token.revoke", "吊销接口令牌", "revoked API token"),
+    EventType(Event.USER_CREATED, "user.create", "创建用户", "created user"),
+    EventType(Event.CALENDAR_DAY_SET, "calendar.set", "设置节假日/调休日", "set calendar day"),
+    EventType(Event.CALENDAR_DAY_REMOVED, "calendar.remove", "删除节假日/调休日", "removed calendar day"),
+    EventType(Event.CALENDAR_LOADED, "calendar.load", "导入节假日表", "loaded calendar file"),
+    EventType(Event.SUBJECT_CREATED, "subject.create", "新建信用主体", "created subject"),
+    EventType(Event.SUBJECT_RENAMED, "subject.rename", "主体名称变更", "renamed subject"),
+    EventType(Event.NATURAL_PERSON_READ, "subject.read_person", "查阅自然人信息", "read natural person's data"),
+    EventType(Event.IDENTIFIER_CONFIRMED, "identifier.confirm", "确认校验位异常的代码", "confirmed identifier"),
+    EventType(Event.RECORD_CREATED, "record.create", "新增信用记录", "created record"),
+    EventType(Event.RECORD_VERSIONED, "record.version", "信用记录新版本", "new record version"),
+    EventType(Event.RECORD_REVOKED, "record.revoke", "撤销信用记录", "revoked record"),
+    EventType(Event.DEMO_SEEDED, "demo.seed", "生成演示数据", "seeded demo data"),
+]
+
+EVENT_TYPES: dict[Event, EventType] = {t.event: t for t in _TYPES}
+assert len(EVENT_TYPES) == len(Event), "every Event needs exactly one EventType"

@@ -1,0 +1,43 @@
+"""Append-only, hash-chained audit trail (审计日志)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+__all__ = ["AuditEvent"]
+
+
+class AuditEvent(models.Model):
+    """One audited action. ``hash`` covers this row and the previous row's hash, so any edit breaks the chain.
+
+    Rows are never updated or deleted: database triggers (migration 0002) refuse it.
+    """
+
+    event = models.PositiveIntegerField("事件类型")
+    action = models.CharField("动作", max_length=50)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField("操作者", max_length=150)
+    department_code = models.CharField("部门", max_length=32, blank=True)
+    object_type = models.CharField("对象类型", max_length=50)
+    object_id = models.CharField("对象", max_length=64, blank=True)
+    reason = models.TextField("事由", blank=True)
+    before_hash = models.CharField("变更前哈希", max_length=64, blank=True)
+    after_hash = models.CharField("变更后哈希", max_length=64, blank=True)
+    data = models.JSONField("附加数据", default=dict, blank=True)
+    rule_version = models.CharField("规则版本", max_length=64, blank=True)
+    created_at = models.DateTimeField("时间")
+    prev_hash = models.CharField("前一条哈希", max_length=64)
+    hash = models.CharField("本条哈希", max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "审计事件 (audit event)"
+        verbose_name_plural = verbose_name
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["event", "created_at"], name="audit_event_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"

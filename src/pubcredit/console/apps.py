@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConsoleConfig(AppConfig):
+    name = "pubcredit.console"
+    verbose_name = "工作台 (console)"

@@ -1,0 +1,9 @@
+"""Staff workbench pages (工作台). Thin: read through selectors, write through services."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+
+@login_required
+def home(request):
+    return render(request, "console/home.html", {})

@@ -1,0 +1,1 @@
+"""Pure domain rules. Nothing here imports Django (a test checks)."""

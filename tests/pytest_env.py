@@ -1,0 +1,7 @@
+"""Loaded with ``-p tests.pytest_env`` before pytest-django reads settings: the test environment's defaults."""
+
+import os
+
+os.environ.setdefault("PUBCREDIT_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in-thread
+os.environ.pop("PUBCREDIT_TODAY", None)

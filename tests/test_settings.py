@@ -1,0 +1,41 @@
+"""Settings from the environment: malformed values stop the platform at start with one clear line."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def _run(env_extra, *args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PUBCREDIT_")}
+    env.update({"PUBCREDIT_SECRET_KEY": "x" * 50, "PUBCREDIT_VAR_DIR": "/tmp/pubcredit-settings-test"} | env_extra)
+    return subprocess.run([sys.executable, "-m", "pubcredit.cli", *(args or ["check"])],
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_pubcredit_today_is_refused_without_debug():
+    result = _run({"PUBCREDIT_TODAY": "2026-10-01"})
+    assert result.returncode != 0
+    assert "PUBCREDIT_TODAY" in result.stderr and "PUBCREDIT_DEBUG=1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_pubcredit_today_pins_the_clock_with_debug():
+    result = _run({"PUBCREDIT_TODAY": "2026-10-01", "PUBCREDIT_DEBUG": "1"}, "shell", "-c",
+                  "from pubcredit.rules import clock; print(clock.today())")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "2026-10-01"
+
+
+@pytest.mark.parametrize("env, needle", [
+    ({"PUBCREDIT_TODAY": "2026-13-01", "PUBCREDIT_DEBUG": "1"}, "PUBCREDIT_TODAY"),
+    ({"PUBCREDIT_DEBUG": "maybe"}, "PUBCREDIT_DEBUG"),
+    ({"PUBCREDIT_DATABASE_URL": "mysql://x@y/z"}, "PUBCREDIT_DATABASE_URL"),
+    ({"PUBCREDIT_SECRET_KEY": ""}, "PUBCREDIT_SECRET_KEY"),
+])
+def test_malformed_settings_fail_clearly(env, needle):
+    result = _run(env)
+    assert result.returncode != 0
+    assert needle in result.stderr
+    assert "Traceback" not in result.stderr
