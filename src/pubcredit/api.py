@@ -78,3 +78,8 @@ def on_django_validation(request, exc: DjangoValidationError):
     fields = [{"field": f, "code": "invalid", "message": "; ".join(m), "message_en": "; ".join(m)}
               for f, m in getattr(exc, "message_dict", {"": exc.messages}).items()]
     return _error(request, 400, "invalid", "输入有误", "invalid input", fields)
+
+
+from pubcredit.catalog.api import router as catalog_router  # noqa: E402
+
+api.add_router("/catalog", catalog_router)

@@ -67,7 +67,11 @@ INSTALLED_APPS = [
     "axes",
     "pubcredit.accounts",
     "pubcredit.audit",
+    "pubcredit.catalog",
+    "pubcredit.subjects",
+    "pubcredit.records",
     "pubcredit.console",
+    "pubcredit.workdays",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +158,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 
 SESSION_COOKIE_HTTPONLY = True

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
@@ -60,7 +61,7 @@ def _problem(code: str, zh: str, en: str, field_name: str) -> Problem:
     return Problem(code, zh, en, field_name)
 
 
-def check_uscc(raw: str | None, *, allowlist: frozenset[str] = frozenset(), field_name: str = "uscc") -> IdentifierCheck:
+def check_uscc(raw: str | None, *, allowlist: Container[str] = frozenset(), field_name: str = "uscc") -> IdentifierCheck:
     """Validate and normalise a unified social credit code (统一社会信用代码)."""
     value = normalise_code(raw or "")
     if not value:
@@ -97,7 +98,7 @@ def _birth_date(year: str, month: str, day: str) -> dt.date | None:
         return None
 
 
-def check_resident_id(raw: str | None, *, allowlist: frozenset[str] = frozenset(), today: dt.date | None = None,
+def check_resident_id(raw: str | None, *, allowlist: Container[str] = frozenset(), today: dt.date | None = None,
                       field_name: str = "id_number") -> IdentifierCheck:
     """Validate a resident identity number (公民身份号码), upgrading a legacy 15-digit number to 18 digits."""
     value = normalise_code(raw or "")

@@ -1,0 +1,51 @@
+"""Who may see what (访问控制). One place for the scoping rules that selectors apply.
+
+- credit-centre operators (and superusers): the whole city;
+- district operators: records about subjects registered in their district or submitted by its departments;
+- data providers and reviewers: the records their own department submitted (谁产生、谁负责 / 谁认定、谁修复);
+- business users: every active record, because they check subjects before approving (应查必查).
+Natural persons' identity numbers are searchable only by roles that check or decide about people.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from pubcredit.accounts.choices import Role
+
+_NOTHING = Q(pk__in=[])
+
+
+def is_city_operator(user) -> bool:
+    return bool(user.is_superuser or getattr(user, "role", "") == Role.OPERATOR)
+
+
+def record_scope(user) -> Q:
+    """Filter on CreditRecord for what ``user`` may read."""
+    if not getattr(user, "is_authenticated", False):
+        return _NOTHING
+    if is_city_operator(user):
+        return Q()
+    role = user.role
+    if role == Role.DISTRICT_OPERATOR and user.district_id:
+        return Q(subject__district_id=user.district_id) | Q(department__district_id=user.district_id)
+    if role in (Role.PROVIDER, Role.REVIEWER) and user.department_id:
+        return Q(department_id=user.department_id)
+    if role == Role.BUSINESS_USER:
+        return Q(status="active")
+    return _NOTHING
+
+
+def may_search_by_id_number(user) -> bool:
+    """Looking a person up by identity number is a read of personal data: only roles that need it."""
+    return is_city_operator(user) or getattr(user, "role", "") in (
+        Role.DISTRICT_OPERATOR, Role.BUSINESS_USER, Role.REVIEWER)
+
+
+def may_view_person(user, subject) -> bool:
+    """Whether ``user`` may open a natural person's page (it is audited either way)."""
+    if is_city_operator(user):
+        return True
+    if getattr(user, "role", "") == Role.DISTRICT_OPERATOR:
+        return subject.district_id == user.district_id
+    return getattr(user, "role", "") in (Role.BUSINESS_USER, Role.REVIEWER, Role.PROVIDER)

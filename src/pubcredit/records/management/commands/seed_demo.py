@@ -1,0 +1,40 @@
+from django.core.management.base import BaseCommand, CommandError
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from pubcredit.audit import services as audit
+from pubcredit.audit.events import Event
+from pubcredit.audit.services import SystemActor
+from pubcredit.records import demo
+from pubcredit.records.selectors import records_exist
+
+
+class Command(BaseCommand):
+    help = "Generate reproducible Zibo demo data (演示数据) through the platform's services and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--subjects", type=int, default=1500, help="number of credit subjects (default 1500)")
+        parser.add_argument("--records", type=int, default=6000, help="number of licences and penalties (default 6000)")
+        parser.add_argument("--seed", type=int, default=2021, help="random seed; the same seed gives the same data")
+        parser.add_argument("--if-empty", action="store_true", help="only generate when the database has no records")
+
+    def handle(self, *args, **opts):
+        if opts["subjects"] < 1 or opts["records"] < 0:
+            raise CommandError("--subjects must be at least 1 and --records at least 0")
+        actor = SystemActor("cli:seed_demo")
+        logins = demo.ensure_departments_and_users(actor)
+        if opts["if_empty"] and records_exist():
+            self.stdout.write("database already has records: demo data not generated again")
+        else:
+            columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+            with Progress(*columns, transient=False) as progress:
+                task = progress.add_task("信用主体 subjects", total=opts["subjects"])
+                demo.seed_subjects(subjects=opts["subjects"], seed=opts["seed"], actor=actor,
+                                   progress=lambda n: progress.advance(task, n))
+                task = progress.add_task("信用记录 records", total=opts["records"])
+                totals = demo.seed_records(subjects=opts["subjects"], records=opts["records"], seed=opts["seed"],
+                                           actor=actor, progress=lambda n: progress.advance(task, n))
+            audit.record(Event.DEMO_SEEDED, actor=actor, object_type="database", data={"subjects": opts["subjects"], "records": opts["records"], "seed": opts["seed"], **totals})
+            self.stdout.write(f"demo data: {opts['subjects']} subjects, {totals}")
+        self.stdout.write("demo logins (username / password):")
+        for username, password, display in logins:
+            self.stdout.write(f"  {username:<10} {password:<15} {display}")

@@ -1,0 +1,223 @@
+"""Every write to credit records: submission (versioned upsert by business key) and revocation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+
+from pubcredit.accounts.models import Department
+from pubcredit.audit import services as audit
+from pubcredit.audit.events import Event
+from pubcredit.catalog.plan import validate_frame
+from pubcredit.catalog.registry import rulebook_version
+from pubcredit.records.choices import RecordStatus, SubmissionChannel
+from pubcredit.records.models import CreditRecord, RecordVersion
+from pubcredit.rules import clock, identifiers
+from pubcredit.rules.errors import DomainError, Problem
+from pubcredit.subjects import crypto
+from pubcredit.subjects.services import SubjectRef, confirmed_identifiers, subjects_resolve
+from pubcredit.workdays.selectors import work_calendar
+
+_CHUNK = 500
+_CANONICAL = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":"), "default": str}
+
+
+@dataclass
+class SubmitResult:
+    """Outcome of one submission; ``rejected``/``warnings`` are ``[{"row": n, "errors": [...]}]``."""
+
+    class_code: str
+    received: int = 0
+    accepted: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    on_time: int = 0
+    late: int = 0
+    record_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        data.pop("record_ids")
+        return data
+
+
+def _keyed_hash(*parts: Any) -> str:
+    """HMAC (PII key) so hashes over identity numbers cannot be reversed by trying every number."""
+    return crypto.lookup_hash(json.dumps(parts, **_CANONICAL))
+
+
+def _subject_ref(row: dict[str, Any]) -> SubjectRef:
+    uscc = row.get("subject_uscc")
+    id_number = row.get("id_number")
+    if id_number and row.get("id_type") not in (None, "resident_id"):
+        id_number = f"{row['id_type']}:{id_number}"  # other documents: their own namespace
+    return SubjectRef(kind=row["subject_category"], name=row["subject_name"], uscc=uscc or None,
+                      id_number=None if uscc else id_number)
+
+
+def _split_sensitive(info_class, row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return (row with sensitive values masked, the clear sensitive values)."""
+    shown, secret = dict(row), {}
+    for spec in info_class.fields:
+        value = row.get(spec.key)
+        if getattr(spec, "sensitive", False) and value:
+            secret[spec.key] = value
+            shown[spec.key] = identifiers.mask_resident_id(str(value))
+    return shown, secret
+
+
+def _problems_by_row(problems: dict[int, list[Problem]]) -> list[dict]:
+    return [{"row": row, "errors": [p.as_dict() for p in items]} for row, items in sorted(problems.items()) if items]
+
+
+def records_submit(*, info_class, frame: pl.DataFrame, department: Department, actor: Any,
+                   channel: str = SubmissionChannel.API, received_at: dt.datetime | None = None,
+                   batch_ref: str = "", first_row_number: int = 1,
+                   originals: list[dict[str, Any]] | None = None) -> SubmitResult:
+    """Validate rows of one information class and upsert them as versioned records (信用信息归集入库).
+
+    ``frame`` has one string column per field key (headers already mapped). Rows failing validation are returned
+    in ``rejected`` with field-level reasons and nothing of them is written; valid rows are written in one
+    transaction: a new business key creates a record, a changed payload appends a version, an identical payload
+    changes nothing. ``originals`` (same order as ``frame``) keeps the cells as the provider sent them.
+    A ``_received_at`` column (aware datetimes) gives each row its own receipt time, for backfills of history.
+    """
+    received_at = received_at or clock.now()
+    row_received: list[dt.datetime] | None = None
+    if "_received_at" in frame.columns:
+        row_received = frame.get_column("_received_at").to_list()
+        received_at = max(row_received)
+    plan = validate_frame(info_class, frame, today=received_at.date(), allowlist=confirmed_identifiers(),
+                          first_row_number=first_row_number)
+    result = SubmitResult(class_code=info_class.code, received=frame.height,
+                          rejected=_problems_by_row(plan.errors), warnings=_problems_by_row(plan.warnings))
+    rows = plan.ok_rows()
+    if not rows:
+        return result
+    version_tag = rulebook_version()
+    calendar = work_calendar()
+    deadline = info_class.deadline_working_days
+
+    prepared = []
+    for row in rows:
+        row_no = row.pop("_row")
+        ref = _subject_ref(row)
+        key = _keyed_hash(info_class.code, *[row.get(k) for k in info_class.business_key])
+        shown, secret = _split_sensitive(info_class, row)
+        prepared.append((row_no, ref, key, _keyed_hash(row), shown, secret))
+
+    with transaction.atomic():
+        subjects = subjects_resolve([p[1] for p in prepared], actor=actor, reason=f"{info_class.code} {batch_ref}".strip())
+        existing: dict[str, CreditRecord] = {}
+        keys = [p[2] for p in prepared]
+        for i in range(0, len(keys), _CHUNK):
+            for record in CreditRecord.objects.filter(class_code=info_class.code, key_hash__in=keys[i:i + _CHUNK]):
+                existing[record.key_hash] = record
+
+        delays: dict[tuple[dt.date, dt.date], int] = {}
+        new_records, new_versions, changed, pending = [], [], [], []
+        other_department: dict[int, list[Problem]] = {}
+        for row_no, ref, key, content, shown, secret in prepared:
+            record = existing.get(key)
+            original = originals[row_no - first_row_number] if originals else shown
+            when = row_received[row_no - first_row_number] if row_received else received_at
+            version = RecordVersion(
+                received_at=when, channel=channel, batch_ref=batch_ref, actor_label=audit.actor_label(actor),
+                original=_split_sensitive(info_class, original)[0], fields=shown, content_hash=content,
+                sensitive_encrypted=crypto.encrypt(json.dumps(secret, **_CANONICAL)) if secret else "",
+                rulebook_version=version_tag,
+            )
+            if record is None:
+                decided = dt.date.fromisoformat(shown["decision_date"])
+                span = (decided, when.astimezone(clock.PLATFORM_TZ).date())
+                if span not in delays:
+                    delays[span] = calendar.working_days_between(*span).value
+                record = CreditRecord(
+                    class_code=info_class.code, subject=subjects[ref.key], department=department, key_hash=key,
+                    decision_no=shown["decision_no"], decision_date=decided, received_at=when,
+                    updated_at=when, version=1, fields=shown, content_hash=content,
+                    delay_working_days=delays[span], on_time=delays[span] <= deadline,
+                    rulebook_version=version_tag,
+                )
+                existing[key] = record
+                version.version = 1
+                new_records.append((record, version))
+                result.created += 1
+                result.on_time += record.on_time
+                result.late += not record.on_time
+            elif record.department_id != department.pk:
+                other_department[row_no] = [Problem(
+                    "record.other_department", "该业务主键的记录由其他部门报送，不能由本部门修改",
+                    "a record with this business key belongs to another department", "decision_no")]
+                continue
+            elif record.content_hash == content:
+                result.unchanged += 1
+                result.record_ids.append(record.pk)
+                continue
+            else:
+                record.version += 1
+                version.version = record.version
+                version.record = record
+                before = {"version": record.version - 1, "content_hash": record.content_hash}
+                record.fields, record.content_hash, record.updated_at = shown, content, when
+                record.subject = subjects[ref.key]
+                changed.append(record)
+                new_versions.append(version)
+                pending.append(audit.PendingEvent(Event.RECORD_VERSIONED, "credit_record", record.pk, before=before,
+                                                  after={"version": record.version, "content_hash": content},
+                                                  rule_version=version_tag, data={"batch": batch_ref}))
+                result.updated += 1
+                result.record_ids.append(record.pk)
+
+        CreditRecord.objects.bulk_create([r for r, _ in new_records], batch_size=_CHUNK)
+        for record, version in new_records:
+            version.record = record
+            new_versions.append(version)
+            result.record_ids.append(record.pk)
+            pending.append(audit.PendingEvent(Event.RECORD_CREATED, "credit_record", record.pk,
+                                              after={"version": 1, "content_hash": record.content_hash},
+                                              rule_version=version_tag, data={"batch": batch_ref}))
+        RecordVersion.objects.bulk_create(new_versions, batch_size=_CHUNK)
+        CreditRecord.objects.bulk_update(changed, ["version", "fields", "content_hash", "updated_at", "subject"],
+                                         batch_size=_CHUNK)
+        audit.record_many(pending, actor=actor)
+
+    if other_department:
+        result.rejected = sorted(result.rejected + _problems_by_row(other_department), key=lambda r: r["row"])
+    result.accepted = result.created + result.updated + result.unchanged
+    return result
+
+
+def record_submit_one(*, info_class, values: dict[str, Any], department: Department, actor: Any,
+                      channel: str = SubmissionChannel.FORM) -> SubmitResult:
+    """One record from a form or a single API object, through the same plan; raises on any rejection."""
+    frame = pl.DataFrame({k: [None if v is None else str(v)] for k, v in values.items()},
+                         schema={k: pl.String for k in values})
+    result = records_submit(info_class=info_class, frame=frame, department=department, actor=actor, channel=channel)
+    if result.rejected:
+        problems = [Problem(e["code"], e["message"], e["message_en"], e["field"]) for e in result.rejected[0]["errors"]]
+        raise DomainError.from_problems(problems)
+    return result
+
+
+@transaction.atomic
+def record_revoke(*, record: CreditRecord, reason: str, actor: Any) -> CreditRecord:
+    """Revoke a record (撤销) with its reason; the record and its versions stay, marked revoked."""
+    if not reason.strip():
+        raise DomainError("record.reason_required", "撤销必须说明原因", "a reason is required", "reason")
+    if record.status == RecordStatus.REVOKED:
+        return record
+    before = {"status": record.status}
+    record.status, record.status_reason, record.updated_at = RecordStatus.REVOKED, reason, clock.now()
+    record.save(update_fields=["status", "status_reason", "updated_at"])
+    audit.record(Event.RECORD_REVOKED, actor=actor, object_type="credit_record", object_id=record.pk,
+                 before=before, after={"status": record.status}, reason=reason)
+    return record
