@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",  # serves the API docs (Swagger UI) from local static files, not a CDN
     "pubcredit.accounts",
     "pubcredit.audit",
     "pubcredit.catalog",

@@ -6,6 +6,7 @@ from pubcredit.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("identifiers/", include("pubcredit.subjects.urls")),
     path("calendar/", include("pubcredit.workdays.urls")),
     path("", include("pubcredit.console.urls")),
 ]

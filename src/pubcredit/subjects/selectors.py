@@ -41,3 +41,9 @@ def subject_get(*, viewer, pk: int, purpose: str = "查看主体页面 (subject 
             raise PermissionDenied("无权查看该自然人信息")
         person_read_log(subject=subject, viewer=viewer, purpose=purpose)
     return subject
+
+
+def confirmed_identifier_list():
+    from pubcredit.subjects.models import ConfirmedIdentifier
+
+    return ConfirmedIdentifier.objects.select_related("confirmed_by").order_by("-confirmed_at")[:200]
