@@ -35,8 +35,9 @@ def penalty(n: int = 1, **overrides) -> dict[str, str | None]:
 
 
 def person_penalty(n: int = 1, **overrides) -> dict[str, str | None]:
-    return penalty(n, subject_name="张三", subject_category="自然人", subject_uscc=None, legal_rep=None,
-                   id_type="身份证", id_number=resident_id(n), **overrides)
+    person = {"subject_name": "张三", "subject_category": "自然人", "subject_uscc": None, "legal_rep": None,
+              "id_type": "身份证", "id_number": resident_id(n)}
+    return penalty(n, **(person | overrides))
 
 
 def frame(rows: list[dict]) -> pl.DataFrame:

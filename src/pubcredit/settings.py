@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "pubcredit.catalog",
     "pubcredit.subjects",
     "pubcredit.records",
+    "pubcredit.ingest",
     "pubcredit.console",
     "pubcredit.workdays",
 ]

@@ -24,7 +24,7 @@ from typing import Any
 import polars as pl
 
 from pubcredit.catalog import expressions as ex
-from pubcredit.catalog.headers import HeaderMapping, map_headers
+from pubcredit.catalog.headers import HeaderMapping, map_headers, match_header
 from pubcredit.catalog.normalise import normalise_token
 from pubcredit.catalog.schema import Condition, FieldSpec, InfoClass
 from pubcredit.rules.errors import Problem
@@ -530,7 +530,14 @@ def records_to_frame(info_class: InfoClass, records: Iterable[Mapping[str, Any]]
     for record in records:
         names.update(dict.fromkeys(str(k) for k in record))
     mapping = map_headers(info_class, list(names))
-    columns = {key: [_cell(r.get(name)) for r in records] for name, key in mapping.columns.items()}
+    # records may name the same field differently from one another (English key here, pinyin code there):
+    # per record, the first of the field's names that it uses gives the value
+    names_by_key: dict[str, list[str]] = {}
+    for name in names:
+        if (key := match_header(info_class, name)) is not None:
+            names_by_key.setdefault(key, []).append(name)
+    columns = {key: [_cell(next((r[n] for n in key_names if r.get(n) is not None), None)) for r in records]
+               for key, key_names in names_by_key.items()}
     frame = pl.DataFrame(columns, schema={k: pl.String for k in columns}) if columns \
         else pl.DataFrame({"_empty": [None] * len(records)}, schema={"_empty": pl.String})
     return frame, mapping

@@ -42,11 +42,15 @@ class SubmitResult:
     on_time: int = 0
     late: int = 0
     record_ids: list[int] = field(default_factory=list)
+    # for the collection pipeline: business-key hashes of accepted rows and of rejected rows (by row number),
+    # and the plan's keys to pass on as ``seen_keys`` to the next chunk of the same file
+    accepted_keys: list[str] = field(default_factory=list, repr=False)
+    rejected_keys: dict[int, str] = field(default_factory=dict, repr=False)
+    plan_keys: Any = field(default=None, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
-        data = dict(self.__dict__)
-        data.pop("record_ids")
-        return data
+        return {k: v for k, v in self.__dict__.items()
+                if k not in ("record_ids", "accepted_keys", "rejected_keys", "plan_keys")}
 
 
 def _keyed_hash(*parts: Any) -> str:
@@ -81,7 +85,7 @@ def _problems_by_row(problems: dict[int, list[Problem]]) -> list[dict]:
 def records_submit(*, info_class, frame: pl.DataFrame, department: Department, actor: Any,
                    channel: str = SubmissionChannel.API, received_at: dt.datetime | None = None,
                    batch_ref: str = "", first_row_number: int = 1,
-                   originals: list[dict[str, Any]] | None = None) -> SubmitResult:
+                   originals: list[dict[str, Any]] | None = None, seen_keys: pl.DataFrame | None = None) -> SubmitResult:
     """Validate rows of one information class and upsert them as versioned records (信用信息归集入库).
 
     ``frame`` has one string column per field key (headers already mapped). Rows failing validation are returned
@@ -96,9 +100,15 @@ def records_submit(*, info_class, frame: pl.DataFrame, department: Department, a
         row_received = frame.get_column("_received_at").to_list()
         received_at = max(row_received)
     plan = validate_frame(info_class, frame, today=received_at.date(), allowlist=confirmed_identifiers(),
-                          first_row_number=first_row_number)
-    result = SubmitResult(class_code=info_class.code, received=frame.height,
-                          rejected=_problems_by_row(plan.errors), warnings=_problems_by_row(plan.warnings))
+                          first_row_number=first_row_number, seen_keys=seen_keys)
+    result = SubmitResult(class_code=info_class.code, received=plan.received,
+                          rejected=_problems_by_row(plan.errors), warnings=_problems_by_row(plan.warnings),
+                          plan_keys=plan.keys)
+    if plan.errors:
+        key_columns = ["_row", *info_class.business_key]
+        for row in plan.rows.filter(~pl.col("_ok")).select(key_columns).iter_rows(named=True):
+            if row.get("decision_no"):
+                result.rejected_keys[row["_row"]] = _keyed_hash(info_class.code, *[row[k] for k in info_class.business_key])
     rows = plan.ok_rows()
     if not rows:
         return result
@@ -113,6 +123,7 @@ def records_submit(*, info_class, frame: pl.DataFrame, department: Department, a
         key = _keyed_hash(info_class.code, *[row.get(k) for k in info_class.business_key])
         shown, secret = _split_sensitive(info_class, row)
         prepared.append((row_no, ref, key, _keyed_hash(row), shown, secret))
+        result.accepted_keys.append(key)
 
     with transaction.atomic():
         subjects = subjects_resolve([p[1] for p in prepared], actor=actor, reason=f"{info_class.code} {batch_ref}".strip())
@@ -154,6 +165,7 @@ def records_submit(*, info_class, frame: pl.DataFrame, department: Department, a
                 result.on_time += record.on_time
                 result.late += not record.on_time
             elif record.department_id != department.pk:
+                result.accepted_keys.remove(key)
                 other_department[row_no] = [Problem(
                     "record.other_department", "该业务主键的记录由其他部门报送，不能由本部门修改",
                     "a record with this business key belongs to another department", "decision_no")]

@@ -1,0 +1,256 @@
+"""The collection pipeline (信息归集): files, API calls and forms → validated, versioned records.
+
+One path for every channel: read → map headers → validate (the catalogue's plan) → resolve subjects → upsert
+versions. Rows are committed in chunks; each chunk's records, audit events, rejected rows and the batch's progress
+share one transaction, so a process killed at any moment leaves whole chunks only, and running the same file
+again resumes the unfinished batch after its last committed chunk.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+
+from pubcredit.accounts.models import Department, User
+from pubcredit.audit import services as audit
+from pubcredit.catalog.headers import HeaderMapping, map_headers
+from pubcredit.catalog.plan import records_to_frame
+from pubcredit.catalog.registry import get_class
+from pubcredit.catalog.schema import InfoClass
+from pubcredit.ingest.choices import BatchStatus, RejectionStatus
+from pubcredit.ingest.models import Batch, RejectedRow
+from pubcredit.ingest.readers import open_source
+from pubcredit.records.choices import SubmissionChannel
+from pubcredit.records.services import SubmitResult, records_submit
+from pubcredit.rules import clock, identifiers
+from pubcredit.rules.errors import DomainError, Problem
+from pubcredit.subjects import crypto
+
+CHUNK_ROWS = 5000
+SUMMARY_LIST_LIMIT = 1000  # rows listed in a batch summary; the full list is in the rejection download
+Progress = Callable[[Batch], None]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _new_summary(batch: Batch) -> dict[str, Any]:
+    return {"batch_id": batch.pk, "class_code": batch.class_code, "status": batch.status, "received": 0,
+            "accepted": 0, "created": 0, "updated": 0, "unchanged": 0, "rejected": [], "rejected_count": 0,
+            "warnings": [], "warning_count": 0, "on_time": 0, "late": 0, "refused": None}
+
+
+@transaction.atomic
+def batch_create(*, info_class: InfoClass, department: Department, channel: str, actor: Any,
+                 filename: str = "", file_sha256: str = "") -> Batch:
+    batch = Batch.objects.create(
+        class_code=info_class.code, department=department, channel=channel, filename=filename[:255],
+        file_sha256=file_sha256, received_at=clock.now(), actor_label=audit.actor_label(actor),
+        created_by=actor if isinstance(actor, User) else None,
+    )
+    batch.summary = _new_summary(batch)
+    batch.save(update_fields=["summary"])
+    return batch
+
+
+def _refuse(batch: Batch, error: DomainError) -> Batch:
+    batch.status = BatchStatus.REFUSED
+    batch.refused_code, batch.refused_message = error.code, error.message_zh
+    batch.finished_at = clock.now()
+    batch.summary = {**batch.summary, "status": batch.status, "refused": error.as_dict()}
+    batch.save(update_fields=["status", "refused_code", "refused_message", "finished_at", "summary"])
+    return batch
+
+
+def _mask_cells(cells: dict[str, Any], sensitive_headers: set[str]) -> tuple[dict[str, Any], str]:
+    """Cells with natural persons' identity numbers masked, and the clear cells encrypted when any were masked."""
+    if not sensitive_headers or not any(cells.get(h) for h in sensitive_headers):
+        return cells, ""
+    shown = {h: identifiers.mask_resident_id(str(v)) if h in sensitive_headers and v else v for h, v in cells.items()}
+    return shown, crypto.encrypt(json.dumps(cells, ensure_ascii=False))
+
+
+def _problem_rows(items: list[dict]) -> list[dict]:
+    """Summary rows keep the public shape ``{"row", "errors": [{"field", "code", "message"}]}``."""
+    return [{"row": item["row"], "errors": [{k: e.get(k) for k in ("field", "code", "message")} for e in item["errors"]]}
+            for item in items]
+
+
+def _merge(batch: Batch, result: SubmitResult) -> None:
+    s = batch.summary
+    for key in ("received", "accepted", "created", "updated", "unchanged", "on_time", "late"):
+        s[key] += getattr(result, key)
+    s["rejected_count"] += len(result.rejected)
+    s["warning_count"] += len(result.warnings)
+    room = SUMMARY_LIST_LIMIT - len(s["rejected"])
+    s["rejected"].extend(_problem_rows(result.rejected[:max(room, 0)]))
+    room = SUMMARY_LIST_LIMIT - len(s["warnings"])
+    s["warnings"].extend(_problem_rows(result.warnings[:max(room, 0)]))
+
+
+def _quarantine(batch: Batch, result: SubmitResult, originals: dict[int, tuple[dict, str]]) -> None:
+    """Keep rejected rows; resolve earlier rejections whose business key is now accepted or rejected again."""
+    now = clock.now()
+    open_rows = RejectedRow.objects.filter(department=batch.department, class_code=batch.class_code,
+                                           status=RejectionStatus.OPEN)
+    if result.accepted_keys:
+        for i in range(0, len(result.accepted_keys), 500):
+            open_rows.filter(key_hash__in=result.accepted_keys[i:i + 500]).update(
+                status=RejectionStatus.RESOLVED, resolved_at=now, resolved_by_batch=batch)
+    again = [k for k in result.rejected_keys.values() if k]
+    for i in range(0, len(again), 500):
+        open_rows.filter(key_hash__in=again[i:i + 500]).update(
+            status=RejectionStatus.SUPERSEDED, resolved_at=now, resolved_by_batch=batch)
+    RejectedRow.objects.bulk_create([
+        RejectedRow(batch=batch, class_code=batch.class_code, department=batch.department, row_no=item["row"],
+                    key_hash=result.rejected_keys.get(item["row"], ""), cells=originals.get(item["row"], ({}, ""))[0],
+                    cells_encrypted=originals.get(item["row"], ({}, ""))[1], errors=item["errors"])
+        for item in result.rejected
+    ], batch_size=1000)
+
+
+def _accumulate(seen: pl.DataFrame | None, new: pl.DataFrame | None) -> pl.DataFrame | None:
+    """Business keys used so far in this file (the plan reports each chunk's own)."""
+    if seen is None or new is None:
+        return new if seen is None else seen
+    return pl.concat([seen, new], how="vertical_relaxed")
+
+
+def _run(batch: Batch, info_class: InfoClass, chunks: Iterable[tuple[pl.DataFrame, list[dict], int]], *,
+         actor: Any, file_warnings: list[Problem], progress: Progress | None,
+         late_warnings: Callable[[], list[Problem]] = lambda: []) -> Batch:
+    """Submit chunks (frame with field-key columns, the masked original cells, first row number) in order."""
+    resume_after = batch.rows_done
+    batch.status, batch.started_at = BatchStatus.PROCESSING, batch.started_at or clock.now()
+    if not resume_after and file_warnings:
+        batch.summary["warnings"].extend({"row": None, "errors": [p.as_dict()]} for p in file_warnings)
+        batch.summary["warning_count"] += len(file_warnings)
+    batch.save(update_fields=["status", "started_at", "summary"])
+    seen_keys = None
+    for frame, cells, first_row in chunks:
+        last_row = first_row + frame.height - 1
+        if last_row <= resume_after:
+            # committed before the process stopped: only its business keys matter (duplicates across chunks)
+            from pubcredit.catalog.plan import validate_frame
+
+            seen_keys = _accumulate(seen_keys, validate_frame(
+                info_class, frame, today=batch.received_at.date(), first_row_number=first_row, seen_keys=seen_keys).keys)
+            continue
+        originals = {first_row + i: c for i, c in enumerate(cells)}
+        with transaction.atomic():
+            result = records_submit(info_class=info_class, frame=frame, department=batch.department, actor=actor,
+                                    channel=batch.channel, received_at=batch.received_at, batch_ref=str(batch.pk),
+                                    first_row_number=first_row, originals=[c[0] for c in cells], seen_keys=seen_keys)
+            seen_keys = _accumulate(seen_keys, result.plan_keys)
+            _quarantine(batch, result, originals)
+            _merge(batch, result)
+            batch.rows_done = last_row
+            batch.save(update_fields=["rows_done", "summary"])
+        if progress:
+            progress(batch)
+    extra = late_warnings()
+    batch.summary["warnings"].extend({"row": None, "errors": [p.as_dict()]} for p in extra)
+    batch.summary["warning_count"] += len(extra)
+    batch.status, batch.finished_at = BatchStatus.DONE, clock.now()
+    batch.total_rows = batch.rows_done
+    batch.summary["status"] = batch.status
+    batch.save(update_fields=["status", "finished_at", "total_rows", "summary"])
+    return batch
+
+
+def _sensitive_headers(info_class: InfoClass, mapping: HeaderMapping) -> set[str]:
+    return {h for h, key in mapping.columns.items() if info_class.field(key).sensitive}
+
+
+def _file_chunks(source, header: list[str], mapping: HeaderMapping, sensitive: set[str],
+                 chunk_rows: int) -> Iterator[tuple[pl.DataFrame, list, int]]:
+    columns = [(i, h) for i, h in enumerate(header) if h]
+    mapped = [(i, key) for i, h in columns if (key := mapping.columns.get(h))]
+    first_row = 1
+    for chunk in source.chunks(chunk_rows):
+        frame = pl.DataFrame({key: [row[i] if i < len(row) else None for row in chunk] for i, key in mapped},
+                             schema={key: pl.String for _, key in mapped})
+        cells = [_mask_cells({h: (row[i] if i < len(row) else None) for i, h in columns}, sensitive) for row in chunk]
+        yield frame, cells, first_row
+        first_row += len(chunk)
+
+
+def estimate_rows(path: Path, source) -> int | None:
+    """Data rows in a text file, counted by line ends (for progress only); None for workbooks."""
+    if source.file_format == "xlsx":
+        return None
+    lines = 0
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            lines += block.count(b"\n")
+    return max(lines - source.title_rows - (1 if source.file_format == "csv" else 0), 0)
+
+
+def batch_import_file(*, path: Path | str, class_code: str, department: Department, actor: Any,
+                      filename: str | None = None, channel: str = SubmissionChannel.FILE,
+                      progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS) -> Batch:
+    """Import a department's file (CSV/XLSX/JSON lines) as one batch; resumes an unfinished batch of the same file."""
+    info_class = get_class(class_code)
+    path = Path(path)
+    digest = file_sha256(path)
+    batch = (Batch.objects.filter(department=department, class_code=info_class.code, file_sha256=digest,
+                                  status=BatchStatus.PROCESSING).order_by("-id").first()
+             or batch_create(info_class=info_class, department=department, channel=channel, actor=actor,
+                             filename=filename or path.name, file_sha256=digest))
+    try:
+        source = open_source(path, info_class, filename=filename)
+        mapping = map_headers(info_class, [h for h in source.header if h])
+        mapping.raise_if_missing()
+    except DomainError as exc:
+        return _refuse(batch, exc)
+    if source.title_rows == 0 and not source.header:
+        return _refuse(batch, DomainError("file.empty", "文件为空", "the file is empty", "file"))
+    warnings = [w for w in (mapping.unknown_problem(),) if w]
+    if source.title_rows:
+        warnings.append(Problem("file.title_rows", f"已跳过表头上方的{source.title_rows}行标题",
+                                f"skipped {source.title_rows} title row(s) above the header", None))
+    if batch.total_rows is None:
+        batch.total_rows = estimate_rows(path, source)
+        batch.save(update_fields=["total_rows"])
+    chunks = _file_chunks(source, source.header, mapping, _sensitive_headers(info_class, mapping), chunk_rows)
+    try:
+        batch = _run(batch, info_class, chunks, actor=actor, file_warnings=warnings, progress=progress,
+                     late_warnings=source.read_warnings)
+    except DomainError as exc:  # unreadable part further down the file: the chunks before it stay committed
+        return _refuse(batch, exc)
+    except csv.Error as exc:
+        return _refuse(batch, DomainError("file.csv", f"CSV 格式错误（第{batch.rows_done + 1}行之后）：{exc}",
+                                          f"malformed CSV after row {batch.rows_done}: {exc}", "file"))
+    if batch.summary["received"] == 0 and batch.summary["rejected_count"] == 0:
+        batch.summary["warnings"].append({"row": None, "errors": [{
+            "field": None, "code": "file.no_rows", "message": "文件只有表头，没有数据行"}]})
+        batch.summary["warning_count"] += 1
+        batch.save(update_fields=["summary"])
+    return batch
+
+
+def batch_submit_records(*, class_code: str, records: list[dict[str, Any]], department: Department, actor: Any,
+                         channel: str = SubmissionChannel.API) -> Batch:
+    """Records from a department system or a form (``{field key or alias: value}``), as one batch."""
+    info_class = get_class(class_code)
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise DomainError("records.not_a_list", "records 应为对象数组", "records must be a list of objects", "records")
+    batch = batch_create(info_class=info_class, department=department, channel=channel, actor=actor)
+    frame, mapping = records_to_frame(info_class, records)
+    sensitive = _sensitive_headers(info_class, mapping)
+    cells = [_mask_cells({str(k): v for k, v in r.items()}, sensitive) for r in records]
+    warnings = [w for w in (mapping.unknown_problem(),) if w]
+    chunks = ((frame.slice(i, CHUNK_ROWS), cells[i:i + CHUNK_ROWS], i + 1) for i in range(0, max(frame.height, 1), CHUNK_ROWS))
+    return _run(batch, info_class, chunks, actor=actor, file_warnings=warnings, progress=None)
