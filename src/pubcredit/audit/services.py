@@ -46,21 +46,16 @@ def _chain_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + "|" + _canonical(fields)).encode()).hexdigest()
 
 
-def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
-    return {
-        "event": int(event.event),
-        "action": event.action,
-        "actor_label": event.actor_label,
-        "department_code": event.department_code,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "reason": event.reason,
-        "before_hash": event.before_hash,
-        "after_hash": event.after_hash,
-        "data": event.data,
-        "rule_version": event.rule_version,
-        "created_at": event.created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-    }
+_HASHED = ("event", "action", "actor_label", "department_code", "object_type", "object_id", "reason",
+           "before_hash", "after_hash", "data", "rule_version")
+
+
+def _hashed_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """What a row's hash covers; ``values`` is a row as a dict (``vars(event)`` for a model instance)."""
+    fields = {k: values[k] for k in _HASHED}
+    fields["event"] = int(fields["event"])
+    fields["created_at"] = values["created_at"].astimezone(dt.UTC).isoformat(timespec="microseconds")
+    return fields
 
 
 def actor_label(actor: Any) -> str:
@@ -111,7 +106,7 @@ def record(
             created_at=clock.now(),
             prev_hash=last or GENESIS_HASH,
         )
-        row.hash = _chain_hash(row.prev_hash, _hashed_fields(row))
+        row.hash = _chain_hash(row.prev_hash, _hashed_fields(vars(row)))
         row.save(force_insert=True)
     return row
 
@@ -130,8 +125,14 @@ class PendingEvent:
     rule_version: str = ""
 
 
-def record_many(pending: list[PendingEvent], *, actor: Any, batch_size: int = 2000) -> int:
-    """Append many events in one go (batch imports): chained in order, inserted in bulk, same transaction."""
+_ROW_FIELDS = ("event", "action", "actor_id", "actor_label", "department_code", "object_type", "object_id",
+               "reason", "before_hash", "after_hash", "data", "rule_version", "created_at", "prev_hash", "hash")
+
+
+def record_many(pending: list[PendingEvent], *, actor: Any) -> int:
+    """Append many events in one go (batch imports): chained in order, written in bulk, same transaction."""
+    from pubcredit.bulk import bulk_insert
+
     if not pending:
         return 0
     user, actor_label, department_code = _actor_fields(actor)
@@ -143,16 +144,15 @@ def record_many(pending: list[PendingEvent], *, actor: Any, batch_size: int = 20
         created_at = clock.now()
         rows = []
         for item in pending:
-            row = AuditEvent(
-                event=int(item.event), action=EVENT_TYPES[item.event].api_name, actor=user,
-                actor_label=actor_label, department_code=department_code, object_type=item.object_type,
-                object_id=str(item.object_id), reason=item.reason, before_hash=content_hash(item.before),
-                after_hash=content_hash(item.after), data=json.loads(_canonical(item.data or {})),
-                rule_version=item.rule_version, created_at=created_at, prev_hash=prev,
-            )
-            row.hash = prev = _chain_hash(row.prev_hash, _hashed_fields(row))
+            data = dict(item.data or {})  # batch events carry plain JSON values (str, int) only
+            row = {"event": int(item.event), "action": EVENT_TYPES[item.event].api_name, "actor_id": user.pk if user else None,
+                   "actor_label": actor_label, "department_code": department_code, "object_type": item.object_type,
+                   "object_id": str(item.object_id), "reason": item.reason, "before_hash": content_hash(item.before),
+                   "after_hash": content_hash(item.after), "data": data, "rule_version": item.rule_version,
+                   "created_at": created_at, "prev_hash": prev}
+            row["hash"] = prev = _chain_hash(prev, _hashed_fields(row))
             rows.append(row)
-        AuditEvent.objects.bulk_create(rows, batch_size=batch_size)
+        bulk_insert(AuditEvent, rows, _ROW_FIELDS)
     return len(rows)
 
 
@@ -174,7 +174,7 @@ def verify_chain(*, batch_size: int = 5000) -> ChainReport:
     for row in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
         if row.prev_hash != expected_prev:
             return ChainReport(checked, row.pk, "prev_hash does not match the previous row (a row was removed or reordered)")
-        if _chain_hash(row.prev_hash, _hashed_fields(row)) != row.hash:
+        if _chain_hash(row.prev_hash, _hashed_fields(vars(row))) != row.hash:
             return ChainReport(checked, row.pk, "content does not match its hash (the row was altered)")
         expected_prev = row.hash
         checked += 1

@@ -13,6 +13,7 @@ from django.db import transaction
 from pubcredit.accounts.models import Department
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
+from pubcredit.bulk import RawJSON, bulk_insert
 from pubcredit.catalog.plan import validate_frame
 from pubcredit.catalog.registry import rulebook_version
 from pubcredit.records.choices import RecordStatus, SubmissionChannel
@@ -67,15 +68,33 @@ def _subject_ref(row: dict[str, Any]) -> SubjectRef:
                       id_number=None if uscc else id_number)
 
 
-def _split_sensitive(info_class, row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _split_sensitive(sensitive_keys: tuple[str, ...], row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return (row with sensitive values masked, the clear sensitive values)."""
-    shown, secret = dict(row), {}
-    for spec in info_class.fields:
-        value = row.get(spec.key)
-        if getattr(spec, "sensitive", False) and value:
-            secret[spec.key] = value
-            shown[spec.key] = identifiers.mask_resident_id(str(value))
+    secret = {key: row[key] for key in sensitive_keys if row.get(key)}
+    if not secret:
+        return row, secret
+    shown = dict(row)
+    for key, value in secret.items():
+        shown[key] = identifiers.mask_resident_id(str(value))
     return shown, secret
+
+
+
+_RECORD_FIELDS = ("class_code", "subject_id", "department_id", "key_hash", "decision_no", "decision_date",
+                  "received_at", "updated_at", "version", "fields", "content_hash", "status", "status_reason",
+                  "delay_working_days", "on_time", "rulebook_version")
+_VERSION_FIELDS = ("record_id", "version", "received_at", "channel", "batch_ref", "actor_label", "original", "fields",
+                   "sensitive_encrypted", "content_hash", "rulebook_version")
+
+
+def _existing_records(class_code: str, keys: list[str]) -> dict[str, CreditRecord]:
+    """Records of ``class_code`` by business-key hash, with only what an upsert compares."""
+    found = {}
+    for i in range(0, len(keys), _CHUNK):
+        for record in (CreditRecord.objects.filter(class_code=class_code, key_hash__in=keys[i:i + _CHUNK])
+                       .only("id", "key_hash", "department_id", "content_hash", "version")):
+            found[record.key_hash] = record
+    return found
 
 
 def _problems_by_row(problems: dict[int, list[Problem]]) -> list[dict]:
@@ -115,89 +134,81 @@ def records_submit(*, info_class, frame: pl.DataFrame, department: Department, a
     version_tag = rulebook_version()
     calendar = work_calendar()
     deadline = info_class.deadline_working_days
+    sensitive_keys = tuple(f.key for f in info_class.fields if f.sensitive)
 
     prepared = []
     for row in rows:
         row_no = row.pop("_row")
         ref = _subject_ref(row)
         key = _keyed_hash(info_class.code, *[row.get(k) for k in info_class.business_key])
-        shown, secret = _split_sensitive(info_class, row)
+        shown, secret = _split_sensitive(sensitive_keys, row)
         prepared.append((row_no, ref, key, _keyed_hash(row), shown, secret))
         result.accepted_keys.append(key)
 
+    actor_name = audit.actor_label(actor)
     with transaction.atomic():
         subjects = subjects_resolve([p[1] for p in prepared], actor=actor, reason=f"{info_class.code} {batch_ref}".strip())
-        existing: dict[str, CreditRecord] = {}
-        keys = [p[2] for p in prepared]
-        for i in range(0, len(keys), _CHUNK):
-            for record in CreditRecord.objects.filter(class_code=info_class.code, key_hash__in=keys[i:i + _CHUNK]):
-                existing[record.key_hash] = record
+        existing = _existing_records(info_class.code, [p[2] for p in prepared])
 
         delays: dict[tuple[dt.date, dt.date], int] = {}
-        new_records, new_versions, changed, pending = [], [], [], []
+        new_records, new_versions, changed, pending = {}, [], [], []
         other_department: dict[int, list[Problem]] = {}
         for row_no, ref, key, content, shown, secret in prepared:
-            record = existing.get(key)
+            current = existing.get(key)
+            shown_json = RawJSON(json.dumps(shown, **_CANONICAL))
             original = originals[row_no - first_row_number] if originals else shown
             when = row_received[row_no - first_row_number] if row_received else received_at
-            version = RecordVersion(
-                received_at=when, channel=channel, batch_ref=batch_ref, actor_label=audit.actor_label(actor),
-                original=_split_sensitive(info_class, original)[0], fields=shown, content_hash=content,
-                sensitive_encrypted=crypto.encrypt(json.dumps(secret, **_CANONICAL)) if secret else "",
-                rulebook_version=version_tag,
-            )
-            if record is None:
+            version = {
+                "version": 1, "received_at": when, "channel": channel, "batch_ref": batch_ref,
+                "actor_label": actor_name, "original": _split_sensitive(sensitive_keys, original)[0], "fields": shown_json,
+                "content_hash": content, "rulebook_version": version_tag,
+                "sensitive_encrypted": crypto.encrypt(json.dumps(secret, **_CANONICAL)) if secret else "",
+            }
+            if current is None:
                 decided = dt.date.fromisoformat(shown["decision_date"])
                 span = (decided, when.astimezone(clock.PLATFORM_TZ).date())
                 if span not in delays:
                     delays[span] = calendar.working_days_between(*span).value
-                record = CreditRecord(
-                    class_code=info_class.code, subject=subjects[ref.key], department=department, key_hash=key,
-                    decision_no=shown["decision_no"], decision_date=decided, received_at=when,
-                    updated_at=when, version=1, fields=shown, content_hash=content,
-                    delay_working_days=delays[span], on_time=delays[span] <= deadline,
-                    rulebook_version=version_tag,
-                )
-                existing[key] = record
-                version.version = 1
-                new_records.append((record, version))
+                new_records[key] = ({
+                    "class_code": info_class.code, "subject_id": subjects[ref.key], "department_id": department.pk,
+                    "key_hash": key, "decision_no": shown["decision_no"], "decision_date": decided,
+                    "received_at": when, "updated_at": when, "version": 1, "fields": shown_json, "content_hash": content,
+                    "status": RecordStatus.ACTIVE, "status_reason": "", "delay_working_days": delays[span],
+                    "on_time": delays[span] <= deadline, "rulebook_version": version_tag,
+                }, version)
                 result.created += 1
-                result.on_time += record.on_time
-                result.late += not record.on_time
-            elif record.department_id != department.pk:
+                result.on_time += delays[span] <= deadline
+                result.late += delays[span] > deadline
+            elif current.department_id != department.pk:
                 result.accepted_keys.remove(key)
                 other_department[row_no] = [Problem(
                     "record.other_department", "该业务主键的记录由其他部门报送，不能由本部门修改",
                     "a record with this business key belongs to another department", "decision_no")]
-                continue
-            elif record.content_hash == content:
+            elif current.content_hash == content:
                 result.unchanged += 1
-                result.record_ids.append(record.pk)
-                continue
+                result.record_ids.append(current.pk)
             else:
-                record.version += 1
-                version.version = record.version
-                version.record = record
-                before = {"version": record.version - 1, "content_hash": record.content_hash}
-                record.fields, record.content_hash, record.updated_at = shown, content, when
-                record.subject = subjects[ref.key]
-                changed.append(record)
-                new_versions.append(version)
-                pending.append(audit.PendingEvent(Event.RECORD_VERSIONED, "credit_record", record.pk, before=before,
-                                                  after={"version": record.version, "content_hash": content},
+                before = {"version": current.version, "content_hash": current.content_hash}
+                current.version += 1
+                current.fields, current.content_hash, current.updated_at = shown, content, when
+                current.subject_id = subjects[ref.key]
+                changed.append(current)
+                new_versions.append({**version, "version": current.version, "record_id": current.pk})
+                pending.append(audit.PendingEvent(Event.RECORD_VERSIONED, "credit_record", current.pk, before=before,
+                                                  after={"version": current.version, "content_hash": content},
                                                   rule_version=version_tag, data={"batch": batch_ref}))
                 result.updated += 1
-                result.record_ids.append(record.pk)
+                result.record_ids.append(current.pk)
 
-        CreditRecord.objects.bulk_create([r for r, _ in new_records], batch_size=_CHUNK)
-        for record, version in new_records:
-            version.record = record
-            new_versions.append(version)
+        bulk_insert(CreditRecord, [r for r, _ in new_records.values()], _RECORD_FIELDS)
+        for key, record in _existing_records(info_class.code, list(new_records)).items():
+            row, version = new_records[key]
+            new_versions.append({**version, "record_id": record.pk})
             result.record_ids.append(record.pk)
             pending.append(audit.PendingEvent(Event.RECORD_CREATED, "credit_record", record.pk,
-                                              after={"version": 1, "content_hash": record.content_hash},
+                                              after={"version": 1, "content_hash": row["content_hash"]},
                                               rule_version=version_tag, data={"batch": batch_ref}))
-        RecordVersion.objects.bulk_create(new_versions, batch_size=_CHUNK)
+        bulk_insert(RecordVersion, new_versions, _VERSION_FIELDS)
         CreditRecord.objects.bulk_update(changed, ["version", "fields", "content_hash", "updated_at", "subject"],
                                          batch_size=_CHUNK)
         audit.record_many(pending, actor=actor)

@@ -53,12 +53,32 @@ def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
         yield items[i:i + size]
 
 
-def subjects_resolve(refs: Iterable[SubjectRef], *, actor: Any, reason: str = "") -> dict[str, Subject]:
-    """Find or create the subject of every ref (主体识别); returns ``{ref.key: Subject}``.
+def _existing(latest: dict[str, SubjectRef]) -> dict[str, tuple[int, str]]:
+    """``ref.key → (subject id, current name)`` for the refs already registered."""
+    found: dict[str, tuple[int, str]] = {}
+    by_uscc = [r.uscc for r in latest.values() if r.uscc]
+    for chunk in _chunks(by_uscc):
+        for pk, uscc, name in Subject.objects.filter(uscc__in=chunk).values_list("id", "uscc", "name"):
+            found[f"u:{uscc}"] = (pk, name)
+    person_keys = {crypto.lookup_hash(r.id_number): r.key for r in latest.values() if not r.uscc}
+    for chunk in _chunks(list(person_keys)):
+        for pk, id_hash, name in Subject.objects.filter(id_hash__in=chunk).values_list("id", "id_hash", "name"):
+            found[person_keys[id_hash]] = (pk, name)
+    return found
+
+
+_SUBJECT_FIELDS = ("kind", "name", "uscc", "id_hash", "id_encrypted", "id_masked", "district_id", "created_at",
+                   "updated_at")
+
+
+def subjects_resolve(refs: Iterable[SubjectRef], *, actor: Any, reason: str = "") -> dict[str, int]:
+    """Find or create the subject of every ref (主体识别); returns ``{ref.key: subject id}``.
 
     A code seen under a new name renames the subject and keeps the old name in its history. Each creation and
-    rename is audited. Runs inside the caller's transaction.
+    rename is audited. Runs inside the caller's transaction; written in bulk (imports resolve thousands at once).
     """
+    from pubcredit.bulk import bulk_insert
+
     latest: dict[str, SubjectRef] = {}
     for ref in refs:
         if not ref.uscc and not ref.id_number:
@@ -68,53 +88,44 @@ def subjects_resolve(refs: Iterable[SubjectRef], *, actor: Any, reason: str = ""
     if not latest:
         return {}
     now = clock.now()
-    found: dict[str, Subject] = {}
-    by_uscc = [r.uscc for r in latest.values() if r.uscc]
-    for chunk in _chunks(by_uscc):
-        for subject in Subject.objects.filter(uscc__in=chunk):
-            found[f"u:{subject.uscc}"] = subject
-    person_refs = {crypto.lookup_hash(r.id_number): r for r in latest.values() if not r.uscc}
-    for chunk in _chunks(list(person_refs)):
-        for subject in Subject.objects.filter(id_hash__in=chunk):
-            found[person_refs[subject.id_hash].key] = subject
-
-    renamed = [(found[k], r.name) for k, r in latest.items() if k in found and found[k].name != r.name]
+    found = _existing(latest)
+    renamed = [(found[k][0], found[k][1], r.name) for k, r in latest.items() if k in found and found[k][1] != r.name]
     districts = _district_by_division()
-    new_subjects: list[Subject] = []
+    new_rows = []
     for key, ref in latest.items():
         if key in found:
             continue
         code = ref.uscc or ref.id_number
         division = identifiers.uscc_division(code) if ref.uscc else code[:6]
-        subject = Subject(kind=ref.kind, name=ref.name, uscc=ref.uscc, district_id=districts.get(division),
-                          created_at=now, updated_at=now)
-        if not ref.uscc:
-            subject.id_hash = crypto.lookup_hash(ref.id_number)
-            subject.id_encrypted = crypto.encrypt(ref.id_number)
-            subject.id_masked = identifiers.mask_resident_id(ref.id_number)
-        new_subjects.append(subject)
+        person = not ref.uscc
+        new_rows.append({
+            "kind": ref.kind, "name": ref.name, "uscc": ref.uscc, "district_id": districts.get(division),
+            "id_hash": crypto.lookup_hash(ref.id_number) if person else None,
+            "id_encrypted": crypto.encrypt(ref.id_number) if person else "",
+            "id_masked": identifiers.mask_resident_id(ref.id_number) if person else "",
+            "created_at": now, "updated_at": now,
+        })
     with transaction.atomic():
-        Subject.objects.bulk_create(new_subjects, batch_size=_CHUNK)
-        for subject in new_subjects:
-            found[f"u:{subject.uscc}" if subject.uscc else person_refs[subject.id_hash].key] = subject
-        names = [SubjectName(subject=s, name=s.name, first_seen=now) for s in new_subjects]
-        pending = [audit.PendingEvent(Event.SUBJECT_CREATED, "subject", s.pk, reason=reason,
-                                      after={"kind": s.kind, "name": s.name, "code": s.display_code})
-                   for s in new_subjects]
-        for subject, new_name in renamed:
-            pending.append(audit.PendingEvent(Event.SUBJECT_RENAMED, "subject", subject.pk, reason=reason,
-                                              before={"name": subject.name}, after={"name": new_name}))
-            subject.name, subject.updated_at = new_name, now
-            names.append(SubjectName(subject=subject, name=new_name, first_seen=now))
-        if renamed:
-            Subject.objects.bulk_update([s for s, _ in renamed], ["name", "updated_at"], batch_size=_CHUNK)
-        SubjectName.objects.bulk_create(names, batch_size=_CHUNK, ignore_conflicts=True)
+        bulk_insert(Subject, new_rows, _SUBJECT_FIELDS)
+        created = _existing({k: r for k, r in latest.items() if k not in found})
+        found.update(created)
+        names = [{"subject_id": pk, "name": name, "first_seen": now} for pk, name in created.values()]
+        pending = [audit.PendingEvent(Event.SUBJECT_CREATED, "subject", pk, reason=reason,
+                                      after={"kind": latest[k].kind, "name": name,
+                                             "code": latest[k].uscc or identifiers.mask_resident_id(latest[k].id_number)})
+                   for k, (pk, name) in created.items()]
+        for pk, old_name, new_name in renamed:
+            pending.append(audit.PendingEvent(Event.SUBJECT_RENAMED, "subject", pk, reason=reason,
+                                              before={"name": old_name}, after={"name": new_name}))
+            Subject.objects.filter(pk=pk).update(name=new_name, updated_at=now)
+            SubjectName.objects.get_or_create(subject_id=pk, name=new_name, defaults={"first_seen": now})
+        bulk_insert(SubjectName, names, ("subject_id", "name", "first_seen"))
         audit.record_many(pending, actor=actor)
-    return found
+    return {key: pk for key, (pk, _) in found.items()}
 
 
 def subject_resolve(ref: SubjectRef, *, actor: Any, reason: str = "") -> Subject:
-    return subjects_resolve([ref], actor=actor, reason=reason)[ref.key]
+    return Subject.objects.get(pk=subjects_resolve([ref], actor=actor, reason=reason)[ref.key])
 
 
 @transaction.atomic

@@ -1,0 +1,180 @@
+"""Benchmark: importing admin_penalty rows from a GB18030 CSV (issue 3), against the raw write of the same rows.
+
+    scripts/pg-cluster run .venv/bin/python bench/ingest/run.py --rows 1000000 2000000
+
+For each size: generate the file once; then per database (SQLite file; PostgreSQL when PUBCREDIT_DATABASE_URL
+points at a server) a fresh database is migrated and `pubcredit import_records` runs in a child process whose
+wall time and peak RSS are measured. The baseline in the same run is the bare write of the same rows: PostgreSQL
+`COPY ... FROM STDIN (FORMAT csv, ENCODING 'GB18030')` into a table of text columns, SQLite `executemany` into one.
+Prints a Markdown table to paste into bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+from pubcredit.rules.identifiers import uscc_check_char  # noqa: E402
+
+HEADERS = ["行政相对人名称", "行政相对人类别", "统一社会信用代码", "法定代表人", "行政处罚决定书文号", "违法行为类型",
+           "违法事实", "处罚依据", "处罚类别", "处罚内容", "罚款金额（万元）", "处罚决定日期", "处罚有效期", "处罚机关",
+           "处罚机关统一社会信用代码", "数据来源单位", "数据来源单位统一社会信用代码"]
+AUTHORITY = "11370300MB2851234B"
+TYPES = ["警告", "罚款", "警告;罚款", "没收违法所得;罚款", "通报批评", "责令停产停业;罚款"]
+
+IMPORT = """
+import os, resource, sys, time, json
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pubcredit.settings")
+import django; django.setup()
+from django.core.management import call_command
+from io import StringIO
+out = StringIO(); start = time.perf_counter()
+call_command("import_records", sys.argv[1], "--class", "admin_penalty", "--department", "SCJGJ", stdout=out)
+elapsed = time.perf_counter() - start
+summary = json.loads(out.getvalue().strip().splitlines()[-1])
+print(json.dumps({"seconds": elapsed, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "created": summary["created"], "rejected": summary["rejected_count"]}))
+"""
+
+
+def generate(path: Path, rows: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    start = dt.date(2026, 1, 5)
+    with path.open("w", encoding="gb18030", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(HEADERS)
+        for i in range(rows):
+            first17 = f"913703{rng.choice(['02', '03', '04', '05', '06'])}{f'MA{i:07d}'[:9]}"
+            uscc = first17 + uscc_check_char(first17)
+            kinds = rng.choice(TYPES)
+            fine = f"{rng.uniform(0.05, 20):.2f}" if "罚款" in kinds else ""
+            decided = start + dt.timedelta(days=rng.randrange(300))
+            writer.writerow([f"淄博测试企业{i}有限公司", "法人及非法人组织", uscc, "王伟", f"淄市监罚〔2026〕{i}号",
+                             "销售不合格产品", "经查，当事人销售不合格产品。", "《中华人民共和国产品质量法》第四十九条",
+                             kinds, kinds.replace(";", "，"), fine, decided.isoformat(),
+                             (decided + dt.timedelta(days=365)).isoformat(), "淄博市市场监督管理局", AUTHORITY,
+                             "淄博市市场监督管理局", AUTHORITY])
+
+
+def _env(url: str) -> dict[str, str]:
+    return {**os.environ, "PUBCREDIT_DATABASE_URL": url, "PUBCREDIT_SECRET_KEY": "bench-" + "k" * 50,
+            "PUBCREDIT_DEBUG": "1", "PUBCREDIT_TODAY": "2026-11-20", "PYTHONPATH": str(ROOT / "src")}
+
+
+def _cli(env, *args):
+    subprocess.run([sys.executable, "-m", "pubcredit.cli", *args], env=env, check=True, capture_output=True)
+
+
+def measure_import(url: str, csv_path: Path) -> dict:
+    env = _env(url)
+    _cli(env, "migrate", "-v0")
+    _cli(env, "create_department", "--code", "SCJGJ", "--name", "淄博市市场监督管理局", "--uscc", AUTHORITY)
+    out = subprocess.run([sys.executable, "-c", IMPORT, str(csv_path)], env=env, check=True, capture_output=True,
+                         text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def baseline_sqlite(csv_path: Path, workdir: Path) -> float:
+    db = workdir / f"bare-{uuid.uuid4().hex[:6]}.sqlite3"
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute(f"CREATE TABLE bare ({', '.join(f'c{i} TEXT' for i in range(len(HEADERS)))})")
+    start = time.perf_counter()
+    with csv_path.open(encoding="gb18030", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        marks = ", ".join("?" * len(HEADERS))
+        with conn:
+            conn.executemany(f"INSERT INTO bare VALUES ({marks})", reader)
+    elapsed = time.perf_counter() - start
+    conn.close()
+    db.unlink()
+    return elapsed
+
+
+def baseline_postgres(url: str, csv_path: Path) -> float:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE TABLE bare ({', '.join(f'c{i} text' for i in range(len(HEADERS)))})")
+        start = time.perf_counter()
+        with conn.cursor() as cur, cur.copy("COPY bare FROM STDIN (FORMAT csv, HEADER true, ENCODING 'GB18030')") as copy, \
+                csv_path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                copy.write(block)
+        elapsed = time.perf_counter() - start
+        conn.execute("DROP TABLE bare")
+    return elapsed
+
+
+def fresh_postgres(base_url: str) -> tuple[str, callable]:
+    import psycopg
+
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(base_url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'")
+
+    def drop():
+        with psycopg.connect(base_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    return base_url.rsplit("/", 1)[0] + "/" + name, drop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 2_000_000])
+    parser.add_argument("--skip-sqlite", action="store_true")
+    args = parser.parse_args()
+    pg_url = os.environ.get("PUBCREDIT_DATABASE_URL", "")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="pubcredit-bench-") as tmp:
+        workdir = Path(tmp)
+        for rows in args.rows:
+            csv_path = workdir / f"penalties-{rows}.csv"
+            generate(csv_path, rows)
+            size_mb = csv_path.stat().st_size / 2**20
+            if not args.skip_sqlite:
+                bare = baseline_sqlite(csv_path, workdir)
+                run = measure_import(f"sqlite:///{workdir / f'pubcredit-{rows}.sqlite3'}", csv_path)
+                results.append(("SQLite", rows, size_mb, bare, run))
+                print(json.dumps(results[-1][1:], default=str), flush=True)
+            if pg_url.startswith("postgres"):
+                bare = baseline_postgres(pg_url, csv_path)
+                url, drop = fresh_postgres(pg_url)
+                try:
+                    run = measure_import(url, csv_path)
+                finally:
+                    drop()
+                results.append(("PostgreSQL", rows, size_mb, bare, run))
+                print(json.dumps(results[-1][1:], default=str), flush=True)
+            csv_path.unlink()
+
+    print(f"\n### {dt.date.today().isoformat()} · {platform.node()} · {os.cpu_count()} cores · "
+          f"{platform.python_version()} · {platform.platform()}\n")
+    print("| database | rows | file MB | baseline s | baseline rows/s | import s | import rows/s | ratio | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for db, rows, size_mb, bare, run in results:
+        rate = rows / run["seconds"]
+        print(f"| {db} | {rows:,} | {size_mb:.0f} | {bare:.1f} | {rows / bare:,.0f} | {run['seconds']:.1f} | {rate:,.0f} | "
+              f"{rate / (rows / bare):.3f} | {run['peak_mb']:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
