@@ -83,3 +83,5 @@ def on_django_validation(request, exc: DjangoValidationError):
 from pubcredit.catalog.api import router as catalog_router  # noqa: E402
 
 api.add_router("/catalog", catalog_router)
+api.add_router("/departments", "pubcredit.accounts.api.router")  # 部门报送统计 (department figures)
+api.add_router("", "pubcredit.ingest.api.router")  # 信息归集 (records, batches, rejections)

@@ -8,5 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("identifiers/", include("pubcredit.subjects.urls")),
     path("calendar/", include("pubcredit.workdays.urls")),
+    path("departments/", include("pubcredit.accounts.urls")),
+    path("collection/", include("pubcredit.ingest.urls")),
     path("", include("pubcredit.console.urls")),
 ]

@@ -50,7 +50,7 @@ def write(tmp_path, name: str, data: dict):
 
 def test_the_shipped_catalogue_loads_with_the_agreed_field_keys():
     catalogue = load_catalog()
-    assert catalogue.codes() == ["admin_license", "admin_penalty"]
+    assert {"admin_license", "admin_penalty"} <= set(catalogue.codes())
     penalty = registry.get_class("admin_penalty", on=dt.date(2026, 11, 20))
     license_class = registry.get_class("admin_license", on=dt.date(2026, 11, 20))
     assert {f.key for f in penalty.fields} == PENALTY_KEYS
@@ -73,8 +73,9 @@ def test_the_shipped_catalogue_loads_with_the_agreed_field_keys():
 
 def test_rulebook_version_names_every_class_version_and_hashes_the_files():
     version = registry.rulebook_version()
-    assert version.startswith("catalog:admin_license@2026.1,admin_penalty@2026.1#")
-    assert len(version.split("#")[1]) == 12
+    names, digest = version.removeprefix("catalog:").split("#")
+    assert {"admin_license@2026.1", "admin_penalty@2026.1"} <= set(names.split(","))
+    assert len(digest) == 12
 
 
 def test_unknown_class_is_a_domain_error_listing_the_known_codes():
@@ -85,7 +86,8 @@ def test_unknown_class_is_a_domain_error_listing_the_known_codes():
 
 
 def test_all_classes_is_ordered_by_code():
-    assert [c.code for c in registry.all_classes(on=dt.date(2026, 11, 20))] == ["admin_license", "admin_penalty"]
+    codes = [c.code for c in registry.all_classes(on=dt.date(2026, 11, 20))]
+    assert codes == sorted(codes) and {"admin_license", "admin_penalty"} <= set(codes)
 
 
 def test_a_copy_of_the_shipped_files_loads_from_another_directory(tmp_path):

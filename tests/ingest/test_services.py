@@ -233,3 +233,17 @@ def test_duplicate_across_chunks_is_caught(tmp_path, department, system_actor, t
                               chunk_rows=3)
     assert batch.summary["created"] == 6 and codes(batch, 7) == ["duplicate_in_file"]
     assert Batch.objects.count() == 1
+
+
+def test_fixing_a_key_field_still_resolves_the_rejection(run):
+    """A wrong USCC check character changes the business key; the decision number still ties the fix to it."""
+    wrong = uscc(2)[:17] + ("0" if uscc(2)[17] != "0" else "1")
+    run(table([penalty(2, subject_uscc=wrong)]))
+    assert RejectedRow.objects.get().status == "open"
+    fixed = run(table([penalty(2)]))
+    assert RejectedRow.objects.get().status == "resolved" and RejectedRow.objects.get().resolved_by_batch == fixed
+
+
+def test_batch_keeps_the_providers_column_order(run):
+    batch = run(table(penalties(1)))
+    assert batch.summary["columns"] == list(LABELS.values())

@@ -55,6 +55,8 @@ class RejectedRow(models.Model):
     row_no = models.IntegerField("行号")  # as the provider counts: first data row under the header is 1
     # keyed hash of the business key when it could be read: a later accepted row with it resolves this one
     key_hash = models.CharField("业务主键哈希", max_length=64, blank=True, db_index=True)
+    # a fix may change the key itself (a wrong check character in the USCC): the document number still matches
+    decision_no = models.CharField("决定文书号", max_length=128, blank=True)
     cells = models.JSONField("原始单元格（脱敏）", default=dict)
     cells_encrypted = models.TextField("原始单元格密文", blank=True)  # only when the row holds sensitive cells
     errors = models.JSONField("错误", default=list)

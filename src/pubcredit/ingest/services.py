@@ -101,21 +101,29 @@ def _merge(batch: Batch, result: SubmitResult) -> None:
 
 
 def _quarantine(batch: Batch, result: SubmitResult, originals: dict[int, tuple[dict, str]]) -> None:
-    """Keep rejected rows; resolve earlier rejections whose business key is now accepted or rejected again."""
+    """Keep rejected rows; resolve earlier rejections that are now accepted, supersede those rejected again.
+
+    An earlier rejection is matched by its business key, or by its decision number when the fix changed the key
+    (a corrected USCC check character makes another key for the same decision).
+    """
     now = clock.now()
     open_rows = RejectedRow.objects.filter(department=batch.department, class_code=batch.class_code,
                                            status=RejectionStatus.OPEN)
-    if result.accepted_keys:
-        for i in range(0, len(result.accepted_keys), 500):
-            open_rows.filter(key_hash__in=result.accepted_keys[i:i + 500]).update(
-                status=RejectionStatus.RESOLVED, resolved_at=now, resolved_by_batch=batch)
-    again = [k for k in result.rejected_keys.values() if k]
-    for i in range(0, len(again), 500):
-        open_rows.filter(key_hash__in=again[i:i + 500]).update(
-            status=RejectionStatus.SUPERSEDED, resolved_at=now, resolved_by_batch=batch)
+
+    def close(status: str, keys: list[str], decision_nos: list[str]) -> None:
+        for field_name, values in (("key_hash__in", keys), ("decision_no__in", decision_nos)):
+            for i in range(0, len(values), 500):
+                open_rows.filter(**{field_name: values[i:i + 500]}).update(
+                    status=status, resolved_at=now, resolved_by_batch=batch)
+
+    close(RejectionStatus.RESOLVED, result.accepted_keys, sorted(result.accepted_decision_nos))
+    close(RejectionStatus.SUPERSEDED, [k for k in result.rejected_keys.values() if k],
+          sorted(set(result.rejected_decision_nos.values())))
     RejectedRow.objects.bulk_create([
         RejectedRow(batch=batch, class_code=batch.class_code, department=batch.department, row_no=item["row"],
-                    key_hash=result.rejected_keys.get(item["row"], ""), cells=originals.get(item["row"], ({}, ""))[0],
+                    key_hash=result.rejected_keys.get(item["row"], ""),
+                    decision_no=result.rejected_decision_nos.get(item["row"], "")[:128],
+                    cells=originals.get(item["row"], ({}, ""))[0],
                     cells_encrypted=originals.get(item["row"], ({}, ""))[1], errors=item["errors"])
         for item in result.rejected
     ], batch_size=1000)
@@ -198,17 +206,29 @@ def estimate_rows(path: Path, source) -> int | None:
     return max(lines - source.title_rows - (1 if source.file_format == "csv" else 0), 0)
 
 
-def batch_import_file(*, path: Path | str, class_code: str, department: Department, actor: Any,
-                      filename: str | None = None, channel: str = SubmissionChannel.FILE,
-                      progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS) -> Batch:
-    """Import a department's file (CSV/XLSX/JSON lines) as one batch; resumes an unfinished batch of the same file."""
+def batch_receive_file(*, path: Path | str, class_code: str, department: Department, actor: Any,
+                       filename: str | None = None, channel: str = SubmissionChannel.FILE) -> Batch:
+    """Register a received file as a batch (接收): the unfinished batch of the same file is resumed, not repeated."""
     info_class = get_class(class_code)
     path = Path(path)
     digest = file_sha256(path)
-    batch = (Batch.objects.filter(department=department, class_code=info_class.code, file_sha256=digest,
-                                  status=BatchStatus.PROCESSING).order_by("-id").first()
-             or batch_create(info_class=info_class, department=department, channel=channel, actor=actor,
-                             filename=filename or path.name, file_sha256=digest))
+    return (Batch.objects.filter(department=department, class_code=info_class.code, file_sha256=digest,
+                                 status__in=[BatchStatus.RECEIVED, BatchStatus.PROCESSING]).order_by("-id").first()
+            or batch_create(info_class=info_class, department=department, channel=channel, actor=actor,
+                            filename=filename or path.name, file_sha256=digest))
+
+
+def batch_import_file(*, path: Path | str, class_code: str, department: Department, actor: Any,
+                      filename: str | None = None, channel: str = SubmissionChannel.FILE,
+                      progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS, batch: Batch | None = None) -> Batch:
+    """Import a department's file (CSV/XLSX/JSON lines) as one batch; resumes an unfinished batch of the same file.
+
+    ``batch`` is the one :func:`batch_receive_file` registered (pages receive first, then import in the background).
+    """
+    info_class = get_class(class_code)
+    path = Path(path)
+    batch = batch or batch_receive_file(path=path, class_code=class_code, department=department, actor=actor,
+                                        filename=filename, channel=channel)
     try:
         source = open_source(path, info_class, filename=filename)
         mapping = map_headers(info_class, [h for h in source.header if h])
@@ -223,7 +243,9 @@ def batch_import_file(*, path: Path | str, class_code: str, department: Departme
                                 f"skipped {source.title_rows} title row(s) above the header", None))
     if batch.total_rows is None:
         batch.total_rows = estimate_rows(path, source)
-        batch.save(update_fields=["total_rows"])
+        # the provider's column order, for the rejection exports (JSON columns do not keep key order)
+        batch.summary["columns"] = [h for h in source.header if h]
+        batch.save(update_fields=["total_rows", "summary"])
     chunks = _file_chunks(source, source.header, mapping, _sensitive_headers(info_class, mapping), chunk_rows)
     try:
         batch = _run(batch, info_class, chunks, actor=actor, file_warnings=warnings, progress=progress,
@@ -249,6 +271,7 @@ def batch_submit_records(*, class_code: str, records: list[dict[str, Any]], depa
         raise DomainError("records.not_a_list", "records 应为对象数组", "records must be a list of objects", "records")
     batch = batch_create(info_class=info_class, department=department, channel=channel, actor=actor)
     frame, mapping = records_to_frame(info_class, records)
+    batch.summary["columns"] = list(dict.fromkeys(str(k) for r in records for k in r))
     sensitive = _sensitive_headers(info_class, mapping)
     cells = [_mask_cells({str(k): v for k, v in r.items()}, sensitive) for r in records]
     warnings = [w for w in (mapping.unknown_problem(),) if w]

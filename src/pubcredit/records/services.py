@@ -46,12 +46,15 @@ class SubmitResult:
     # for the collection pipeline: business-key hashes of accepted rows and of rejected rows (by row number),
     # and the plan's keys to pass on as ``seen_keys`` to the next chunk of the same file
     accepted_keys: list[str] = field(default_factory=list, repr=False)
+    accepted_decision_nos: set[str] = field(default_factory=set, repr=False)
     rejected_keys: dict[int, str] = field(default_factory=dict, repr=False)
+    rejected_decision_nos: dict[int, str] = field(default_factory=dict, repr=False)
     plan_keys: Any = field(default=None, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()
-                if k not in ("record_ids", "accepted_keys", "rejected_keys", "plan_keys")}
+                if k not in ("record_ids", "accepted_keys", "accepted_decision_nos", "rejected_keys",
+                                "rejected_decision_nos", "plan_keys")}
 
 
 def _keyed_hash(*parts: Any) -> str:
@@ -128,10 +131,12 @@ def records_submit(*, info_class, frame: pl.DataFrame, department: Department, a
         for row in plan.rows.filter(~pl.col("_ok")).select(key_columns).iter_rows(named=True):
             if row.get("decision_no"):
                 result.rejected_keys[row["_row"]] = _keyed_hash(info_class.code, *[row[k] for k in info_class.business_key])
+                result.rejected_decision_nos[row["_row"]] = row["decision_no"]
     rows = plan.ok_rows()
     if not rows:
         return result
-    version_tag = rulebook_version()
+    # the class's own version and the catalogue's content hash: short enough to store with every row
+    version_tag = f"{info_class.rule_version}#{rulebook_version().rsplit('#', 1)[-1]}"
     calendar = work_calendar()
     deadline = info_class.deadline_working_days
     sensitive_keys = tuple(f.key for f in info_class.fields if f.sensitive)
@@ -144,6 +149,7 @@ def records_submit(*, info_class, frame: pl.DataFrame, department: Department, a
         shown, secret = _split_sensitive(sensitive_keys, row)
         prepared.append((row_no, ref, key, _keyed_hash(row), shown, secret))
         result.accepted_keys.append(key)
+        result.accepted_decision_nos.add(row["decision_no"])
 
     actor_name = audit.actor_label(actor)
     with transaction.atomic():
