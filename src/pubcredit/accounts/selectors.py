@@ -184,8 +184,20 @@ class Reason:
     example: str
 
 
+class _SubmissionShares:
+    """Shares derived from the counts ``new_records``, ``on_time`` and ``rejected_rows``."""
+
+    @property
+    def on_time_share(self) -> float | None:
+        return _ratio(self.on_time, self.new_records)
+
+    @property
+    def rejection_rate(self) -> float | None:
+        return _ratio(self.rejected_rows, self.new_records + self.rejected_rows)
+
+
 @dataclass(frozen=True)
-class Period:
+class Period(_SubmissionShares):
     """Counts over one period (the rule's window, or everything up to today)."""
 
     new_records: int
@@ -196,14 +208,6 @@ class Period:
     @property
     def late(self) -> int:
         return self.new_records - self.on_time
-
-    @property
-    def on_time_share(self) -> float | None:
-        return _ratio(self.on_time, self.new_records)
-
-    @property
-    def rejection_rate(self) -> float | None:
-        return _ratio(self.rejected_rows, self.new_records + self.rejected_rows)
 
 
 @dataclass(frozen=True)
@@ -332,21 +336,13 @@ def _top_reasons(rows) -> tuple[list[Reason], int]:
 # -- every department ----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class DepartmentVerdict:
+class DepartmentVerdict(_SubmissionShares):
     department: Department
     new_records: int
     on_time: int
     rejected_rows: int
     last_submission_at: dt.datetime | None
     verdict: sharing.SharingOutcome
-
-    @property
-    def on_time_share(self) -> float | None:
-        return _ratio(self.on_time, self.new_records)
-
-    @property
-    def rejection_rate(self) -> float | None:
-        return _ratio(self.rejected_rows, self.new_records + self.rejected_rows)
 
 
 @dataclass(frozen=True)
