@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "pubcredit.ingest",
     "pubcredit.console",
     "pubcredit.workdays",
+    "pubcredit.publicity",
+    "pubcredit.portal",
 ]
 
 MIDDLEWARE = [

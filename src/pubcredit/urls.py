@@ -10,5 +10,7 @@ urlpatterns = [
     path("calendar/", include("pubcredit.workdays.urls")),
     path("departments/", include("pubcredit.accounts.urls")),
     path("collection/", include("pubcredit.ingest.urls")),
+    path("publicity/", include("pubcredit.publicity.urls")),  # operator pages: feed consumers, daily runs
+    path("public/", include("pubcredit.portal.urls")),  # the public credit site (no login)
     path("", include("pubcredit.console.urls")),
 ]

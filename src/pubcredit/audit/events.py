@@ -25,6 +25,20 @@ class Event(IntEnum):
     RECORD_CREATED = 401
     RECORD_VERSIONED = 402
     RECORD_REVOKED = 403
+    # 5xx publicity (公示)
+    PUBLICITY_ASSESSED = 501
+    PUBLICITY_PUBLISHED = 502
+    PUBLICITY_EXPIRED = 503
+    PUBLICITY_WITHHELD = 504
+    PUBLICITY_REVOKED = 505
+    PUBLICITY_REPAIRED = 506
+    PUBLICITY_HELD = 507
+    PUBLICITY_RESUMED = 508
+    PUBLICITY_ARCHIVED = 509
+    PUBLICITY_REINSTATED = 510
+    PUBLICITY_SCHEDULED = 511
+    PUBLICITY_UNREPAIRED = 512
+    PUBLICITY_TICK = 520
     DEMO_SEEDED = 901
 
 
@@ -51,6 +65,20 @@ _TYPES = [
     EventType(Event.RECORD_CREATED, "record.create", "新增信用记录", "created record"),
     EventType(Event.RECORD_VERSIONED, "record.version", "信用记录新版本", "new record version"),
     EventType(Event.RECORD_REVOKED, "record.revoke", "撤销信用记录", "revoked record"),
+    # 5xx publicity (公示)
+    EventType(Event.PUBLICITY_ASSESSED, "publicity.assess", "计算公示期限", "assessed publicity"),
+    EventType(Event.PUBLICITY_PUBLISHED, "publicity.publish", "开始公示", "published"),
+    EventType(Event.PUBLICITY_EXPIRED, "publicity.expire", "公示期满停止公示", "publicity period ended"),
+    EventType(Event.PUBLICITY_WITHHELD, "publicity.withhold", "不予公示", "withheld from publication"),
+    EventType(Event.PUBLICITY_REVOKED, "publicity.revoke", "记录撤销，撤下公示", "withdrawn: record revoked"),
+    EventType(Event.PUBLICITY_REPAIRED, "publicity.repair", "信用修复，终止公示", "repaired: publication ended"),
+    EventType(Event.PUBLICITY_HELD, "publicity.hold", "异议核查，暂停公示", "held for an objection"),
+    EventType(Event.PUBLICITY_RESUMED, "publicity.resume", "异议核查结束，恢复公示", "publication resumed"),
+    EventType(Event.PUBLICITY_ARCHIVED, "publicity.archive", "公示记录归档", "archived"),
+    EventType(Event.PUBLICITY_REINSTATED, "publicity.reinstate", "更正后恢复公示", "reinstated after correction"),
+    EventType(Event.PUBLICITY_SCHEDULED, "publicity.schedule", "待公示", "scheduled for publication"),
+    EventType(Event.PUBLICITY_UNREPAIRED, "publicity.unrepair", "撤销信用修复，恢复公示", "repair revoked"),
+    EventType(Event.PUBLICITY_TICK, "publicity.tick", "公示状态日常更新", "daily publicity run"),
     EventType(Event.DEMO_SEEDED, "demo.seed", "生成演示数据", "seeded demo data"),
 ]
 

@@ -16,6 +16,7 @@ from pubcredit.audit.events import Event
 from pubcredit.bulk import RawJSON, bulk_insert
 from pubcredit.catalog.plan import validate_frame
 from pubcredit.catalog.registry import rulebook_version
+from pubcredit.publicity.services import publicity_assess
 from pubcredit.records.choices import RecordStatus, SubmissionChannel
 from pubcredit.records.models import CreditRecord, RecordVersion
 from pubcredit.rules import clock, identifiers
@@ -218,6 +219,8 @@ def records_submit(*, info_class, frame: pl.DataFrame, department: Department, a
         CreditRecord.objects.bulk_update(changed, ["version", "fields", "content_hash", "updated_at", "subject"],
                                          batch_size=_CHUNK)
         audit.record_many(pending, actor=actor)
+        # publicity (docs/publicity.md): severity, window and state of what was created or corrected, same transaction
+        publicity_assess([event.object_id for event in pending], actor=actor)
 
     if other_department:
         result.rejected = sorted(result.rejected + _problems_by_row(other_department), key=lambda r: r["row"])
@@ -249,4 +252,5 @@ def record_revoke(*, record: CreditRecord, reason: str, actor: Any) -> CreditRec
     record.save(update_fields=["status", "status_reason", "updated_at"])
     audit.record(Event.RECORD_REVOKED, actor=actor, object_type="credit_record", object_id=record.pk,
                  before=before, after={"status": record.status}, reason=reason)
+    publicity_assess([record.pk], actor=actor)  # withdrawn from publication (Order 36 art. 19)
     return record

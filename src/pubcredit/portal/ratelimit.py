@@ -1,0 +1,81 @@
+"""Per-client rate limiting of the public site and API (访问频率限制): fixed windows counted in Django's cache.
+
+A client over its bucket's limit gets 429 with ``Retry-After`` (seconds to the window's end); pages get a short
+Chinese page, the API the platform's error shape.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import time
+
+from django.core.cache import caches
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+from pubcredit.portal import conf
+
+
+def _now() -> float:
+    return time.time()
+
+
+def client_ip(request) -> str:
+    header = conf.client_ip_header()
+    if header:
+        value = request.META.get(header, "")
+        if value:
+            return value.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def hit(request, bucket: str) -> int | None:
+    """Count one request; return the seconds to wait when the client is over the limit, else None."""
+    setting = conf.rate_limits().get(bucket)
+    if not setting:
+        return None
+    limit, window = setting
+    now = _now()
+    start = int(now // window) * window
+    key = f"pubcredit:portal:rl:{bucket}:{client_ip(request)}:{start}"
+    cache = caches[conf.rate_cache_alias()]
+    if cache.add(key, 1, timeout=window + 5):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window + 5)
+            count = 1
+    if count > limit:
+        return max(1, math.ceil(start + window - now))
+    return None
+
+
+def too_many(request, retry_after: int, *, as_json: bool) -> HttpResponse:
+    if as_json:
+        response = JsonResponse({"code": "rate_limited", "message": "访问过于频繁，请稍后再试",
+                                 "message_en": "too many requests, retry later", "fields": [],
+                                 "retry_after": retry_after}, status=429)
+    else:
+        response = HttpResponse(render_to_string("portal/429.html", {"retry_after": retry_after}, request=request),
+                                status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def rate_limited(bucket: str, *, as_json: bool = False):
+    """Decorator for views and Ninja operations (both take the request first)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            wait = hit(request, bucket)
+            if wait is not None:
+                return too_many(request, wait, as_json=as_json)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

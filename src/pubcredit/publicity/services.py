@@ -1,0 +1,513 @@
+"""Every write to publicity state (公示状态): assessment after a submission, the daily job, and the moves the
+repair and objection workflows make. Each change is audited and appended to the change feed in the same
+transaction; the rule itself is ``rules.publicity`` (pure) with the data of ``rulebook/publicity/``.
+
+Entry points:
+
+- :func:`publicity_assess` — after records are created, corrected or revoked: ``publicity_assess(ids, actor=…)``
+  (bulk: thousands of ids per call, a few queries per 1 000 records);
+- :func:`publicity_tick` — the daily job (``pubcredit tick``): assesses what was missed, then moves states by the
+  stored dates as they hold on ``clock.today()`` (idempotent; a missed day is caught up);
+- :func:`publicity_transition` and its named forms (:func:`publicity_repair`, :func:`publicity_hold`,
+  :func:`publicity_resume`) — for the repair and objection workflows;
+- :func:`feed_consumer_seen` — bookkeeping of how far each downstream system has read the feed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import InvalidOperation
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+
+from pubcredit.accounts.models import Department
+from pubcredit.audit import services as audit
+from pubcredit.audit.events import Event
+from pubcredit.catalog.registry import get_class
+from pubcredit.publicity.models import ChangeFeedEntry, FeedConsumer, PublicityState, TickRun
+from pubcredit.publicity.rulebook import rulebook
+from pubcredit.records.choices import RecordStatus
+from pubcredit.records.models import CreditRecord
+from pubcredit.rules import clock
+from pubcredit.rules import publicity as rules
+from pubcredit.rules.errors import DomainError
+from pubcredit.rules.publicity import PublicityDecision, RecordFacts, Severity, State
+
+__all__ = ["publicity_assess", "publicity_tick", "publicity_transition", "publicity_repair", "publicity_hold",
+           "publicity_resume", "feed_consumer_seen", "AssessResult", "TickResult", "record_facts"]
+
+_CHUNK = 1000
+_PG_FEED_LOCK = 0x5044_4346_4545  # advisory lock: feed rows get their ids in commit order (see docs/publicity.md)
+
+AUDIT_EVENTS: dict[str | None, Event] = {
+    None: Event.PUBLICITY_ASSESSED, "assess": Event.PUBLICITY_ASSESSED, "due": Event.PUBLICITY_PUBLISHED,
+    "reinstate": Event.PUBLICITY_REINSTATED, "resume": Event.PUBLICITY_RESUMED, "unrepair": Event.PUBLICITY_UNREPAIRED,
+    "expire": Event.PUBLICITY_EXPIRED, "withhold": Event.PUBLICITY_WITHHELD, "revoke": Event.PUBLICITY_REVOKED,
+    "schedule": Event.PUBLICITY_SCHEDULED, "archive": Event.PUBLICITY_ARCHIVED, "repair": Event.PUBLICITY_REPAIRED,
+    "hold": Event.PUBLICITY_HELD,
+}
+_SEVERITY_WORDS = {"minor": Severity.MINOR, "轻微": Severity.MINOR, "轻微失信": Severity.MINOR,
+                   "general": Severity.GENERAL, "一般": Severity.GENERAL, "一般失信": Severity.GENERAL,
+                   "serious": Severity.SERIOUS, "严重": Severity.SERIOUS, "严重失信": Severity.SERIOUS}
+_PROCEDURE_WORDS = {"summary": "summary", "简易程序": "summary", "简易": "summary",
+                    "ordinary": "ordinary", "普通程序": "ordinary", "普通": "ordinary"}
+# the record fields the rule reads (proposed catalogue keys for the optional ones: docs/publicity.md)
+DECLARED_SEVERITY_FIELD = "severity_declared"  # 失信程度（认定单位认定）
+PROCEDURE_FIELD = "procedure"  # 处罚程序（简易程序/普通程序）
+SECTOR_FIELD = "sector"  # 所属领域 (codes of policy.yaml sectors)
+
+
+@dataclass
+class AssessResult:
+    assessed: int = 0
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    missing: int = 0  # ids with no record
+    events: Counter = field(default_factory=Counter)
+
+    def merge(self, other: AssessResult) -> None:
+        for name in ("assessed", "created", "changed", "unchanged", "missing"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.events.update(other.events)
+
+
+@dataclass
+class TickResult:
+    day: dt.date
+    reassessed: int = 0
+    full_reassessment: bool = False
+    events: Counter = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"reassessed": self.reassessed, "full_reassessment": self.full_reassessment, **dict(self.events)}
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Facts from a record
+
+
+def _date(value: Any) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _class_info(code: str, cache: dict[str, tuple[str, bool, bool]]) -> tuple[str, bool, bool]:
+    """(nature, public, public_for_natural_persons) of a class; an unknown class is negative and not public."""
+    if code not in cache:
+        try:
+            info = get_class(code)
+            cache[code] = (info.nature, info.public, info.public_for_natural_persons)
+        except DomainError:
+            cache[code] = ("negative", False, False)
+    return cache[code]
+
+
+def record_facts(record: CreditRecord, *, class_cache: dict | None = None) -> RecordFacts:
+    """The plain facts the publicity rule reads from a record (its subject and department loaded)."""
+    policy = rulebook().policy
+    nature, public, public_persons = _class_info(record.class_code, {} if class_cache is None else class_cache)
+    values = record.fields or {}
+    try:
+        fine = rules.fine_yuan(values.get("fine_amount"))
+    except (InvalidOperation, ValueError):
+        fine = None
+    declared = _SEVERITY_WORDS.get(str(values.get(DECLARED_SEVERITY_FIELD) or "").strip())
+    procedure = _PROCEDURE_WORDS.get(str(values.get(PROCEDURE_FIELD) or "").strip())
+    explicit_sector = values.get(SECTOR_FIELD) or ()
+    if isinstance(explicit_sector, str):
+        explicit_sector = (explicit_sector,)
+    types = values.get("penalty_types") or ()
+    if isinstance(types, str):
+        types = (types,)
+    return RecordFacts(
+        class_code=record.class_code, nature=nature, class_public=public, public_for_natural_persons=public_persons,
+        subject_kind=record.subject.kind, decision_date=record.decision_date,
+        received_on=record.received_at.astimezone(clock.PLATFORM_TZ).date(),
+        penalty_types=tuple(types), fine_amount_yuan=fine, declared_severity=declared, procedure=procedure,
+        sectors=rules.detect_sectors(policy, (values.get("violation_type"), values.get("penalty_basis")),
+                                     explicit_sector),
+        restriction_until=_date(values.get("valid_until")),
+        family=rules.family_of(policy, authority_name=values.get("authority_name") or "",
+                               department_name=record.department.name, department_code=record.department.code),
+        licence_status=values.get("status") if nature != "negative" else None,
+    )
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Writing states, audit and feed together
+
+
+# a change of any of these is a publicity change (audited, fed); the bookkeeping columns are updated silently
+_COMPARED = ("state", "severity", "regime", "published", "publish_from", "repairable_from", "publish_until",
+             "ended_on", "shared", "rule_version", "class_code", "decision_date", "subject_id", "department_id")
+_BOOKKEEPING = ["assessed_on", "record_version", "rulebook_version"]
+_UPDATED = [f.replace("_id", "") if f in ("subject_id", "department_id") else f for f in _COMPARED] + [
+    "reason_zh", "reason_en", "updated_at", *_BOOKKEEPING]
+
+
+def _snapshot(state: PublicityState) -> dict[str, Any]:
+    return {"state": state.state, "severity": state.severity, "regime": state.regime, "published": state.published,
+            "publish_from": state.publish_from, "repairable_from": state.repairable_from,
+            "publish_until": state.publish_until, "shared": state.shared, "rule_version": state.rule_version}
+
+
+def _ended_on(new: State, old: State | None, current_end: dt.date | None, decision_until: dt.date | None,
+              today: dt.date) -> dt.date | None:
+    """The day publication stopped: the day after the last day shown for an expiry, else the day of the change."""
+    if new in (State.PENDING, State.PUBLISHED, State.WITHHELD):
+        return None
+    if new == State.EXPIRED and decision_until is not None:
+        return decision_until + dt.timedelta(days=1)
+    if new == old or new == State.ARCHIVED:
+        return current_end
+    return today
+
+
+def _feed_entry(state: PublicityState, record: CreditRecord, event: str, previous: str, effective_on: dt.date,
+                now: dt.datetime) -> ChangeFeedEntry:
+    subject = record.subject
+    return ChangeFeedEntry(
+        record_id=state.record_id, event=event, state=state.state, previous_state=previous or "",
+        shown=state.state == State.PUBLISHED, shared=state.shared, severity=state.severity,
+        publish_from=state.publish_from, repairable_from=state.repairable_from, publish_until=state.publish_until,
+        effective_on=effective_on, class_code=state.class_code, decision_no=record.decision_no,
+        subject_code=subject.uscc or subject.id_masked, rule_version=state.rule_version, changed_at=now)
+
+
+def _append_feed(entries: list[ChangeFeedEntry]) -> None:
+    """Append feed rows so that their ids follow commit order: PostgreSQL serialises appenders with an advisory
+    lock held to the end of the transaction (SQLite has one writer anyway). Always called after the audit
+    append of the same transaction, so both locks are taken in the same order everywhere."""
+    if not entries:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_FEED_LOCK])
+    ChangeFeedEntry.objects.bulk_create(entries, batch_size=_CHUNK)
+
+
+def _chunks(items: Iterable[int], size: int = _CHUNK) -> Iterator[list[int]]:
+    chunk: list[int] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _apply(state: PublicityState | None, record: CreditRecord, decision: PublicityDecision, *, today: dt.date,
+           now: dt.datetime, version: str, policy: rules.Policy) -> tuple[PublicityState, str | None, bool, dict | None]:
+    """Fill ``state`` from a decision. Returns (state, event, changed, before-snapshot)."""
+    created = state is None
+    current = None if created else State(state.state)
+    revoked = record.status == RecordStatus.REVOKED
+    target = rules.target_state(current=current or State.PENDING, decision=decision, record_revoked=revoked,
+                                today=today)
+    if created:
+        state = PublicityState(record_id=record.pk)
+        before = None
+        event = rules.event_for(State.PENDING, target)
+        previous = State.PENDING
+    else:
+        before = _snapshot(state)
+        previous = current
+        event = rules.event_for(current, target)
+        if event is None and target != current:
+            target = current  # no legal move from here (e.g. an archived record): keep the state
+    new_state = target if (event is not None or created) else current
+    if current in rules.STICKY and not created and new_state == current:
+        # repaired / on hold / revoked / archived: its own workflow decided; keep its window as it was
+        return state, None, False, before
+    old = None if created else tuple(getattr(state, f) for f in _COMPARED)
+    state.ended_on = _ended_on(new_state, previous if not created else None, None if created else state.ended_on,
+                               decision.publish_until, today)
+    state.state = new_state.value
+    state.severity = decision.severity.value if decision.severity else ""
+    state.regime = decision.regime
+    state.published = decision.published
+    state.publish_from, state.repairable_from = decision.publish_from, decision.repairable_from
+    state.publish_until = decision.publish_until
+    state.shared = new_state not in policy.stop_sharing_in
+    state.reason_zh, state.reason_en = decision.reason_zh, decision.reason_en
+    state.rule_version, state.rulebook_version = decision.rule_version, version
+    state.record_version, state.assessed_on = record.version, today
+    state.class_code, state.decision_date = record.class_code, record.decision_date
+    state.subject_id, state.department_id = record.subject_id, record.department_id
+    changed = created or old != tuple(getattr(state, f) for f in _COMPARED)
+    if changed:
+        state.updated_at = now
+    return state, event, changed, before
+
+
+def _effective_on(event: str | None, state: PublicityState, today: dt.date) -> dt.date:
+    if event == "due" and state.publish_from:
+        return state.publish_from
+    if event == "expire" and state.ended_on:
+        return state.ended_on
+    return today
+
+
+def _assess_chunk(ids: list[int], *, actor: Any, today: dt.date, reason: str, class_cache: dict) -> AssessResult:
+    book = rulebook()
+    result = AssessResult()
+    now = clock.now()
+    records = {r.pk: r for r in CreditRecord.objects.filter(pk__in=ids).select_related("subject", "department")}
+    result.missing = len(set(ids) - set(records))
+    states = {s.record_id: s for s in PublicityState.objects.filter(record_id__in=list(records))}
+    new_rows, changed_rows, touched, pending, feed = [], [], [], [], []
+    for pk in sorted(records):
+        record = records[pk]
+        decision = rules.assess(record_facts(record, class_cache=class_cache), book, as_of=today)
+        existing = states.get(pk)
+        stale = existing is not None and (existing.assessed_on, existing.record_version,
+                                          existing.rulebook_version) != (today, record.version, book.version)
+        state, event, changed, before = _apply(existing, record, decision, today=today, now=now,
+                                               version=book.version, policy=book.policy)
+        result.assessed += 1
+        if not changed:
+            result.unchanged += 1
+            if stale:  # same verdict: only note when and under which versions it was assessed
+                state.assessed_on, state.record_version, state.rulebook_version = today, record.version, book.version
+                touched.append(state)
+            continue
+        if existing is None:
+            new_rows.append(state)
+            result.created += 1
+        else:
+            changed_rows.append(state)
+            result.changed += 1
+        name = event or "assess"
+        result.events[name] += 1
+        pending.append(audit.PendingEvent(
+            AUDIT_EVENTS[event], "credit_record", pk, before=before, after=_snapshot(state),
+            reason=reason or state.reason_zh, rule_version=state.rule_version,
+            data={"event": name, "state": state.state, "regime": state.regime, "severity": state.severity,
+                  "rulebook": book.version}))
+        feed.append(_feed_entry(state, record, name, before["state"] if before else "", _effective_on(event, state, today),
+                                now))
+    with transaction.atomic():
+        if new_rows:
+            PublicityState.objects.bulk_create(new_rows, batch_size=_CHUNK)
+        if changed_rows:
+            PublicityState.objects.bulk_update(changed_rows, _UPDATED, batch_size=_CHUNK)
+        if touched:
+            PublicityState.objects.bulk_update(touched, _BOOKKEEPING, batch_size=_CHUNK)
+        audit.record_many(pending, actor=actor)
+        _append_feed(feed)
+    return result
+
+
+def publicity_assess(record_ids: Iterable[int], *, actor: Any, reason: str = "") -> AssessResult:
+    """Compute severity, regime and publicity window of these records and move their publicity state
+    (创建或更新公示状态). Call it with the ids of records created, corrected or revoked; unchanged records cost a
+    read and no write. Runs in the caller's transaction when there is one, else one transaction per 1 000 ids."""
+    today = clock.today()
+    result = AssessResult()
+    class_cache: dict = {}
+    for chunk in _chunks(sorted(set(record_ids))):
+        result.merge(_assess_chunk(chunk, actor=actor, today=today, reason=reason, class_cache=class_cache))
+    return result
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Moves by date (the daily job) and by workflow
+
+
+def _move(states: list[PublicityState], event: str, *, actor: Any, today: dt.date, reason: str,
+          policy: rules.Policy) -> int:
+    """Apply ``event`` to each state (already locked, already checked), audit and feed them."""
+    if not states:
+        return 0
+    now = clock.now()
+    records = {r.pk: r for r in CreditRecord.objects.filter(pk__in=[s.record_id for s in states])
+               .select_related("subject").only("pk", "decision_no", "subject__uscc", "subject__id_masked")}
+    pending, feed = [], []
+    for state in states:
+        before = _snapshot(state)
+        previous = State(state.state)
+        new = rules.transition(previous, event)
+        state.ended_on = _ended_on(new, previous, state.ended_on, state.publish_until, today)
+        effective = {"due": state.publish_from or today, "expire": state.ended_on or today,
+                     "archive": (state.ended_on + dt.timedelta(days=policy.archive_after_days)) if state.ended_on
+                     else today}.get(event, today)
+        state.state, state.updated_at = new.value, now
+        state.shared = new not in policy.stop_sharing_in
+        pending.append(audit.PendingEvent(
+            AUDIT_EVENTS[event], "credit_record", state.record_id, before=before, after=_snapshot(state),
+            reason=reason, rule_version=state.rule_version,
+            data={"event": event, "state": new.value, "effective_on": effective.isoformat()}))
+        feed.append(_feed_entry(state, records[state.record_id], event, previous.value, effective, now))
+    PublicityState.objects.bulk_update(states, ["state", "ended_on", "shared", "updated_at"], batch_size=_CHUNK)
+    audit.record_many(pending, actor=actor)
+    _append_feed(feed)
+    return len(states)
+
+
+def _date_rules(today: dt.date, policy: rules.Policy) -> list[tuple[str, Q, Callable[[PublicityState], bool]]]:
+    """(event, query, re-check) triples: what the stored dates say must hold on ``today``. The re-check runs on
+    the locked row, so a row changed meanwhile is left alone."""
+    archive_before = today - dt.timedelta(days=policy.archive_after_days)
+    expirable = [State.PENDING, State.PUBLISHED, State.OBJECTION_HOLD]
+    return [
+        ("expire", Q(state__in=expirable, publish_until__lt=today),
+         lambda s: s.state in expirable and s.publish_until is not None and s.publish_until < today),
+        ("due", Q(state=State.PENDING, publish_from__lte=today),
+         lambda s: s.state == State.PENDING and s.publish_from is not None and s.publish_from <= today
+         and (s.publish_until is None or s.publish_until >= today)),
+        ("archive", Q(state__in=[State.EXPIRED, State.REPAIRED, State.REVOKED], ended_on__lte=archive_before),
+         lambda s: s.state in (State.EXPIRED, State.REPAIRED, State.REVOKED) and s.ended_on is not None
+         and s.ended_on <= archive_before),
+    ]
+
+
+def _stale_ids(book: rules.PublicityRulebook, today: dt.date, full: bool) -> Iterator[int]:
+    """Records to (re)assess: missing a state, changed or revoked since, assessed before a regime took effect
+    (most-favourable transition), or every record when the rulebook changed."""
+    if full:
+        yield from CreditRecord.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=5000)
+        return
+    yield from CreditRecord.objects.filter(publicity__isnull=True).order_by("pk").values_list(
+        "pk", flat=True).iterator(chunk_size=5000)
+    yield from PublicityState.objects.filter(
+        ~Q(record_version=F("record__version"))
+        | (Q(record__status=RecordStatus.REVOKED) & ~Q(state__in=[State.REVOKED, State.ARCHIVED]))
+    ).order_by("record_id").values_list("record_id", flat=True).iterator(chunk_size=5000)
+    started = [d for d in book.starts() if d <= today]
+    if started and book.policy.transition == "most_favourable":
+        yield from PublicityState.objects.filter(assessed_on__lt=max(started)).exclude(
+            state=State.ARCHIVED).order_by("record_id").values_list("record_id", flat=True).iterator(chunk_size=5000)
+
+
+def publicity_tick(*, actor: Any, reassess_all: bool = False,
+                   progress: Callable[[str, int], None] | None = None) -> TickResult:
+    """The daily publicity job (``pubcredit tick``). Idempotent and catching up: it computes what must hold on
+    ``clock.today()`` from the stored dates, never from "yesterday", so running it twice changes nothing and a
+    missed day is made good. Steps: (1) assess records missing or stale (all of them when the rulebook files
+    changed since the last run); (2) pending → published, → expired, → archived as the dates say."""
+    today = clock.today()
+    started_at = clock.now()
+    book = rulebook()
+    result = TickResult(day=today)
+    last = TickRun.objects.order_by("-id").first()
+    if last is None:
+        changed_book = PublicityState.objects.exclude(rulebook_version=book.version).exists()
+    else:
+        changed_book = last.rulebook_version != book.version
+    result.full_reassessment = reassess_all or changed_book
+    class_cache: dict = {}
+    seen: set[int] = set()
+    for chunk in _chunks(_stale_ids(book, today, result.full_reassessment)):
+        chunk = [pk for pk in chunk if pk not in seen]
+        if not chunk:
+            continue
+        seen.update(chunk)
+        with transaction.atomic():
+            assessed = _assess_chunk(chunk, actor=actor, today=today, reason="", class_cache=class_cache)
+        result.reassessed += assessed.assessed
+        result.events.update(assessed.events)
+        if progress:
+            progress("assess", len(chunk))
+    for event, query, recheck in _date_rules(today, book.policy):
+        ids = list(PublicityState.objects.filter(query).order_by("record_id").values_list("record_id", flat=True))
+        for chunk in _chunks(ids):
+            with transaction.atomic():
+                rows = [s for s in PublicityState.objects.select_for_update().filter(record_id__in=chunk)
+                        .order_by("record_id") if recheck(s)]
+                moved = _move(rows, event, actor=actor, today=today, reason=_TICK_REASONS[event], policy=book.policy)
+            result.events[event] += moved
+            if progress:
+                progress(event, moved)
+    with transaction.atomic():
+        run = TickRun.objects.create(day=today, started_at=started_at, finished_at=clock.now(),
+                                     rulebook_version=book.version, counts=result.as_dict(),
+                                     actor_label=audit.actor_label(actor))
+        audit.record(Event.PUBLICITY_TICK, actor=actor, object_type="tick_run", object_id=run.pk,
+                     after=result.as_dict(), rule_version=book.version, data={"day": today.isoformat()})
+    return result
+
+
+_TICK_REASONS = {
+    "expire": "最长公示期届满，自动停止公示",
+    "due": "到达公示起始日，开始公示",
+    "archive": "停止公示已满归档期限，归档",
+}
+
+
+@transaction.atomic
+def publicity_transition(*, record: CreditRecord, event: str, actor: Any, reason: str) -> PublicityState:
+    """Move one record's publicity by a workflow event (repair, hold, resume, unrepair, revoke), with its reason.
+    A move the state table does not allow is refused (``publicity.invalid_transition``)."""
+    if not reason.strip():
+        raise DomainError("publicity.reason_required", "请说明理由", "a reason is required", "reason")
+    book = rulebook()
+    today = clock.today()
+    state = PublicityState.objects.select_for_update().filter(record_id=record.pk).first()
+    if state is None:
+        publicity_assess([record.pk], actor=actor)
+        state = PublicityState.objects.select_for_update().get(record_id=record.pk)
+    current = State(state.state)
+    try:
+        rules.transition(current, event)
+    except rules.InvalidTransition:
+        raise DomainError("publicity.invalid_transition",
+                          f"当前状态（{rules.STATE_LABELS[current]}）不能执行该操作",
+                          f"no {event!r} from state {current}", "event") from None
+    if event == "repair":
+        if state.repairable_from is None:
+            raise DomainError("publicity.not_repairable", "该信息不得提前终止公示，期满自动停止",
+                              "this item cannot be repaired early", "record")
+        if today < state.repairable_from:
+            raise DomainError("publicity.minimum_period",
+                              f"未达到最短公示期，{state.repairable_from.isoformat()}起方可申请信用修复",
+                              f"minimum period not reached: repair from {state.repairable_from.isoformat()}", "record")
+    if event == "resume" and state.publish_until is not None and state.publish_until < today:
+        event = "expire"
+    _move([state], event, actor=actor, today=today, reason=reason, policy=book.policy)
+    return state
+
+
+def publicity_repair(*, record: CreditRecord, actor: Any, reason: str) -> PublicityState:
+    """信用修复 granted by the identifying unit: publication ends and sharing stops (Order 36 art. 3)."""
+    return publicity_transition(record=record, event="repair", actor=actor, reason=reason)
+
+
+def publicity_hold(*, record: CreditRecord, actor: Any, reason: str) -> PublicityState:
+    """Hold publication while an objection (异议申诉) is verified (Order 36 art. 18)."""
+    return publicity_transition(record=record, event="hold", actor=actor, reason=reason)
+
+
+def publicity_resume(*, record: CreditRecord, actor: Any, reason: str) -> PublicityState:
+    """The objection was rejected: publication resumes (or ends, if its period passed meanwhile)."""
+    return publicity_transition(record=record, event="resume", actor=actor, reason=reason)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Feed consumers
+
+
+def feed_consumer_seen(*, department: Department, since: int, delivered: int, token_prefix: str = "") -> FeedConsumer:
+    """Record that a department's system asked for changes after ``since`` (so it holds everything up to it) and
+    was handed changes up to ``delivered``. Bookkeeping, not credit data: not audited."""
+    now = clock.now()
+    consumer = FeedConsumer.objects.filter(department=department).first()
+    if consumer is None:
+        consumer = FeedConsumer(department=department, first_seen_at=now)
+    consumer.acknowledged_cursor = max(0, since)
+    consumer.delivered_cursor = max(delivered, consumer.acknowledged_cursor)
+    consumer.token_prefix = token_prefix
+    consumer.reads += 1
+    consumer.last_seen_at = now
+    consumer.save()
+    return consumer

@@ -1,0 +1,697 @@
+"""Publicity of credit records (信用信息公示): severity, regime, publicity window and the state machine.
+
+What the public may see, and for how long, is set by regulation and changed three times since 2019
+(``domain/rules.md`` §1). The regimes are data (``rulebook/publicity/*.yaml``): one file per regulation with its
+effective dates, its severity classification (处罚类别 and fine amount → 轻微/一般/严重) and its periods. This
+module is pure: plain facts about one record in, a :class:`PublicityDecision` out (severity, regime, published,
+``publish_from``, ``repairable_from``, ``publish_until``, the reason in Chinese and English, the rule version).
+
+Conventions (docs/publicity.md explains them for operators):
+
+- ``publish_until`` is the **last day shown** (inclusive): a 1-year period from 2026-11-16 ends on 2027-11-15.
+- ``repairable_from`` is the first day a repair (信用修复) may be applied for; ``None`` when no early repair is
+  possible (the item stops at ``publish_until`` and not before).
+- Periods count from the decision date (NDRC regimes, Order 36 art. 7) or from the day of publication
+  (SAMR Order 45 art. 13), as the regime's ``period_from`` says.
+- One decision with several penalty types: the most severe class, i.e. the longest period, wins
+  (Order 58; Order 36 art. 12 para. 3; SAMR Order 107 art. 6 para. 2).
+- An explicit severity given by the identifying unit (认定单位) overrides the classification.
+- A record decided under an older regime after a newer one took effect: ``transition`` in ``policy.yaml``:
+  ``decision_date`` keeps the regime in force on the decision date; ``most_favourable`` also evaluates every
+  later regime in force by the assessment date and keeps the outcome most favourable to the subject.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+__all__ = [
+    "Severity", "State", "TRANSITIONS", "SEVERITY_LABELS", "STATE_LABELS", "PENALTY_TYPES",
+    "ClassPeriod", "Regime", "Policy", "PublicityRulebook", "PublicityRulebookError", "RecordFacts",
+    "PublicityDecision", "parse_rulebook", "assess", "target_state", "event_for", "transition", "add_months",
+    "family_of", "detect_sectors", "fine_yuan", "InvalidTransition",
+]
+
+
+class PublicityRulebookError(ValueError):
+    """A publicity rulebook file that cannot be used as it is."""
+
+
+class Severity(StrEnum):
+    MINOR = "minor"  # 轻微
+    GENERAL = "general"  # 一般
+    SERIOUS = "serious"  # 严重
+
+
+SEVERITY_LABELS = {Severity.MINOR: "轻微", Severity.GENERAL: "一般", Severity.SERIOUS: "严重"}
+_RANK = {Severity.MINOR: 0, Severity.GENERAL: 1, Severity.SERIOUS: 2}
+
+# 处罚类别 codes of the catalogue (rulebook/catalog/admin_penalty.yaml, Administrative Penalty Law 2021 art. 9)
+PENALTY_TYPES = {
+    "warning": "警告", "public_criticism": "通报批评", "fine": "罚款", "confiscate_illegal_gains": "没收违法所得",
+    "confiscate_illegal_property": "没收非法财物", "suspend_license": "暂扣许可证件", "lower_qualification": "降低资质等级",
+    "revoke_license": "吊销许可证件", "restrict_business": "限制开展生产经营活动", "order_suspension": "责令停产停业",
+    "order_closure": "责令关闭", "restrict_employment": "限制从业", "administrative_detention": "行政拘留", "other": "其他",
+}
+PenaltyType = Literal["warning", "public_criticism", "fine", "confiscate_illegal_gains", "confiscate_illegal_property",
+                      "suspend_license", "lower_qualification", "revoke_license", "restrict_business",
+                      "order_suspension", "order_closure", "restrict_employment", "administrative_detention", "other"]
+SubjectKind = Literal["legal_person", "individual_business", "natural_person"]
+SUBJECT_LABELS = {"legal_person": "法人及非法人组织", "individual_business": "个体工商户", "natural_person": "自然人"}
+
+
+class State(StrEnum):
+    """Publicity state of one record (公示状态)."""
+
+    PENDING = "pending"  # 待公示: assessed, publication starts later
+    PUBLISHED = "published"  # 公示中
+    WITHHELD = "withheld"  # 不予公示: the rules say it is not published (minor, natural person, warning only…)
+    REPAIRED = "repaired"  # 已信用修复: publication ended early after repair (信用修复)
+    EXPIRED = "expired"  # 公示期满: the maximum period ended
+    REVOKED = "revoked"  # 已撤销: the decision was revoked or changed (Order 36 art. 19)
+    OBJECTION_HOLD = "objection_hold"  # 异议暂停: held while an objection is verified
+    ARCHIVED = "archived"  # 已归档: lifecycle over; kept in the database, never shown or shared
+
+
+STATE_LABELS = {
+    State.PENDING: "待公示", State.PUBLISHED: "公示中", State.WITHHELD: "不予公示", State.REPAIRED: "已信用修复",
+    State.EXPIRED: "公示期满", State.REVOKED: "已撤销", State.OBJECTION_HOLD: "异议核查中", State.ARCHIVED: "已归档",
+}
+
+# The state machine, as a table: (state, event) → new state. Only these moves exist; services apply them.
+TRANSITIONS: dict[tuple[State, str], State] = {
+    (State.PENDING, "due"): State.PUBLISHED,  # publish_from reached
+    (State.PENDING, "expire"): State.EXPIRED,  # the whole window passed before publication (catch-up)
+    (State.PENDING, "withhold"): State.WITHHELD,
+    (State.PENDING, "revoke"): State.REVOKED,
+    (State.PUBLISHED, "expire"): State.EXPIRED,  # publish_until passed
+    (State.PUBLISHED, "withhold"): State.WITHHELD,  # a correction or a more favourable regime: not published
+    (State.PUBLISHED, "schedule"): State.PENDING,  # a correction moved publication later
+    (State.PUBLISHED, "repair"): State.REPAIRED,  # 信用修复 granted (Order 36 art. 3)
+    (State.PUBLISHED, "hold"): State.OBJECTION_HOLD,  # 异议申诉 under verification (Order 36 art. 18)
+    (State.PUBLISHED, "revoke"): State.REVOKED,  # penalty revoked (Order 36 art. 19; SAMR Order 45 art. 11)
+    (State.OBJECTION_HOLD, "resume"): State.PUBLISHED,  # objection rejected
+    (State.OBJECTION_HOLD, "expire"): State.EXPIRED,
+    (State.OBJECTION_HOLD, "revoke"): State.REVOKED,
+    (State.WITHHELD, "due"): State.PUBLISHED,  # a correction made it publishable
+    (State.WITHHELD, "schedule"): State.PENDING,
+    (State.WITHHELD, "expire"): State.EXPIRED,
+    (State.WITHHELD, "revoke"): State.REVOKED,
+    (State.EXPIRED, "reinstate"): State.PUBLISHED,  # a correction extended the period
+    (State.EXPIRED, "withhold"): State.WITHHELD,
+    (State.EXPIRED, "schedule"): State.PENDING,
+    (State.EXPIRED, "revoke"): State.REVOKED,
+    (State.EXPIRED, "archive"): State.ARCHIVED,
+    (State.REPAIRED, "unrepair"): State.PUBLISHED,  # repair revoked for fraud (Order 36 art. 25; SAMR 107 art. 23)
+    (State.REPAIRED, "revoke"): State.REVOKED,
+    (State.REPAIRED, "archive"): State.ARCHIVED,
+    (State.REVOKED, "archive"): State.ARCHIVED,
+}
+# States only their own workflow leaves (repair, objection, revocation): reassessment never moves them.
+STICKY = frozenset({State.REPAIRED, State.OBJECTION_HOLD, State.REVOKED, State.ARCHIVED})
+# Events tried, in order, to reach a target state from the current one.
+_EVENTS_TO = {
+    State.PUBLISHED: ("due", "reinstate", "resume", "unrepair"), State.EXPIRED: ("expire",),
+    State.WITHHELD: ("withhold",), State.REVOKED: ("revoke",), State.PENDING: ("schedule",),
+    State.ARCHIVED: ("archive",), State.REPAIRED: ("repair",), State.OBJECTION_HOLD: ("hold",),
+}
+
+
+class InvalidTransition(ValueError):
+    def __init__(self, state: State, event: str):
+        super().__init__(f"no transition from {state} on {event!r}")
+        self.state, self.event = state, event
+
+
+def transition(state: State, event: str) -> State:
+    """The state after ``event``; :class:`InvalidTransition` when the table has no such move."""
+    try:
+        return TRANSITIONS[(State(state), event)]
+    except KeyError:
+        raise InvalidTransition(State(state), event) from None
+
+
+def event_for(current: State, target: State) -> str | None:
+    """The event that moves ``current`` to ``target`` (``None``: same state, or no legal move)."""
+    if current == target:
+        return None
+    for event in _EVENTS_TO[target]:
+        if TRANSITIONS.get((current, event)) == target:
+            return event
+    return None
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The rulebook's shape
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ClassPeriod(_Strict):
+    """Publication and periods of one severity class under one regime."""
+
+    published: bool
+    min_months: int = Field(ge=0, le=120)  # minimum period: repair possible after it (最短公示期)
+    max_months: int = Field(gt=0, le=120)  # maximum period: publication stops automatically (最长公示期)
+    early_repair: bool = True  # False: no repair before the maximum (stops automatically at the end)
+    article: str
+    note_zh: str = ""
+
+    @model_validator(mode="after")
+    def _order(self) -> ClassPeriod:
+        if self.min_months > self.max_months:
+            raise ValueError(f"min_months {self.min_months} exceeds max_months {self.max_months}")
+        return self
+
+
+class FineRule(_Strict):
+    """How a fine's amount classifies it; amounts in 元 by subject kind, the bounds inclusive."""
+
+    minor_at_most_yuan: dict[SubjectKind, Decimal] | None = None  # 较小/较低数额 → minor
+    serious_at_least_yuan: dict[SubjectKind, Decimal] | None = None  # 巨额 → serious
+    otherwise: Severity = Severity.GENERAL
+    without_amount: Severity = Severity.GENERAL  # 罚款 with no amount given
+    article_minor: str = ""
+    article_serious: str = ""
+    basis_zh: str = ""
+
+
+class SectorRule(_Strict):
+    """Sectors where every non-minor penalty is serious (SAMR Order 107 art. 8 para. 1 item 1)."""
+
+    sectors: tuple[str, ...] = Field(min_length=1)
+    article: str
+
+
+Family = Literal["ndrc", "market_regulation"]
+
+
+class Regime(_Strict):
+    """One regulation's publicity rules, in force from ``effective_from`` to ``effective_to`` (inclusive)."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    family: Family
+    name_zh: str
+    short_zh: str  # how the reason names it: 国家发展改革委令第36号
+    name_en: str
+    source: str
+    version: str
+    effective_from: dt.date
+    effective_to: dt.date | None = None
+    period_from: Literal["decision_date", "publication_date"]
+    classes: dict[Severity, ClassPeriod]
+    penalty_types: dict[PenaltyType, Severity | Literal["by_amount"]]
+    default_severity: Severity  # a type not listed (and an empty list)
+    fine: FineRule
+    summary_procedure: Severity | Literal["not_published"] | None = None  # 简易程序
+    summary_procedure_article: str = ""
+    not_published_if_only: tuple[PenaltyType, ...] = ()  # e.g. a warning only (SAMR Order 45 art. 2)
+    not_published_article: str = ""
+    no_early_repair_types: tuple[PenaltyType, ...] = ()
+    no_early_repair_article: str = ""
+    sector_escalation: SectorRule | None = None
+    sector_min_months: dict[str, int] = Field(default_factory=dict)  # Order 58: 特种设备/安全生产/消防 min 1 year
+    sector_min_article: str = ""
+    duration_types: tuple[PenaltyType, ...] = ()  # penalties with a duration (限制从业 N years…)
+    duration_extends_max: bool = False  # the period lasts at least as long as the restriction
+    duration_article: str = ""
+    natural_persons_article: str = ""
+    longest_article: str = ""
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _complete(self) -> Regime:
+        missing = [s.value for s in Severity if s not in self.classes]
+        if missing:
+            raise ValueError(f"regime {self.code}: classes {', '.join(missing)} missing")
+        if self.effective_to is not None and self.effective_to < self.effective_from:
+            raise ValueError(f"regime {self.code}: effective_to before effective_from")
+        return self
+
+    @property
+    def rule_version(self) -> str:
+        return f"{self.code}@{self.version}"
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+
+class FamilyMatch(_Strict):
+    name_zh: str
+    authority_name_contains: tuple[str, ...] = ()
+    department_codes: tuple[str, ...] = ()
+
+
+class Sector(_Strict):
+    label_zh: str
+    keywords: tuple[str, ...] = Field(min_length=1)
+
+
+class Disclosure(_Strict):
+    """Licences and other non-negative 双公示 classes: published from receipt, no end unless invalid/revoked."""
+
+    code: str
+    name_zh: str
+    short_zh: str
+    version: str
+    source: str
+    not_published_statuses: tuple[str, ...] = ()  # the class's 当前状态 codes that stop publication
+
+
+class Policy(_Strict):
+    """Platform-wide publicity policy (``policy.yaml``)."""
+
+    version: str
+    regime_classes: tuple[str, ...] = Field(min_length=1)  # negative classes the regimes classify (admin_penalty)
+    transition: Literal["decision_date", "most_favourable"]
+    transition_basis: str
+    families: dict[Literal["market_regulation"], FamilyMatch]
+    sectors: dict[str, Sector]
+    disclosure: Disclosure
+    archive_after_days: int = Field(gt=0)
+    stop_sharing_in: tuple[State, ...]
+    public_fields: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class PublicityRulebook:
+    policy: Policy
+    regimes: tuple[Regime, ...]  # ordered by effective_from
+    version: str  # recorded with every decision: ``publicity@<policy version>#<hash of the files>``
+    label: str  # the regimes and their versions, for people
+
+    def regime(self, code: str) -> Regime:
+        for regime in self.regimes:
+            if regime.code == code:
+                return regime
+        raise KeyError(code)
+
+    def regime_for(self, family: str, day: dt.date) -> Regime:
+        """The regime in force on ``day`` for a family; market regulation falls back to the NDRC regime before
+        its own first regime; a day before every regime gets the earliest one."""
+        for fam in ((family, "ndrc") if family != "ndrc" else ("ndrc",)):
+            for regime in self.regimes:
+                if regime.family == fam and regime.in_force(day):
+                    return regime
+        earliest = [r for r in self.regimes if r.family == "ndrc"] or list(self.regimes)
+        return min(earliest, key=lambda r: r.effective_from)
+
+    def starts(self) -> list[dt.date]:
+        return sorted({r.effective_from for r in self.regimes})
+
+
+def _errors(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in err.get('loc', ())) or '(top level)'}: "
+        f"{'unknown key' if err.get('type') == 'extra_forbidden' else err.get('msg', 'invalid')}"
+        for err in exc.errors()).replace("Value error, ", "")
+
+
+def parse_rulebook(policy: Mapping[str, Any], regimes: Mapping[str, Mapping[str, Any]]) -> PublicityRulebook:
+    """Check loaded YAML (``{file name: data}`` for the regimes): unknown keys, duplicate codes, overlapping
+    periods within a family, sectors not declared and bad numbers are refused."""
+    try:
+        parsed_policy = Policy.model_validate(policy)
+    except ValidationError as exc:
+        raise PublicityRulebookError(f"policy.yaml: {_errors(exc)}") from exc
+    parsed: list[Regime] = []
+    for name, data in sorted(regimes.items()):
+        try:
+            parsed.append(Regime.model_validate(data))
+        except ValidationError as exc:
+            raise PublicityRulebookError(f"{name}: {_errors(exc)}") from exc
+    if not parsed:
+        raise PublicityRulebookError("no publicity regime files")
+    codes = [r.code for r in parsed]
+    if len(set(codes)) != len(codes):
+        raise PublicityRulebookError(f"duplicate regime codes: {sorted(c for c in set(codes) if codes.count(c) > 1)}")
+    for regime in parsed:
+        used = set(regime.sector_min_months) | set(regime.sector_escalation.sectors if regime.sector_escalation else ())
+        unknown = used - set(parsed_policy.sectors)
+        if unknown:
+            raise PublicityRulebookError(f"regime {regime.code}: sectors {sorted(unknown)} are not in policy.yaml")
+    for family in ("ndrc", "market_regulation"):
+        ordered = sorted((r for r in parsed if r.family == family), key=lambda r: r.effective_from)
+        for earlier, later in zip(ordered, ordered[1:], strict=False):
+            if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
+                raise PublicityRulebookError(f"regimes {earlier.code} and {later.code} overlap: {earlier.code} must "
+                                             f"end before {later.effective_from}")
+    canonical = json.dumps({"policy": policy, "regimes": regimes}, sort_keys=True, ensure_ascii=False, default=str)
+    digest = hashlib.sha256(canonical.encode()).hexdigest()[:12]
+    ordered = tuple(sorted(parsed, key=lambda r: (r.effective_from, r.code)))
+    label = ",".join(r.rule_version for r in ordered)
+    return PublicityRulebook(parsed_policy, ordered, f"publicity@{parsed_policy.version}#{digest}", label)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Facts and decisions
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """What the rule needs to know about one record (plain values; the Django side fills it in)."""
+
+    class_code: str
+    nature: str  # negative / positive / neutral (catalogue)
+    class_public: bool
+    public_for_natural_persons: bool
+    subject_kind: str
+    decision_date: dt.date
+    received_on: dt.date  # first receipt by the platform: publication cannot start earlier
+    penalty_types: tuple[str, ...] = ()
+    fine_amount_yuan: Decimal | None = None
+    declared_severity: Severity | None = None  # given by the identifying unit (认定单位); overrides
+    procedure: str | None = None  # "summary" (简易程序) / "ordinary" (普通程序); None: not stated
+    sectors: frozenset[str] = frozenset()
+    restriction_until: dt.date | None = None  # end of a penalty with a duration (处罚有效期)
+    family: str = "ndrc"
+    licence_status: str | None = None  # 当前状态 of a licence (valid / invalid)
+
+
+@dataclass(frozen=True)
+class PublicityDecision:
+    severity: Severity | None  # negative classes only
+    regime: str  # regime code (or the disclosure rule's code for licences)
+    published: bool
+    publish_from: dt.date | None
+    repairable_from: dt.date | None
+    publish_until: dt.date | None  # last day shown; None = no end
+    reason_zh: str
+    reason_en: str
+    rule_version: str
+    considered: tuple[str, ...] = field(default=())  # regimes evaluated (most_favourable)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"severity": self.severity.value if self.severity else None, "regime": self.regime,
+                "published": self.published,
+                "publish_from": self.publish_from.isoformat() if self.publish_from else None,
+                "repairable_from": self.repairable_from.isoformat() if self.repairable_from else None,
+                "publish_until": self.publish_until.isoformat() if self.publish_until else None,
+                "rule_version": self.rule_version}
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus calendar months, clamped to the month's end (2026-08-31 + 6 months = 2027-02-28)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def fine_yuan(amount_wan: Any) -> Decimal | None:
+    """罚款金额（万元） as stored on the record → 元 (exact decimal arithmetic)."""
+    if amount_wan in (None, ""):
+        return None
+    return Decimal(str(amount_wan)) * 10_000
+
+
+def family_of(policy: Policy, *, authority_name: str = "", department_name: str = "", department_code: str = "") -> str:
+    """``market_regulation`` when the deciding authority is a market-regulation (or drug) administration."""
+    for family, match in policy.families.items():
+        if department_code and department_code in match.department_codes:
+            return family
+        names = (authority_name or "", department_name or "")
+        if any(word in name for word in match.authority_name_contains for name in names if name):
+            return family
+    return "ndrc"
+
+
+def detect_sectors(policy: Policy, texts: Iterable[str | None], explicit: Iterable[str] = ()) -> frozenset[str]:
+    """Sectors a penalty belongs to: the explicit codes given, else keywords in its violation type and legal basis."""
+    given = frozenset(s for s in explicit if s in policy.sectors)
+    if given:
+        return given
+    blob = " ".join(t for t in texts if t)
+    return frozenset(code for code, sector in policy.sectors.items() if any(k in blob for k in sector.keywords))
+
+
+def _num(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _yuan(value: Decimal) -> str:
+    return f"{_num(value / 10_000)}万元" if value >= 10_000 else f"{_num(value)}元"
+
+
+@dataclass
+class _Why:
+    zh: list[str] = field(default_factory=list)
+    en: list[str] = field(default_factory=list)
+
+    def add(self, zh: str, en: str) -> None:
+        self.zh.append(zh)
+        self.en.append(en)
+
+
+def _classify(facts: RecordFacts, regime: Regime, policy: Policy, why: _Why) -> tuple[Severity, bool]:
+    """Severity under ``regime``, and whether the procedure/types exclude publication outright."""
+    if facts.declared_severity is not None:
+        sev = Severity(facts.declared_severity)
+        why.add(f"认定单位认定为{SEVERITY_LABELS[sev]}失信", f"severity {sev} declared by the identifying unit")
+        return sev, False
+    if facts.procedure == "summary" and regime.summary_procedure is not None:
+        if regime.summary_procedure == "not_published":
+            why.add(f"简易程序作出的行政处罚不予公示（{regime.summary_procedure_article}）",
+                    f"summary-procedure penalty: not published ({regime.summary_procedure_article})")
+            return Severity.MINOR, True
+        sev = Severity(regime.summary_procedure)
+        why.add(f"简易程序作出的行政处罚→{SEVERITY_LABELS[sev]}（{regime.summary_procedure_article}）",
+                f"summary procedure → {sev} ({regime.summary_procedure_article})")
+        return sev, False
+    types = [t for t in dict.fromkeys(facts.penalty_types) if t]
+    if not types:
+        why.add(f"未填写处罚类别，按{SEVERITY_LABELS[regime.default_severity]}",
+                f"no penalty type given: {regime.default_severity}")
+        return regime.default_severity, False
+    per_type: list[Severity] = []
+    zh_parts, en_parts = [], []
+    for code in types:
+        rule = regime.penalty_types.get(code, regime.default_severity)
+        label = PENALTY_TYPES.get(code, code)
+        if rule == "by_amount":
+            sev = _classify_fine(facts, regime, label, zh_parts, en_parts)
+        else:
+            sev = Severity(rule)
+            zh_parts.append(f"{label}→{SEVERITY_LABELS[sev]}")
+            en_parts.append(f"{code} → {sev}")
+        per_type.append(sev)
+    severity = max(per_type, key=_RANK.__getitem__)
+    why.add("；".join(zh_parts), "; ".join(en_parts))
+    if len(per_type) > 1:
+        article = f"（{regime.longest_article}）" if regime.longest_article else ""
+        why.add(f"同一决定涉及多种处罚类型，以期限最长的{SEVERITY_LABELS[severity]}类为准{article}",
+                f"several penalty types: the longest ({severity}) applies {regime.longest_article}".rstrip())
+    escalation = regime.sector_escalation
+    if escalation and severity != Severity.MINOR and facts.sectors & set(escalation.sectors):
+        names = "、".join(policy.sectors[s].label_zh for s in sorted(facts.sectors & set(escalation.sectors)))
+        if severity != Severity.SERIOUS:
+            why.add(f"属{names}领域，非轻微的行政处罚→严重（{escalation.article}）",
+                    f"sector {', '.join(sorted(facts.sectors & set(escalation.sectors)))}: non-minor → serious "
+                    f"({escalation.article})")
+        severity = Severity.SERIOUS
+    only = set(types)
+    if regime.not_published_if_only and only <= set(regime.not_published_if_only):
+        labels = "、".join(PENALTY_TYPES.get(t, t) for t in types)
+        why.add(f"仅受到{labels}的行政处罚不予公示（{regime.not_published_article}）",
+                f"only {', '.join(types)}: not published ({regime.not_published_article})")
+        return severity, True
+    return severity, False
+
+
+def _classify_fine(facts: RecordFacts, regime: Regime, label: str, zh: list[str], en: list[str]) -> Severity:
+    rule = regime.fine
+    amount = facts.fine_amount_yuan
+    kind = facts.subject_kind if facts.subject_kind in SUBJECT_LABELS else "legal_person"
+    if amount is None:
+        zh.append(f"{label}（未填写金额）→{SEVERITY_LABELS[rule.without_amount]}")
+        en.append(f"fine without amount → {rule.without_amount}")
+        return rule.without_amount
+    if rule.serious_at_least_yuan and kind in rule.serious_at_least_yuan and amount >= rule.serious_at_least_yuan[kind]:
+        bound = rule.serious_at_least_yuan[kind]
+        zh.append(f"{label}{_yuan(amount)}，达到巨额{_yuan(bound)}→严重（{rule.article_serious}）")
+        en.append(f"fine {_num(amount)} CNY >= {_num(bound)} (very large) → serious ({rule.article_serious})")
+        return Severity.SERIOUS
+    if rule.minor_at_most_yuan and kind in rule.minor_at_most_yuan and amount <= rule.minor_at_most_yuan[kind]:
+        bound = rule.minor_at_most_yuan[kind]
+        zh.append(f"{label}{_yuan(amount)}，不超过{SUBJECT_LABELS[kind]}较低数额{_yuan(bound)}→轻微（{rule.article_minor}）")
+        en.append(f"fine {_num(amount)} CNY <= {_num(bound)} for {kind} (lower amount) → minor ({rule.article_minor})")
+        return Severity.MINOR
+    bound_text = ""
+    if rule.minor_at_most_yuan and kind in rule.minor_at_most_yuan:
+        bound_text = f"，超过较低数额{_yuan(rule.minor_at_most_yuan[kind])}"
+    zh.append(f"{label}{_yuan(amount)}{bound_text}→{SEVERITY_LABELS[rule.otherwise]}")
+    en.append(f"fine {_num(amount)} CNY → {rule.otherwise}")
+    return rule.otherwise
+
+
+def _fmt(day: dt.date | None) -> str:
+    return day.isoformat() if day else "—"
+
+
+def _negative(facts: RecordFacts, regime: Regime, policy: Policy) -> PublicityDecision:
+    why = _Why()
+    why.add(f"适用{regime.short_zh}（{regime.effective_from.isoformat()}起施行）",
+            f"regime {regime.name_en} (in force from {regime.effective_from.isoformat()})")
+    severity, excluded = _classify(facts, regime, policy, why)
+    period = regime.classes[severity]
+    types = set(facts.penalty_types)
+    start = facts.decision_date if regime.period_from == "decision_date" else max(facts.decision_date, facts.received_on)
+    shown_from = max(facts.decision_date, facts.received_on)
+
+    def result(published: bool, repairable: dt.date | None = None, until: dt.date | None = None) -> PublicityDecision:
+        return PublicityDecision(severity, regime.code, published, shown_from if published else None,
+                                 repairable if published else None, until if published else None,
+                                 "；".join(why.zh) + "。", "; ".join(why.en) + ".", regime.rule_version)
+
+    if not facts.class_public:
+        why.add("该信息类不向社会公开", "the information class is not public")
+        return result(False)
+    if facts.subject_kind == "natural_person" and not facts.public_for_natural_persons:
+        why.add(f"涉及自然人的失信信息原则上不予公示（{regime.natural_persons_article}）",
+                f"natural persons' negative items are not published ({regime.natural_persons_article})")
+        return result(False)
+    if excluded:
+        return result(False)
+    if not period.published:
+        why.add(f"{SEVERITY_LABELS[severity]}失信信息原则上不予公示（{period.article}）",
+                f"{severity} items are not published ({period.article})")
+        return result(False)
+
+    min_months, max_months = period.min_months, period.max_months
+    sector_min = [(regime.sector_min_months[s], s) for s in facts.sectors if s in regime.sector_min_months]
+    if sector_min:
+        months, sector = max(sector_min)
+        if months > min_months:
+            min_months = months
+            why.add(f"{policy.sectors[sector].label_zh}领域最短公示期{months}个月（{regime.sector_min_article}）",
+                    f"sector {sector}: minimum {months} months ({regime.sector_min_article})")
+    until = add_months(start, max_months) - dt.timedelta(days=1)
+    no_early = not period.early_repair or bool(types & set(regime.no_early_repair_types))
+    repairable = None if no_early or min_months >= max_months else add_months(start, min_months)
+    counted = "自决定之日起" if regime.period_from == "decision_date" else "自公示之日起"
+    counted_en = "from the decision date" if regime.period_from == "decision_date" else "from publication"
+    if no_early or min_months >= max_months:
+        why.add(f"{SEVERITY_LABELS[severity]}失信信息{counted}公示{max_months}个月，期满自动停止，不得提前停止公示（"
+                f"{regime.no_early_repair_article if types & set(regime.no_early_repair_types) else period.article}）",
+                f"{severity}: published {max_months} months {counted_en}, no early repair")
+    else:
+        why.add(f"{SEVERITY_LABELS[severity]}失信信息{counted}最短公示{min_months}个月、最长{max_months}个月（{period.article}）",
+                f"{severity}: minimum {min_months}, maximum {max_months} months {counted_en} ({period.article})")
+    restricted = facts.restriction_until if types & set(regime.duration_types) else None
+    if restricted and restricted < dt.date(2099, 12, 31):
+        if repairable is not None and restricted >= repairable:
+            repairable = restricted + dt.timedelta(days=1)
+            why.add(f"附带期限的处罚在{_fmt(restricted)}届满前不得提前终止公示（{regime.duration_article}）",
+                    f"restriction until {_fmt(restricted)}: no repair before it ends ({regime.duration_article})")
+        if regime.duration_extends_max and restricted > until:
+            until = restricted
+            why.add(f"限制期限超过最长公示期，公示至{_fmt(restricted)}（{regime.duration_article}）",
+                    f"restriction longer than the maximum: published until {_fmt(restricted)}")
+    if repairable is not None and repairable > until:
+        repairable = None
+    if shown_from > until:  # received after its maximum period: never shown
+        why.add(f"归集时（{_fmt(shown_from)}）最长公示期已于{_fmt(until)}届满，不再公示",
+                f"received {_fmt(shown_from)}, after the maximum period ended {_fmt(until)}: never shown")
+        return replace(result(True, None, until), publish_from=None)
+    why.add(f"公示期{_fmt(shown_from)}至{_fmt(until)}" + (f"，{_fmt(repairable)}起可申请信用修复" if repairable else ""),
+            f"shown {_fmt(shown_from)} to {_fmt(until)}" + (f", repair from {_fmt(repairable)}" if repairable else ""))
+    return result(True, repairable, until)
+
+
+def _disclosure(facts: RecordFacts, policy: Policy) -> PublicityDecision:
+    rule = policy.disclosure
+    published, zh, en = True, [f"双公示（{rule.short_zh}）：自归集之日起公示"], [f"{rule.code}: published from receipt"]
+    if not facts.class_public:
+        published = False
+        zh.append("该信息类不向社会公开")
+        en.append("class not public")
+    elif facts.subject_kind == "natural_person" and not facts.public_for_natural_persons:
+        published = False
+        zh.append("涉及自然人的信息不向社会公示（信息类配置）")
+        en.append("natural persons: not published (class setting)")
+    elif facts.licence_status and facts.licence_status in rule.not_published_statuses:
+        published = False
+        zh.append("许可当前状态为无效，停止公示")
+        en.append(f"licence status {facts.licence_status}: not published")
+    shown_from = max(facts.decision_date, facts.received_on) if published else None
+    return PublicityDecision(None, rule.code, published, shown_from, None, None, "；".join(zh) + "。",
+                             "; ".join(en) + ".", f"{rule.code}@{rule.version}")
+
+
+def _favourability(decision: PublicityDecision) -> tuple:
+    """Sort key: smaller is more favourable to the subject (not shown; shown shorter; repairable sooner)."""
+    if not decision.published:
+        return (0, dt.date.min, dt.date.min)
+    return (1, decision.publish_until or dt.date.max, decision.repairable_from or decision.publish_until or dt.date.max)
+
+
+def assess(facts: RecordFacts, rulebook: PublicityRulebook, *, as_of: dt.date) -> PublicityDecision:
+    """Severity, regime and publicity window of one record, as the rules in force on ``as_of`` say.
+
+    Negative classes: the regime in force on the decision date (for the record's family), and under
+    ``transition: most_favourable`` every later regime in force by ``as_of``; the outcome most favourable to the
+    subject is kept (Legislation Law art. 104: no retroactive burden; Order 36 has no transitional clause).
+    Other classes (licences): 双公示 from receipt.
+    """
+    policy = rulebook.policy
+    if facts.nature != "negative":
+        return _disclosure(facts, policy)
+    if facts.class_code not in policy.regime_classes:
+        return PublicityDecision(
+            None, "unconfigured", False, None, None, None,
+            f"信息类{facts.class_code}的公示规则尚未配置（policy.yaml regime_classes），暂不公示。",
+            f"no publicity rule configured for class {facts.class_code} (policy.yaml regime_classes): not published.",
+            f"unconfigured@{policy.version}")
+    own = rulebook.regime_for(facts.family, facts.decision_date)
+    candidates = [own]
+    if policy.transition == "most_favourable":
+        for start in rulebook.starts():
+            if facts.decision_date < start <= as_of:
+                later = rulebook.regime_for(facts.family, start)
+                if later not in candidates:
+                    candidates.append(later)
+    decisions = [_negative(facts, regime, policy) for regime in candidates]
+    best = min(enumerate(decisions), key=lambda item: (_favourability(item[1]), item[0]))[1]
+    considered = tuple(r.code for r in candidates)
+    if len(decisions) > 1:
+        other = "、".join(r.short_zh for r in candidates if r.code != best.regime)
+        return replace(best, considered=considered,
+                       reason_zh=f"按从旧兼从轻原则比较{other}，适用对当事人最有利的规定：{best.reason_zh}",
+                       reason_en=f"most favourable of {', '.join(considered)}: {best.reason_en}")
+    return replace(best, considered=considered)
+
+
+def target_state(*, current: State | None, decision: PublicityDecision, record_revoked: bool,
+                 today: dt.date) -> State:
+    """Where a record should be on ``today``, from its decision's dates (a missed day changes nothing)."""
+    if current == State.ARCHIVED:
+        return State.ARCHIVED
+    if record_revoked:
+        return State.REVOKED
+    if current == State.OBJECTION_HOLD and decision.publish_until and decision.publish_until < today:
+        return State.EXPIRED
+    if current in STICKY:
+        return current
+    if not decision.published:
+        return State.WITHHELD
+    if decision.publish_until is not None and decision.publish_until < today:
+        return State.EXPIRED
+    if decision.publish_from is None or decision.publish_from > today:
+        return State.PENDING
+    return State.PUBLISHED
+
+
+def states_sharing(policy: Policy) -> Sequence[State]:
+    """States in which the record is still shared with departments (共享) — all but ``stop_sharing_in``."""
+    return [s for s in State if s not in policy.stop_sharing_in]
