@@ -87,3 +87,7 @@ api.add_router("/departments", "pubcredit.accounts.api.router")  # 部门报送�
 api.add_router("", "pubcredit.ingest.api.router")  # 信息归集 (records, batches, rejections)
 api.add_router("/public", "pubcredit.portal.api.router")  # 公开接口 (no token, rate-limited)
 api.add_router("/changes", "pubcredit.publicity.api.router")  # 公示变更流水 (department token)
+api.add_router("/lists", "pubcredit.lists.api.router")  # 红黑名单 (list rules, late pushes)
+api.add_router("/checks", "pubcredit.sanctions.api.router")  # 联合奖惩核查 (checks, feedback, replay, batch)
+api.add_router("/watches", "pubcredit.sanctions.api.watch_router")  # 关注主体 (watches and their change feed)
+api.add_router("/measures", "pubcredit.sanctions.api.measure_router")  # 联合奖惩措施清单

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "pubcredit.workdays",
     "pubcredit.publicity",
     "pubcredit.portal",
+    "pubcredit.lists",  # 红黑名单
+    "pubcredit.sanctions",  # 联合奖惩
 ]
 
 MIDDLEWARE = [

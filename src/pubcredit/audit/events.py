@@ -39,6 +39,25 @@ class Event(IntEnum):
     PUBLICITY_SCHEDULED = 511
     PUBLICITY_UNREPAIRED = 512
     PUBLICITY_TICK = 520
+    # 6xx lists (红黑名单)
+    LIST_ENTRY_CREATED = 601
+    LIST_ENTRY_UPDATED = 602
+    LIST_ENTRY_REMOVED = 603
+    LISTS_TICK = 610
+    LIST_CASE_OPENED = 620
+    LIST_CASE_BASIS_CHECKED = 621
+    LIST_CASE_NOTIFIED = 622
+    LIST_CASE_DEFENCE = 623
+    LIST_CASE_DECIDED = 624
+    LIST_CASE_PUSHED = 625
+    LIST_CASE_DROPPED = 626
+    # 7xx sanctions (联合奖惩)
+    MEASURE_SAVED = 701
+    CHECK_PERSON = 710
+    CHECK_FEEDBACK = 711
+    CHECK_BATCH = 712
+    WATCH_ADDED = 720
+    WATCH_REMOVED = 721
     DEMO_SEEDED = 901
 
 
@@ -79,6 +98,25 @@ _TYPES = [
     EventType(Event.PUBLICITY_SCHEDULED, "publicity.schedule", "待公示", "scheduled for publication"),
     EventType(Event.PUBLICITY_UNREPAIRED, "publicity.unrepair", "撤销信用修复，恢复公示", "repair revoked"),
     EventType(Event.PUBLICITY_TICK, "publicity.tick", "公示状态日常更新", "daily publicity run"),
+    # 6xx lists (红黑名单)
+    EventType(Event.LIST_ENTRY_CREATED, "list_entry.create", "列入名单", "entered a list"),
+    EventType(Event.LIST_ENTRY_UPDATED, "list_entry.update", "名单条目变更", "list entry updated"),
+    EventType(Event.LIST_ENTRY_REMOVED, "list_entry.remove", "移出名单", "removed from a list"),
+    EventType(Event.LISTS_TICK, "lists.tick", "名单期满移出日常任务", "daily list expiry run"),
+    EventType(Event.LIST_CASE_OPENED, "list_case.open", "名单认定立案", "opened identification case"),
+    EventType(Event.LIST_CASE_BASIS_CHECKED, "list_case.check_basis", "名单认定依据审查", "checked legal basis"),
+    EventType(Event.LIST_CASE_NOTIFIED, "list_case.notify", "告知当事人（陈述申辩）", "notified the subject"),
+    EventType(Event.LIST_CASE_DEFENCE, "list_case.defence", "登记陈述申辩", "recorded the defence"),
+    EventType(Event.LIST_CASE_DECIDED, "list_case.decide", "作出名单认定决定", "decided the listing"),
+    EventType(Event.LIST_CASE_PUSHED, "list_case.push", "名单推送平台", "pushed the listing"),
+    EventType(Event.LIST_CASE_DROPPED, "list_case.drop", "不予认定", "dropped the case"),
+    # 7xx sanctions (联合奖惩)
+    EventType(Event.MEASURE_SAVED, "measure.save", "保存奖惩措施", "saved a measure"),
+    EventType(Event.CHECK_PERSON, "check.person", "联合奖惩核查自然人", "checked a natural person"),
+    EventType(Event.CHECK_FEEDBACK, "check.feedback", "反馈措施实施情况", "recorded measure feedback"),
+    EventType(Event.CHECK_BATCH, "check.batch", "批量核查", "ran a batch screening"),
+    EventType(Event.WATCH_ADDED, "watch.add", "关注主体", "watched a subject"),
+    EventType(Event.WATCH_REMOVED, "watch.remove", "取消关注", "stopped watching a subject"),
     EventType(Event.DEMO_SEEDED, "demo.seed", "生成演示数据", "seeded demo data"),
 ]
 

@@ -27,6 +27,8 @@ from pubcredit.catalog.schema import InfoClass
 from pubcredit.ingest.choices import BatchStatus, RejectionStatus
 from pubcredit.ingest.models import Batch, RejectedRow
 from pubcredit.ingest.readers import open_source
+from pubcredit.lists.rulebook import is_list
+from pubcredit.lists.services import list_entries_sync
 from pubcredit.records.choices import SubmissionChannel
 from pubcredit.records.services import SubmitResult, records_submit
 from pubcredit.rules import clock, identifiers
@@ -161,6 +163,8 @@ def _run(batch: Batch, info_class: InfoClass, chunks: Iterable[tuple[pl.DataFram
             result = records_submit(info_class=info_class, frame=frame, department=batch.department, actor=actor,
                                     channel=batch.channel, received_at=batch.received_at, batch_ref=str(batch.pk),
                                     first_row_number=first_row, originals=[c[0] for c in cells], seen_keys=seen_keys)
+            if is_list(info_class.code):
+                list_entries_sync(result.record_ids, actor=actor)  # 红黑名单: entries follow their records
             seen_keys = _accumulate(seen_keys, result.plan_keys)
             _quarantine(batch, result, originals)
             _merge(batch, result)

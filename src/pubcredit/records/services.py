@@ -253,4 +253,7 @@ def record_revoke(*, record: CreditRecord, reason: str, actor: Any) -> CreditRec
     audit.record(Event.RECORD_REVOKED, actor=actor, object_type="credit_record", object_id=record.pk,
                  before=before, after={"status": record.status}, reason=reason)
     publicity_assess([record.pk], actor=actor)  # withdrawn from publication (Order 36 art. 19)
+    from pubcredit.lists.services import list_entries_sync  # local import: lists builds on records
+
+    list_entries_sync([record.pk], actor=actor)  # a revoked list record ends its entry
     return record

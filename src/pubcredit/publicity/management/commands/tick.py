@@ -8,6 +8,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from pubcredit.audit.services import SystemActor
 from pubcredit.publicity.services import publicity_tick
+from pubcredit.lists.services import lists_expire_due
 from pubcredit.rules import clock
 
 _LABELS = {"assess": "评估公示期限", "due": "开始公示", "expire": "期满停止公示", "archive": "归档"}
@@ -32,6 +33,9 @@ class Command(BaseCommand):
                 counts[stage] = counts.get(stage, 0) + n
                 bar.update(task, description=f"{_LABELS.get(stage, stage)}：{counts[stage]}")
 
+            # lists first: an entry that ends today stops before publicity is recomputed (idempotent, catches up)
+            lists = lists_expire_due(today=clock.today(), actor=actor)
             result = publicity_tick(actor=actor, reassess_all=reassess_all, progress=progress)
         summary = ", ".join(f"{k}={v}" for k, v in sorted(result.as_dict().items()))
         self.stdout.write(f"tick {result.day.isoformat()}: {summary}")
+        self.stdout.write(f"lists: {lists}")

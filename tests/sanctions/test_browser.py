@@ -1,0 +1,51 @@
+"""Browser test: a department's business user checks a subject before a procurement, sees the list and the
+measures with their legal basis, and reports on each measure (htmx), until the check is fully reported."""
+
+import pytest
+
+from tests.factories import uscc
+from tests.lists.helpers import court_row, submit_list
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_check_then_feedback_flow(page, business_user, department, system_actor, today):
+    submit_list("court_dishonest_debtor", [court_row(1)], department, system_actor)
+    page.goto(page.base_url + "/sanctions/check/")
+    assert "/login/" in page.url
+    page.fill("input[name=username]", "buyer")
+    page.fill("input[name=password]", "Buyer#2026x")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/sanctions/check/")
+    page.check("input[name=kind][value=uscc]")
+    page.fill("input[name=code]", uscc(1))
+    page.select_option("select[name=scenario]", "government_procurement")
+    page.fill("input[name=reference]", "ZBCG-2026-118")
+    page.click("#check-form button[type=submit]")
+    page.wait_for_selector("h1:has-text('核查结果')")
+    assert "淄博失信测试有限公司1" in page.inner_text("[data-testid=subject]")
+    hits = page.inner_text("#hits")
+    assert "失信被执行人" in hits and "拒绝参与政府采购活动" in hits and "第二十二条" in hits
+    assert "待反馈" in page.inner_text("[data-testid=feedback-state]")
+
+    forms = page.locator("#feedback form")
+    count = forms.count()
+    assert count >= 2
+    # not applying a measure needs a reason: the form says so and nothing is recorded
+    first = page.locator("#feedback .measure-feedback").first
+    first.locator("input[value='0']").check()
+    first.locator("button[type=submit]").click()
+    page.wait_for_selector("#feedback .errorlist:has-text('须说明理由')")
+    for i in range(count):
+        block = page.locator("#feedback .measure-feedback").nth(i)
+        block.locator("input[value='1']").check()
+        block.locator("textarea").fill("已在资格审查中处理")
+        block.locator("button[type=submit]").click()
+        page.wait_for_selector(f"#feedback .measure-feedback:nth-of-type({i + 1}) [data-testid=latest]")
+    page.wait_for_selector("[data-testid=feedback-state]:has-text('已全部反馈')")
+
+    page.goto(page.base_url + "/sanctions/checks/?awaiting=1")
+    assert "暂无" in page.inner_text("#checks")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    page.goto(page.base_url + "/sanctions/check/")
+    assert page.is_visible("#check-form")
