@@ -16,16 +16,17 @@ import datetime as dt
 import hashlib
 import tempfile
 import threading
-import time
 from pathlib import Path
 from typing import Any, Literal
 
+from django.db import connection
 from django.http import Http404
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from pubcredit.accounts.models import ApiToken
 from pubcredit.api import DepartmentToken
 from pubcredit.audit.services import SystemActor
 from pubcredit.rules.errors import DomainError
@@ -34,25 +35,35 @@ from pubcredit.sanctions.choices import CheckChannel
 from pubcredit.sanctions.exports import batch_result_response
 
 class CheckToken(DepartmentToken):
-    """``DepartmentToken`` with a short per-process memory of tokens it accepted, for the check API's hot path.
+    """``DepartmentToken`` with a per-process memory of tokens it accepted, for the check API's hot path.
 
-    Business systems call ``POST /api/v1/checks`` in every approval, procurement and funding workflow; looking the
-    token up costs as much as the rest of a check (bench/checks). An accepted token is remembered for
-    ``TOKEN_MEMORY_SECONDS`` (keyed by its SHA-256, never the token itself), so a revoked token may still check for
-    at most that long in a process that saw it before; anything else (unknown, revoked at first sight, expired
-    memory) goes through ``DepartmentToken``. The other endpoints use ``DepartmentToken`` as it is.
+    Business systems call ``POST /api/v1/checks`` in every approval, procurement and funding workflow; the full
+    token lookup (ORM, department join, hash compare) costs as much CPU as the rest of a check (bench/checks). An
+    accepted token is remembered (keyed by its SHA-256, never the token itself), and each later call only asks the
+    database whether that token is still unrevoked: one primary-key read on a precompiled statement. Revocation
+    therefore holds from the next call, in every process.
     """
 
-    TOKEN_MEMORY_SECONDS = 5.0
-    _memory: dict[str, tuple[float, Any]] = {}
+    _memory: dict[str, Any] = {}
     _lock = threading.Lock()
+    _STILL_ACTIVE = None  # the revocation query, built once per process from the model's table name
+
+    @classmethod
+    def _still_active(cls, token_id: int) -> bool:
+        if cls._STILL_ACTIVE is None:
+            cls._STILL_ACTIVE = f"SELECT 1 FROM {ApiToken._meta.db_table} WHERE id = %s AND revoked_at IS NULL"
+        with connection.cursor() as cursor:
+            cursor.execute(cls._STILL_ACTIVE, [token_id])
+            return cursor.fetchone() is not None
 
     def authenticate(self, request, token):
         key = hashlib.sha256((token or "").encode()).hexdigest()
-        now = time.monotonic()
-        remembered = self._memory.get(key)
-        if remembered is not None and remembered[0] > now:
-            api_token = remembered[1]
+        api_token = self._memory.get(key)
+        if api_token is not None:
+            if not self._still_active(api_token.pk):
+                with self._lock:
+                    self._memory.pop(key, None)
+                return None
             request.api_token, request.department = api_token, api_token.department
             request.actor = SystemActor(f"token:{api_token.department.code}:{api_token.prefix}",
                                         api_token.department.code)
@@ -62,7 +73,7 @@ class CheckToken(DepartmentToken):
             with self._lock:
                 if len(self._memory) > 10_000:
                     self._memory.clear()
-                self._memory[key] = (now + self.TOKEN_MEMORY_SECONDS, api_token)
+                self._memory[key] = api_token
         return api_token
 
     @classmethod
