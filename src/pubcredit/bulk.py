@@ -8,13 +8,12 @@ transaction. Only for tables whose rows need no ``save()`` logic (ours have none
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
 
-_JSON = {"ensure_ascii": False, "separators": (",", ":"), "default": str}
+from pubcredit import jsoncodec
 
 
 class RawJSON(str):
@@ -24,7 +23,7 @@ class RawJSON(str):
 def _json(value: Any) -> str | None:
     if value is None or isinstance(value, RawJSON):
         return value
-    return json.dumps(value, **_JSON)
+    return jsoncodec.compact(value)
 
 
 def _converters(model: type[models.Model], names: Sequence[str]):

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from pubcredit import jsoncodec
 from pubcredit.audit.events import EVENT_TYPES, Event
 from pubcredit.audit.models import AuditEvent
 from pubcredit.rules import clock
@@ -31,8 +32,7 @@ class SystemActor:
         return False
 
 
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+_canonical = jsoncodec.canonical
 
 
 def content_hash(value: Any) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +10,7 @@ import polars as pl
 from django.db import transaction
 
 from pubcredit.accounts.models import Department
+from pubcredit.jsoncodec import canonical
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.bulk import RawJSON, bulk_insert
@@ -26,7 +26,6 @@ from pubcredit.subjects.services import SubjectRef, confirmed_identifiers, subje
 from pubcredit.workdays.selectors import work_calendar
 
 _CHUNK = 500
-_CANONICAL = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":"), "default": str}
 
 
 @dataclass
@@ -60,7 +59,7 @@ class SubmitResult:
 
 def _keyed_hash(*parts: Any) -> str:
     """HMAC (PII key) so hashes over identity numbers cannot be reversed by trying every number."""
-    return crypto.lookup_hash(json.dumps(parts, **_CANONICAL))
+    return crypto.lookup_hash(canonical(parts))
 
 
 def _subject_ref(row: dict[str, Any]) -> SubjectRef:
@@ -91,13 +90,24 @@ _VERSION_FIELDS = ("record_id", "version", "received_at", "channel", "batch_ref"
                    "sensitive_encrypted", "content_hash", "rulebook_version")
 
 
-def _existing_records(class_code: str, keys: list[str]) -> dict[str, CreditRecord]:
-    """Records of ``class_code`` by business-key hash, with only what an upsert compares."""
+@dataclass
+class _Existing:
+    """What an upsert compares of a stored record (read as plain values: imports compare thousands per chunk)."""
+
+    pk: int
+    department_id: int
+    content_hash: str
+    version: int
+
+
+def _existing_records(class_code: str, keys: list[str]) -> dict[str, _Existing]:
+    """Records of ``class_code`` by business-key hash."""
     found = {}
     for i in range(0, len(keys), _CHUNK):
-        for record in (CreditRecord.objects.filter(class_code=class_code, key_hash__in=keys[i:i + _CHUNK])
-                       .only("id", "key_hash", "department_id", "content_hash", "version")):
-            found[record.key_hash] = record
+        for pk, key, department_id, content, version in (
+                CreditRecord.objects.filter(class_code=class_code, key_hash__in=keys[i:i + _CHUNK])
+                .values_list("id", "key_hash", "department_id", "content_hash", "version")):
+            found[key] = _Existing(pk, department_id, content, version)
     return found
 
 
@@ -162,14 +172,14 @@ def records_submit(*, info_class, frame: pl.DataFrame, department: Department, a
         other_department: dict[int, list[Problem]] = {}
         for row_no, ref, key, content, shown, secret in prepared:
             current = existing.get(key)
-            shown_json = RawJSON(json.dumps(shown, **_CANONICAL))
+            shown_json = RawJSON(canonical(shown))
             original = originals[row_no - first_row_number] if originals else shown
             when = row_received[row_no - first_row_number] if row_received else received_at
             version = {
                 "version": 1, "received_at": when, "channel": channel, "batch_ref": batch_ref,
                 "actor_label": actor_name, "original": _split_sensitive(sensitive_keys, original)[0], "fields": shown_json,
                 "content_hash": content, "rulebook_version": version_tag,
-                "sensitive_encrypted": crypto.encrypt(json.dumps(secret, **_CANONICAL)) if secret else "",
+                "sensitive_encrypted": crypto.encrypt(canonical(secret)) if secret else "",
             }
             if current is None:
                 decided = dt.date.fromisoformat(shown["decision_date"])
@@ -197,9 +207,9 @@ def records_submit(*, info_class, frame: pl.DataFrame, department: Department, a
             else:
                 before = {"version": current.version, "content_hash": current.content_hash}
                 current.version += 1
-                current.fields, current.content_hash, current.updated_at = shown, content, when
-                current.subject_id = subjects[ref.key]
-                changed.append(current)
+                current.content_hash = content
+                changed.append(CreditRecord(pk=current.pk, version=current.version, fields=shown, content_hash=content,
+                                            updated_at=when, subject_id=subjects[ref.key]))
                 new_versions.append({**version, "version": current.version, "record_id": current.pk})
                 pending.append(audit.PendingEvent(Event.RECORD_VERSIONED, "credit_record", current.pk, before=before,
                                                   after={"version": current.version, "content_hash": content},
