@@ -18,10 +18,19 @@ import orjson
 
 _SORTED = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 _UNSORTED = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
-# orjson formats floats its own way (1e-7, 0.00006): text that may hold a float token (digits then "." or "e"
-# right after a separator) is re-encoded by the standard library. Strings that merely look so cost only speed.
-_FLOAT_TOKEN = re.compile(rb"(?:^|[:,\[])-?\d+[.eE]")
-_EXPONENT_HINT = re.compile(rb"e[-+0-9]")  # literal first byte: a fast scan; every exponent float has it
+# orjson formats floats its own way (1e-7, 0.00006): a value holding a float is encoded by the standard library.
+# Every float orjson writes has a "." or an exponent, so only such text is walked to look for one.
+_EXPONENT_HINT = re.compile(rb"e[-+0-9]")  # literal first byte: a fast scan
+
+
+def _has_float(value: Any) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        return any(_has_float(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_float(v) for v in value)
+    return False
 
 
 def _encode(value: Any, option: int) -> bytes | None:
@@ -29,7 +38,7 @@ def _encode(value: Any, option: int) -> bytes | None:
         text = orjson.dumps(value, default=str, option=option)
     except (orjson.JSONEncodeError, TypeError):
         return None
-    if (b"." in text or _EXPONENT_HINT.search(text)) and _FLOAT_TOKEN.search(text):
+    if (b"." in text or _EXPONENT_HINT.search(text)) and _has_float(value):
         return None
     return text
 
