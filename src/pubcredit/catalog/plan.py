@@ -33,6 +33,8 @@ from pubcredit.rules.identifiers import check_resident_id, check_uscc
 ROW = "_row"
 OK = "_ok"
 FIRST_ROW = "_first_row"
+KEY_HASH = "_key_hash"
+_KEY_SEED = 20_260_301  # fixed: keys hashed in one chunk are compared with the next chunk's
 _MIN_1949 = dt.date(1949, 10, 1)
 
 
@@ -46,8 +48,10 @@ class PlanResult:
       A cell that failed its check is null (identifiers keep their normalised text). Blank rows are left out.
     - ``errors`` / ``warnings``: ``_row`` → problems (``Problem.field`` is the field key). A row is accepted
       (``_ok``) when it has no error; warnings never reject.
-    - ``keys``: the business key of every row that first used it in this frame (key columns + ``_first_row``);
-      feed it back as ``seen_keys`` when validating the next chunk of the same file.
+    - ``keys``: a 64-bit hash of the business key of every row that first used it in this frame (``_key_hash``,
+      ``_first_row``): 16 bytes a row, so a 2M-row file's keys take 32 MB; feed it back as ``seen_keys`` when
+      validating the next chunk of the same file. Two different keys sharing a hash (odds about 1 in 10^7 for a
+      2M-row file) would make the later row a false duplicate, kept in quarantine like any rejected row.
     - ``blank_rows``: row numbers of rows with no value at all (trailing empty rows of spreadsheets), skipped.
     - ``rule_version``: ``admin_penalty@2026.1``, to record with what was stored.
     - ``mapping``: the header mapping when the frame came from :func:`validate_records`.
@@ -347,12 +351,11 @@ def validate_frame(info_class: InfoClass, raw: pl.DataFrame, *, today: dt.date,
     # 4. Duplicate business keys within the frame (the first occurrence wins) and against earlier chunks.
     key_cols = list(info_class.business_key)
     has_key = pl.any_horizontal([pl.col(k).is_not_null() for k in key_cols])
-    lazy = lazy.with_columns(pl.when(has_key).then(pl.col(ROW).first().over(key_cols)).alias(FIRST_ROW))
+    lazy = lazy.with_columns(pl.when(has_key).then(pl.col(ROW).first().over(key_cols)).alias(FIRST_ROW),
+                             pl.struct(key_cols).hash(_KEY_SEED).alias(KEY_HASH))
     if seen_keys is not None and seen_keys.height:
-        schema = lazy.collect_schema()
-        earlier_keys = seen_keys.lazy().select(*[pl.col(k).cast(schema[k]) for k in key_cols],
-                                               pl.col(FIRST_ROW).alias("_seen_row"))
-        lazy = (lazy.join(earlier_keys, on=key_cols, how="left", nulls_equal=True, maintain_order="left")
+        earlier_keys = seen_keys.lazy().select(KEY_HASH, pl.col(FIRST_ROW).alias("_seen_row"))
+        lazy = (lazy.join(earlier_keys, on=KEY_HASH, how="left", maintain_order="left")
                 .with_columns(pl.when(has_key).then(pl.coalesce("_seen_row", FIRST_ROW)).alias(FIRST_ROW))
                 .drop("_seen_row"))
     frame = lazy.with_columns(
@@ -367,7 +370,7 @@ def validate_frame(info_class: InfoClass, raw: pl.DataFrame, *, today: dt.date,
               for f in fields if f.type not in ("uscc", "id_number")]
     ok = (~pl.col(ROW).is_in(list(errors))) if errors else pl.lit(True)
     rows = frame.with_columns(nulled).select(ROW, *[f.key for f in fields], ok.alias(OK))
-    keys = frame.filter(pl.col(FIRST_ROW) == pl.col(ROW)).select(*key_cols, FIRST_ROW)
+    keys = frame.filter(pl.col(FIRST_ROW) == pl.col(ROW)).select(KEY_HASH, FIRST_ROW)
     return PlanResult(info_class=info_class, rows=rows, errors=errors, warnings=warnings, keys=keys,
                       blank_rows=blank_rows)
 
