@@ -142,15 +142,18 @@ def record_many(pending: list[PendingEvent], *, actor: Any) -> int:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_AUDIT_LOCK])
         prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
         created_at = clock.now()
+        created_text = _hashed_fields({**dict.fromkeys(_HASHED, ""), "event": 0, "created_at": created_at})["created_at"]
+        actor_id = user.pk if user else None
         rows = []
         for item in pending:
             data = dict(item.data or {})  # batch events carry plain JSON values (str, int) only
-            row = {"event": int(item.event), "action": EVENT_TYPES[item.event].api_name, "actor_id": user.pk if user else None,
-                   "actor_label": actor_label, "department_code": department_code, "object_type": item.object_type,
-                   "object_id": str(item.object_id), "reason": item.reason, "before_hash": content_hash(item.before),
-                   "after_hash": content_hash(item.after), "data": data, "rule_version": item.rule_version,
-                   "created_at": created_at, "prev_hash": prev}
-            row["hash"] = prev = _chain_hash(prev, _hashed_fields(row))
+            hashed = {"event": int(item.event), "action": EVENT_TYPES[item.event].api_name, "actor_label": actor_label,
+                      "department_code": department_code, "object_type": item.object_type,
+                      "object_id": str(item.object_id), "reason": item.reason, "before_hash": content_hash(item.before),
+                      "after_hash": content_hash(item.after), "data": data, "rule_version": item.rule_version,
+                      "created_at": created_text}
+            row = {**hashed, "actor_id": actor_id, "created_at": created_at, "prev_hash": prev}
+            row["hash"] = prev = _chain_hash(prev, hashed)
             rows.append(row)
         bulk_insert(AuditEvent, rows, _ROW_FIELDS)
     return len(rows)
