@@ -10,12 +10,12 @@ import polars as pl
 from django.db import transaction
 
 from pubcredit.accounts.models import Department
-from pubcredit.jsoncodec import canonical
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.bulk import RawJSON, bulk_insert
 from pubcredit.catalog.plan import validate_frame
 from pubcredit.catalog.registry import rulebook_version
+from pubcredit.jsoncodec import canonical
 from pubcredit.publicity.services import publicity_assess
 from pubcredit.records.choices import RecordStatus, SubmissionChannel
 from pubcredit.records.models import CreditRecord, RecordVersion
