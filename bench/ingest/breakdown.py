@@ -1,0 +1,97 @@
+"""Where an import's time goes: wall time per pipeline stage for N generated rows (default 20 000).
+
+    .venv/bin/python bench/ingest/breakdown.py --rows 20000                       # SQLite
+    scripts/pg-cluster run .venv/bin/python bench/ingest/breakdown.py --rows 20000  # PostgreSQL
+
+Runs `pubcredit import_records` in a child process on a fresh database with the stages below wrapped in timers
+(wall time, nested: ``records_submit`` contains the others). Not a benchmark of its own: it explains run.py's
+figures and tells the next optimisation where to look.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import run as bench  # noqa: E402
+
+CHILD = r'''
+import collections, functools, os, sys, time
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pubcredit.settings")
+import django; django.setup()
+from io import StringIO
+from django.core.management import call_command
+import pubcredit.audit.services as audit
+import pubcredit.ingest.services as ingest
+import pubcredit.publicity.services as publicity
+import pubcredit.records.services as records
+
+spent = collections.Counter()
+order = []
+
+def timed(module, name, label):
+    original = getattr(module, name)
+    @functools.wraps(original)
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent[label] += time.perf_counter() - start
+    setattr(module, name, wrapper)
+    order.append(label)
+
+timed(ingest, "records_submit", "records_submit (all below)")
+timed(records, "validate_frame", "  validation plan (Polars)")
+timed(records, "subjects_resolve", "  subject resolution (with its audit)")
+timed(records, "_existing_records", "  upsert lookups")
+timed(records, "bulk_insert", "  records + versions written")
+timed(records, "publicity_assess", "  publicity assessment (with its audit and feed)")
+timed(publicity, "record_facts", "    facts from records")
+timed(publicity.rules, "assess", "    publicity rule")
+timed(publicity, "bulk_insert", "    states + feed written")
+timed(audit, "record_many", "audit events (all stages)")
+timed(ingest, "_quarantine", "quarantine bookkeeping")
+start = time.perf_counter()
+call_command("import_records", sys.argv[1], "--class", "admin_penalty", "--department", "SCJGJ", stdout=StringIO())
+total = time.perf_counter() - start
+rows = int(sys.argv[2])
+print(f"| whole import | {total:.2f} | {total / rows * 1e6:.0f} |")
+for label in order:
+    print(f"| {label} | {spent[label]:.2f} | {spent[label] / rows * 1e6:.0f} |")
+'''
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=20_000)
+    args = parser.parse_args()
+    pg_url = bench.os.environ.get("PUBCREDIT_DATABASE_URL", "")
+    with tempfile.TemporaryDirectory(prefix="pubcredit-breakdown-") as tmp:
+        csv_path = Path(tmp) / "penalties.csv"
+        bench.generate(csv_path, args.rows)
+        if pg_url.startswith("postgres"):
+            url, drop = bench.fresh_postgres(pg_url)
+        else:
+            url, drop = f"sqlite:///{tmp}/breakdown.sqlite3", (lambda: None)
+        try:
+            env = bench._env(url)
+            bench._cli(env, "migrate", "-v0")
+            bench._cli(env, "create_department", "--code", "SCJGJ", "--name", "淄博市市场监督管理局", "--uscc",
+                       bench.AUTHORITY)
+            out = subprocess.run([sys.executable, "-c", CHILD, str(csv_path), str(args.rows)], env=env, check=True,
+                                 capture_output=True, text=True)
+        finally:
+            drop()
+    print(f"{'PostgreSQL' if pg_url.startswith('postgres') else 'SQLite'}, {args.rows:,} rows\n")
+    print("| stage | seconds | µs per row |\n|---|---|---|")
+    print(out.stdout.strip())
+
+
+if __name__ == "__main__":
+    main()
