@@ -73,3 +73,35 @@ def submit_list(class_code: str, rows: list[dict], department, actor, when: str 
                                 actor=actor, received_at=at(when))
         assert result.rejected == [], result.rejected
         return result, list_entries_sync(result.record_ids, actor=actor)
+
+
+def tax_violator_row(n: int = 1, **overrides) -> dict[str, str | None]:
+    """重大税收违法失信主体 (an organisation): 3 years from the effective (publication) date."""
+    row = {
+        "subject_name": f"淄博税收违法测试有限公司{n}", "subject_category": "法人及非法人组织", "subject_uscc": uscc(n),
+        "legal_rep": "赵六", "registered_address": "淄博市张店区人民西路1号", "violation_category": "偷税",
+        "violation_facts": "经查，少缴增值税120万元。", "tax_decision": "追缴税款120万元，处一倍罚款",
+        "decision_no": f"淄税稽罚〔2026〕{n}号", "decision_date": "2026-11-16", "identifying_unit": "国家税务总局淄博市税务局",
+        "listing_basis": "《重大税收违法失信主体信息公布管理办法》第六条", "source_name": "国家税务总局淄博市税务局",
+        "source_uscc": AUTHORITY_USCC,
+    }
+    row.update(overrides)
+    return row
+
+
+def tax_violator_person_row(n: int = 1, **overrides) -> dict[str, str | None]:
+    person = {"subject_name": "李四", "subject_category": "自然人", "subject_uscc": None, "legal_rep": None,
+              "id_type": "身份证", "id_number": resident_id(n)}
+    return tax_violator_row(n, **(person | overrides))
+
+
+def honor_row(n: int = 1, **overrides) -> dict[str, str | None]:
+    """诚信荣誉 (a red list): 3 years from the decision unless the honour's own term is given."""
+    row = {
+        "subject_name": f"淄博诚信测试有限公司{n}", "subject_category": "法人及非法人组织", "subject_uscc": uscc(n),
+        "honor_name": "淄博市诚信示范企业", "honor_level": "市级", "decision_no": f"淄政字〔2026〕{n}号",
+        "decision_date": "2026-09-01", "identifying_unit": "淄博市人民政府",
+        "listing_basis": "《山东省社会信用条例》第二十六条", "source_name": "淄博市社会信用中心", "source_uscc": AUTHORITY_USCC,
+    }
+    row.update(overrides)
+    return row

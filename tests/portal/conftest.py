@@ -43,3 +43,28 @@ def site(db, department, eco, system_actor):
     submit([penalty(8, **name(3), fine_amount="2", decision_date="2026-10-09", valid_until="2027-10-09")],
            department=department, actor=system_actor, when="2026-10-12")
     return NAMES
+
+
+LIST_NAMES = {11: "淄博失信测试有限公司", 13: "淄博红黑测试有限公司", 14: "淄博异常测试有限公司", 16: "淄博过期红名单有限公司"}
+
+
+@pytest.fixture
+def list_site(db, department, system_actor):
+    """Red and black list entries as the collection pipeline derives them (records, then entries), received
+    2026-11-20: a court debtor (organisation) and one natural person, a SAMR serious violator that is also an A-level
+    taxpayer, an abnormal-operation entry, a tax violator who is a natural person (withheld), and a red-list entry
+    whose term ended before it arrived."""
+    from tests.lists.helpers import (anomaly_row, court_person_row, court_row, samr_row, submit_list, tax_a_row,
+                                     tax_violator_person_row)
+
+    submit_list("court_dishonest_debtor", [court_row(11, subject_name=LIST_NAMES[11]),
+                                           court_person_row(12, subject_name="张三", sex="男")],
+                department, system_actor)
+    submit_list("samr_serious_violation", [samr_row(13, subject_name=LIST_NAMES[13], legal_rep="周敏")], department,
+                system_actor)
+    submit_list("tax_a_level", [tax_a_row(13, subject_name=LIST_NAMES[13]),
+                                tax_a_row(16, subject_name=LIST_NAMES[16], decision_date="2025-04-20")],
+                department, system_actor)
+    submit_list("business_anomaly", [anomaly_row(14, subject_name=LIST_NAMES[14])], department, system_actor)
+    submit_list("major_tax_violator", [tax_violator_person_row(15)], department, system_actor)
+    return LIST_NAMES

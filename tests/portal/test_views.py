@@ -101,15 +101,16 @@ def test_rules_page_lists_the_regimes(client, site):
 
 
 def test_person_shown_only_when_a_class_is_public_for_persons_masked_and_audited(client, site, monkeypatch):
-    """A class configured public for natural persons (none is, by default): the page shows the masked number only,
-    and the read is audited like every read of a person's data."""
+    """A class configured public for natural persons (among records none is; among lists only 失信被执行人, see
+    tests/portal/test_lists.py): the page shows the masked number only, and the read is audited like every read of a
+    person's data. A person is findable through the classes public for persons only, never through another class."""
     from pubcredit.audit.models import AuditEvent
     from pubcredit.publicity.models import PublicityState
 
     person = Subject.objects.get(kind="natural_person")
     PublicityState.objects.filter(subject=person).update(state="published")  # as if its class were public
     assert client.get(reverse("portal:subject", args=[person.pk])).status_code == 404  # the catalogue says no
-    monkeypatch.setattr(selectors, "persons_public", lambda: True)
+    monkeypatch.setattr(selectors, "_person_record_classes", lambda: ["admin_penalty"])
     page = client.get(reverse("portal:subject", args=[person.pk])).content.decode()
     assert "张三" in page and person.id_masked in page and resident_id(7) not in page
     assert "法定代表人" not in page

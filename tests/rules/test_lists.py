@@ -182,3 +182,121 @@ def test_in_force_agrees_with_expiry(effective, offset, length):
         day >= effective and not rules.is_expired(planned, day))
     if rules.is_expired(planned, day):
         assert rules.expiry_day(planned) <= day
+
+
+# --- publicity (名单公示) ----------------------------------------------------------------------------------------
+
+D = dt.date
+
+
+def show(book, code="samr_serious_violation", *, kind="legal_person", effective=D(2026, 11, 16),
+         received=D(2026, 11, 20), planned=D(2029, 11, 15), removed=None, reason=None):
+    return rules.entry_publicity(book.get(code, effective), subject_kind=kind, effective=effective,
+                                 received_on=received, planned_end=planned, removed_on=removed, removal_reason=reason)
+
+
+def test_list_entry_shown_from_later_of_effective_and_receipt_until_planned_end(book):
+    """名单公示: shown from max(effective date, receipt by the platform) to the planned end, inclusive."""
+    late = show(book, effective=D(2026, 11, 16), received=D(2026, 11, 20), planned=D(2029, 11, 15))
+    assert (late.published, late.publish_from, late.publish_until) == (True, D(2026, 11, 20), D(2029, 11, 15))
+    assert not late.shown_on(D(2026, 11, 19)) and late.shown_on(D(2026, 11, 20)) and late.shown_on(D(2029, 11, 15))
+    assert not late.shown_on(D(2029, 11, 16))
+    early = show(book, effective=D(2026, 12, 1), received=D(2026, 11, 20))  # pushed before it takes effect
+    assert early.publish_from == D(2026, 12, 1) and not early.shown_on(D(2026, 11, 30))
+    assert late.rule_version == "list:samr_serious_violation@2026.1" and late.severity == "serious"
+    assert "2026-11-20" in late.reason_zh and "至计划移出日期2029-11-15止" in late.reason_zh
+
+
+def test_list_entry_without_planned_end_is_shown_until_removed(book):
+    """经营异常名录 and court ground 1 have no fixed term: no end while on the list."""
+    open_ended = show(book, "business_anomaly", planned=None)
+    assert open_ended.publish_until is None and open_ended.shown_on(D(2040, 1, 1)) and open_ended.severity == "minor"
+
+
+@pytest.mark.parametrize("reason", ["expired", "repaired", "revoked", "court_deleted"])
+def test_list_entry_publicity_stops_at_once_when_removed(book, reason):
+    """A removal (期满, 信用修复, 撤销, 法院删除) ends publication on the removal day: the last day shown is the day before."""
+    removed = show(book, "court_dishonest_debtor", planned=None, removed=D(2027, 3, 1), reason=reason)
+    assert removed.publish_until == D(2027, 2, 28) and removed.ended_by == RemovalReason(reason)
+    assert removed.shown_on(D(2027, 2, 28)) and not removed.shown_on(D(2027, 3, 1))
+    before_term_end = show(book, planned=D(2029, 11, 15), removed=D(2027, 3, 1), reason=reason)
+    assert before_term_end.publish_until == D(2027, 2, 28)
+
+
+def test_list_entry_removed_before_receipt_is_never_shown(book):
+    gone = show(book, effective=D(2026, 1, 5), received=D(2026, 11, 20), removed=D(2026, 6, 1), reason="repaired")
+    assert gone.published and gone.publish_from is None and not gone.shown_on(D(2026, 11, 20))
+    assert "不予展示" in gone.reason_zh
+
+
+def test_natural_person_court_debtor_published_other_natural_person_lists_withheld(book):
+    """法释〔2017〕7号 第六条第二项、第七条 publish natural persons on the court list; other lists withhold persons
+    (Order 36 art. 12 and the platform policy; rules.md §2, §9)."""
+    court = show(book, "court_dishonest_debtor", kind="natural_person", planned=None)
+    assert court.published and court.shown_on(D(2026, 11, 20))
+    for code in ("major_tax_violator", "samr_serious_violation", "integrity_honor"):
+        person = show(book, code, kind="natural_person")
+        assert not person.published and not person.shown_on(D(2026, 11, 20)) and "自然人" in person.reason_zh
+    assert show(book, "major_tax_violator", kind="individual_business").published
+
+
+def test_red_and_black_lists_are_public_by_their_rulebook_block(book):
+    """Every shipped list carries a publicity block with its basis: red lists public, black lists public."""
+    for code in book.codes():
+        spec = book.get(code, D(2026, 11, 20))
+        assert spec.publicity is not None and spec.publicity.published and spec.publicity.basis
+        assert spec.publicity.natural_persons_basis
+    assert show(book, "tax_a_level", planned=D(2027, 4, 19)).severity is None
+    court = book.get("court_dishonest_debtor", D(2026, 11, 20)).publicity
+    assert court.persons_published and {"case_no", "court_name", "performance"} <= set(court.fields)
+    assert "id_number" not in court.fields
+
+
+def test_publicity_is_data_a_list_without_its_block_is_not_published():
+    files = shipped()
+    del files["tax_a_level.yaml"]["publicity"]
+    files["business_anomaly.yaml"]["publicity"]["published"] = False
+    book = parse_rulebook(files)
+    assert "尚未配置" in show(book, "tax_a_level", planned=None).reason_zh
+    off = show(book, "business_anomaly", planned=None)
+    assert not off.published and "不向社会公示" in off.reason_zh
+
+
+def test_publishing_persons_needs_the_list_published():
+    files = shipped()
+    files["samr_serious_violation.yaml"]["publicity"].update(published=False, natural_persons="published")
+    with pytest.raises(ListRulebookError, match="natural_persons"):
+        parse_rulebook(files)
+
+
+def test_derive_entry_from_a_record(book):
+    spec = book.get("samr_serious_violation", D(2026, 11, 16))
+    plain = rules.derive_entry(spec, {"effective_date": "2026-11-18"}, decision_date=D(2026, 11, 16), revoked=False,
+                               today=D(2026, 11, 20))
+    assert plain.effective == D(2026, 11, 18) and plain.term.planned_end == D(2029, 11, 17) and plain.removal is None
+    later = rules.derive_entry(spec, {"removal_date": "2026-12-01"}, decision_date=D(2026, 11, 16), revoked=False,
+                               today=D(2026, 11, 20))
+    assert later.removal[:2] == (RemovalReason.REPAIRED, D(2026, 11, 20))  # a future removal date: the recording day
+    revoked = rules.derive_entry(spec, {}, decision_date=D(2026, 11, 16), revoked=True, revoked_reason="纠错",
+                                 today=D(2026, 11, 20))
+    assert revoked.removal == (RemovalReason.REVOKED, D(2026, 11, 20), "纠错")
+
+
+_SAMR = parse_rulebook(shipped()).get("samr_serious_violation", D(2026, 1, 1))
+
+
+@given(st.dates(min_value=D(2000, 1, 1), max_value=D(2060, 1, 1)), st.integers(0, 30), st.integers(0, 2000),
+       st.one_of(st.none(), st.integers(0, 3000)), st.integers(-40, 4000))
+def test_list_entry_shown_exactly_while_in_force_and_received(effective, receipt_lag, length, removed_after, probe):
+    """The window is the in-force period cut to the days after receipt: shown_on(D) ⇔ received ≤ D and in force on D
+    (the query the public site runs relies on this)."""
+    spec = _SAMR
+    received = effective + dt.timedelta(days=receipt_lag - 10)
+    planned = effective + dt.timedelta(days=length)
+    removed = None if removed_after is None else effective + dt.timedelta(days=removed_after)
+    decision = rules.entry_publicity(spec, subject_kind="legal_person", effective=effective, received_on=received,
+                                     planned_end=planned, removed_on=removed,
+                                     removal_reason="repaired" if removed else None)
+    day = effective + dt.timedelta(days=probe)
+    assert decision.shown_on(day) == (received <= day and rules.in_force_on(effective=effective, planned=planned,
+                                                                           removed_on=removed, day=day))

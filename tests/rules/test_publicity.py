@@ -397,9 +397,49 @@ def test_samr_boundary_2025_12_25_and_most_favourable():
 
 
 def test_negative_classes_without_configured_rules_are_withheld():
-    """Lists (经营异常名录, 严重失信主体名单 …) have their own periods: not published until policy.yaml names them."""
+    """A negative class that is neither in regime_classes nor handed in with its list entry's window is withheld."""
     d = decide(facts(class_code="business_anomaly", types=()))
     assert not d.published and d.regime == "unconfigured" and "尚未配置" in d.reason_zh
+
+
+def _entry_window(**kw):
+    from pubcredit.rules.lists import EntryPublicity
+
+    base = dict(published=True, publish_from=D(2026, 11, 20), publish_until=D(2029, 11, 15), reason_zh="名单公示。",
+                reason_en="list.", rule_version="list:samr_serious_violation@2026.1", severity="serious")
+    base.update(kw)
+    return EntryPublicity(**base)
+
+
+def test_list_records_follow_their_entry_window_not_the_regimes():
+    """名单公示: a list-class record is published over its entry's window (rules.lists.entry_publicity), whatever the
+    penalty regimes say, and leaves publication with the entry."""
+    d = decide(facts(class_code="samr_serious_violation", types=(), list_publicity=_entry_window()))
+    assert (d.published, d.publish_from, d.publish_until, d.repairable_from) == (True, D(2026, 11, 20),
+                                                                                  D(2029, 11, 15), None)
+    assert d.regime == "list:samr_serious_violation" and d.severity == Severity.SERIOUS
+    assert d.rule_version == "list:samr_serious_violation@2026.1"
+    assert target_state(current=None, decision=d, record_revoked=False, today=D(2026, 11, 20)) == State.PUBLISHED
+    red = decide(facts(class_code="tax_a_level", nature="positive", types=(),
+                       list_publicity=_entry_window(severity=None, publish_until=None)))
+    assert red.published and red.severity is None and red.publish_until is None
+
+
+def test_a_removed_list_entry_ends_the_record_publication_by_its_reason():
+    from pubcredit.rules.lists import RemovalReason
+
+    def state(reason, current=State.PUBLISHED):
+        window = _entry_window(publish_until=D(2027, 2, 28), ended_by=RemovalReason(reason))
+        d = decide(facts(class_code="samr_serious_violation", types=(), list_publicity=window))
+        return target_state(current=current, decision=d, record_revoked=False, today=D(2027, 3, 1))
+
+    assert state("repaired") == State.REPAIRED  # 信用修复移出: publication and sharing stop
+    assert state("revoked") == State.REVOKED
+    assert state("court_deleted") == State.EXPIRED and state("expired") == State.EXPIRED
+    assert state("repaired", current=State.WITHHELD) == State.EXPIRED  # never shown: no repair to record
+    withheld = decide(facts(class_code="major_tax_violator", types=(), subject_kind="natural_person",
+                            list_publicity=_entry_window(published=False, publish_from=None, publish_until=None)))
+    assert target_state(current=None, decision=withheld, record_revoked=False, today=D(2026, 11, 20)) == State.WITHHELD
 
 
 # --- licences (双公示) ------------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ LISTS_DIR = RULEBOOK_DIR / "lists"
 
 
 def load_rulebook(directory: Path | str = LISTS_DIR) -> ListRulebook:
-    """Every list file of ``directory``; a list without a catalogue class of the same code is refused."""
+    """Every list file of ``directory``; a list without a catalogue class of the same code is refused, and so is a
+    ``publicity`` block that disagrees with the catalogue (see :func:`publicity_problems`)."""
     directory = Path(directory)
     files = {p.name: load_yaml(p) for p in sorted(directory.glob("*.yaml"))}
     if not files:
@@ -23,7 +24,37 @@ def load_rulebook(directory: Path | str = LISTS_DIR) -> ListRulebook:
     missing = [code for code in book.codes() if code not in catalogue.versions]
     if missing:
         raise ListRulebookError(f"lists without a catalogue class: {', '.join(missing)}")
+    problems = publicity_problems(book, catalogue)
+    if problems:
+        raise ListRulebookError("; ".join(problems))
     return book
+
+
+def publicity_problems(book: ListRulebook, catalogue) -> list[str]:
+    """A list's ``publicity`` block must agree with its catalogue class, so that one switch cannot be flipped without
+    the other: published ⇔ the class is ``public``; persons published ⇔ ``public_for_natural_persons``; every public
+    field is a field of the class and none is ``sensitive`` (identity numbers are never shown)."""
+    problems = []
+    for code in book.codes():
+        info = catalogue.versions[code][-1]
+        keys = {f.key: f for f in info.fields}
+        for spec in book.versions[code]:
+            rule = spec.publicity
+            if rule is None:
+                continue
+            where = f"list {code} {spec.version} publicity"
+            if rule.published != info.public:
+                problems.append(f"{where}: published={rule.published} but catalogue public={info.public}")
+            if rule.persons_published != info.public_for_natural_persons:
+                problems.append(f"{where}: natural_persons={rule.natural_persons} but catalogue "
+                                f"public_for_natural_persons={info.public_for_natural_persons}")
+            unknown = [k for k in rule.fields if k not in keys]
+            if unknown:
+                problems.append(f"{where}: fields not in the catalogue class: {', '.join(unknown)}")
+            sensitive = [k for k in rule.fields if k in keys and keys[k].sensitive]
+            if sensitive:
+                problems.append(f"{where}: sensitive fields cannot be public: {', '.join(sensitive)}")
+    return problems
 
 
 @cache
@@ -42,6 +73,12 @@ def list_codes() -> list[str]:
 
 def spec_for(code: str, on) -> ListSpec | None:
     return rulebook().get(code, on)
+
+
+def published_specs() -> list[ListSpec]:
+    """Every version of every list whose entries the public site shows (``publicity.published``)."""
+    return [spec for code in rulebook().codes() for spec in rulebook().versions[code]
+            if spec.publicity is not None and spec.publicity.published]
 
 
 def is_list(class_code: str) -> bool:

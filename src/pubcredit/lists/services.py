@@ -18,6 +18,7 @@ from pubcredit.catalog.registry import get_class
 from pubcredit.lists.choices import CaseStateChoice, ChangeKind, EntryStatusChoice
 from pubcredit.lists.models import IdentificationCase, ListChange, ListEntry
 from pubcredit.lists.rulebook import rulebook
+from pubcredit.publicity.services import publicity_assess
 from pubcredit.records.choices import RecordStatus, SubmissionChannel
 from pubcredit.records.models import CreditRecord
 from pubcredit.records.services import record_submit_one
@@ -34,17 +35,6 @@ _CHUNK = 500
 def subject_key(uscc: str | None, id_hash: str | None) -> str:
     """The key watches and the change feed use: the USCC, else ``id:`` and the identity number's lookup hash."""
     return uscc or f"id:{id_hash}"
-
-
-def _date(value: Any) -> dt.date | None:
-    if not value:
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -67,31 +57,23 @@ class _Desired:
 
 
 def _desired(record: CreditRecord, spec: ListSpec, today: dt.date) -> _Desired:
-    fields = record.fields or {}
-    effective = _date(fields.get("effective_date")) or record.decision_date
-    term = rules.planned_end(spec, fields, decided=record.decision_date, effective=effective,
-                             given=_date(fields.get("planned_end_date")))
+    derived = rules.derive_entry(spec, record.fields or {}, decision_date=record.decision_date,
+                                 revoked=record.status == RecordStatus.REVOKED, revoked_reason=record.status_reason,
+                                 today=today)
+    term = derived.term
     values = {
         "list_code": spec.code, "kind": spec.kind.value, "subject_id": record.subject_id,
-        "department_id": record.department_id, "identifying_unit": str(fields.get("identifying_unit") or "")[:200],
-        "decision_no": record.decision_no, "decision_date": record.decision_date, "effective_date": effective,
+        "department_id": record.department_id,
+        "identifying_unit": str((record.fields or {}).get("identifying_unit") or "")[:200],
+        "decision_no": record.decision_no, "decision_date": record.decision_date, "effective_date": derived.effective,
         "planned_end": term.planned_end, "term_source": term.source, "term_reason": term.reason_zh,
-        "legal_basis": str(fields.get("listing_basis") or ""), "push_delay_working_days": record.delay_working_days,
+        "legal_basis": str((record.fields or {}).get("listing_basis") or ""),
+        "push_delay_working_days": record.delay_working_days,
         "push_deadline_working_days": spec.push_deadline_working_days,
         "pushed_late": rules.push_is_late(record.delay_working_days, spec.push_deadline_working_days),
         "record_version": record.version, "rule_version": term.rule_version,
     }
-    removal = None
-    removal_date = _date(fields.get("removal_date"))
-    if record.status == RecordStatus.REVOKED:
-        removal = (RemovalReason.REVOKED, today, record.status_reason or "信用记录已撤销")
-    elif removal_date is not None:
-        reason = fields.get("removal_reason") or spec.default_removal_reason.value
-        note = "认定单位报送移出" if removal_date <= today else f"报送的移出日期{removal_date}晚于登记日，按登记日移出"
-        removal = (RemovalReason(reason), min(removal_date, today), note)
-    elif rules.is_expired(term.planned_end, today):
-        removal = (RemovalReason.EXPIRED, rules.expiry_day(term.planned_end), "报送时已期满")
-    return _Desired(values, removal)
+    return _Desired(values, derived.removal)
 
 
 def _change_row(entry: ListEntry, change: str, *, reason: str, on: dt.date, now: dt.datetime, key: str) -> dict:
@@ -129,7 +111,8 @@ def list_entries_sync(record_ids: Iterable[int], *, actor: Any) -> SyncResult:
     version updates the entry's dates and term and may remove it (移出日期/事由, or the record revoked). A removed entry
     stays removed: listing again is a new decision, hence a new record. Bulk: a few queries per 500 records.
     Runs in the caller's transaction when there is one; every creation, change and removal is audited, and every
-    entering or leaving is appended to the change feed (:class:`ListChange`).
+    entering or leaving is appended to the change feed (:class:`ListChange`). The publicity state of the records
+    whose entries were created or changed is re-assessed in the same transaction (名单公示 follows the entry).
     """
     book = rulebook()
     codes = book.codes()
@@ -138,6 +121,7 @@ def list_entries_sync(record_ids: Iterable[int], *, actor: Any) -> SyncResult:
     if not ids:
         return result
     now, today = clock.now(), clock.today()
+    moved_records: list[int] = []
     with transaction.atomic():
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start:start + _CHUNK]
@@ -225,6 +209,8 @@ def list_entries_sync(record_ids: Iterable[int], *, actor: Any) -> SyncResult:
                               "push_delay_working_days": entry.push_delay_working_days}))
             bulk_insert(ListChange, changes, _CHANGE_FIELDS)
             audit.record_many(pending, actor=actor)
+            moved_records += [e.record_id for e in changed] + [r["record_id"] for r in new_rows]
+        publicity_assess(moved_records, actor=actor)  # the public site and the change feed follow the entries
     return result
 
 
@@ -234,8 +220,9 @@ def list_entries_sync(record_ids: Iterable[int], *, actor: Any) -> SyncResult:
 def list_entry_remove(*, entry: ListEntry, reason: str, note: str, actor: Any, on: dt.date | None = None) -> ListEntry:
     """Remove an entry now (移出): repaired, revoked or deleted by the court, with the reason and a note.
 
-    The entry stops producing hits at once (checks read its status). ``on`` (default today) is the day it left the
-    list; it may not be in the future.
+    The entry stops producing hits at once (checks read its status) and leaves the public site at once (the site
+    reads the entry; the record's publicity state is re-assessed in the same transaction). ``on`` (default today) is
+    the day it left the list; it may not be in the future.
     """
     try:
         removal_reason = RemovalReason(reason)
@@ -268,6 +255,7 @@ def list_entry_remove(*, entry: ListEntry, reason: str, note: str, actor: Any, o
         audit.record(Event.LIST_ENTRY_REMOVED, actor=actor, object_type="list_entry", object_id=entry.pk,
                      before=before, after=_snapshot(entry), reason=entry.removal_note, rule_version=entry.rule_version,
                      data={"list_code": entry.list_code, "reason": entry.removal_reason, "removed_on": day.isoformat()})
+        publicity_assess([entry.record_id], actor=actor)
     return entry
 
 
@@ -312,6 +300,7 @@ def lists_expire_due(*, today: dt.date | None = None, actor: Any, chunk: int = 1
                                                 "updated_at"], batch_size=_CHUNK)
             bulk_insert(ListChange, changes, _CHANGE_FIELDS)
             audit.record_many(pending, actor=actor)
+            publicity_assess([e.record_id for e in due], actor=actor)  # 停止公示 with the expiry
             total += len(due)
     version = rulebook().version
     audit.record(Event.LISTS_TICK, actor=actor, object_type="lists", object_id=today.isoformat(),

@@ -11,6 +11,10 @@ Name search on a million subjects (docs/portal.md, bench/portal):
 
 At most ``MAX_RESULTS`` matches are fetched and ranked (exact name, then prefix, then shorter names); past that the
 page asks for a more precise name. Nothing lists a whole table: searches are capped, listings are paged and capped.
+
+Red and black lists (红黑名单公示) are read from their entries (``lists.ListEntry``), not from the records' publicity
+state: an entry is shown while ``rules.lists.entry_publicity`` says so, which the query below expresses (list
+published, person allowed, in force today), so a removal or the end of a term takes it off the site at once.
 """
 
 from __future__ import annotations
@@ -23,15 +27,20 @@ from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from pubcredit.accounts.models import Department, District
 from pubcredit.catalog.registry import all_classes, get_class
+from pubcredit.lists.models import ListEntry
+from pubcredit.lists.rulebook import is_list, published_specs
+from pubcredit.lists.rulebook import rulebook as list_rulebook
+from pubcredit.lists.selectors import in_force_filter
 from pubcredit.publicity.choices import PublicityStateChoice
 from pubcredit.publicity.models import PublicityState
 from pubcredit.publicity.rulebook import rulebook
-from pubcredit.rules import identifiers
+from pubcredit.rules import clock, identifiers
 from pubcredit.rules.errors import DomainError
+from pubcredit.rules.lists import ListSpec, entry_publicity
 from pubcredit.rules.publicity import SEVERITY_LABELS, Severity
 from pubcredit.subjects.choices import SubjectKind
 from pubcredit.subjects.models import Subject
@@ -70,46 +79,72 @@ def _fts_ready(alias: str) -> bool:
 
 
 def persons_public() -> bool:
-    """Some public class is configured public for natural persons (none by default: Order 36 art. 12)."""
+    """Some public class is configured public for natural persons (失信被执行人: 法释〔2017〕7号 第六条、第七条; other
+    classes not: Order 36 art. 12)."""
     return any(c.public and c.public_for_natural_persons for c in all_classes())
 
 
-def _kind_filter_sql(alias: str) -> str:
-    """SQL condition keeping subjects the public may find."""
+def _person_record_classes() -> list[str]:
+    """Classes other than lists whose published records make a natural person findable."""
+    return [c.code for c in all_classes() if c.public and c.public_for_natural_persons and not is_list(c.code)]
+
+
+def _person_list_versions() -> list[str]:
+    """List rule versions (``list:<code>@<version>``) whose entries are published for natural persons too."""
+    return [s.rule_version for s in published_specs() if s.publicity.persons_published]
+
+
+def _kind_filter_sql(alias: str) -> tuple[str, list[Any]]:
+    """SQL condition (and its parameters) keeping subjects the public may find: organisations, and natural persons
+    with a published record of a class public for persons or an entry shown today on a list that publishes persons."""
     if not persons_public():
-        return f"{alias}.kind <> 'natural_person'"
-    return (f"({alias}.kind <> 'natural_person' OR EXISTS (SELECT 1 FROM publicity_publicitystate p "
-            f"WHERE p.subject_id = {alias}.id AND p.state = 'published'))")
+        return f"{alias}.kind <> 'natural_person'", []
+    parts, params = [f"{alias}.kind <> 'natural_person'"], []
+    classes = _person_record_classes()
+    if classes:
+        marks = ", ".join(["%s"] * len(classes))
+        parts.append(f"EXISTS (SELECT 1 FROM publicity_publicitystate p WHERE p.subject_id = {alias}.id "
+                     f"AND p.state = 'published' AND p.class_code IN ({marks}))")
+        params += classes
+    versions = _person_list_versions()
+    if versions:
+        marks = ", ".join(["%s"] * len(versions))
+        today = clock.today()
+        parts.append(f"EXISTS (SELECT 1 FROM lists_listentry e WHERE e.subject_id = {alias}.id "
+                     f"AND e.status = 'in_force' AND e.rule_version IN ({marks}) AND e.effective_date <= %s "
+                     "AND (e.planned_end IS NULL OR e.planned_end >= %s))")
+        params += [*versions, today, today]
+    return "(" + " OR ".join(parts) + ")", params
 
 
 def name_match_ids(query: str, limit: int) -> list[int]:
     """Ids of findable subjects whose name contains ``query`` (at most ``limit``), by the fastest correct path."""
-    kinds = _kind_filter_sql("s")
+    kinds, kind_params = _kind_filter_sql("s")
     with connection.cursor() as cursor:
         # Chinese has no case: plain LIKE (much cheaper per row than ILIKE under UTF-8); ILIKE when letters have case
         like = "LIKE" if query.lower() == query.upper() else "ILIKE"
         if connection.vendor == "postgresql" and len(query) >= FTS_MIN:  # pg_trgm GIN index
             cursor.execute(f"SELECT s.id FROM subjects_subject s WHERE s.name {like} %s ESCAPE '\\' AND {kinds} "
-                           "LIMIT %s", [_like_pattern(query), limit])
+                           "LIMIT %s", [_like_pattern(query), *kind_params, limit])
         elif connection.vendor == "postgresql":  # 2 characters: the bigram GIN index (migration portal.0002)
             cursor.execute("SELECT s.id FROM subjects_subject s WHERE portal_name_bigrams(s.name) @> "
                            f"ARRAY[lower(%s)]::text[] AND s.name {like} %s ESCAPE '\\' AND {kinds} LIMIT %s",
-                           [query, _like_pattern(query), limit])
+                           [query, _like_pattern(query), *kind_params, limit])
         elif len(query) >= FTS_MIN and _fts_ready(connection.alias):
             phrase = '"' + query.replace('"', '""') + '"'
             cursor.execute(f"SELECT s.id FROM {FTS_TABLE} JOIN subjects_subject s ON s.id = {FTS_TABLE}.rowid "
-                           f"WHERE {FTS_TABLE} MATCH %s AND {kinds} LIMIT %s", [phrase, limit])
+                           f"WHERE {FTS_TABLE} MATCH %s AND {kinds} LIMIT %s", [phrase, *kind_params, limit])
         else:  # under 3 characters: trigrams cannot answer (the FTS trap); LIKE on the base table
             cursor.execute(f"SELECT s.id FROM subjects_subject s WHERE s.name LIKE %s ESCAPE '\\' AND {kinds} "
-                           "LIMIT %s", [_like_pattern(query), limit])
+                           "LIMIT %s", [_like_pattern(query), *kind_params, limit])
         return [row[0] for row in cursor.fetchall()]
 
 
 def _exact_ids(query: str) -> list[int]:
-    kinds = _kind_filter_sql("s")
+    kinds, kind_params = _kind_filter_sql("s")
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT s.id FROM subjects_subject s WHERE s.name = %s AND {kinds} LIMIT %s",
-                       [query, PAGE_SIZE])
+                       [query, *kind_params, PAGE_SIZE])
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -164,8 +199,15 @@ def _findable(subject: Subject | None) -> Subject | None:
     if subject is None:
         return None
     if subject.kind == SubjectKind.NATURAL_PERSON:
-        if not persons_public() or not PublicityState.objects.filter(
-                subject=subject, state=PublicityStateChoice.PUBLISHED).exists():
+        if not persons_public():
+            return None
+        classes, versions = _person_record_classes(), _person_list_versions()
+        shown = bool(classes) and PublicityState.objects.filter(
+            subject=subject, state=PublicityStateChoice.PUBLISHED, class_code__in=classes).exists()
+        if not shown and versions:
+            shown = ListEntry.objects.filter(in_force_filter(clock.today()), subject=subject,
+                                             rule_version__in=versions).exists()
+        if not shown:
             return None
     return subject
 
@@ -290,16 +332,17 @@ class RecordSection:
 
 
 def subject_sections(*, subject: Subject, pages: dict[str, int] | None = None) -> list[RecordSection]:
-    """One section per public class (行政许可, 行政处罚, lists …) with its published records, newest first, paged.
-    One count query says which classes have something; only those are read."""
+    """One section per public class (行政许可, 行政处罚 …) with its published records, newest first, paged. One count
+    query says which classes have something; only those are read. Lists have their own sections
+    (:func:`subject_list_sections`), read from their entries."""
     pages = pages or {}
     counts = dict(PublicityState.objects.filter(subject=subject, state=PublicityStateChoice.PUBLISHED)
                   .values_list("class_code").annotate(n=Count("pk")).order_by())
     sections = []
     for info in all_classes():
         total = counts.get(info.code, 0)
-        if not info.public or (not total and info.code not in ALWAYS_SHOWN):
-            continue  # lists and other classes appear when the subject has something published there
+        if not info.public or is_list(info.code) or (not total and info.code not in ALWAYS_SHOWN):
+            continue  # other classes appear when the subject has something published there
         page = max(1, pages.get(info.code, 1))
         start = (page - 1) * RECORDS_PAGE_SIZE
         rows = (list(_published().filter(subject=subject, class_code=info.code)
@@ -314,9 +357,11 @@ def subject_sections(*, subject: Subject, pages: dict[str, int] | None = None) -
 
 
 def subject_published_records(*, subject: Subject, limit: int = 500) -> list[PublicRecord]:
-    """Every published record of a subject (API), newest first, at most ``limit``."""
-    return [public_record(s) for s in _published().filter(subject=subject).order_by("-decision_date", "-record_id")
-            [:limit]]
+    """Every published record of a subject (API ``records``), newest first, at most ``limit``. List records are not
+    here: the API gives them as ``lists`` (:func:`subject_list_entries`)."""
+    lists = list_rulebook().codes()
+    return [public_record(s) for s in _published().filter(subject=subject).exclude(class_code__in=lists)
+            .order_by("-decision_date", "-record_id")[:limit]]
 
 
 def subject_facts(*, subject: Subject) -> dict[str, Any]:
@@ -329,7 +374,7 @@ def subject_facts(*, subject: Subject) -> dict[str, Any]:
     return {
         "name": subject.name, "code": subject.display_code, "uscc": subject.uscc,
         "kind": subject.get_kind_display(), "district": subject.district.name if subject.district else "",
-        "legal_rep": (latest.record.fields or {}).get("legal_rep", "") if latest else "",
+        "legal_rep": ((latest.record.fields or {}).get("legal_rep") or "") if latest else "",
         "former_names": former[-5:],
     }
 
@@ -391,3 +436,200 @@ def filter_choices() -> dict[str, Any]:
 def regimes_for_display() -> list[Any]:
     """The publicity regimes of the rulebook, newest first (the 公示规则 page)."""
     return sorted(rulebook().regimes, key=lambda r: (r.effective_from, r.code), reverse=True)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Red and black lists (红黑名单公示)
+
+LIST_KIND_LABELS = {"black": "黑名单", "red": "红名单"}
+LIST_KINDS = ("black", "red")
+
+
+@dataclass(frozen=True)
+class PublicListEntry:
+    """A list entry as the public sees it: the list, the decision, the identifying unit, since/until, the legal basis
+    and the list's public fields (never an identity number)."""
+
+    id: int
+    list_code: str
+    list_name: str
+    kind: str  # black / red
+    decision_no: str
+    decision_date: dt.date
+    identifying_unit: str
+    publish_from: dt.date  # since: the later of the effective date and the platform's receipt
+    publish_until: dt.date | None  # last day shown (the planned end); None: until removed
+    legal_basis: str
+    fields: tuple[PublicField, ...]
+    subject: Subject
+
+    @property
+    def kind_label(self) -> str:
+        return LIST_KIND_LABELS.get(self.kind, self.kind)
+
+    def field_values(self) -> dict[str, Any]:
+        return {f.key: f.value for f in self.fields}
+
+
+def published_lists() -> list[ListSpec]:
+    """The lists the public site shows, as in force today (black lists first, then by code)."""
+    today = clock.today()
+    codes = sorted({s.code for s in published_specs()})
+    specs = [list_rulebook().get(code, today) for code in codes]
+    return sorted([s for s in specs if s and s.publicity and s.publicity.published],
+                  key=lambda s: (LIST_KINDS.index(s.kind.value), s.code))
+
+
+def public_list_get(list_code: str) -> ListSpec:
+    """A published list by code; an unknown or unpublished list is ``public_list.not_found`` (404) on ``list_code``."""
+    for spec in published_lists():
+        if spec.code == list_code:
+            return spec
+    known = "、".join(s.code for s in published_lists())
+    raise DomainError("public_list.not_found", f"没有公示的名单：{list_code}（可查询：{known}）",
+                      f"no published list {list_code!r} (published: {known.replace('、', ', ')})", "list_code")
+
+
+def shown_entries_filter(day: dt.date) -> Q:
+    """Entries the public site shows on ``day``: ``rules.lists.entry_publicity`` as a query. The list version is
+    published, a natural person only on a list that publishes persons, the entry in force (effective, within its
+    term, not removed). Receipt by the platform is before ``day`` for every stored entry read today."""
+    versions = [s.rule_version for s in published_specs()]
+    persons = _person_list_versions()
+    return (in_force_filter(day) & Q(rule_version__in=versions)
+            & (~Q(subject__kind=SubjectKind.NATURAL_PERSON) | Q(rule_version__in=persons)))
+
+
+def _shown_entries() -> QuerySet[ListEntry]:
+    return (ListEntry.objects.filter(shown_entries_filter(clock.today()))
+            .select_related("subject", "subject__district", "record")
+            .only("id", "list_code", "kind", "decision_no", "decision_date", "identifying_unit", "effective_date",
+                  "planned_end", "removed_on", "removal_reason", "legal_basis", "subject__id", "subject__name",
+                  "subject__uscc", "subject__id_masked", "subject__kind", "subject__district__name",
+                  "subject__district__code", "record__received_at", "record__fields", "record__decision_date"))
+
+
+def public_entry(entry: ListEntry, today: dt.date | None = None) -> PublicListEntry | None:
+    """The public view of one entry, or None when the rule does not show it today (checked in Python too, so the
+    query and the pure rule cannot drift apart unnoticed)."""
+    today = today or clock.today()
+    spec = list_rulebook().get(entry.list_code, entry.record.decision_date)
+    if spec is None or spec.publicity is None:
+        return None
+    received = entry.record.received_at.astimezone(clock.PLATFORM_TZ).date()
+    decision = entry_publicity(spec, subject_kind=entry.subject.kind, effective=entry.effective_date,
+                               received_on=received, planned_end=entry.planned_end, removed_on=entry.removed_on,
+                               removal_reason=entry.removal_reason or None)
+    if not decision.shown_on(today):
+        return None
+    try:
+        specs = get_class(entry.list_code).fields_by_key
+    except DomainError:
+        specs = {}
+    values = entry.record.fields or {}
+    fields = []
+    for key in spec.publicity.fields:
+        field_spec = specs.get(key)
+        if field_spec is None or field_spec.sensitive:
+            continue  # never an identity number
+        if key == "legal_rep" and entry.subject.kind == SubjectKind.NATURAL_PERSON:
+            continue
+        text = _text(field_spec, values.get(key))
+        if text:
+            fields.append(PublicField(key, field_spec.label_zh, values.get(key), text))
+    return PublicListEntry(entry.pk, entry.list_code, spec.name_zh, entry.kind, entry.decision_no, entry.decision_date,
+                           entry.identifying_unit, decision.publish_from, decision.publish_until, entry.legal_basis,
+                           tuple(fields), entry.subject)
+
+
+def _public_entries(rows) -> list[PublicListEntry]:
+    today = clock.today()
+    return [p for p in (public_entry(e, today) for e in rows) if p is not None]
+
+
+@dataclass
+class ListSection:
+    kind: str  # black / red
+    label: str  # 黑名单 / 红名单
+    entries: list[PublicListEntry]
+    page: int
+    has_more: bool
+    total: int
+    param: str  # the query parameter paging this section
+
+
+def subject_list_sections(*, subject: Subject, pages: dict[str, int] | None = None) -> list[ListSection]:
+    """The subject's entries shown today, 黑名单 and 红名单 in sections of their own (both always present), newest
+    decision first, paged."""
+    pages = pages or {}
+    base = _shown_entries().filter(subject=subject)
+    counts = dict(base.values_list("kind").annotate(n=Count("id")).order_by())
+    sections = []
+    for kind in LIST_KINDS:
+        total = counts.get(kind, 0)
+        page = max(1, pages.get(kind, 1))
+        start = (page - 1) * RECORDS_PAGE_SIZE
+        rows = (list(base.filter(kind=kind).order_by("-decision_date", "-id")[start:start + RECORDS_PAGE_SIZE])
+                if total > start else [])
+        sections.append(ListSection(kind, LIST_KIND_LABELS[kind], _public_entries(rows), page,
+                                    total > start + RECORDS_PAGE_SIZE, total, f"p_{kind}"))
+    return sections
+
+
+def subject_list_entries(*, subject: Subject, limit: int = 500) -> list[PublicListEntry]:
+    """Every entry of a subject shown today (API ``lists``), black lists first, newest decision first."""
+    rows = list(_shown_entries().filter(subject=subject).order_by("kind", "-decision_date", "-id")[:limit])
+    return _public_entries(rows)  # "black" sorts before "red"
+
+
+@dataclass
+class ListListingPage:
+    spec: ListSpec
+    filters: ListingFilters
+    page: int
+    entries: list[PublicListEntry]
+    has_more: bool
+    capped: bool  # the last page allowed for these filters
+
+    @property
+    def persons(self) -> list[Subject]:
+        return list({e.subject.pk: e.subject for e in self.entries
+                     if e.subject.kind == SubjectKind.NATURAL_PERSON}.values())
+
+
+def list_listing(*, list_code: str, filters: ListingFilters, page: int = 1) -> ListListingPage:
+    """The entries of one list shown today (红黑名单公示), newest decision first, filtered by district (of the
+    subject), pushing department and decision dates; paged and capped like the 双公示 listings."""
+    spec = public_list_get(list_code)
+    page = max(1, min(page, LISTING_MAX_PAGES))
+    qs = _shown_entries().filter(list_code=spec.code)
+    if filters.department:
+        qs = qs.filter(department__code=filters.department)
+    if filters.district:
+        qs = qs.filter(subject__district__code=filters.district)
+    if filters.date_from:
+        qs = qs.filter(decision_date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(decision_date__lte=filters.date_to)
+    start = (page - 1) * PAGE_SIZE
+    rows = list(qs.order_by("-decision_date", "-id")[start:start + PAGE_SIZE + 1])
+    return ListListingPage(spec, filters, page, _public_entries(rows[:PAGE_SIZE]),
+                           len(rows) > PAGE_SIZE and page < LISTING_MAX_PAGES, page >= LISTING_MAX_PAGES)
+
+
+def list_overview() -> list[dict[str, Any]]:
+    """Each published list with the number of entries shown today (the 红黑名单 index page)."""
+    counts = dict(ListEntry.objects.filter(shown_entries_filter(clock.today())).values_list("list_code")
+                  .annotate(n=Count("id")).order_by().values_list("list_code", "n"))
+    return [{"spec": spec, "kind_label": LIST_KIND_LABELS[spec.kind.value], "shown": counts.get(spec.code, 0)}
+            for spec in published_lists()]
+
+
+def unknown_filter_problems(filters: ListingFilters) -> list[tuple[str, str]]:
+    """(field, value) of filter codes that name no department or district (the API refuses them by field)."""
+    problems = []
+    if filters.department and not Department.objects.filter(code=filters.department).exists():
+        problems.append(("department", filters.department))
+    if filters.district and not District.objects.filter(code=filters.district).exists():
+        problems.append(("district", filters.district))
+    return problems

@@ -1,5 +1,6 @@
-"""The public credit site (信用网站): search, subject pages, 双公示 listings, the publicity rules. No login;
-rate-limited per client. Thin: everything is read through ``portal.selectors``."""
+"""The public credit site (信用网站): search, subject pages, 双公示 listings, 红黑名单 listings, the publicity rules.
+No login; rate-limited per client. Thin: everything is read through ``portal.selectors``; the only write is the
+audit of natural persons shown (``portal.services``)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from functools import cache
 from urllib.parse import urlencode
 
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from pubcredit.audit.services import SystemActor
 from pubcredit.portal import selectors
 from pubcredit.portal.ratelimit import client_ip, rate_limited
+from pubcredit.portal.services import public_person_reads_log
 from pubcredit.rulebook.loader import load_yaml
+from pubcredit.rules.errors import DomainError
 from pubcredit.subjects.services import person_read_log
 
 LISTINGS = {"licenses": "admin_license", "penalties": "admin_penalty"}
@@ -52,6 +56,9 @@ def home(request):
 @rate_limited("search")
 def search(request):
     result = selectors.subject_search_public(query=request.GET.get("q", ""), page=_page(request))
+    if any(s.is_natural_person for s in result.results):  # persons published by law (失信被执行人): audited
+        public_person_reads_log(subjects=result.results, viewer=SystemActor(f"public:{client_ip(request)}"),
+                                purpose="公示网站查询结果 (public search)")
     base = urlencode({"q": result.query})
     return render(request, "portal/search.html", {**_site(), "result": result, "base_query": base})
 
@@ -66,15 +73,22 @@ def subject(request, pk: int):
                         purpose="公示网站查看 (public site)")
     sections = selectors.subject_sections(subject=found, pages={
         code: _page(request, f"p_{code}") for code in LISTINGS.values()})
+    list_sections = selectors.subject_list_sections(subject=found, pages={
+        kind: _page(request, f"p_{kind}") for kind in selectors.LIST_KINDS})
     return render(request, "portal/subject.html", {
         **_site(), "subject": found, "facts": selectors.subject_facts(subject=found), "sections": sections,
+        "list_sections": list_sections,
     })
 
 
-def _listing(request, kind: str):
-    filters = selectors.ListingFilters(
+def _filters(request) -> selectors.ListingFilters:
+    return selectors.ListingFilters(
         department=request.GET.get("department", "").strip(), district=request.GET.get("district", "").strip(),
         date_from=_date(request.GET.get("date_from")), date_to=_date(request.GET.get("date_to")))
+
+
+def _listing(request, kind: str):
+    filters = _filters(request)
     result = selectors.listing(class_code=LISTINGS[kind], filters=filters, page=_page(request))
     return render(request, "portal/listing.html", {
         **_site(), "kind": kind, "listing": result, "choices": selectors.filter_choices(),
@@ -94,4 +108,34 @@ def penalties(request):
 
 @rate_limited("page")
 def rules(request):
-    return render(request, "portal/rules.html", {**_site(), "regimes": selectors.regimes_for_display()})
+    return render(request, "portal/rules.html", {**_site(), "regimes": selectors.regimes_for_display(),
+                                                 "lists": selectors.published_lists()})
+
+
+@rate_limited("page")
+def lists(request):
+    """红黑名单公示: every published list with the number of entries shown today."""
+    return render(request, "portal/lists.html", {**_site(), "lists": selectors.list_overview(),
+                                                  "kinds": list(selectors.LIST_KIND_LABELS.items())})
+
+
+@rate_limited("page")
+def list_listing(request, code: str):
+    """One list's entries shown today, newest first, filtered like the 双公示 listings. The filter form's list choice
+    (``?code=``) moves to that list's page, keeping the other filters (no script needed)."""
+    chosen = request.GET.get("code", "").strip()
+    if chosen and chosen != code:
+        query = urlencode({k: v for k, v in request.GET.items() if k not in ("code", "page") and v})
+        return redirect(reverse("portal:list", args=[chosen]) + (f"?{query}" if query else ""))
+    filters = _filters(request)
+    try:
+        result = selectors.list_listing(list_code=code, filters=filters, page=_page(request))
+    except DomainError:
+        raise Http404("没有公示的名单") from None
+    if result.persons:  # 失信被执行人 (natural persons published by law): every person shown is audited
+        public_person_reads_log(subjects=result.persons, viewer=SystemActor(f"public:{client_ip(request)}"),
+                                purpose=f"公示网站名单公示（{result.spec.name_zh}）")
+    return render(request, "portal/list_listing.html", {
+        **_site(), "listing": result, "lists": selectors.published_lists(), "choices": selectors.filter_choices(),
+        "base_query": urlencode(filters.as_query()),
+    })

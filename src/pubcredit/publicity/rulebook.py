@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -23,7 +24,12 @@ def load_rulebook(directory: Path | str = PUBLICITY_DIR) -> PublicityRulebook:
 
 @cache
 def rulebook() -> PublicityRulebook:
-    return load_rulebook()
+    """The regimes and policy, versioned together with the list rules (``rulebook/lists``), whose ``publicity``
+    blocks decide list records: a change of either is a new version, and ``pubcredit tick`` re-assesses everything."""
+    from pubcredit.lists.rulebook import rulebook as list_rulebook
+
+    book = load_rulebook()
+    return replace(book, version=f"{book.version}+lists#{list_rulebook().version.rsplit('#', 1)[-1]}")
 
 
 def reload() -> None:

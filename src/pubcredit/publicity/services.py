@@ -28,12 +28,16 @@ from django.db.models import F, Q
 from pubcredit.accounts.models import Department
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
+from pubcredit.bulk import bulk_insert
 from pubcredit.catalog.registry import get_class
+from pubcredit.lists.models import ListEntry
+from pubcredit.lists.rulebook import rulebook as list_rulebook
 from pubcredit.publicity.models import ChangeFeedEntry, FeedConsumer, PublicityState, TickRun
 from pubcredit.publicity.rulebook import rulebook
 from pubcredit.records.choices import RecordStatus
 from pubcredit.records.models import CreditRecord
 from pubcredit.rules import clock
+from pubcredit.rules import lists as list_rules
 from pubcredit.rules import publicity as rules
 from pubcredit.rules.errors import DomainError
 from pubcredit.rules.publicity import PublicityDecision, RecordFacts, Severity, State
@@ -112,9 +116,39 @@ def _class_info(code: str, cache: dict[str, tuple[str, bool, bool]]) -> tuple[st
     return cache[code]
 
 
-def record_facts(record: CreditRecord, *, class_cache: dict | None = None) -> RecordFacts:
-    """The plain facts the publicity rule reads from a record (its subject and department loaded)."""
+_NO_ENTRY = object()
+
+
+def _list_publicity(record: CreditRecord, entry: ListEntry | None) -> list_rules.EntryPublicity | None:
+    """名单公示 of a list-class record: from its entry (removals by the list workflow count at once), or, before the
+    entry is derived (the collection pipeline assesses first), from the record as the entry will be derived."""
+    spec = list_rulebook().get(record.class_code, record.decision_date)
+    if spec is None:
+        return None
+    received = record.received_at.astimezone(clock.PLATFORM_TZ).date()
+    if entry is not None:
+        return list_rules.entry_publicity(spec, subject_kind=record.subject.kind, effective=entry.effective_date,
+                                          received_on=received, planned_end=entry.planned_end,
+                                          removed_on=entry.removed_on, removal_reason=entry.removal_reason or None)
+    derived = list_rules.derive_entry(spec, record.fields or {}, decision_date=record.decision_date,
+                                      revoked=record.status == RecordStatus.REVOKED,
+                                      revoked_reason=record.status_reason, today=clock.today())
+    removal = derived.removal
+    return list_rules.entry_publicity(spec, subject_kind=record.subject.kind, effective=derived.effective,
+                                      received_on=received, planned_end=derived.term.planned_end,
+                                      removed_on=removal[1] if removal else None,
+                                      removal_reason=removal[0] if removal else None)
+
+
+def record_facts(record: CreditRecord, *, class_cache: dict | None = None, entry: Any = _NO_ENTRY) -> RecordFacts:
+    """The plain facts the publicity rule reads from a record (its subject and department loaded). For a record of
+    a list class, ``entry`` is its list entry (None: not derived yet); omitted, it is read."""
     policy = rulebook().policy
+    list_publicity = None
+    if list_rulebook().is_list(record.class_code):
+        if entry is _NO_ENTRY:
+            entry = ListEntry.objects.filter(record_id=record.pk).first()
+        list_publicity = _list_publicity(record, entry)
     nature, public, public_persons = _class_info(record.class_code, {} if class_cache is None else class_cache)
     values = record.fields or {}
     try:
@@ -140,6 +174,7 @@ def record_facts(record: CreditRecord, *, class_cache: dict | None = None) -> Re
         family=rules.family_of(policy, authority_name=values.get("authority_name") or "",
                                department_name=record.department.name, department_code=record.department.code),
         licence_status=values.get("status") if nature != "negative" else None,
+        list_publicity=list_publicity,
     )
 
 
@@ -153,6 +188,14 @@ _COMPARED = ("state", "severity", "regime", "published", "publish_from", "repair
 _BOOKKEEPING = ["assessed_on", "record_version", "rulebook_version"]
 _UPDATED = [f.replace("_id", "") if f in ("subject_id", "department_id") else f for f in _COMPARED] + [
     "reason_zh", "reason_en", "updated_at", *_BOOKKEEPING]
+
+
+# what an assessment reads of a record and its subject (the fields JSON is most of it)
+_RECORD_READ = ("id", "class_code", "fields", "decision_date", "decision_no", "received_at", "status", "status_reason",
+                "version", "department_id", "subject__kind", "subject__uscc", "subject__id_masked")
+# new states and feed rows are written as plain rows (bulk.py): an import creates thousands per chunk
+_STATE_FIELDS = tuple(f.attname for f in PublicityState._meta.concrete_fields)
+_FEED_FIELDS = tuple(f.attname for f in ChangeFeedEntry._meta.concrete_fields if not f.primary_key)
 
 
 def _snapshot(state: PublicityState) -> dict[str, Any]:
@@ -193,7 +236,7 @@ def _append_feed(entries: list[ChangeFeedEntry]) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_FEED_LOCK])
-    ChangeFeedEntry.objects.bulk_create(entries, batch_size=_CHUNK)
+    bulk_insert(ChangeFeedEntry, [vars(entry) for entry in entries], _FEED_FIELDS)
 
 
 def _chunks(items: Iterable[int], size: int = _CHUNK) -> Iterator[list[int]]:
@@ -263,13 +306,21 @@ def _assess_chunk(ids: list[int], *, actor: Any, today: dt.date, reason: str, cl
     book = rulebook()
     result = AssessResult()
     now = clock.now()
-    records = {r.pk: r for r in CreditRecord.objects.filter(pk__in=ids).select_related("subject", "department")}
+    records = {r.pk: r for r in CreditRecord.objects.filter(pk__in=ids).select_related("subject")
+               .only(*_RECORD_READ)}
+    departments = Department.objects.in_bulk({r.department_id for r in records.values()})
+    for record in records.values():
+        record.department = departments[record.department_id]  # a handful of departments: not joined per row
     result.missing = len(set(ids) - set(records))
     states = {s.record_id: s for s in PublicityState.objects.filter(record_id__in=list(records))}
+    list_ids = [pk for pk, r in records.items() if list_rulebook().is_list(r.class_code)]
+    entries = ({e.record_id: e for e in ListEntry.objects.filter(record_id__in=list_ids).only(
+        "record_id", "effective_date", "planned_end", "removed_on", "removal_reason")} if list_ids else {})
     new_rows, changed_rows, touched, pending, feed = [], [], [], [], []
     for pk in sorted(records):
         record = records[pk]
-        decision = rules.assess(record_facts(record, class_cache=class_cache), book, as_of=today)
+        facts = record_facts(record, class_cache=class_cache, entry=entries.get(pk))
+        decision = rules.assess(facts, book, as_of=today)
         existing = states.get(pk)
         stale = existing is not None and (existing.assessed_on, existing.record_version,
                                           existing.rulebook_version) != (today, record.version, book.version)
@@ -298,8 +349,7 @@ def _assess_chunk(ids: list[int], *, actor: Any, today: dt.date, reason: str, cl
         feed.append(_feed_entry(state, record, name, before["state"] if before else "", _effective_on(event, state, today),
                                 now))
     with transaction.atomic():
-        if new_rows:
-            PublicityState.objects.bulk_create(new_rows, batch_size=_CHUNK)
+        bulk_insert(PublicityState, [vars(state) for state in new_rows], _STATE_FIELDS)
         if changed_rows:
             PublicityState.objects.bulk_update(changed_rows, _UPDATED, batch_size=_CHUNK)
         if touched:

@@ -14,6 +14,10 @@ rulebook (``rulebook/lists/*.yaml``, one file per list class) is parsed here int
   conditions and remedies, push to the platform. :data:`CASE_TRANSITIONS` is its state machine.
 - **Push deadline** (推送时限): lists reach the city platform within 7 working days of their identification
   (淄政办字〔2021〕31号 第八项).
+- **Publicity** (名单公示): :func:`entry_publicity` decides whether the public site shows an entry and over which
+  window: from the later of its effective date and its receipt by the platform until its last day in force, ending
+  at once (the day before ``removed_on``) when it is removed. Which lists are published, which of their fields are
+  shown and how natural persons are treated is each list file's ``publicity`` block, with its sources.
 """
 
 from __future__ import annotations
@@ -36,7 +40,8 @@ __all__ = [
     "CASE_TRANSITIONS", "REMOVAL_EVENTS", "BasisItem", "TermRule", "Term", "Procedure", "ListSpec", "ListRulebook",
     "ListRulebookError", "TransitionError", "parse_rulebook", "add_years", "TermOutcome", "planned_end",
     "is_expired", "expiry_day", "entry_transition", "case_transition", "BasisCheck", "basis_check",
-    "defence_deadline", "push_is_late", "in_force_on",
+    "defence_deadline", "push_is_late", "in_force_on", "ListPublicity", "EntryPublicity", "entry_publicity",
+    "DerivedEntry", "derive_entry", "parse_day",
 ]
 
 
@@ -206,6 +211,36 @@ class Procedure(_Strict):
         return self
 
 
+class ListPublicity(_Strict):
+    """Whether and how the public site shows a list's entries (名单公示), with the sources that say so.
+
+    ``fields`` are record fields shown beside what every entry shows (list name, decision number, identifying unit,
+    since/until, legal basis); sensitive fields (identity numbers) are never shown whatever this says, and a natural
+    person's identity number appears only masked. ``natural_persons``: ``published`` only where a law or a
+    judicial interpretation publishes persons on this list (e.g. 法释〔2017〕7号 第六条、第七条); otherwise
+    ``withheld`` (Order 36 art. 12 and the platform's policy: persons' negative items are not published).
+    """
+
+    published: bool
+    basis: str = Field(min_length=2)  # why the list is (or is not) public
+    fields: tuple[str, ...] = ()
+    natural_persons: Literal["published", "withheld"] = "withheld"
+    natural_persons_basis: str = Field(min_length=2)
+    sources: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _persons_need_the_list(self) -> ListPublicity:
+        if self.natural_persons == "published" and not self.published:
+            raise ValueError("natural_persons: published needs published: true")
+        if len(set(self.fields)) != len(self.fields):
+            raise ValueError("publicity.fields has duplicates")
+        return self
+
+    @property
+    def persons_published(self) -> bool:
+        return self.published and self.natural_persons == "published"
+
+
 class ListSpec(_Strict):
     """One version of a list's rules (名单管理规则): kind, term, removal, procedure, legal basis."""
 
@@ -224,6 +259,7 @@ class ListSpec(_Strict):
     default_removal_reason: RemovalReason
     procedure: Procedure | None = None
     legal_basis: tuple[BasisItem, ...] = Field(min_length=1)
+    publicity: ListPublicity | None = None  # None: not published ("公示规则尚未配置")
     sources: tuple[str, ...] = ()
     version: str = Field(min_length=1)
     effective_from: dt.date
@@ -370,6 +406,133 @@ def expiry_day(planned: dt.date) -> dt.date:
 def in_force_on(*, effective: dt.date, planned: dt.date | None, removed_on: dt.date | None, day: dt.date) -> bool:
     """Whether an entry was on the list on ``day``: effective, not past its term, not yet removed."""
     return effective <= day and (planned is None or day <= planned) and (removed_on is None or day < removed_on)
+
+
+REMOVAL_LABELS = {RemovalReason.EXPIRED: "期满移出", RemovalReason.REPAIRED: "信用修复移出",
+                  RemovalReason.REVOKED: "撤销", RemovalReason.COURT_DELETED: "法院删除"}
+
+
+def parse_day(value: Any) -> dt.date | None:
+    """A date from a record field (an ISO string, a date, or blank)."""
+    if not value:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class DerivedEntry:
+    """What a list-class record says its entry is: effective date, term, and a removal (reason, day, note) if any."""
+
+    effective: dt.date
+    term: TermOutcome
+    removal: tuple[RemovalReason, dt.date, str] | None
+
+
+def derive_entry(spec: ListSpec, fields: Mapping[str, Any], *, decision_date: dt.date, revoked: bool,
+                 revoked_reason: str = "", today: dt.date) -> DerivedEntry:
+    """The entry a record of a list class describes, as it holds on ``today``.
+
+    Effective date: the record's 生效日期, else the decision date. Term: :func:`planned_end`. Removal: a revoked record
+    is revoked today; a 移出日期 removes the entry on that day (a later day than today: today), with the 移出事由 or
+    the list's default reason; a term already over is an expiry on the day after its last day.
+    """
+    effective = parse_day(fields.get("effective_date")) or decision_date
+    term = planned_end(spec, fields, decided=decision_date, effective=effective,
+                       given=parse_day(fields.get("planned_end_date")))
+    removal = None
+    removal_date = parse_day(fields.get("removal_date"))
+    if revoked:
+        removal = (RemovalReason.REVOKED, today, revoked_reason or "信用记录已撤销")
+    elif removal_date is not None:
+        reason = RemovalReason(fields.get("removal_reason") or spec.default_removal_reason.value)
+        note = "认定单位报送移出" if removal_date <= today else f"报送的移出日期{removal_date}晚于登记日，按登记日移出"
+        removal = (reason, min(removal_date, today), note)
+    elif is_expired(term.planned_end, today):
+        removal = (RemovalReason.EXPIRED, expiry_day(term.planned_end), "报送时已期满")
+    return DerivedEntry(effective, term, removal)
+
+
+# --- publicity (名单公示) ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryPublicity:
+    """Whether the public site shows a list entry, and over which window (both ends inclusive).
+
+    ``published`` is the rules' verdict for this list and this kind of subject; ``publish_from`` is None when the
+    window is empty (removed or over before the platform received it). ``publish_until`` None: no end while the
+    entry stays on the list.
+    """
+
+    published: bool
+    publish_from: dt.date | None
+    publish_until: dt.date | None
+    reason_zh: str
+    reason_en: str
+    rule_version: str
+    severity: str | None = None  # serious / minor (black lists); None for red lists
+    ended_by: RemovalReason | None = None
+
+    def shown_on(self, day: dt.date) -> bool:
+        return (self.published and self.publish_from is not None and self.publish_from <= day
+                and (self.publish_until is None or day <= self.publish_until))
+
+
+def entry_publicity(spec: ListSpec, *, subject_kind: str, effective: dt.date, received_on: dt.date,
+                    planned_end: dt.date | None, removed_on: dt.date | None = None,
+                    removal_reason: RemovalReason | str | None = None) -> EntryPublicity:
+    """名单公示: an entry of a published list is shown from the later of its effective date and its receipt by the
+    platform, until its last day in force (``planned_end``; no end when it has none), and stops at once when it is
+    removed (expired, repaired, revoked, deleted by the court): its last day shown is the day before ``removed_on``.
+
+    Lists without a ``publicity`` block, lists not published, and natural persons on lists that do not publish
+    persons are not shown at all (the list file's ``publicity`` block says which, with its sources).
+    """
+    severity = spec.severity if spec.kind == ListKind.BLACK else None
+    ended_by = RemovalReason(removal_reason) if removed_on is not None and removal_reason else None
+
+    def out(published: bool, start: dt.date | None, until: dt.date | None, zh: str, en: str) -> EntryPublicity:
+        return EntryPublicity(published, start, until, zh, en, spec.rule_version, severity, ended_by)
+
+    rule = spec.publicity
+    if rule is None:
+        return out(False, None, None, f"{spec.name_zh}的公示规则尚未配置（名单规则文件 publicity），暂不公示。",
+                   f"no publicity rule configured for list {spec.code}: not published.")
+    if not rule.published:
+        return out(False, None, None, f"{spec.name_zh}不向社会公示（{rule.basis}）。",
+                   f"list {spec.code} is not published ({rule.basis}).")
+    if subject_kind == "natural_person" and not rule.persons_published:
+        return out(False, None, None, f"涉及自然人的{spec.name_zh}信息不予公示（{rule.natural_persons_basis}）。",
+                   f"natural persons on {spec.code} are not published ({rule.natural_persons_basis}).")
+    start = max(effective, received_on)
+    until = planned_end
+    zh = [f"{spec.name_zh}依法公示（{rule.basis}）",
+          f"自{start.isoformat()}起公示（生效日期{effective.isoformat()}与平台归集日期{received_on.isoformat()}之较晚者）"]
+    en = [f"list {spec.code} is published ({rule.basis})",
+          f"shown from {start.isoformat()} (later of effective {effective.isoformat()} and receipt "
+          f"{received_on.isoformat()})"]
+    if removed_on is not None:
+        last = removed_on - dt.timedelta(days=1)
+        until = last if until is None else min(until, last)
+        label = REMOVAL_LABELS.get(ended_by, "移出") if ended_by else "移出"
+        zh.append(f"{removed_on.isoformat()}{label}，自移出之日起停止公示")
+        en.append(f"removed on {removed_on.isoformat()} ({ended_by or 'removed'}): not shown from that day")
+    elif until is not None:
+        zh.append(f"至计划移出日期{until.isoformat()}止")
+        en.append(f"until its last day in force {until.isoformat()}")
+    else:
+        zh.append("无固定期限，至移出之日止")
+        en.append("no fixed end: until removed")
+    if until is not None and until < start:
+        zh.append("公示期间在归集前已经结束，不予展示")
+        en.append("the window ended before the platform received it: never shown")
+        return out(True, None, until, "；".join(zh) + "。", "; ".join(en) + ".")
+    return out(True, start, until, "；".join(zh) + "。", "; ".join(en) + ".")
 
 
 def _transition_problem(kind: str, state: str, event: str) -> Problem:

@@ -16,6 +16,8 @@ Conventions (docs/publicity.md explains them for operators):
 - One decision with several penalty types: the most severe class, i.e. the longest period, wins
   (Order 58; Order 36 art. 12 para. 3; SAMR Order 107 art. 6 para. 2).
 - An explicit severity given by the identifying unit (认定单位) overrides the classification.
+- Records of a list class (红黑名单) follow their list entry, not the regimes: the services hand in the entry's
+  :class:`pubcredit.rules.lists.EntryPublicity` (``RecordFacts.list_publicity``) and :func:`assess` adopts it.
 - A record decided under an older regime after a newer one took effect: ``transition`` in ``policy.yaml``:
   ``decision_date`` keeps the regime in force on the decision date; ``most_favourable`` also evaluates every
   later regime in force by the assessment date and keeps the outcome most favourable to the subject.
@@ -34,6 +36,8 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from pubcredit.rules.lists import EntryPublicity
 
 __all__ = [
     "Severity", "State", "TRANSITIONS", "SEVERITY_LABELS", "STATE_LABELS", "PENALTY_TYPES",
@@ -378,6 +382,7 @@ class RecordFacts:
     restriction_until: dt.date | None = None  # end of a penalty with a duration (处罚有效期)
     family: str = "ndrc"
     licence_status: str | None = None  # 当前状态 of a licence (valid / invalid)
+    list_publicity: EntryPublicity | None = None  # records of list classes: the entry's window (rules.lists)
 
 
 @dataclass(frozen=True)
@@ -392,6 +397,7 @@ class PublicityDecision:
     reason_en: str
     rule_version: str
     considered: tuple[str, ...] = field(default=())  # regimes evaluated (most_favourable)
+    ended_by: str | None = None  # list records: why the entry left the list (revoked / repaired / expired …)
 
     def as_dict(self) -> dict[str, Any]:
         return {"severity": self.severity.value if self.severity else None, "regime": self.regime,
@@ -629,6 +635,15 @@ def _disclosure(facts: RecordFacts, policy: Policy) -> PublicityDecision:
                              "; ".join(en) + ".", f"{rule.code}@{rule.version}")
 
 
+def _list_entry(entry: EntryPublicity, class_code: str) -> PublicityDecision:
+    """A list-class record is shown as its entry is (名单公示, ``rules.lists.entry_publicity``): no repair date of its
+    own (a list's early removal is the list's own procedure)."""
+    return PublicityDecision(Severity(entry.severity) if entry.severity else None, f"list:{class_code}",
+                             entry.published, entry.publish_from, None, entry.publish_until, entry.reason_zh,
+                             entry.reason_en, entry.rule_version,
+                             ended_by=entry.ended_by.value if entry.ended_by else None)
+
+
 def _favourability(decision: PublicityDecision) -> tuple:
     """Sort key: smaller is more favourable to the subject (not shown; shown shorter; repairable sooner)."""
     if not decision.published:
@@ -645,6 +660,8 @@ def assess(facts: RecordFacts, rulebook: PublicityRulebook, *, as_of: dt.date) -
     Other classes (licences): 双公示 from receipt.
     """
     policy = rulebook.policy
+    if facts.list_publicity is not None:
+        return _list_entry(facts.list_publicity, facts.class_code)
     if facts.nature != "negative":
         return _disclosure(facts, policy)
     if facts.class_code not in policy.regime_classes:
@@ -677,8 +694,10 @@ def target_state(*, current: State | None, decision: PublicityDecision, record_r
     """Where a record should be on ``today``, from its decision's dates (a missed day changes nothing)."""
     if current == State.ARCHIVED:
         return State.ARCHIVED
-    if record_revoked:
+    if record_revoked or decision.ended_by == "revoked":
         return State.REVOKED
+    if decision.ended_by == "repaired" and current in (State.PUBLISHED, State.REPAIRED):
+        return State.REPAIRED  # a list entry removed by credit repair (信用修复移出): publication and sharing stop
     if current == State.OBJECTION_HOLD and decision.publish_until and decision.publish_until < today:
         return State.EXPIRED
     if current in STICKY:
