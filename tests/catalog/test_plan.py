@@ -8,6 +8,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
+from pubcredit.catalog import expressions as ex
 from pubcredit.catalog.plan import records_to_frame, validate_frame, validate_records
 from tests.catalog.factories import (AUTHORITY_USCC, RESIDENT_ID, SUBJECT_USCC, TODAY, license_row, make_uscc, penalty_row,
                                      with_check)
@@ -251,11 +252,29 @@ def test_license_status_accepts_numeric_codes(license_class):
     ("warning,fine", ["warning", "fine"]), ("罚款；罚款；警告", ["fine", "warning"]), ("警告；", ["warning"]),
     ("没收违法所得、没收非法财物", ["confiscate_illegal_gains", "confiscate_illegal_property"]),
     ("法律、行政法规规定的其他行政处罚", ["other"]), ("吊销营业执照", ["revoke_license"]),
+    # values that themselves contain a separator, beside others in the same cell
+    ("警告、法律、行政法规规定的其他行政处罚", ["warning", "other"]),
+    ("法律、行政法规规定的其他行政处罚；罚款", ["other", "fine"]),
 ])
 def test_multi_enum(penalty, cell, expected):
     row, errors, _ = one(penalty, penalty_types=cell)
     assert errors == []
     assert row["penalty_types"] == expected
+
+
+def test_multi_enum_recognises_several_values_that_contain_separators():
+    """Court files list several grounds (失信情形) in one cell, and the grounds' names contain 、 themselves."""
+    from pubcredit.catalog.registry import get_class
+
+    court = get_class("court_dishonest_debtor")
+    field = court.field("dishonest_conduct")
+    frame = pl.DataFrame({"dishonest_conduct": ["以伪造证据、暴力、威胁等方法妨碍、抗拒执行；以虚假诉讼、虚假仲裁或者以隐匿、转移财产等方法规避执行",
+                                                "妨碍、抗拒执行、规避执行"]})
+    value, bad = ex.multi_enum_codes(pl.col("dishonest_conduct"), field)
+    out = frame.select(value.alias("codes"), bad.alias("bad"))
+    assert out["codes"].to_list() == [["obstruct_execution", "evade_execution"], ["obstruct_execution", "evade_execution"]]
+    assert out["bad"].to_list() == [False, False]
+    assert ex.split_multi("妨碍、抗拒执行、打板子", field) == ["妨碍、抗拒执行", "打板子"]
 
 
 def test_multi_enum_with_a_value_not_allowed(penalty):

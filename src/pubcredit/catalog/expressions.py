@@ -13,6 +13,7 @@ import polars as pl
 
 from pubcredit.catalog.normalise import PLACEHOLDER_PATTERN, STRIP_CHARS
 from pubcredit.catalog.normalise import half_width as half_width_text
+from pubcredit.catalog.normalise import normalise_token
 from pubcredit.catalog.schema import AMOUNT_UNITS, FieldSpec
 from pubcredit.rules.identifiers import RID18_PATTERN, USCC_ALPHABET, USCC_PATTERN
 
@@ -72,14 +73,25 @@ def _separator_pattern(spec: FieldSpec) -> str:
     return "[" + "".join(re.escape(c) for c in chars if not c.isspace()) + "]+"
 
 
+def _aliases_with_separators(spec: FieldSpec) -> dict[str, str]:
+    """Aliases that contain a separator themselves (法律、行政法规规定的其他行政处罚), longest first, with their code."""
+    pattern = re.compile(_separator_pattern(spec))
+    found = {alias: code for alias, code in spec.enum_index.items() if pattern.search(alias)}
+    return dict(sorted(found.items(), key=lambda item: -len(item[0])))
+
+
 def multi_enum_codes(cleaned: pl.Expr, spec: FieldSpec) -> tuple[pl.Expr, pl.Expr]:
     """(list of codes or null, "has a value not allowed") for a multi-value enumeration cell.
 
-    The whole cell is tried first (an alias may itself contain a separator, e.g. 法律、行政法规规定的其他行政处罚),
-    then its parts; duplicates are dropped keeping the first.
+    Values that contain a separator themselves (e.g. 法律、行政法规规定的其他行政处罚) are replaced by their code
+    before the cell is split, so several of them in one cell are each recognised; duplicates are dropped keeping
+    the first.
     """
     tok = token(cleaned)
     whole = tok.replace_strict(spec.enum_index, default=None, return_dtype=pl.String)
+    protected = _aliases_with_separators(spec)
+    if protected:
+        tok = tok.str.replace_many(list(protected), list(protected.values()))
     parts = (tok.str.replace_all(_separator_pattern(spec), "\x1f").str.split("\x1f")
              .list.eval(pl.element().filter(pl.element() != "")
                         .replace_strict(spec.enum_index, default=None, return_dtype=pl.String)))
@@ -90,9 +102,22 @@ def multi_enum_codes(cleaned: pl.Expr, spec: FieldSpec) -> tuple[pl.Expr, pl.Exp
 
 
 def split_multi(text: str, spec: FieldSpec) -> list[str]:
-    """Python twin of the split above, to name the offending values in a message."""
+    """Python twin of the split above, to name the offending values in a message: adjacent parts that together
+    make a value containing a separator are kept together."""
     value = half_width_text(text)
-    return [p for p in re.split(_separator_pattern(spec), value) if p.strip()]
+    pieces = re.split(f"({_separator_pattern(spec)})", value)  # parts at even indexes, separators between
+    protected = _aliases_with_separators(spec)
+    out, i = [], 0
+    while i < len(pieces):
+        part, j = pieces[i], i
+        for k in range(len(pieces) - 1, i, -2):  # the longest run of parts that is one value
+            if normalise_token("".join(pieces[i:k + 1])) in protected:
+                part, j = "".join(pieces[i:k + 1]), k
+                break
+        if part.strip():
+            out.append(part)
+        i = j + 2
+    return out
 
 
 # --- dates -----------------------------------------------------------------------------------------------------

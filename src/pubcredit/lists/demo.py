@@ -29,7 +29,7 @@ from pubcredit.lists.models import IdentificationCase, ListEntry
 from pubcredit.lists.services import (identification_check_basis, identification_decide, identification_notify,
                                       identification_open, identification_push, list_entry_remove, lists_expire_due)
 from pubcredit.records.choices import SubmissionChannel
-from pubcredit.records.demo import SubjectFactory, _delay
+from pubcredit.records.demo import SubjectFactory, submission_delay
 from pubcredit.rulebook.loader import load_yaml
 from pubcredit.rules import clock
 from pubcredit.rules.errors import DomainError
@@ -96,7 +96,7 @@ class _Seeder:
 
     def decided_and_received(self, oldest: int = 560, newest: int = 15) -> tuple[dt.date, dt.date]:
         decided = self.working_day(self.today - dt.timedelta(days=self.rng.randint(newest, oldest)))
-        received = self.calendar.add_working_days(decided, _delay(self.rng)).value
+        received = self.calendar.add_working_days(decided, submission_delay(self.rng)).value
         return decided, min(received, self.today)
 
     def pusher(self, list_code: str) -> Department:

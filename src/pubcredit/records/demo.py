@@ -117,7 +117,7 @@ _PENALTY_CHOICES = [p for p in PENALTY_MIX for _ in range(p[1])]
 _CATEGORY_LABEL = {"legal_person": "法人及非法人组织", "individual_business": "个体工商户", "natural_person": "自然人"}
 
 
-def _delay(rng: random.Random) -> int:
+def submission_delay(rng: random.Random) -> int:
     """Working days from decision to submission: most departments on time, some late (超期报送)."""
     roll = rng.random()
     if roll < 0.85:
@@ -190,7 +190,7 @@ def seed_records(*, subjects: int, records: int, seed: int, actor,
                 day = today - dt.timedelta(days=rng.randrange(span_days))
                 while not calendar.is_working_day(day):
                     day -= dt.timedelta(days=1)
-                decided = calendar.add_working_days(day, -_delay(rng)).value
+                decided = calendar.add_working_days(day, -submission_delay(rng)).value
                 serial += 1
                 rows.append(_row(rng, dept, class_code, make_subject(rng.randrange(subjects)), decided, serial, words))
                 received.append(dt.datetime.combine(day, dt.time(9 + serial % 9, serial % 60), clock.PLATFORM_TZ))
