@@ -408,11 +408,9 @@ class ListingPage:
     capped: bool  # the last page allowed for these filters
 
 
-def listing(*, class_code: str, filters: ListingFilters, page: int = 1) -> ListingPage:
-    """The newest published records of a class (最新行政许可 / 行政处罚), filtered and paged (never whole)."""
-    info = get_class(class_code)
-    page = max(1, min(page, LISTING_MAX_PAGES))
-    qs = _published().select_related("subject", "subject__district").filter(class_code=class_code)
+def _filtered(qs: QuerySet, filters: ListingFilters) -> QuerySet:
+    """The listing filters, on published records or on list entries (both carry department, subject and decision
+    date)."""
     if filters.department:
         qs = qs.filter(department__code=filters.department)
     if filters.district:
@@ -421,6 +419,14 @@ def listing(*, class_code: str, filters: ListingFilters, page: int = 1) -> Listi
         qs = qs.filter(decision_date__gte=filters.date_from)
     if filters.date_to:
         qs = qs.filter(decision_date__lte=filters.date_to)
+    return qs
+
+
+def listing(*, class_code: str, filters: ListingFilters, page: int = 1) -> ListingPage:
+    """The newest published records of a class (最新行政许可 / 行政处罚), filtered and paged (never whole)."""
+    info = get_class(class_code)
+    page = max(1, min(page, LISTING_MAX_PAGES))
+    qs = _filtered(_published().select_related("subject", "subject__district").filter(class_code=class_code), filters)
     start = (page - 1) * PAGE_SIZE
     rows = list(qs.order_by("-decision_date", "-record_id")[start:start + PAGE_SIZE + 1])
     return ListingPage(class_code, info.name_zh, filters, page,
@@ -602,15 +608,7 @@ def list_listing(*, list_code: str, filters: ListingFilters, page: int = 1) -> L
     subject), pushing department and decision dates; paged and capped like the 双公示 listings."""
     spec = public_list_get(list_code)
     page = max(1, min(page, LISTING_MAX_PAGES))
-    qs = _shown_entries().filter(list_code=spec.code)
-    if filters.department:
-        qs = qs.filter(department__code=filters.department)
-    if filters.district:
-        qs = qs.filter(subject__district__code=filters.district)
-    if filters.date_from:
-        qs = qs.filter(decision_date__gte=filters.date_from)
-    if filters.date_to:
-        qs = qs.filter(decision_date__lte=filters.date_to)
+    qs = _filtered(_shown_entries().filter(list_code=spec.code), filters)
     start = (page - 1) * PAGE_SIZE
     rows = list(qs.order_by("-decision_date", "-id")[start:start + PAGE_SIZE + 1])
     return ListListingPage(spec, filters, page, _public_entries(rows[:PAGE_SIZE]),
