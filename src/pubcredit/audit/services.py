@@ -50,11 +50,15 @@ _HASHED = ("event", "action", "actor_label", "department_code", "object_type", "
            "before_hash", "after_hash", "data", "rule_version")
 
 
+def _moment_text(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
 def _hashed_fields(values: dict[str, Any]) -> dict[str, Any]:
     """What a row's hash covers; ``values`` is a row as a dict (``vars(event)`` for a model instance)."""
     fields = {k: values[k] for k in _HASHED}
     fields["event"] = int(fields["event"])
-    fields["created_at"] = values["created_at"].astimezone(dt.UTC).isoformat(timespec="microseconds")
+    fields["created_at"] = _moment_text(values["created_at"])
     return fields
 
 
@@ -142,7 +146,7 @@ def record_many(pending: list[PendingEvent], *, actor: Any) -> int:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_AUDIT_LOCK])
         prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
         created_at = clock.now()
-        created_text = _hashed_fields({**dict.fromkeys(_HASHED, ""), "event": 0, "created_at": created_at})["created_at"]
+        created_text = _moment_text(created_at)  # one batch, one time: formatted once
         actor_id = user.pk if user else None
         rows = []
         for item in pending:
