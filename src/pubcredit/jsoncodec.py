@@ -27,16 +27,11 @@ def _has_float(value: Any) -> bool:
     pending = [value]
     while pending:
         item = pending.pop()
-        kind = type(item)
-        if kind is str or kind is int or item is None:
+        if type(item) is str or type(item) is int or item is None:  # most values: skip the isinstance checks
             continue
-        if kind is dict:
-            pending.extend(item.values())
-        elif kind is list or kind is tuple:
-            pending.extend(item)
-        elif isinstance(item, float):
+        if isinstance(item, float):
             return True
-        elif isinstance(item, dict):
+        if isinstance(item, dict):
             pending.extend(item.values())
         elif isinstance(item, (list, tuple)):
             pending.extend(item)

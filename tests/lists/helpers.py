@@ -27,10 +27,14 @@ def court_row(n: int = 1, **overrides) -> dict[str, str | None]:
     return row
 
 
+def _as_person(name: str, n: int) -> dict[str, str | None]:
+    """The subject columns of a natural person (自然人), to lay over an organisation's row."""
+    return {"subject_name": name, "subject_category": "自然人", "subject_uscc": None, "legal_rep": None,
+            "id_type": "身份证", "id_number": resident_id(n)}
+
+
 def court_person_row(n: int = 1, **overrides) -> dict[str, str | None]:
-    person = {"subject_name": "张三", "subject_category": "自然人", "subject_uscc": None, "legal_rep": None,
-              "id_type": "身份证", "id_number": resident_id(n)}
-    return court_row(n, **(person | overrides))
+    return court_row(n, **(_as_person("张三", n) | overrides))
 
 
 def samr_row(n: int = 1, **overrides) -> dict[str, str | None]:
@@ -90,9 +94,7 @@ def tax_violator_row(n: int = 1, **overrides) -> dict[str, str | None]:
 
 
 def tax_violator_person_row(n: int = 1, **overrides) -> dict[str, str | None]:
-    person = {"subject_name": "李四", "subject_category": "自然人", "subject_uscc": None, "legal_rep": None,
-              "id_type": "身份证", "id_number": resident_id(n)}
-    return tax_violator_row(n, **(person | overrides))
+    return tax_violator_row(n, **(_as_person("李四", n) | overrides))
 
 
 def honor_row(n: int = 1, **overrides) -> dict[str, str | None]:

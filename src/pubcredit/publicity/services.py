@@ -127,17 +127,17 @@ def _list_publicity(record: CreditRecord, entry: ListEntry | None) -> list_rules
         return None
     received = record.received_at.astimezone(clock.PLATFORM_TZ).date()
     if entry is not None:
-        return list_rules.entry_publicity(spec, subject_kind=record.subject.kind, effective=entry.effective_date,
-                                          received_on=received, planned_end=entry.planned_end,
-                                          removed_on=entry.removed_on, removal_reason=entry.removal_reason or None)
-    derived = list_rules.derive_entry(spec, record.fields or {}, decision_date=record.decision_date,
-                                      revoked=record.status == RecordStatus.REVOKED,
-                                      revoked_reason=record.status_reason, today=clock.today())
-    removal = derived.removal
-    return list_rules.entry_publicity(spec, subject_kind=record.subject.kind, effective=derived.effective,
-                                      received_on=received, planned_end=derived.term.planned_end,
-                                      removed_on=removal[1] if removal else None,
-                                      removal_reason=removal[0] if removal else None)
+        effective, planned = entry.effective_date, entry.planned_end
+        removed_on, reason = entry.removed_on, entry.removal_reason or None
+    else:
+        derived = list_rules.derive_entry(spec, record.fields or {}, decision_date=record.decision_date,
+                                          revoked=record.status == RecordStatus.REVOKED,
+                                          revoked_reason=record.status_reason, today=clock.today())
+        effective, planned = derived.effective, derived.term.planned_end
+        reason, removed_on = derived.removal[:2] if derived.removal else (None, None)
+    return list_rules.entry_publicity(spec, subject_kind=record.subject.kind, effective=effective,
+                                      received_on=received, planned_end=planned, removed_on=removed_on,
+                                      removal_reason=reason)
 
 
 def record_facts(record: CreditRecord, *, class_cache: dict | None = None, entry: Any = _NO_ENTRY) -> RecordFacts:
