@@ -55,9 +55,8 @@ class PoolServer(WSGIServer):
 
 def _worker(sock: socket.socket, threads: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.checks.settings")
-    from django.core.wsgi import get_wsgi_application
+    from pubcredit.wsgi import application  # loaded and frozen out of the garbage collector's reach (see there)
 
-    application = get_wsgi_application()
     server = PoolServer(sock, threads)
     server.set_app(application)
     server.serve_forever(poll_interval=0.5)
