@@ -353,13 +353,16 @@ def validate_frame(info_class: InfoClass, raw: pl.DataFrame, *, today: dt.date,
     has_key = pl.any_horizontal([pl.col(k).is_not_null() for k in key_cols])
     lazy = lazy.with_columns(pl.when(has_key).then(pl.col(ROW).first().over(key_cols)).alias(FIRST_ROW),
                              pl.struct(key_cols).hash(_KEY_SEED).alias(KEY_HASH))
+    frame = lazy.collect()
     if seen_keys is not None and seen_keys.height:
-        earlier_keys = seen_keys.lazy().select(KEY_HASH, pl.col(FIRST_ROW).alias("_seen_row"))
-        lazy = (lazy.join(earlier_keys, on=KEY_HASH, how="left", maintain_order="left")
-                .with_columns(pl.when(has_key).then(pl.coalesce("_seen_row", FIRST_ROW)).alias(FIRST_ROW))
-                .drop("_seen_row"))
-    frame = lazy.with_columns(
-        pl.when(pl.col(FIRST_ROW) != pl.col(ROW)).then(pl.col(FIRST_ROW)).alias("_dup")).collect()
+        # Only the earlier keys this chunk uses, found by probing the seen keys with the chunk's own hashes: a join
+        # would build a hash table of every key seen so far, per chunk, so memory and time grew with the file.
+        earlier_keys = (seen_keys.filter(pl.col(KEY_HASH).is_in(frame.get_column(KEY_HASH).unique().implode()))
+                        .select(KEY_HASH, pl.col(FIRST_ROW).alias("_seen_row")))
+        frame = (frame.join(earlier_keys, on=KEY_HASH, how="left", maintain_order="left")
+                 .with_columns(pl.when(has_key).then(pl.coalesce("_seen_row", FIRST_ROW)).alias(FIRST_ROW))
+                 .drop("_seen_row"))
+    frame = frame.with_columns(pl.when(pl.col(FIRST_ROW) != pl.col(ROW)).then(pl.col(FIRST_ROW)).alias("_dup"))
 
     # 5. Words for the failing rows only.
     errors = _collect_errors(info_class, frame, today=today, uscc=uscc, rid=rid)

@@ -21,6 +21,7 @@ from pubcredit.rules.errors import DomainError, Problem
 
 SNIFF_BYTES = 64 * 1024
 HEADER_SCAN_ROWS = 10
+REPORTED_LINES = 20  # line numbers named in a mixed-encoding or undecodable-bytes warning
 XLSX_MAGIC = b"PK\x03\x04"
 _DELIMITERS = ",\t;|"
 
@@ -50,11 +51,11 @@ class RowSource:
         out, offset = [], self.title_rows + 1
         other, odd = self.decoder.minority_lines()
         if odd:
-            rows = "、".join(str(n - offset) for n in odd[:20])
+            rows = "、".join(str(n - offset) for n in odd)
             out.append(Problem("file.mixed_encoding", f"文件混用了两种编码，以下行按 {other} 读取：{rows}",
                                f"mixed encodings: rows {rows} read as {other}", None))
         if self.decoder.bad_lines:
-            rows = "、".join(str(n - offset) for n in self.decoder.bad_lines[:20])
+            rows = "、".join(str(n - offset) for n in self.decoder.bad_lines)
             out.append(Problem("file.undecodable", f"以下行含无法识别的字符（已用�代替）：{rows}",
                                f"rows {rows} hold undecodable bytes (replaced)", None))
         return out
@@ -83,7 +84,7 @@ def _sample_text(sample: bytes) -> tuple[str, str]:
         lines = lines[:-1]  # the last line may be cut by the sample's end
     probe = _LineDecoder()
     text = "\n".join(probe(iter(lines)))
-    if probe.bad_lines and len(probe.bad_lines) * 2 >= len(lines):
+    if probe.counts["bad"] and probe.counts["bad"] * 2 >= len(lines):
         raise _refuse("file.encoding", "无法识别文件编码：请另存为 UTF-8 或 GBK（GB18030）编码的 CSV 文件",
                       "file encoding not recognised: save the CSV as UTF-8 or GBK/GB18030")
     return text, probe.majority
@@ -96,8 +97,16 @@ class _LineDecoder:
     """
 
     def __init__(self) -> None:
+        # counts, and the first few line numbers for the warnings: a list of every line number grew with the file
+        # (36 MB a million lines)
+        self.counts: dict[str, int] = {"utf-8": 0, "gb18030": 0, "bad": 0}
         self.lines: dict[str, list[int]] = {"utf-8": [], "gb18030": []}
         self.bad_lines: list[int] = []
+
+    def _note(self, kind: str, number: int, kept: list[int]) -> None:
+        self.counts[kind] += 1
+        if len(kept) < REPORTED_LINES:
+            kept.append(number)
 
     def __call__(self, lines: Iterator[bytes]) -> Iterator[str]:
         for number, raw in enumerate(lines, start=1):
@@ -106,19 +115,19 @@ class _LineDecoder:
             try:
                 text = raw.decode("utf-8")
                 if not raw.isascii():
-                    self.lines["utf-8"].append(number)
+                    self._note("utf-8", number, self.lines["utf-8"])
             except UnicodeDecodeError:
                 try:
                     text = raw.decode("gb18030")
-                    self.lines["gb18030"].append(number)
+                    self._note("gb18030", number, self.lines["gb18030"])
                 except UnicodeDecodeError:
                     text = raw.decode("utf-8", errors="replace")
-                    self.bad_lines.append(number)
+                    self._note("bad", number, self.bad_lines)
             yield text
 
     @property
     def majority(self) -> str:
-        return "gb18030" if len(self.lines["gb18030"]) > len(self.lines["utf-8"]) else "utf-8"
+        return "gb18030" if self.counts["gb18030"] > self.counts["utf-8"] else "utf-8"
 
     def minority_lines(self) -> tuple[str, list[int]]:
         other = "utf-8" if self.majority == "gb18030" else "gb18030"
