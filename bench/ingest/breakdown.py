@@ -5,7 +5,8 @@
 
 Runs `pubcredit import_records` in a child process on a fresh database with the stages below wrapped in timers
 (wall time, nested: ``records_submit`` contains the others). Not a benchmark of its own: it explains run.py's
-figures and tells the next optimisation where to look.
+figures and tells the next optimisation where to look. ``--profile FILE`` also runs the import under ``cProfile``
+and writes its statistics to FILE (read them with ``python -m pstats FILE``); stage times are then inflated.
 """
 
 from __future__ import annotations
@@ -57,9 +58,17 @@ timed(publicity.rules, "assess", "    publicity rule")
 timed(publicity, "bulk_insert", "    states + feed written")
 timed(audit, "record_many", "audit events (all stages)")
 timed(ingest, "_quarantine", "quarantine bookkeeping")
+profile = None
+if sys.argv[3:]:
+    import cProfile
+    profile = cProfile.Profile()
+    profile.enable()
 start = time.perf_counter()
 call_command("import_records", sys.argv[1], "--class", "admin_penalty", "--department", "SCJGJ", stdout=StringIO())
 total = time.perf_counter() - start
+if profile:
+    profile.disable()
+    profile.dump_stats(sys.argv[3])
 rows = int(sys.argv[2])
 print(f"| whole import | {total:.2f} | {total / rows * 1e6:.0f} |")
 for label in order:
@@ -70,6 +79,7 @@ for label in order:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--profile", metavar="FILE", help="also write cProfile statistics of the import to FILE")
     args = parser.parse_args()
     pg_url = bench.os.environ.get("PUBCREDIT_DATABASE_URL", "")
     with tempfile.TemporaryDirectory(prefix="pubcredit-breakdown-") as tmp:
@@ -84,8 +94,9 @@ def main() -> None:
             bench._cli(env, "migrate", "-v0")
             bench._cli(env, "create_department", "--code", "SCJGJ", "--name", "淄博市市场监督管理局", "--uscc",
                        bench.AUTHORITY)
-            out = subprocess.run([sys.executable, "-c", CHILD, str(csv_path), str(args.rows)], env=env, check=True,
-                                 capture_output=True, text=True)
+            profile = [str(Path(args.profile).resolve())] if args.profile else []
+            out = subprocess.run([sys.executable, "-c", CHILD, str(csv_path), str(args.rows), *profile], env=env,
+                                 check=True, capture_output=True, text=True)
         finally:
             drop()
     print(f"{'PostgreSQL' if pg_url.startswith('postgres') else 'SQLite'}, {args.rows:,} rows\n")
