@@ -43,17 +43,28 @@ AUTHORITY = "11370300MB2851234B"
 TYPES = ["警告", "罚款", "警告;罚款", "没收违法所得;罚款", "通报批评", "责令停产停业;罚款"]
 
 IMPORT = """
-import os, resource, sys, time, json
+import os, resource, sys, threading, time, json
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pubcredit.settings")
 import django; django.setup()
 from django.core.management import call_command
 from io import StringIO
+samples = []  # (seconds, RSS MB) every 2 s: whether memory levels off or keeps growing with the rows
+
+def sample():
+    while True:
+        rss = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS"))
+        samples.append((time.perf_counter() - start, rss / 1024))
+        time.sleep(2)
+
 out = StringIO(); start = time.perf_counter()
+threading.Thread(target=sample, daemon=True).start()
 call_command("import_records", sys.argv[1], "--class", "admin_penalty", "--department", "SCJGJ", stdout=out)
 elapsed = time.perf_counter() - start
 summary = json.loads(out.getvalue().strip().splitlines()[-1])
+# the highest RSS seen in each tenth of the run
+tenths = [round(max([mb for t, mb in samples if i * elapsed / 10 <= t < (i + 1) * elapsed / 10] or [0])) for i in range(10)]
 print(json.dumps({"seconds": elapsed, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "created": summary["created"], "rejected": summary["rejected_count"]}))
+                  "created": summary["created"], "rejected": summary["rejected_count"], "rss_by_tenth_mb": tenths}))
 """
 
 
@@ -134,7 +145,7 @@ def baseline_postgres(url: str, csv_path: Path) -> float:
 def write_floor(pg_url: str, imported_url: str) -> tuple[float, int]:
     """Seconds to `COPY` what the import wrote into a fresh migrated database (set up as the import's was), and the
     number of rows written. Rows already there after set-up (migration data, the department, its audit) are not
-    copied again: per table, only ids above the fresh database's highest."""
+    copied again: per table, only keys above the fresh database's highest. Prints the seconds per table."""
     import psycopg
 
     url, drop = fresh_postgres(pg_url)
@@ -143,17 +154,20 @@ def write_floor(pg_url: str, imported_url: str) -> tuple[float, int]:
         _cli(env, "migrate", "-v0")
         _cli(env, "create_department", "--code", "SCJGJ", "--name", "淄博市市场监督管理局", "--uscc", AUTHORITY)
         with psycopg.connect(imported_url) as source, psycopg.connect(url) as target:
-            tables = [t for (t,) in source.execute(
-                "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'id' "
-                "AND table_name IN (SELECT tablename FROM pg_tables WHERE schemaname = 'public') ORDER BY 1")]
-            dumps, total = [], 0
-            for table in tables:
-                floor = target.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"').fetchone()[0]
-                count = source.execute(f'SELECT count(*) FROM "{table}" WHERE id > %s', [floor]).fetchone()[0]
+            # every table with a one-column integer primary key (``id``, or ``record_id`` for publicity states)
+            tables = source.execute(
+                "SELECT c.relname, a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid "
+                "AND a.attnum = i.indkey[0] WHERE i.indisprimary AND i.indnatts = 1 AND n.nspname = 'public' "
+                "AND a.atttypid IN ('int4'::regtype, 'int8'::regtype) ORDER BY 1").fetchall()
+            dumps, total, spent = [], 0, {}
+            for table, key in tables:
+                floor = int(target.execute(f'SELECT coalesce(max("{key}"), 0) FROM "{table}"').fetchone()[0])
+                count = source.execute(f'SELECT count(*) FROM "{table}" WHERE "{key}" > %s', [floor]).fetchone()[0]
                 if not count:
                     continue
                 blob = bytearray()
-                with source.cursor().copy(f'COPY (SELECT * FROM "{table}" WHERE id > {int(floor)}) TO STDOUT '
+                with source.cursor().copy(f'COPY (SELECT * FROM "{table}" WHERE "{key}" > {floor}) TO STDOUT '
                                           "(FORMAT binary)") as copy:
                     for block in copy:
                         blob += block
@@ -163,9 +177,14 @@ def write_floor(pg_url: str, imported_url: str) -> tuple[float, int]:
             start = time.perf_counter()
             with target.transaction():  # foreign keys are DEFERRABLE INITIALLY DEFERRED: checked at commit, timed
                 for table, blob in dumps:
+                    began = time.perf_counter()
                     with target.cursor().copy(f'COPY "{table}" FROM STDIN (FORMAT binary)') as copy:
                         for i in range(0, len(blob), 1 << 20):
                             copy.write(blob[i:i + (1 << 20)])
+                    spent[table] = round(time.perf_counter() - began, 2)
+                committing = time.perf_counter()
+            spent["commit (deferred foreign keys)"] = round(time.perf_counter() - committing, 2)
+            print(json.dumps({"write_floor_s": spent}), flush=True)
             return time.perf_counter() - start, total
     finally:
         drop()
