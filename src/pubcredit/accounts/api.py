@@ -19,6 +19,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.security import HttpBearer, django_auth
 
 from pubcredit.accounts import selectors
+from pubcredit.api_common import ErrorOut
 
 __all__ = ["router"]
 
@@ -37,13 +38,6 @@ class DepartmentToken(HttpBearer):
 
 
 router = Router(tags=["departments"], auth=[DepartmentToken(), django_auth])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    message_en: str
-    fields: list[dict]
 
 
 class WindowOut(Schema):

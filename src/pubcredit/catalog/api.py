@@ -14,6 +14,7 @@ from functools import lru_cache
 from django.http import HttpResponse, JsonResponse
 from ninja import Router, Schema
 
+from pubcredit.api_common import ErrorOut
 from pubcredit.catalog import registry
 from pubcredit.catalog.schema import Condition, InfoClass
 from pubcredit.catalog.xlsx import build_template
@@ -22,13 +23,6 @@ from pubcredit.rules.errors import DomainError
 router = Router(tags=["catalog"])
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    message_en: str
-    fields: list[dict]
 
 
 class ClassSummaryOut(Schema):

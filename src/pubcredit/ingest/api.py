@@ -19,6 +19,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
 from pubcredit.api import DepartmentToken
+from pubcredit.api_common import ErrorOut
 from pubcredit.catalog.registry import get_class
 from pubcredit.ingest import selectors
 from pubcredit.ingest.choices import BatchStatus, RejectionStatus
@@ -33,13 +34,6 @@ router = Router(tags=["collection"], auth=DepartmentToken())
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # a JSON submission; larger sets go as files (POST /batches)
 MAX_RECORDS = 5000  # records per JSON submission (one chunk of the pipeline)
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    message_en: str
-    fields: list[dict]
 
 
 class ProblemOut(Schema):

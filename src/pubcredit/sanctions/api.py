@@ -222,13 +222,13 @@ class BatchRowOut(Schema):
     error: BatchErrorOut | None
 
 
-class BatchLinksOut(Schema):
+class CheckBatchLinksOut(Schema):
     self: str
     result_csv: str
     result_xlsx: str
 
 
-class BatchOut(Schema):
+class CheckBatchOut(Schema):
     batch_id: int
     scenario: str
     total: int
@@ -236,7 +236,7 @@ class BatchOut(Schema):
     hit_subjects: int
     created_at: dt.datetime
     rows: list[BatchRowOut]
-    links: BatchLinksOut
+    links: CheckBatchLinksOut
 
 
 class ResultQuery(Schema):
@@ -285,7 +285,7 @@ def check_list(request, query: Query[ListQuery]):
             for c in qs[:max(1, min(query.limit, 1000))]]
 
 
-@router.post("/batch", response=BatchOut, url_name="check_batches")
+@router.post("/batch", response=CheckBatchOut, url_name="check_batches")
 def batch_create(request, body: BatchIn):
     """Screen a case list (批量核查): one check per item; rows with a malformed identifier are reported, the others
     checked. At most 5000 items; the result is also downloadable as CSV or XLSX."""
@@ -294,7 +294,7 @@ def batch_create(request, body: BatchIn):
     return _batch_out(batch)
 
 
-@router.post("/batch/file", response=BatchOut, url_name="check_batch_file")
+@router.post("/batch/file", response=CheckBatchOut, url_name="check_batch_file")
 def batch_upload(request, scenario: Form[str], file: File[UploadedFile]):
     """The same from a file (multipart ``file`` and ``scenario``): CSV (UTF-8 or GB18030) or XLSX with a column
     统一社会信用代码 and/or 身份证号码, optionally 主体名称 and 业务编号 (案号/项目编号)."""
@@ -312,7 +312,7 @@ def batch_upload(request, scenario: Form[str], file: File[UploadedFile]):
     return _batch_out(batch)
 
 
-@router.get("/batch/{int:batch_id}", response=BatchOut, url_name="check_batch")
+@router.get("/batch/{int:batch_id}", response=CheckBatchOut, url_name="check_batch")
 def batch_read(request, batch_id: int):
     batch = selectors.batch_for_department(department=request.department, batch_id=batch_id)
     if batch is None:
@@ -367,7 +367,7 @@ class WatchOut(Schema):
     created_at: dt.datetime
 
 
-class ChangesQuery(Schema):
+class WatchChangesQuery(Schema):
     since: int = 0
     limit: int = 500
 
@@ -415,7 +415,7 @@ def watch_delete(request, watch_id: int):
 
 
 @watch_router.get("/changes", response=WatchChangesOut, url_name="watch_changes")
-def watch_changes(request, query: Query[ChangesQuery]):
+def watch_changes(request, query: Query[WatchChangesQuery]):
     """List changes of the department's watched subjects after ``since`` (oldest first): entered, left (with the
     removal reason) or term changed. Send ``next_cursor`` as ``since`` next time."""
     items = selectors.watch_changes(department=request.department, since=query.since, limit=query.limit)
