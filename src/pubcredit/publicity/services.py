@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import InvalidOperation
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import connection, transaction
@@ -192,10 +193,47 @@ _UPDATED = [f.replace("_id", "") if f in ("subject_id", "department_id") else f 
 
 # what an assessment reads of a record and its subject (the fields JSON is most of it)
 _RECORD_READ = ("id", "class_code", "fields", "decision_date", "decision_no", "received_at", "status", "status_reason",
-                "version", "department_id", "subject__kind", "subject__uscc", "subject__id_masked")
-# new states and feed rows are written as plain rows (bulk.py): an import creates thousands per chunk
+                "version", "department_id", "subject_id", "subject__kind", "subject__uscc", "subject__id_masked")
+# new states and feed rows are written as plain rows (bulk.py): an import creates thousands per chunk, and building
+# a model instance for each cost more than the rule that decides it
 _STATE_FIELDS = tuple(f.attname for f in PublicityState._meta.concrete_fields)
+_STATE_DEFAULTS = {f.attname: f.get_default() for f in PublicityState._meta.concrete_fields if not f.primary_key}
 _FEED_FIELDS = tuple(f.attname for f in ChangeFeedEntry._meta.concrete_fields if not f.primary_key)
+
+
+class _NewState(SimpleNamespace):
+    """A publicity state not stored yet: the model's attributes, without a model instance (written by ``bulk_insert``)."""
+
+
+@dataclass(slots=True)
+class _SubjectView:
+    kind: str
+    uscc: str | None
+    id_masked: str
+
+
+@dataclass(slots=True)
+class _RecordView:
+    """What the rule, the state and the feed read of a record, read as plain values (no model instance per row)."""
+
+    pk: int
+    class_code: str
+    fields: dict
+    decision_date: dt.date
+    decision_no: str
+    received_at: dt.datetime
+    status: str
+    status_reason: str
+    version: int
+    department_id: int
+    subject_id: int
+    subject: _SubjectView
+    department: Department | None = None
+
+
+def _record_views(ids: list[int]) -> dict[int, _RecordView]:
+    rows = CreditRecord.objects.filter(pk__in=ids).values_list(*_RECORD_READ)
+    return {row[0]: _RecordView(*row[:11], subject=_SubjectView(*row[11:])) for row in rows}
 
 
 def _snapshot(state: PublicityState) -> dict[str, Any]:
@@ -217,17 +255,19 @@ def _ended_on(new: State, old: State | None, current_end: dt.date | None, decisi
 
 
 def _feed_entry(state: PublicityState, record: CreditRecord, event: str, previous: str, effective_on: dt.date,
-                now: dt.datetime) -> ChangeFeedEntry:
+                now: dt.datetime) -> dict[str, Any]:
+    """One change-feed row, as the plain values ``bulk_insert`` writes."""
     subject = record.subject
-    return ChangeFeedEntry(
-        record_id=state.record_id, event=event, state=state.state, previous_state=previous or "",
-        shown=state.state == State.PUBLISHED, shared=state.shared, severity=state.severity,
-        publish_from=state.publish_from, repairable_from=state.repairable_from, publish_until=state.publish_until,
-        effective_on=effective_on, class_code=state.class_code, decision_no=record.decision_no,
-        subject_code=subject.uscc or subject.id_masked, rule_version=state.rule_version, changed_at=now)
+    return {
+        "record_id": state.record_id, "event": event, "state": state.state, "previous_state": previous or "",
+        "shown": state.state == State.PUBLISHED, "shared": state.shared, "severity": state.severity,
+        "publish_from": state.publish_from, "repairable_from": state.repairable_from,
+        "publish_until": state.publish_until, "effective_on": effective_on, "class_code": state.class_code,
+        "decision_no": record.decision_no, "subject_code": subject.uscc or subject.id_masked,
+        "rule_version": state.rule_version, "changed_at": now}
 
 
-def _append_feed(entries: list[ChangeFeedEntry]) -> None:
+def _append_feed(entries: list[dict[str, Any]]) -> None:
     """Append feed rows so that their ids follow commit order: PostgreSQL serialises appenders with an advisory
     lock held to the end of the transaction (SQLite has one writer anyway). Always called after the audit
     append of the same transaction, so both locks are taken in the same order everywhere."""
@@ -236,7 +276,7 @@ def _append_feed(entries: list[ChangeFeedEntry]) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_FEED_LOCK])
-    bulk_insert(ChangeFeedEntry, [vars(entry) for entry in entries], _FEED_FIELDS)
+    bulk_insert(ChangeFeedEntry, entries, _FEED_FIELDS)
 
 
 def _chunks(items: Iterable[int], size: int = _CHUNK) -> Iterator[list[int]]:
@@ -259,7 +299,7 @@ def _apply(state: PublicityState | None, record: CreditRecord, decision: Publici
     target = rules.target_state(current=current or State.PENDING, decision=decision, record_revoked=revoked,
                                 today=today)
     if created:
-        state = PublicityState(record_id=record.pk)
+        state = _NewState(record_id=record.pk, **_STATE_DEFAULTS)
         before = None
         event = rules.event_for(State.PENDING, target)
         previous = State.PENDING
@@ -306,8 +346,7 @@ def _assess_chunk(ids: list[int], *, actor: Any, today: dt.date, reason: str, cl
     book = rulebook()
     result = AssessResult()
     now = clock.now()
-    records = {r.pk: r for r in CreditRecord.objects.filter(pk__in=ids).select_related("subject")
-               .only(*_RECORD_READ)}
+    records = _record_views(ids)
     departments = Department.objects.in_bulk({r.department_id for r in records.values()})
     for record in records.values():
         record.department = departments[record.department_id]  # a handful of departments: not joined per row
