@@ -219,3 +219,12 @@ def test_rules_page_states_the_list_publicity_rules(client, list_site):
     page = client.get(reverse("portal:rules")).content.decode()
     assert "红黑名单公示规则" in page and "法释〔2017〕7号 第六条" in page and "依法公示（证件号码脱敏）" in page
     assert reverse("portal:list", args=["tax_a_level"]) in page
+
+
+def test_home_page_has_a_card_of_the_lists_with_their_counts(client, list_site):
+    home = client.get(reverse("portal:home")).content.decode()
+    card = home[home.index('id="home-lists"'):]
+    card = card[:card.index("</div>")]
+    assert f'href="{reverse("portal:list", args=["court_dishonest_debtor"])}"' in card
+    assert "失信被执行人" in card and "公示中 2 条" in card and "黑名单" in card
+    assert card.index("失信被执行人") < card.index("纳税信用A级纳税人")  # black lists first, as on the index

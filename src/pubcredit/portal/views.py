@@ -50,6 +50,7 @@ def home(request):
         **_site(),
         "licenses": selectors.listing(class_code="admin_license", filters=filters).records[:5],
         "penalties": selectors.listing(class_code="admin_penalty", filters=filters).records[:5],
+        "lists": selectors.list_overview(),
     })
 
 
