@@ -8,6 +8,7 @@ transaction. Only for tables whose rows need no ``save()`` logic (ours have none
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -62,10 +63,19 @@ def _field(model: type[models.Model], name: str) -> models.Field:
 
 def bulk_insert(model: type[models.Model], rows: Iterable[dict[str, Any]], names: Sequence[str]) -> int:
     """Insert ``rows`` (dicts keyed by ``names``: field names, ``*_id`` for foreign keys) into ``model``'s table."""
-    converters = _converters(model, names)
+    converters = [(i, c) for i, c in enumerate(_converters(model, names)) if c]
     table = model._meta.db_table
     columns = [_field(model, n).column for n in names]
-    prepared = [tuple(c(r[n]) if c else r[n] for n, c in zip(names, converters, strict=True)) for r in rows]
+    # values picked in C (itemgetter); only the columns that need it are converted in Python
+    pick = operator.itemgetter(*names) if len(names) > 1 else (lambda r: (r[names[0]],))
+    prepared = []
+    for r in rows:
+        values = pick(r)
+        if converters:
+            values = list(values)
+            for i, convert in converters:
+                values[i] = convert(values[i])
+        prepared.append(values)
     if not prepared:
         return 0
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
