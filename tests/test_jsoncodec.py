@@ -33,3 +33,11 @@ def test_control_characters_and_chinese_are_encoded_as_before():
     value = {"名称": "淄博\u2028\n\t\x01\"\\", "amount": Decimal("1.50"), "n": 2**65}
     assert jsoncodec.canonical(value) == json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                                                     default=str)
+
+
+def test_floats_are_found_beside_text_that_looks_like_numbers():
+    # the float pre-check must not be fooled by times or amounts written as text, in either direction
+    for value in ({"t": "2026-11-29T01:33:37.123456+00:00", "fine": 1e-7}, ["a,1.5", 6e-05], {"a": {"b": [1, -0.5]}},
+                  {"t": "01:33:37.5"}, 1e16, [[], 2.0]):
+        assert jsoncodec.canonical(value) == json.dumps(value, sort_keys=True, ensure_ascii=False,
+                                                        separators=(",", ":"), default=str)

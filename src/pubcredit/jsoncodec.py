@@ -19,8 +19,10 @@ import orjson
 _SORTED = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 _UNSORTED = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 # orjson formats floats its own way (1e-7, 0.00006): a value holding a float is encoded by the standard library.
-# Every float orjson writes has a "." or an exponent, so only such text is walked to look for one.
-_EXPONENT_HINT = re.compile(rb"e[-+0-9]")  # literal first byte: a fast scan
+# A float orjson writes is a number token with a "." or an exponent, and in compact JSON a token starts the text or
+# follows a key's closing quote and colon, an opening bracket or a comma. Only text with such a match is walked to
+# look for a float: timestamps ("…T01:33:37.1…") and amounts written as text stay on the fast path.
+_FLOAT_TOKEN = re.compile(rb'(?:^|":|[\[,])-?[0-9]+(?:\.[0-9]|[eE])')
 
 
 def _has_float(value: Any) -> bool:
@@ -43,7 +45,7 @@ def _encode(value: Any, option: int) -> bytes | None:
         text = orjson.dumps(value, default=str, option=option)
     except (orjson.JSONEncodeError, TypeError):
         return None
-    if (b"." in text or _EXPONENT_HINT.search(text)) and _has_float(value):
+    if _FLOAT_TOKEN.search(text) and _has_float(value):
         return None
     return text
 
