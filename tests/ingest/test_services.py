@@ -6,7 +6,7 @@ import json
 import pytest
 
 from pubcredit.audit.services import verify_chain
-from pubcredit.ingest.models import Batch, RejectedRow
+from pubcredit.ingest.models import Batch, BatchKey, RejectedRow
 from pubcredit.ingest.services import batch_import_file, batch_submit_records
 from pubcredit.records.models import CreditRecord
 from pubcredit.rules.errors import DomainError
@@ -247,3 +247,30 @@ def test_fixing_a_key_field_still_resolves_the_rejection(run):
 def test_batch_keeps_the_providers_column_order(run):
     batch = run(table(penalties(1)))
     assert batch.summary["columns"] == list(LABELS.values())
+
+
+def test_a_resumed_batch_catches_duplicates_of_rows_committed_before_it_stopped(tmp_path, department, system_actor,
+                                                                               today):
+    # the keys of committed chunks are kept with the batch (BatchKey), so the resumed run need not read them again
+    path = write_csv(tmp_path / "dup.csv", table([*penalties(6), penalty(2, penalty_content="再次")]))
+
+    class Stopped(Exception):
+        pass
+
+    def stop_after_two_chunks(batch):
+        if batch.rows_done >= 6:
+            raise Stopped
+
+    with pytest.raises(Stopped):
+        batch_import_file(path=path, class_code="admin_penalty", department=department, actor=system_actor,
+                          chunk_rows=3, progress=stop_after_two_chunks)
+    stopped = Batch.objects.get()
+    assert (stopped.status, stopped.rows_done, BatchKey.objects.filter(batch=stopped).count()) == ("processing", 6, 6)
+
+    batch = batch_import_file(path=path, class_code="admin_penalty", department=department, actor=system_actor,
+                              chunk_rows=3)
+    assert batch.pk == stopped.pk and batch.status == "done"
+    assert batch.summary["created"] == 6 and codes(batch, 7) == ["duplicate_in_file"]
+    message = batch.summary["rejected"][0]["errors"][0]["message"]
+    assert "与第2行重复" in message  # the row that first used the key, in a chunk this run did not read
+    assert not BatchKey.objects.filter(batch=batch).exists()  # a finished batch keeps no keys

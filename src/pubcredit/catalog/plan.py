@@ -17,7 +17,7 @@ for a file validated in chunks, pass the previous chunks' ``PlanResult.keys`` as
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,9 @@ _KEY_SEED = 20_260_301  # fixed: keys hashed in one chunk are compared with the 
 _MIN_1949 = dt.date(1949, 10, 1)
 
 
+SeenKeys = Callable[[pl.Series], pl.DataFrame]  # key hashes of a chunk → those already used (KEY_HASH, FIRST_ROW)
+
+
 @dataclass(frozen=True)
 class PlanResult:
     """The outcome of validating one frame.
@@ -49,9 +52,10 @@ class PlanResult:
     - ``errors`` / ``warnings``: ``_row`` → problems (``Problem.field`` is the field key). A row is accepted
       (``_ok``) when it has no error; warnings never reject.
     - ``keys``: a 64-bit hash of the business key of every row that first used it in this frame (``_key_hash``,
-      ``_first_row``): 16 bytes a row, so a 2M-row file's keys take 32 MB; feed it back as ``seen_keys`` when
-      validating the next chunk of the same file. Two different keys sharing a hash (odds about 1 in 10^7 for a
-      2M-row file) would make the later row a false duplicate, kept in quarantine like any rejected row.
+      UInt64; ``_first_row``, Int64). Keep them, and pass them back as ``seen_keys`` when validating the next chunk
+      of the same file (the collection pipeline keeps them in the database: ``ingest.models.BatchKey``). Two
+      different keys sharing a hash (odds about 1 in 10^7 for a 2M-row file) would make the later row a false
+      duplicate, kept in quarantine like any rejected row.
     - ``blank_rows``: row numbers of rows with no value at all (trailing empty rows of spreadsheets), skipped.
     - ``rule_version``: ``admin_penalty@2026.1``, to record with what was stored.
     - ``mapping``: the header mapping when the frame came from :func:`validate_records`.
@@ -277,13 +281,14 @@ def _few_distinct(column: pl.Series) -> bool:
 
 def validate_frame(info_class: InfoClass, raw: pl.DataFrame, *, today: dt.date,
                    allowlist: frozenset[str] = frozenset(), first_row_number: int = 1,
-                   seen_keys: pl.DataFrame | None = None, skip_blank: bool = True) -> PlanResult:
+                   seen_keys: pl.DataFrame | SeenKeys | None = None, skip_blank: bool = True) -> PlanResult:
     """Validate and normalise ``raw`` (columns = field keys, text) against ``info_class``'s plan.
 
     ``today`` bounds decision dates and birth dates (pass ``clock.today()``); ``allowlist`` holds identifiers an
     operator confirmed as really issued although they fail their checksum (accepted with a warning);
     ``first_row_number`` is the provider's number of the frame's first row; ``seen_keys`` are business keys already
-    used by earlier chunks of the same file (``PlanResult.keys``). Columns that are not field keys are ignored.
+    used by earlier chunks of the same file: their ``PlanResult.keys``, or a function that, given this frame's key
+    hashes, returns those of them already used (same columns). Columns that are not field keys are ignored.
     Rows with no value at all are skipped (``PlanResult.blank_rows``) unless ``skip_blank=False``.
     """
     fields = info_class.fields
@@ -354,11 +359,14 @@ def validate_frame(info_class: InfoClass, raw: pl.DataFrame, *, today: dt.date,
     lazy = lazy.with_columns(pl.when(has_key).then(pl.col(ROW).first().over(key_cols)).alias(FIRST_ROW),
                              pl.struct(key_cols).hash(_KEY_SEED).alias(KEY_HASH))
     frame = lazy.collect()
-    if seen_keys is not None and seen_keys.height:
-        # Only the earlier keys this chunk uses, found by probing the seen keys with the chunk's own hashes: a join
-        # would build a hash table of every key seen so far, per chunk, so memory and time grew with the file.
-        earlier_keys = (seen_keys.filter(pl.col(KEY_HASH).is_in(frame.get_column(KEY_HASH).unique().implode()))
-                        .select(KEY_HASH, pl.col(FIRST_ROW).alias("_seen_row")))
+    if seen_keys is not None:
+        # Only the earlier keys this chunk uses, found by probing with the chunk's own hashes: a join would build a
+        # hash table of every key seen so far, per chunk, so memory and time grew with the file.
+        hashes = frame.filter(has_key).get_column(KEY_HASH).unique()
+        earlier = (seen_keys(hashes) if callable(seen_keys)
+                   else seen_keys.filter(pl.col(KEY_HASH).is_in(hashes.implode())))
+        earlier_keys = earlier.select(pl.col(KEY_HASH).cast(pl.UInt64),
+                                      pl.col(FIRST_ROW).cast(pl.Int64).alias("_seen_row"))
         frame = (frame.join(earlier_keys, on=KEY_HASH, how="left", maintain_order="left")
                  .with_columns(pl.when(has_key).then(pl.coalesce("_seen_row", FIRST_ROW)).alias(FIRST_ROW))
                  .drop("_seen_row"))

@@ -9,7 +9,7 @@ from pubcredit.accounts.models import Department
 from pubcredit.ingest.choices import BatchStatus, RejectionStatus
 from pubcredit.records.choices import SubmissionChannel
 
-__all__ = ["Batch", "RejectedRow"]
+__all__ = ["Batch", "BatchKey", "RejectedRow"]
 
 
 class Batch(models.Model):
@@ -69,3 +69,21 @@ class RejectedRow(models.Model):
         verbose_name_plural = verbose_name
         ordering = ["batch_id", "row_no"]
         indexes = [models.Index(fields=["department", "class_code", "status"], name="rejection_open_idx")]
+
+
+class BatchKey(models.Model):
+    """A business key a batch in progress has used (its 64-bit hash) and the row that first used it.
+
+    Duplicates within a file are found against the earlier chunks' keys here, not in the import's memory: memory
+    stays the same however long the file is, and a resumed batch need not read its committed rows again. Written
+    in each chunk's transaction; deleted when the batch ends.
+    """
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="+", db_index=False)
+    key_hash = models.BigIntegerField("业务主键哈希")  # the plan's UInt64 hash, stored as the same 64 bits signed
+    first_row = models.IntegerField("首次出现行号")
+
+    class Meta:
+        verbose_name = "批次业务主键 (batch key)"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["batch", "key_hash"], name="batch_key_once")]

@@ -21,11 +21,12 @@ from django.db import transaction
 from pubcredit.accounts.models import Department, User
 from pubcredit.audit import services as audit
 from pubcredit.catalog.headers import HeaderMapping, map_headers
-from pubcredit.catalog.plan import records_to_frame
+from pubcredit.bulk import bulk_insert
+from pubcredit.catalog.plan import FIRST_ROW, KEY_HASH, SeenKeys, records_to_frame
 from pubcredit.catalog.registry import get_class
 from pubcredit.catalog.schema import InfoClass
 from pubcredit.ingest.choices import BatchStatus, RejectionStatus
-from pubcredit.ingest.models import Batch, RejectedRow
+from pubcredit.ingest.models import Batch, BatchKey, RejectedRow
 from pubcredit.ingest.readers import open_source
 from pubcredit.lists.rulebook import is_list
 from pubcredit.lists.services import list_entries_sync
@@ -72,7 +73,9 @@ def _refuse(batch: Batch, error: DomainError) -> Batch:
     batch.refused_code, batch.refused_message = error.code, error.message_zh
     batch.finished_at = clock.now()
     batch.summary = {**batch.summary, "status": batch.status, "refused": error.as_dict()}
-    batch.save(update_fields=["status", "refused_code", "refused_message", "finished_at", "summary"])
+    with transaction.atomic():
+        batch.save(update_fields=["status", "refused_code", "refused_message", "finished_at", "summary"])
+        BatchKey.objects.filter(batch=batch).delete()  # refused mid-file: the batch is not resumed
     return batch
 
 
@@ -131,11 +134,29 @@ def _quarantine(batch: Batch, result: SubmitResult, originals: dict[int, tuple[d
     ], batch_size=1000)
 
 
-def _accumulate(seen: pl.DataFrame | None, new: pl.DataFrame | None) -> pl.DataFrame | None:
-    """Business keys used so far in this file (the plan reports each chunk's own)."""
-    if seen is None or new is None:
-        return new if seen is None else seen
-    return pl.concat([seen, new], how="vertical_relaxed")
+_KEY_FIELDS = ("batch_id", "key_hash", "first_row")
+
+
+def _earlier_keys(batch: Batch) -> SeenKeys:
+    """The plan's look-up of business keys used by the batch's committed chunks (``BatchKey``), by the hashes of
+    the chunk it validates: only those hashes are read, so the import holds no key of earlier chunks."""
+    def lookup(hashes: pl.Series) -> pl.DataFrame:
+        signed = hashes.reinterpret(signed=True).to_list()  # bigint columns are signed: same 64 bits
+        found: list[tuple[int, int]] = []
+        for i in range(0, len(signed), 1000):
+            found += BatchKey.objects.filter(batch=batch, key_hash__in=signed[i:i + 1000]).values_list(
+                "key_hash", "first_row")
+        return pl.DataFrame(found, schema={KEY_HASH: pl.Int64, FIRST_ROW: pl.Int64}, orient="row").with_columns(
+            pl.col(KEY_HASH).reinterpret(signed=False))
+    return lookup
+
+
+def _keys_keep(batch: Batch, keys: pl.DataFrame | None) -> None:
+    """Store the business keys a chunk used first, in the chunk's transaction."""
+    if keys is None or not keys.height:
+        return
+    rows = keys.select(pl.col(KEY_HASH).reinterpret(signed=True), FIRST_ROW).iter_rows()
+    bulk_insert(BatchKey, ({"batch_id": batch.pk, "key_hash": h, "first_row": r} for h, r in rows), _KEY_FIELDS)
 
 
 def _run(batch: Batch, info_class: InfoClass, chunks: Iterable[tuple[pl.DataFrame, list[dict], int]], *,
@@ -148,24 +169,20 @@ def _run(batch: Batch, info_class: InfoClass, chunks: Iterable[tuple[pl.DataFram
         batch.summary["warnings"].extend({"row": None, "errors": [p.as_dict()]} for p in file_warnings)
         batch.summary["warning_count"] += len(file_warnings)
     batch.save(update_fields=["status", "started_at", "summary"])
-    seen_keys = None
+    earlier_keys = _earlier_keys(batch)
     for frame, cells, first_row in chunks:
         last_row = first_row + frame.height - 1
         if last_row <= resume_after:
-            # committed before the process stopped: only its business keys matter (duplicates across chunks)
-            from pubcredit.catalog.plan import validate_frame
-
-            seen_keys = _accumulate(seen_keys, validate_frame(
-                info_class, frame, today=batch.received_at.date(), first_row_number=first_row, seen_keys=seen_keys).keys)
-            continue
+            continue  # committed before the process stopped, its business keys with it
         originals = {first_row + i: c for i, c in enumerate(cells)}
         with transaction.atomic():
             result = records_submit(info_class=info_class, frame=frame, department=batch.department, actor=actor,
                                     channel=batch.channel, received_at=batch.received_at, batch_ref=str(batch.pk),
-                                    first_row_number=first_row, originals=[c[0] for c in cells], seen_keys=seen_keys)
+                                    first_row_number=first_row, originals=[c[0] for c in cells],
+                                    seen_keys=earlier_keys)
             if is_list(info_class.code):
                 list_entries_sync(result.record_ids, actor=actor)  # 红黑名单: entries follow their records
-            seen_keys = _accumulate(seen_keys, result.plan_keys)
+            _keys_keep(batch, result.plan_keys)
             _quarantine(batch, result, originals)
             _merge(batch, result)
             batch.rows_done = last_row
@@ -178,7 +195,9 @@ def _run(batch: Batch, info_class: InfoClass, chunks: Iterable[tuple[pl.DataFram
     batch.status, batch.finished_at = BatchStatus.DONE, clock.now()
     batch.total_rows = batch.rows_done
     batch.summary["status"] = batch.status
-    batch.save(update_fields=["status", "finished_at", "total_rows", "summary"])
+    with transaction.atomic():
+        batch.save(update_fields=["status", "finished_at", "total_rows", "summary"])
+        BatchKey.objects.filter(batch=batch).delete()  # a finished batch is never resumed
     return batch
 
 

@@ -13,7 +13,7 @@ from pubcredit.accounts.models import Department
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.bulk import RawJSON, bulk_insert
-from pubcredit.catalog.plan import validate_frame
+from pubcredit.catalog.plan import SeenKeys, validate_frame
 from pubcredit.catalog.registry import rulebook_version
 from pubcredit.jsoncodec import canonical
 from pubcredit.publicity.services import publicity_assess
@@ -44,7 +44,7 @@ class SubmitResult:
     late: int = 0
     record_ids: list[int] = field(default_factory=list)
     # for the collection pipeline: business-key hashes of accepted rows and of rejected rows (by row number),
-    # and the plan's keys to pass on as ``seen_keys`` to the next chunk of the same file
+    # and the plan's keys, kept for the next chunks of the same file (``seen_keys``)
     accepted_keys: list[str] = field(default_factory=list, repr=False)
     accepted_decision_nos: set[str] = field(default_factory=set, repr=False)
     rejected_keys: dict[int, str] = field(default_factory=dict, repr=False)
@@ -118,7 +118,8 @@ def _problems_by_row(problems: dict[int, list[Problem]]) -> list[dict]:
 def records_submit(*, info_class, frame: pl.DataFrame, department: Department, actor: Any,
                    channel: str = SubmissionChannel.API, received_at: dt.datetime | None = None,
                    batch_ref: str = "", first_row_number: int = 1,
-                   originals: list[dict[str, Any]] | None = None, seen_keys: pl.DataFrame | None = None) -> SubmitResult:
+                   originals: list[dict[str, Any]] | None = None,
+                   seen_keys: pl.DataFrame | SeenKeys | None = None) -> SubmitResult:
     """Validate rows of one information class and upsert them as versioned records (信用信息归集入库).
 
     ``frame`` has one string column per field key (headers already mapped). Rows failing validation are returned
