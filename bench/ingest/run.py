@@ -207,6 +207,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 2_000_000])
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--no-floor", action="store_true", help="skip the PostgreSQL write floor")
     args = parser.parse_args()
     pg_url = os.environ.get("PUBCREDIT_DATABASE_URL", "")
     results = []
@@ -226,7 +227,8 @@ def main() -> None:
                 url, drop = fresh_postgres(pg_url)
                 try:
                     run = measure_import(url, csv_path)
-                    run["floor_seconds"], run["floor_rows"] = write_floor(pg_url, url)
+                    if not args.no_floor:
+                        run["floor_seconds"], run["floor_rows"] = write_floor(pg_url, url)
                 finally:
                     drop()
                 results.append(("PostgreSQL", rows, size_mb, bare, run))
