@@ -91,9 +91,7 @@ def main() -> None:
             url, drop = f"sqlite:///{tmp}/breakdown.sqlite3", (lambda: None)
         try:
             env = bench._env(url)
-            bench._cli(env, "migrate", "-v0")
-            bench._cli(env, "create_department", "--code", "SCJGJ", "--name", "淄博市市场监督管理局", "--uscc",
-                       bench.AUTHORITY)
+            bench.set_up(env)
             profile = [str(Path(args.profile).resolve())] if args.profile else []
             out = subprocess.run([sys.executable, "-c", CHILD, str(csv_path), str(args.rows), *profile], env=env,
                                  check=True, capture_output=True, text=True)

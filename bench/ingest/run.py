@@ -99,10 +99,15 @@ def _cli(env, *args):
     subprocess.run([sys.executable, "-m", "pubcredit.cli", *args], env=env, check=True, capture_output=True)
 
 
-def measure_import(url: str, csv_path: Path) -> dict:
-    env = _env(url)
+def set_up(env: dict[str, str]) -> None:
+    """A freshly migrated database with the importing department (the import's own audit of it included)."""
     _cli(env, "migrate", "-v0")
     _cli(env, "create_department", "--code", "SCJGJ", "--name", "淄博市市场监督管理局", "--uscc", AUTHORITY)
+
+
+def measure_import(url: str, csv_path: Path) -> dict:
+    env = _env(url)
+    set_up(env)
     out = subprocess.run([sys.executable, "-c", IMPORT, str(csv_path)], env=env, check=True, capture_output=True,
                          text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -150,9 +155,7 @@ def write_floor(pg_url: str, imported_url: str) -> tuple[float, int]:
 
     url, drop = fresh_postgres(pg_url)
     try:
-        env = _env(url)
-        _cli(env, "migrate", "-v0")
-        _cli(env, "create_department", "--code", "SCJGJ", "--name", "淄博市市场监督管理局", "--uscc", AUTHORITY)
+        set_up(_env(url))
         with psycopg.connect(imported_url) as source, psycopg.connect(url) as target:
             # every table with a one-column integer primary key (``id``, or ``record_id`` for publicity states)
             tables = source.execute(

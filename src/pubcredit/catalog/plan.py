@@ -365,8 +365,7 @@ def validate_frame(info_class: InfoClass, raw: pl.DataFrame, *, today: dt.date,
         hashes = frame.filter(has_key).get_column(KEY_HASH).unique()
         earlier = (seen_keys(hashes) if callable(seen_keys)
                    else seen_keys.filter(pl.col(KEY_HASH).is_in(hashes.implode())))
-        earlier_keys = earlier.select(pl.col(KEY_HASH).cast(pl.UInt64),
-                                      pl.col(FIRST_ROW).cast(pl.Int64).alias("_seen_row"))
+        earlier_keys = earlier.select(KEY_HASH, pl.col(FIRST_ROW).alias("_seen_row"))
         frame = (frame.join(earlier_keys, on=KEY_HASH, how="left", maintain_order="left")
                  .with_columns(pl.when(has_key).then(pl.coalesce("_seen_row", FIRST_ROW)).alias(FIRST_ROW))
                  .drop("_seen_row"))

@@ -100,13 +100,16 @@ class _LineDecoder:
         # counts, and the first few line numbers for the warnings: a list of every line number grew with the file
         # (36 MB a million lines)
         self.counts: dict[str, int] = {"utf-8": 0, "gb18030": 0, "bad": 0}
-        self.lines: dict[str, list[int]] = {"utf-8": [], "gb18030": []}
-        self.bad_lines: list[int] = []
+        self.lines: dict[str, list[int]] = {"utf-8": [], "gb18030": [], "bad": []}
 
-    def _note(self, kind: str, number: int, kept: list[int]) -> None:
+    @property
+    def bad_lines(self) -> list[int]:
+        return self.lines["bad"]
+
+    def _note(self, kind: str, number: int) -> None:
         self.counts[kind] += 1
-        if len(kept) < REPORTED_LINES:
-            kept.append(number)
+        if len(self.lines[kind]) < REPORTED_LINES:
+            self.lines[kind].append(number)
 
     def __call__(self, lines: Iterator[bytes]) -> Iterator[str]:
         for number, raw in enumerate(lines, start=1):
@@ -115,14 +118,14 @@ class _LineDecoder:
             try:
                 text = raw.decode("utf-8")
                 if not raw.isascii():
-                    self._note("utf-8", number, self.lines["utf-8"])
+                    self._note("utf-8", number)
             except UnicodeDecodeError:
                 try:
                     text = raw.decode("gb18030")
-                    self._note("gb18030", number, self.lines["gb18030"])
+                    self._note("gb18030", number)
                 except UnicodeDecodeError:
                     text = raw.decode("utf-8", errors="replace")
-                    self._note("bad", number, self.bad_lines)
+                    self._note("bad", number)
             yield text
 
     @property

@@ -40,8 +40,8 @@ class CheckToken(DepartmentToken):
     Business systems call ``POST /api/v1/checks`` in every approval, procurement and funding workflow; the full
     token lookup (ORM, department join, hash compare) costs as much CPU as the rest of a check (bench/checks). An
     accepted token is remembered (keyed by its SHA-256, never the token itself), and each later call only asks the
-    database whether that token is still unrevoked: one primary-key read. Revocation
-    therefore holds from the next call, in every process.
+    database whether that token is still unrevoked: one primary-key read. Revocation therefore holds from the next
+    call, in every process.
     """
 
     _memory: dict[str, Any] = {}
