@@ -39,3 +39,12 @@ def test_malformed_settings_fail_clearly(env, needle):
     assert result.returncode != 0
     assert needle in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_postgresql_connections_persist_without_a_maximum_age():
+    """A maximum age would close all of a server's connections at once and stall the requests that reopen them."""
+    result = _run({"PUBCREDIT_DATABASE_URL": "postgresql://pubcredit@127.0.0.1:5432/pubcredit"}, "shell", "-c",
+                  "from django.conf import settings; db = settings.DATABASES['default']; "
+                  "print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'])")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "None False"

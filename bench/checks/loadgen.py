@@ -10,12 +10,17 @@ Two modes, both printing one JSON line:
 
 Bodies are JSON built from ``--payloads`` (a JSON file: a list of objects, used round robin), POSTed to ``--path``
 with an optional bearer ``--token``; each request is a new HTTP/1.0 connection (the server closes it).
+
+``--trace FILE`` (open mode) writes one CSV line per request with its monotonic clock times (scheduled, task started,
+connected, answered) and sends its number in an ``X-Bench-Seq`` header, so that ``trace_report.py`` can put it
+beside the server's own times of the same request.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import json
 import statistics
 import time
@@ -29,8 +34,10 @@ def _request(host: str, port: int, path: str, body: bytes, token: str) -> bytes:
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
 
-async def _one(host: str, port: int, raw: bytes, timeout: float) -> int:
+async def _one(host: str, port: int, raw: bytes, timeout: float, times: list[float] | None = None) -> int:
     reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+    if times is not None:
+        times.append(time.perf_counter())
     try:
         writer.write(raw)
         await writer.drain()
@@ -91,17 +98,26 @@ async def open_loop(args, payloads: list[bytes]) -> dict:
     errors = 0
     total = min(args.requests, int(args.rate * args.seconds))
     interval = 1.0 / args.rate
+    trace: list[tuple] = []
     began = time.perf_counter()
 
     async def fire(i: int, scheduled: float):
         nonlocal errors
+        raw = payloads[i % len(payloads)]
+        times = None
+        if args.trace:
+            raw = raw.replace(b"\r\n\r\n", f"\r\nX-Bench-Seq: {i}\r\n\r\n".encode(), 1)
+            times = [time.perf_counter()]
         try:
-            status = await _one(args.host, args.port, payloads[i % len(payloads)], args.timeout)
+            status = await _one(args.host, args.port, raw, args.timeout, times)
         except (OSError, asyncio.TimeoutError):
             errors += 1
             return
-        latencies.append(time.perf_counter() - scheduled)
+        done = time.perf_counter()
+        latencies.append(done - scheduled)
         statuses[status] = statuses.get(status, 0) + 1
+        if times is not None:
+            trace.append((i, scheduled, *times, done, status))
 
     tasks = []
     for i in range(total):
@@ -111,7 +127,13 @@ async def open_loop(args, payloads: list[bytes]) -> dict:
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(fire(i, scheduled)))
     await asyncio.gather(*tasks)
-    return _summary("open", latencies, statuses, errors, time.perf_counter() - began, rate=args.rate)
+    elapsed = time.perf_counter() - began
+    if args.trace:
+        with open(args.trace, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["seq", "scheduled", "started", "connected", "done", "status"])
+            writer.writerows(sorted(trace))
+    return _summary("open", latencies, statuses, errors, elapsed, rate=args.rate)
 
 
 def main() -> None:
@@ -127,6 +149,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20000)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--timeout", type=float, default=10.0)
+    parser.add_argument("--trace", default="", help="open mode: write each request's times to this CSV file")
     args = parser.parse_args()
     with open(args.payloads, encoding="utf-8") as fh:
         bodies = [json.dumps(p, ensure_ascii=False).encode() for p in json.load(fh)]

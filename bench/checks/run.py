@@ -9,6 +9,10 @@
    throughput run (bounded by ``--requests`` and ``--seconds``) and an open-loop run at ``--rate`` requests/s;
 4. the figures, the machine and the date are appended to ``bench/checks/RESULTS.md`` (``--no-write`` prints only).
 
+``--trace DIR`` also keeps, for the open-loop runs, every request's times on the client and in the server, the
+times the server opened database connections, PostgreSQL's log of checkpoints, autovacuum runs and statements
+slower than 20 ms, and samples of the backends' wait events and of the machine's CPU split (``sampler.py``); ``trace_report.py DIR`` then says where the slowest requests spent their time.
+
 Target (issue 5): on PostgreSQL the check sustains ≥ 0.5 of the baseline's throughput, and p99 < 50 ms at 200/s.
 """
 
@@ -25,6 +29,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from sampler import Sampler
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -102,13 +108,42 @@ def _load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def _postgres_log(url: str) -> Path | None:
+    """Turn on PostgreSQL's logging of checkpoints, autovacuum and slow statements; the server log's path
+    (``scripts/pg-cluster`` writes it beside the data directory), or None when it is not there."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        for name, value in (("log_checkpoints", "on"), ("log_autovacuum_min_duration", "0"),
+                            ("log_min_duration_statement", "20"), ("log_line_prefix", "%m [%p] ")):
+            conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+        conn.execute("SELECT pg_reload_conf()")
+        data = Path(conn.execute("SHOW data_directory").fetchone()[0])
+    log = data.parent / "server.log"
+    return log if log.exists() else None
+
+
+def _trace_start(url: str, trace: Path) -> tuple[Path | None, int]:
+    trace.mkdir(parents=True, exist_ok=True)
+    for old in trace.glob("*.csv"):
+        old.unlink()
+    # one reading of both clocks, so PostgreSQL's wall-clock log lines can be set beside the monotonic traces
+    (trace / "clock.json").write_text(json.dumps({"wall": time.time(), "monotonic": time.perf_counter()}))
+    log = _postgres_log(url) if url.startswith("postgres") else None
+    return log, (log.stat().st_size if log else 0)
+
+
 def _run(url: str, args) -> dict:
     env = _env(url)
     load_before = _load_average()
     loaded = _load(env, args)
     port = _free_port()
-    server = subprocess.Popen([PYTHON, str(HERE / "serve.py"), "--port", str(port), "--workers", str(args.workers),
-                               "--threads", str(args.threads)], env=_env(url, "bench.checks.settings"), cwd=ROOT)
+    trace = Path(args.trace).resolve() if args.trace else None
+    if trace:
+        pg_log, pg_log_offset = _trace_start(url, trace)
+    serve = [PYTHON, str(HERE / "serve.py"), "--port", str(port), "--workers", str(args.workers),
+             "--threads", str(args.threads)] + (["--trace", str(trace)] if trace else [])
+    server = subprocess.Popen(serve, env=_env(url, "bench.checks.settings"), cwd=ROOT)
     try:
         _wait(port)
         token = loaded["token"]
@@ -120,12 +155,22 @@ def _run(url: str, args) -> dict:
         for name, (path, payloads, tok) in endpoints.items():
             results[f"{name}_closed"] = _gen(port, "closed", path, payloads, tok, args, requests=args.requests,
                                              seconds=args.seconds)
+        sampler = Sampler(url if url.startswith("postgres") else None, trace) if trace else None
+        if sampler:
+            sampler.start()
         for name, (path, payloads, tok) in endpoints.items():
+            extra = {"trace": trace / f"client-{name}.csv"} if trace else {}
             results[f"{name}_open"] = _gen(port, "open", path, payloads, tok, args,
-                                           requests=int(args.rate * args.seconds), seconds=args.seconds)
+                                           requests=int(args.rate * args.seconds), seconds=args.seconds, **extra)
+        if sampler:
+            sampler.stop()
     finally:
         server.terminate()
         server.wait(timeout=30)
+    if trace and pg_log:
+        with pg_log.open("rb") as fh:
+            fh.seek(pg_log_offset)
+            (trace / "postgres.log").write_bytes(fh.read())
     check_rows = subprocess.run([PYTHON, "-c", "import django; django.setup(); from pubcredit.sanctions.models import "
                                  "Check; from django.db import connection; print(Check.objects.count(), "
                                  "Check.objects.filter(hit_count__gt=0).count(), connection.vendor, "
@@ -175,6 +220,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--warmup", type=int, default=2000)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--trace", default="", help="a directory: keep per-request times there (trace_report.py)")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the database and payloads of the previous run (PostgreSQL), skip the load")
     args = parser.parse_args()

@@ -121,7 +121,11 @@ if not _database_url:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     _database_url = f"sqlite:///{VAR_DIR / 'pubcredit.sqlite3'}"
 try:
-    _db = dj_database_url.parse(_database_url, conn_max_age=60)
+    # Persistent connections. A maximum age would close every connection a server opened together (at start, under
+    # the first load) at the same moment, and reopening them at once stalls requests for up to 200 ms (bench/checks:
+    # the p99 tail). No health check either: it costs a round trip per request, and a connection broken by a
+    # database restart is dropped after the one request that finds it broken.
+    _db = dj_database_url.parse(_database_url, conn_max_age=None)
 except Exception as exc:  # dj_database_url raises several types for a malformed URL
     raise ImproperlyConfigured(
         f"PUBCREDIT_DATABASE_URL is not a database URL ({exc}); use sqlite:///path or postgresql://user@host:port/db."
