@@ -285,6 +285,17 @@ def test_a_revoked_token_is_refused_at_once_even_though_the_check_api_remembers_
     assert api.check(uscc=uscc(1)).status_code == 200
     assert api.check(uscc=uscc(1)).status_code == 200  # now answered from the memory
     token_revoke(token=token.token, reason="测试", actor=system_actor)
-    assert api.check(uscc=uscc(1)).status_code == 401
+    assert api.check(uscc=uscc(1)).status_code == 401  # the check's own facts read found it revoked
+    assert Check.objects.count() == 2  # and nothing was kept of the refused call
     assert api.get("/api/v1/watches").status_code == 401
     assert api.check(uscc=uscc(1)).status_code == 401  # forgotten, and the full lookup refuses it too
+
+
+def test_a_revoked_remembered_token_hears_401_before_what_was_wrong_with_its_request(api, token, system_actor):
+    from pubcredit.accounts.services import token_revoke
+
+    assert api.check(uscc=uscc(1)).status_code == 200
+    token_revoke(token=token.token, reason="测试", actor=system_actor)
+    assert api.check(uscc="91370300MA3CXXXXX").status_code == 401  # malformed, but the token comes first
+    assert api.check(scenario="no_such_scenario", uscc=uscc(1)).status_code == 401
+    assert Check.objects.count() == 1

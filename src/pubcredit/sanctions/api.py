@@ -23,6 +23,7 @@ from django.db import connection
 from django.http import Http404
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Schema
+from ninja.errors import AuthenticationError
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
@@ -42,11 +43,19 @@ class CheckToken(DepartmentToken):
     accepted token is remembered (keyed by its SHA-256, never the token itself), and each later call only asks the
     database whether that token is still unrevoked: one primary-key read. Revocation therefore holds from the next
     call, in every process.
+
+    With ``defer_revocation`` (the check itself), that question is not asked here: the token's id is left on the
+    request (``token_to_verify``) and the check's own facts read answers it in the same round trip; a revoked
+    token is refused there, before anything is kept.
     """
 
     _memory: dict[str, Any] = {}
     _lock = threading.Lock()
     _STILL_ACTIVE = None  # the revocation query, built once per process from the model's table name
+
+    def __init__(self, *, defer_revocation: bool = False):
+        super().__init__()
+        self.defer_revocation = defer_revocation
 
     @classmethod
     def _still_active(cls, token_id: int) -> bool:
@@ -60,9 +69,10 @@ class CheckToken(DepartmentToken):
         key = hashlib.sha256((token or "").encode()).hexdigest()
         api_token = self._memory.get(key)
         if api_token is not None:
-            if not self._still_active(api_token.pk):
-                with self._lock:
-                    self._memory.pop(key, None)
+            if self.defer_revocation:
+                request.token_to_verify = api_token.pk
+            elif not self._still_active(api_token.pk):
+                self.forget(api_token.pk)
                 return None
             request.api_token, request.department = api_token, api_token.department
             request.actor = SystemActor(f"token:{api_token.department.code}:{api_token.prefix}",
@@ -77,9 +87,14 @@ class CheckToken(DepartmentToken):
         return api_token
 
     @classmethod
-    def forget(cls) -> None:
+    def forget(cls, token_id: int | None = None) -> None:
+        """Forget one remembered token (by id), or all of them."""
         with cls._lock:
-            cls._memory.clear()
+            if token_id is None:
+                cls._memory.clear()
+            else:
+                for key in [k for k, t in cls._memory.items() if t.pk == token_id]:
+                    del cls._memory[key]
 
 
 router = Router(tags=["checks (联合奖惩核查)"], auth=CheckToken())
@@ -262,15 +277,27 @@ def _batch_out(batch) -> dict:
             "links": {"self": base, "result_csv": f"{base}/result?format=csv", "result_xlsx": f"{base}/result?format=xlsx"}}
 
 
-@router.post("", response=CheckOut, url_name="checks")
+@router.post("", response=CheckOut, url_name="checks", auth=CheckToken(defer_revocation=True))
 def check_create(request, body: CheckIn):
     """Check one subject before a business decision (应查必查). ``subject`` is ``{"uscc": …}`` or ``{"id_number": …}``;
     ``scenario`` one of government_procurement, bidding, administrative_approval, fiscal_funding, honors,
     market_access, qualification_review, financing, supervision. Unknown scenario (``check.unknown_scenario``) or
     malformed identifier (``check.malformed_identifier``) → 400 naming the field. A clean subject gets ``hits: []``.
     Each hit lists the measures for that list in this scenario, mandatory first, with the legal basis."""
-    check = services.check_run(department=request.department, subject=body.subject, scenario=body.scenario,
-                               reference=body.reference, actor=request.actor, channel=CheckChannel.API)
+    token_id = getattr(request, "token_to_verify", None)
+    try:
+        check = services.check_run(department=request.department, subject=body.subject, scenario=body.scenario,
+                                   reference=body.reference, actor=request.actor, channel=CheckChannel.API,
+                                   token_id=token_id)
+    except services.TokenRevoked:
+        CheckToken.forget(token_id)
+        raise AuthenticationError from None
+    except DomainError:
+        # refused before the facts read: a revoked token still hears 401, not what was wrong with its request
+        if token_id is not None and not CheckToken._still_active(token_id):
+            CheckToken.forget(token_id)
+            raise AuthenticationError from None
+        raise
     return selectors.check_answer(check)
 
 

@@ -78,23 +78,28 @@ class SubjectRow:
 @dataclass(frozen=True)
 class CheckFacts:
     """What a check needs from the database, read in one round trip: the subject (None when unknown), its entries
-    in force on the day (same rule as ``lists.selectors.in_force_filter``) and the measure overlay revision."""
+    in force on the day (same rule as ``lists.selectors.in_force_filter``), the measure overlay revision, and whether
+    the caller's API token is still unrevoked (True when no token was asked about)."""
 
     subject: SubjectRow | None
     entries: list[EntryRow]
     measure_revision: int
+    token_active: bool = True
 
 
 @functools.cache
 def _check_facts_sql(column: str) -> str:
+    from pubcredit.accounts.models import ApiToken
     from pubcredit.lists.models import ListEntry
     from pubcredit.sanctions.models import MeasureVersion
     from pubcredit.subjects.models import Subject
 
     return (
-        "SELECT rev.n, s.id, s.kind, s.name, e.id, e.list_code, e.kind, e.effective_date, e.planned_end, "
+        "SELECT rev.n, tok.active, s.id, s.kind, s.name, e.id, e.list_code, e.kind, e.effective_date, e.planned_end, "
         "e.decision_no, e.identifying_unit "
         f"FROM (SELECT COALESCE(MAX(id), 0) AS n FROM {MeasureVersion._meta.db_table}) rev "
+        f"CROSS JOIN (SELECT EXISTS (SELECT 1 FROM {ApiToken._meta.db_table} WHERE id = %s AND revoked_at IS NULL) "
+        "AS active) tok "
         f"LEFT JOIN {Subject._meta.db_table} s ON s.{column} = %s "
         f"LEFT JOIN {ListEntry._meta.db_table} e ON e.subject_id = s.id AND e.status = 'in_force' "
         "AND e.effective_date <= %s AND (e.planned_end IS NULL OR e.planned_end >= %s) "
@@ -102,19 +107,21 @@ def _check_facts_sql(column: str) -> str:
     )
 
 
-def check_facts(*, uscc: str | None = None, id_hash: str | None = None, day: dt.date) -> CheckFacts:
-    """The subject by USCC or identity-number hash (both unique, indexed), its entries in force on ``day`` and the
-    measure revision, in one query (the check API's hot path)."""
+def check_facts(*, uscc: str | None = None, id_hash: str | None = None, day: dt.date,
+                token_id: int | None = None) -> CheckFacts:
+    """The subject by USCC or identity-number hash (both unique, indexed), its entries in force on ``day``, the
+    measure revision and, given ``token_id``, whether that API token is unrevoked: one query (the check API's hot
+    path)."""
     from django.db import connection
 
     column = "uscc" if uscc else "id_hash"
     with connection.cursor() as cursor:
-        cursor.execute(_check_facts_sql(column), [uscc or id_hash, day, day])
+        cursor.execute(_check_facts_sql(column), [token_id, uscc or id_hash, day, day])
         rows = cursor.fetchall()
-    revision = rows[0][0]
-    subject = SubjectRow(rows[0][1], rows[0][2], rows[0][3]) if rows[0][1] is not None else None
-    entries = [EntryRow(r[4], r[5], r[6], _day(r[7]), _day(r[8]), r[9], r[10]) for r in rows if r[4] is not None]
-    return CheckFacts(subject, entries, revision)
+    revision, token_active = rows[0][0], bool(rows[0][1]) or token_id is None
+    subject = SubjectRow(rows[0][2], rows[0][3], rows[0][4]) if rows[0][2] is not None else None
+    entries = [EntryRow(r[5], r[6], r[7], _day(r[8]), _day(r[9]), r[10], r[11]) for r in rows if r[5] is not None]
+    return CheckFacts(subject, entries, revision, token_active)
 
 
 def _day(value) -> dt.date | None:
