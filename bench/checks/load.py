@@ -5,7 +5,9 @@
 
 Rows go in with ``pubcredit.bulk.bulk_insert`` (``COPY`` on PostgreSQL, ``executemany`` on SQLite) in chunks.
 Every ``subjects / entries``-th subject is on one list (court 40 %, anomaly 20 %, SAMR 15 %, tax 15 %, tax A 7 %,
-honours 3 %); a tenth of the entries are already removed. Payloads: ``--sample`` subjects drawn uniformly, so
+honours 3 %); a tenth of the entries are already removed. ``--history`` earlier checks (default 500 000, spread over
+the past year) stand for a platform in service: the check table is not new, so its indexes have their working size
+and autovacuum takes it in hand at the rate a table of that size gets, not every minute as a fresh one would. Payloads: ``--sample`` subjects drawn uniformly, so
 about ``entries / subjects`` of the checks hit; scenarios round robin over the eight of the contract.
 """
 
@@ -18,6 +20,7 @@ import os
 import random
 import sys
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +48,7 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=20_000)
     parser.add_argument("--out", default=str(ROOT / "var" / "bench-checks"))
+    parser.add_argument("--history", type=int, default=500_000, help="checks already made before the benchmark")
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pubcredit.settings")
@@ -52,6 +56,7 @@ def main() -> None:
 
     django.setup()
     from django.db import connection, transaction
+    from django.utils.timezone import localdate
 
     from pubcredit.accounts.services import department_create, token_create
     from pubcredit.audit.services import SystemActor
@@ -60,6 +65,7 @@ def main() -> None:
     from pubcredit.records.models import CreditRecord
     from pubcredit.rules import clock
     from pubcredit.rules.lists import add_years
+    from pubcredit.sanctions.models import Check
     from pubcredit.subjects.models import Subject
 
     rng = random.Random(args.seed)
@@ -130,6 +136,26 @@ def main() -> None:
     timings["entries_s"] = round(time.perf_counter() - start, 1)
 
     start = time.perf_counter()
+    check_fields = ("check_id", "department_id", "channel", "actor_label", "scenario", "reference", "identifier_kind",
+                    "subject_id", "subject_kind", "subject_code", "subject_name", "as_of", "as_of_date",
+                    "rulebook_version", "hits", "hit_count", "measure_count", "feedback_required", "feedback_complete")
+    for base in range(0, args.history, CHUNK):
+        rows = []
+        for n in range(base, min(base + CHUNK, args.history)):
+            i = rng.randrange(args.subjects)
+            at = now - dt.timedelta(seconds=rng.randrange(365 * 86400))
+            rows.append({"check_id": uuid.UUID(int=rng.getrandbits(128), version=4).hex,
+                         "department_id": department.pk, "channel": "api", "actor_label": "token:BENCH:history",
+                         "scenario": SCENARIOS[n % len(SCENARIOS)], "reference": f"H-{n}", "identifier_kind": "uscc",
+                         "subject_id": subject_ids[i], "subject_kind": "legal_person", "subject_code": bench_uscc(i),
+                         "subject_name": f"淄博基准测试企业{i}有限公司", "as_of": at, "as_of_date": localdate(at),
+                         "rulebook_version": "bench", "hits": [], "hit_count": 0, "measure_count": 0,
+                         "feedback_required": False, "feedback_complete": False})
+        with transaction.atomic():
+            bulk_insert(Check, rows, check_fields)
+    timings["history_s"] = round(time.perf_counter() - start, 1)
+
+    start = time.perf_counter()
     with connection.cursor() as cursor:
         # PostgreSQL: vacuum too, as a database in service would be; otherwise autovacuum takes the freshly loaded
         # million rows (and their trigram index) in hand while the load runs, at a moment that differs run to run
@@ -144,7 +170,7 @@ def main() -> None:
     bare = [{"uscc": bench_uscc(i)} for i in sample]
     (out / "checks.json").write_text(json.dumps(checks, ensure_ascii=False), encoding="utf-8")
     (out / "bare.json").write_text(json.dumps(bare), encoding="utf-8")
-    print(json.dumps({"token": token.plaintext, "subjects": args.subjects, "entries": len(plan),
+    print(json.dumps({"token": token.plaintext, "subjects": args.subjects, "entries": len(plan), "history": args.history,
                       "listed_share_of_sample": round(hits_expected / len(sample), 3), "timings": timings,
                       "payloads": {"checks": str(out / "checks.json"), "bare": str(out / "bare.json")}}))
 

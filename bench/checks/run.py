@@ -87,7 +87,7 @@ def _load(env: dict, args) -> dict:
     subprocess.run([PYTHON, "-m", "django", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
     started = time.perf_counter()
     out = subprocess.run([PYTHON, str(HERE / "load.py"), "--subjects", str(args.subjects), "--entries",
-                          str(args.entries), "--out", str(ROOT / "var" / "bench-checks")],
+                          str(args.entries), "--history", str(args.history), "--out", str(ROOT / "var" / "bench-checks")],
                          env=env, check=True, capture_output=True, text=True, cwd=ROOT).stdout
     loaded = json.loads(out.strip().splitlines()[-1])
     loaded["load_s"] = round(time.perf_counter() - started, 1)
@@ -187,7 +187,8 @@ def _markdown(run: dict, args) -> str:
     ratio = r["check_closed"]["throughput_rps"] / r["bare_closed"]["throughput_rps"]
     lines = [f"## {dt.date.today().isoformat()} · {run['vendor']} {run['server_version']}", "",  # noqa: DTZ011
              f"- machine: {_machine()}; load average (1/5/15 min) {run['load_average']}",
-             f"- data: {run['loaded']['subjects']:,} subjects, {run['loaded']['entries']:,} list entries "
+             f"- data: {run['loaded']['subjects']:,} subjects, {run['loaded']['entries']:,} list entries, "
+             f"{run['loaded'].get('history', 0):,} earlier checks "
              f"(loaded in {run['loaded']['load_s']} s: {run['loaded']['timings']}); "
              f"{run['loaded']['listed_share_of_sample']:.1%} of the sampled subjects are listed",
              f"- server: `serve.py` {args.workers} processes × {args.threads} threads; load generator: asyncio, "
@@ -212,6 +213,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subjects", type=int, default=1_000_000)
     parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--history", type=int, default=500_000, help="checks made before the run (load.py)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--concurrency", type=int, default=16)
