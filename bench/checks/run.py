@@ -30,7 +30,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from sampler import Sampler
+from sampler import Sampler, cpu_share, cpu_ticks
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -87,7 +87,8 @@ def _load(env: dict, args) -> dict:
     subprocess.run([PYTHON, "-m", "django", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
     started = time.perf_counter()
     out = subprocess.run([PYTHON, str(HERE / "load.py"), "--subjects", str(args.subjects), "--entries",
-                          str(args.entries), "--history", str(args.history), "--out", str(ROOT / "var" / "bench-checks")],
+                          str(args.entries), "--history", str(args.history), "--out",
+                          str(ROOT / "var" / "bench-checks")],
                          env=env, check=True, capture_output=True, text=True, cwd=ROOT).stdout
     loaded = json.loads(out.strip().splitlines()[-1])
     loaded["load_s"] = round(time.perf_counter() - started, 1)
@@ -100,8 +101,10 @@ def _gen(port: int, mode: str, path: str, payloads: str, token: str, args, **ext
            "--token", token, "--concurrency", str(args.concurrency), "--rate", str(args.rate)]
     for key, value in extra.items():
         cmd += [f"--{key}", str(value)]
+    before = cpu_ticks()
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    # the host's steal varies from run to run on a shared machine and moves every figure: kept with each phase
+    return {**json.loads(out.strip().splitlines()[-1]), "cpu": cpu_share(before, cpu_ticks())}
 
 
 def _load_average() -> str:
@@ -178,7 +181,7 @@ def _run(url: str, args) -> dict:
                                  "'postgresql' else __import__('sqlite3').sqlite_version)"],
                                 env=env, capture_output=True, text=True, check=True).stdout.split()
     return {"vendor": check_rows[2], "server_version": check_rows[3], "loaded": loaded, "results": results,
-            "checks_written": int(check_rows[0]), "checks_with_hits": int(check_rows[1]),
+            "checks_written": int(check_rows[0]) - loaded.get("history", 0), "checks_with_hits": int(check_rows[1]),
             "load_average": f"{load_before} before, {_load_average()} after"}
 
 
@@ -195,14 +198,15 @@ def _markdown(run: dict, args) -> str:
              f"same machine, new connection per request; closed loop: {args.concurrency} concurrent, ≤ "
              f"{args.requests} requests / {args.seconds} s; open loop: {args.rate:g}/s for {args.seconds} s",
              f"- checks written during the run: {run['checks_written']:,} ({run['checks_with_hits']:,} with hits)", "",
-             "| endpoint | mode | requests | ok | throughput (req/s) | p50 ms | p95 ms | p99 ms | max ms |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| endpoint | mode | requests | ok | throughput (req/s) | p50 ms | p95 ms | p99 ms | max ms | "
+             "CPU busy / stolen |", "|---|---|---|---|---|---|---|---|---|---|"]
     for key, label in (("bare_closed", "bare lookup"), ("check_closed", "POST /api/v1/checks"),
                        ("bare_open", "bare lookup"), ("check_open", "POST /api/v1/checks")):
         x = r[key]
         mode = f"closed ×{x.get('concurrency')}" if x["mode"] == "closed" else f"open {x.get('rate'):g}/s"
         lines.append(f"| {label} | {mode} | {x['requests']} | {x['ok']} | {x['throughput_rps']} | {x['p50_ms']} | "
-                     f"{x['p95_ms']} | {x['p99_ms']} | {x['max_ms']} |")
+                     f"{x['p95_ms']} | {x['p99_ms']} | {x['max_ms']} | {x['cpu']['busy']:.0%} / "
+                     f"{x['cpu']['steal']:.1%} |")
     p99 = r["check_open"]["p99_ms"]
     lines += ["", f"Check throughput / bare throughput: **{ratio:.2f}** (target ≥ 0.5); check p99 at "
                   f"{args.rate:g}/s: **{p99} ms** (target < 50 ms).", ""]

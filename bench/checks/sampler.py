@@ -18,7 +18,8 @@ ACTIVITY = ("SELECT coalesce(wait_event_type, 'CPU'), coalesce(wait_event, ''), 
             "WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()")
 
 
-def _cpu() -> list[int]:
+def cpu_ticks() -> list[int]:
+    """The machine's CPU time so far, in ticks: user (with nice), system, idle, iowait, steal."""
     with open("/proc/stat", encoding="ascii") as fh:
         user, nice, system, idle, iowait, _irq, _softirq, steal = (int(x) for x in fh.readline().split()[1:9])
     return [user + nice, system, idle, iowait, steal]
@@ -46,7 +47,7 @@ class Sampler(threading.Thread):
             if conn is not None:
                 self.activity += [(now, *row) for row in conn.execute(ACTIVITY).fetchall()]
             if tick % 4 == 0:
-                self.cpu.append((now, *_cpu()))
+                self.cpu.append((now, *cpu_ticks()))
             tick += 1
         if conn is not None:
             self.slru_after = self._slru(conn)
@@ -70,3 +71,10 @@ class Sampler(threading.Thread):
                 writer = csv.writer(fh)
                 writer.writerow(header)
                 writer.writerows(rows)
+
+
+def cpu_share(before: list[int], after: list[int]) -> dict[str, float]:
+    """The share of the machine's CPU time between two ``cpu_ticks()`` that was busy, and that the host stole."""
+    user, system, idle, iowait, steal = (b - a for a, b in zip(before, after))
+    total = (user + system + idle + iowait + steal) or 1
+    return {"busy": round((user + system) / total, 3), "steal": round(steal / total, 3)}

@@ -17,6 +17,6 @@ get_resolver().url_patterns
 gc.freeze()
 
 # Threads of a worker spend most of a request waiting on the database. A thread coming back from a query waits for
-# the running thread to give up the GIL, by default for up to 5 ms, and a check makes three queries. 1 ms keeps the
+# the running thread to give up the GIL, by default for up to 5 ms, and a check makes two queries. 1 ms keeps the
 # hand-over short at a small cost in switches (bench/checks runs 9-12, with the freeze above).
 sys.setswitchinterval(0.001)
