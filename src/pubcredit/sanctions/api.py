@@ -58,7 +58,7 @@ class CheckToken(DepartmentToken):
         self.defer_revocation = defer_revocation
 
     @classmethod
-    def _still_active(cls, token_id: int) -> bool:
+    def still_active(cls, token_id: int) -> bool:
         if cls._STILL_ACTIVE is None:
             cls._STILL_ACTIVE = f"SELECT 1 FROM {ApiToken._meta.db_table} WHERE id = %s AND revoked_at IS NULL"
         with connection.cursor() as cursor:
@@ -71,7 +71,7 @@ class CheckToken(DepartmentToken):
         if api_token is not None:
             if self.defer_revocation:
                 request.token_to_verify = api_token.pk
-            elif not self._still_active(api_token.pk):
+            elif not self.still_active(api_token.pk):
                 self.forget(api_token.pk)
                 return None
             request.api_token, request.department = api_token, api_token.department
@@ -294,7 +294,7 @@ def check_create(request, body: CheckIn):
         raise AuthenticationError from None
     except DomainError:
         # refused before the facts read: a revoked token still hears 401, not what was wrong with its request
-        if token_id is not None and not CheckToken._still_active(token_id):
+        if token_id is not None and not CheckToken.still_active(token_id):
             CheckToken.forget(token_id)
             raise AuthenticationError from None
         raise
