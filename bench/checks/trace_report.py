@@ -118,7 +118,10 @@ def report(trace: Path, endpoint: str, slowest: float) -> str:
     ordered = sorted(joined, key=lambda r: r["latency"])
     cut = ordered[max(0, int(len(ordered) * (1 - slowest)) - 1)]["latency"]
     slow = [r for r in joined if r["latency"] > cut]
-    ms = lambda rows, key: statistics.fmean(r[key] for r in rows) * 1000  # noqa: E731
+
+    def ms(rows: list[dict[str, float]], key: str) -> float:
+        return statistics.fmean(r[key] for r in rows) * 1000
+
     lines = [f"{endpoint}: {len(joined)} requests, {len(slow)} slower than {cut * 1000:.1f} ms", "",
              "| part | mean ms, all | mean ms, slowest | max ms, slowest |", "|---|---|---|---|"]
     for part in ("latency", *PARTS, *APP_PARTS):

@@ -255,7 +255,7 @@ def test_a_resumed_batch_catches_duplicates_of_rows_committed_before_it_stopped(
     path = write_csv(tmp_path / "dup.csv", table([*penalties(6), penalty(2, penalty_content="再次")]))
 
     class Stopped(Exception):
-        pass
+        """The import stopped on purpose after two chunks, as a killed process would."""
 
     def stop_after_two_chunks(batch):
         if batch.rows_done >= 6:

@@ -296,6 +296,6 @@ def test_a_revoked_remembered_token_hears_401_before_what_was_wrong_with_its_req
 
     assert api.check(uscc=uscc(1)).status_code == 200
     token_revoke(token=token.token, reason="测试", actor=system_actor)
-    assert api.check(uscc="91370300MA3CXXXXX").status_code == 401  # malformed, but the token comes first
+    assert api.check(uscc="9137").status_code == 401  # malformed, but the token comes first
     assert api.check(scenario="no_such_scenario", uscc=uscc(1)).status_code == 401
     assert Check.objects.count() == 1
