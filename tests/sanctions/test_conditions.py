@@ -96,7 +96,7 @@ def test_natural_persons_on_the_tax_list_are_checked(api, department, system_act
     assert AuditEvent.objects.filter(action="check.person").count() == 2
 
 
-def test_batch_results_carry_applies_and_the_condition(api, department, system_actor):
+def test_batch_results_carry_applies_and_the_condition(api, client, business_user, department, system_actor):
     submit_list("samr_serious_violation", [samr_row(1)], department, system_actor)
     body = api.post("/api/v1/checks/batch", {"scenario": "government_procurement",
                                              "items": [{"subject": {"uscc": uscc(1)}, "reference": "B-1"}]}).json()
@@ -104,6 +104,9 @@ def test_batch_results_carry_applies_and_the_condition(api, department, system_a
     assert bar["applies"] == "verify" and bar["condition_zh"]
     result = api.get(f"/api/v1/checks/batch/{body['batch_id']}/result?format=csv").content.decode("utf-8-sig")
     assert "待核实" in result and "适用条件：" in result
+    client.force_login(business_user)
+    page = client.get(f"/sanctions/batch/{body['batch_id']}/").content.decode()
+    assert "待核实：" in page and "（列入所依据的行政处罚为吊销许可证或者执照、责令停产停业或列入所依据的罚款为200万元以上）" in page
 
 
 def test_measures_api_shows_conditions(api):
