@@ -285,7 +285,7 @@ def test_the_seed_has_person_only_and_organisation_only_measures_for_the_propert
     person_only = {m.code for m in SEED if m.conditions.subject_kinds == ("natural_person",)}
     organisation_only = {m.code for m in SEED if m.conditions.subject_kinds
                          and "natural_person" not in m.conditions.subject_kinds}
-    assert {"samr.legal_rep_ban", "court.no_company_officer"} <= person_only
+    assert {"samr.legal_rep_ban", "court.no_company_officer", "court.position_restrict"} <= person_only
     assert {"anomaly.licence_revocation", "tax.d_grade"} <= organisation_only
 
 
