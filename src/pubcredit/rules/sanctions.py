@@ -145,9 +145,6 @@ class Conditions(_Strict):
     def empty(self) -> bool:
         return not (self.subject_kinds or self.all or self.any or self.verify_zh)
 
-    def facts(self) -> set[str]:
-        return {t.fact for t in (*self.all, *self.any)}
-
     def text(self) -> str:
         """The condition in words (``condition_zh``): ``仅适用于自然人；因未报送年度报告被列入，且（甲或乙）；须核实：…``."""
         parts = []
@@ -174,8 +171,9 @@ class ClauseResult:
     value: Any = None
 
     def as_dict(self) -> dict[str, Any]:
+        unknown = "事实缺失，待核实" if self.fact else "须人工核实"  # no fact: a judgement the law asks for (verify_zh)
         return {"clause_zh": self.clause_zh, "holds": self.holds, "fact": self.fact or None, "value": self.value,
-                "outcome_zh": {True: "满足", False: "不满足", None: "事实缺失，待核实"}[self.holds]}
+                "outcome_zh": {True: "满足", False: "不满足", None: unknown}[self.holds]}
 
 
 @dataclass(frozen=True)
