@@ -63,6 +63,7 @@ def test_replay_shows_which_condition_decided_each_measure(api, department, syst
     decisions = {d["code"]: d for d in entry["measures"]}
     excluded = decisions["samr.procurement_major_violation"]
     assert excluded["applies"] == "no" and excluded["applies_zh"] == "不适用"
+    assert entry["list_name"] == "市场监督管理严重违法失信名单" and "3年内不得参加政府采购" in excluded["name"]
     [why] = [c for c in excluded["decided_by"] if c["fact"] is None]
     assert why["holds"] is False and "200万元以上" in why["clause_zh"]
     assert decisions["samr.procurement_factor"]["applies"] == "yes"

@@ -459,9 +459,10 @@ class MeasureDecision:
     applies: str
     condition_zh: str
     decided_by: tuple[ClauseResult, ...]
+    name: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "version": self.version, "applies": self.applies,
+        return {"code": self.code, "name": self.name, "version": self.version, "applies": self.applies,
                 "applies_zh": APPLIES_LABELS[self.applies], "condition_zh": self.condition_zh,
                 "decided_by": [c.as_dict() for c in self.decided_by]}
 
@@ -518,7 +519,7 @@ def match(entries: Iterable[EntryFacts], *, scenario: str, measures: MeasureSet,
         for m in sorted(measures.for_entry(entry.list_code, scenario, on), key=lambda m: m.code):
             outcome = evaluate_conditions(m.conditions, subject_kind=entry.subject_kind, facts=entry.facts)
             decisions.append(MeasureDecision(m.code, m.version, outcome.applies, m.condition_text(),
-                                             outcome.decided_by))
+                                             outcome.decided_by, m.name_zh))
             if outcome.applies != "no":
                 answered.append(_measure_hit(m, outcome.applies))
         answered.sort(key=lambda h: (not h.mandatory, h.code))

@@ -203,6 +203,7 @@ class ClauseOut(Schema):
 
 class MeasureDecisionOut(Schema):
     code: str
+    name: str = ""
     version: str
     applies: Literal["yes", "verify", "no"]  # no: left out of the answer
     applies_zh: str
@@ -213,6 +214,7 @@ class MeasureDecisionOut(Schema):
 class EntryConditionsOut(Schema):
     entry_id: int
     list_code: str
+    list_name: str = ""
     measures: list[MeasureDecisionOut]  # every measure of the list in the scenario, in force that day
 
 

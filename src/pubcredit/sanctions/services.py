@@ -174,7 +174,8 @@ def _check_create(*, department: Department, kind: str, value: str, scenario: Sc
         subject_id=subject.pk if subject else None, subject_kind=subject.kind if subject else "", subject_code=code,
         subject_name=subject.name if subject else "", as_of=now, as_of_date=today, rulebook_version=book.version,
         hits=answer, hit_count=len(answer), measure_count=len(measure_codes), feedback_required=bool(to_report),
-        feedback_complete=False, explanation=[hit.explanation() for hit in hits])
+        feedback_complete=False,
+        explanation=[{**hit.explanation(), "list_name": names.get(hit.list_code, (hit.list_code,))[0]} for hit in hits])
     if not facts.entries and not person:
         _check_insert(check)  # one statement: atomic by itself
         return check
