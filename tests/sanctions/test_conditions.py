@@ -162,3 +162,22 @@ def test_an_operator_edit_keeps_the_conditions(client, operator):
     form["conditions"] = "subject_kinds: [natural_person]\nall:\n  - {fact: turnover, at_least: 1, zh: 营业额条件}\n"
     response = client.post("/sanctions/measures/samr.legal_rep_ban/edit/", form)
     assert response.status_code == 200 and "名单不含的事实" in response.content.decode()
+
+
+def test_an_operator_version_saved_before_conditions_keeps_the_seeds_conditions(api, department, system_actor):
+    """A version an operator saved before measures had conditions has none in its data; it must not turn the
+    procurement bar of 财库〔2022〕3号 into a bar on every SAMR-listed supplier."""
+    from pubcredit.rules import clock
+    from pubcredit.sanctions.models import MeasureVersion
+    from pubcredit.sanctions.selectors import measure_current
+
+    seed = measure_current("samr.procurement_major_violation")
+    old_shape = {k: v for k, v in seed.as_data().items() if k not in ("conditions", "implemented_by")}
+    MeasureVersion.objects.create(code=seed.code, number=1, kind="punish", data={**old_shape, "version": "ops.1"},
+                                  reason="issue 5 时期的修改", actor_label="操作员", created_at=clock.now())
+    current = measure_current("samr.procurement_major_violation")
+    assert current.version == "ops.1" and current.conditions == seed.conditions
+    submit_list("samr_serious_violation", [samr_row(7, penalty_types="罚款", fine_amount="10")], department,
+                system_actor)
+    [hit] = api.check(uscc=uscc(7)).json()["hits"]
+    assert "samr.procurement_major_violation" not in measures(hit)

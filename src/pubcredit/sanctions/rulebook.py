@@ -104,13 +104,26 @@ def _build(revision: int, *, at: dt.datetime | None = None) -> MeasureBook:
     qs = MeasureVersion.objects.filter(id__lte=revision).order_by("code", "number")
     if at is not None:
         qs = qs.filter(created_at__lte=at)
+    seed_latest: dict[str, Measure] = {}  # the newest seed version of each code
+    for m in base.measures:
+        if m.code not in seed_latest or m.effective_from > seed_latest[m.code].effective_from:
+            seed_latest[m.code] = m
     for version in qs:
-        latest[version.code] = Measure.model_validate(version.data)
+        latest[version.code] = Measure.model_validate(_with_seed_conditions(version.data, seed_latest.get(version.code)))
     measures = [m for m in base.measures if m.code not in latest] + list(latest.values())
     measures.sort(key=lambda m: (m.code, m.effective_from))
     lists_version = list_rulebook().version
     version = f"{lists_version};{base.version};ops:{revision}"
     return MeasureBook(tuple(measures), frozenset(latest), revision, version, MeasureSet(measures))
+
+
+def _with_seed_conditions(data: dict, seed_measure: Measure | None) -> dict:
+    """An operator version saved before measures had conditions (issue 11) keeps the seed's conditions and
+    implementer: replacing them by nothing would make a conditional measure fire on every entry (过惩相当)."""
+    if "conditions" in data or seed_measure is None:
+        return data
+    return {**data, "conditions": seed_measure.conditions.model_dump(mode="json", by_alias=True),
+            "implemented_by": seed_measure.implemented_by}
 
 
 def measure_book(revision: int | None = None) -> MeasureBook:
