@@ -104,6 +104,11 @@ def test_caiku_2022_3_procurement_bar_only_for_revocation_suspension_or_fine_of_
         assert bar.applies == "yes" and bar.mandatory, facts
         assert list(found)[0] == "samr.procurement_major_violation"  # mandatory first
 
+    found, _ = answer("samr_serious_violation", "government_procurement", penalty_types=["warning"])
+    assert "samr.procurement_major_violation" not in found  # no fine imposed: no fine amount to wait for
+    found, _ = answer("samr_serious_violation", "government_procurement", penalty_types=["fine"])
+    assert found["samr.procurement_major_violation"].applies == "verify"  # a fine of unknown amount
+
     found, decisions = answer("samr_serious_violation", "government_procurement")
     bar = found["samr.procurement_major_violation"]
     assert bar.applies == "verify" and not bar.mandatory
@@ -248,6 +253,25 @@ def _holds_on_known_facts(conditions: Conditions, kind: str, facts: dict) -> boo
             and not conditions.verify_zh)
 
 
+def _fails_on_known_facts(conditions: Conditions, kind: str, facts: dict) -> bool:
+    """An independent reading of "some condition fails on facts the entry carries"."""
+    def as_set(value):
+        return set(value if isinstance(value, list) else [value])
+
+    def known_and_fails(test):
+        value = facts.get(test.fact)
+        if value in (None, "", []):
+            other = facts.get(test.only_with.fact) if test.only_with else None
+            return other not in (None, "", []) and not as_set(other) & set(test.only_with.in_)
+        if test.at_least is not None:
+            return Decimal(str(value)) < test.at_least
+        return not as_set(value) & set(test.in_)
+
+    return (bool(conditions.subject_kinds) and kind not in conditions.subject_kinds
+            or any(known_and_fails(t) for t in conditions.all)
+            or bool(conditions.any) and all(known_and_fails(t) for t in conditions.any))
+
+
 BY_CODE_VERSION = {(m.code, m.version): m for m in SEED}
 
 
@@ -268,6 +292,18 @@ def test_property_no_measure_is_mandatory_unless_all_its_conditions_hold_on_know
     answered = {m.code for m in hit.measures}
     for decision in hit.decisions:
         assert (decision.applies != "no") == (decision.code in answered)
+
+
+@settings(max_examples=300, deadline=None)
+@given(entry=entries(), scenario=st.sampled_from(sorted(SCENARIOS)))
+def test_property_a_measure_is_left_out_only_when_a_condition_fails_on_known_facts(entry, scenario):
+    """应惩必惩 as much as 过惩相当: a measure disappears from the answer only on a fact that rules it out; a missing
+    fact leaves it "to verify"."""
+    [hit] = match([entry], scenario=scenario, measures=BOOK, on=DAY)
+    for decision in hit.decisions:
+        measure = BY_CODE_VERSION[(decision.code, decision.version)]
+        fails = _fails_on_known_facts(measure.conditions, entry.subject_kind, dict(entry.facts))
+        assert (decision.applies == "no") == fails, (decision.code, dict(entry.facts))
 
 
 @settings(max_examples=300, deadline=None)

@@ -115,7 +115,7 @@ def test_measures_api_shows_conditions(api):
     ban = next(r for r in rows if r["code"] == "samr.legal_rep_ban")
     assert ban["conditions"]["subject_kinds"] == ["natural_person"]
     assert ban["conditions"]["all"][0] == {"fact": "listing_ground", "in": ["false_disclosure"], "at_least": None,
-                                           "zh": "因公示信息隐瞒真实情况、弄虚作假被列入（条例第十八条第二款）"}
+                                           "only_with": None, "zh": "因公示信息隐瞒真实情况、弄虚作假被列入（条例第十八条第二款）"}
     assert ban["implemented_by"] == "registration_authority" and ban["condition_zh"].startswith("仅适用于自然人")
     factor = next(r for r in rows if r["code"] == "samr.procurement_factor")
     assert factor["condition_zh"] == "" and factor["implemented_by"] == "checking_department"

@@ -38,7 +38,7 @@ from pubcredit.rules.errors import Problem
 __all__ = [
     "Scenario", "LegalBasis", "Measure", "MeasureSet", "MeasureError", "SanctionsRulebookError", "EntryFacts",
     "MeasureHit", "Hit", "parse_scenarios", "parse_measure_files", "validate_measure", "measure_problems", "match",
-    "MEASURE_CODE_PATTERN", "FactTest", "Conditions", "FactSpec", "ClauseResult", "ConditionOutcome",
+    "MEASURE_CODE_PATTERN", "FactTest", "Presence", "Conditions", "FactSpec", "ClauseResult", "ConditionOutcome",
     "evaluate_conditions", "MeasureDecision", "SUBJECT_KIND_LABELS", "IMPLEMENTER_LABELS", "APPLIES_LABELS",
 ]
 
@@ -98,14 +98,28 @@ class LegalBasis(_Strict):
         return f"{self.instrument} {self.article}".strip()
 
 
+class Presence(_Strict):
+    """``{fact: penalty_types, in: [fine]}``: a fact that, when known, shows whether another fact can exist at all."""
+
+    fact: str = Field(pattern=FACT_PATTERN)
+    in_: tuple[str, ...] = Field(alias="in", min_length=1)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
 class FactTest(_Strict):
     """One clause on a list entry's facts: ``{fact: listing_reason, in: [annual_report], zh: 因未报送年度报告被列入}``
     (an enumerated fact, or one value of a multi-valued fact, is listed) or ``{fact: fine_amount, at_least: 200,
-    zh: 罚款200万元以上}`` (a number in the catalogue field's unit, here 万元). ``zh`` is the clause in words."""
+    zh: 罚款200万元以上}`` (a number in the catalogue field's unit, here 万元). ``zh`` is the clause in words.
+
+    ``only_with: {fact: penalty_types, in: [fine]}``: the fact exists only alongside one of those values, so when it is
+    missing and the other fact is known without them, the clause fails instead of being unknown (no fine imposed →
+    no fine amount to wait for)."""
 
     fact: str = Field(pattern=FACT_PATTERN)
     in_: tuple[str, ...] = Field(default=(), alias="in")
     at_least: Decimal | None = None
+    only_with: Presence | None = None
     zh: str = Field(min_length=2, max_length=200)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -116,9 +130,16 @@ class FactTest(_Strict):
             raise ValueError(f"condition on {self.fact}: give exactly one of 'in' or 'at_least'")
         return self
 
-    def holds(self, value: Any) -> bool | None:
-        """True / False on a known value, None when the entry does not carry the fact (missing or blank)."""
-        if value is None or value == "" or value == [] or value == ():
+    def holds(self, facts: Mapping[str, Any]) -> bool | None:
+        """True / False on a known value, None when the entry does not carry the fact (missing or blank) — unless
+        ``only_with`` shows it cannot exist."""
+        value = facts.get(self.fact)
+        if _missing(value):
+            if self.only_with is not None and not _missing(facts.get(self.only_with.fact)):
+                other = facts[self.only_with.fact]
+                present = other if isinstance(other, (list, tuple)) else [other]
+                if not any(str(v) in self.only_with.in_ for v in present):
+                    return False
             return None
         if self.at_least is not None:
             try:
@@ -127,6 +148,10 @@ class FactTest(_Strict):
                 return None
         values = value if isinstance(value, (list, tuple)) else [value]
         return any(str(v) in self.in_ for v in values)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == ()
 
 
 class Conditions(_Strict):
@@ -197,25 +222,28 @@ def evaluate_conditions(conditions: Conditions, *, subject_kind: str | None,
         holds = None if not subject_kind else subject_kind in conditions.subject_kinds
         results.append(ClauseResult(label, holds, "subject_kind", subject_kind))
     for test in conditions.all:
-        results.append(ClauseResult(test.zh, test.holds(facts.get(test.fact)), test.fact, facts.get(test.fact)))
+        results.append(ClauseResult(test.zh, test.holds(facts), test.fact, facts.get(test.fact)))
+    others: list[ClauseResult] = []  # members of the "any" group that did not decide it (shown, not counted)
     if conditions.any:
-        group = [ClauseResult(t.zh, t.holds(facts.get(t.fact)), t.fact, facts.get(t.fact)) for t in conditions.any]
+        group = [ClauseResult(t.zh, t.holds(facts), t.fact, facts.get(t.fact)) for t in conditions.any]
         if any(r.holds is True for r in group):
             results.extend(r for r in group if r.holds is True)
         elif all(r.holds is False for r in group):
             results.append(ClauseResult("或".join(r.clause_zh for r in group), False, "", None))
-            results.extend(group)
-        else:
-            results.extend(group)
+            others.extend(group)
+        else:  # none holds, some unknown: the unknown ones decide ("to verify")
+            results.extend(r for r in group if r.holds is None)
+            others.extend(r for r in group if r.holds is False)
     if conditions.verify_zh:
         results.append(ClauseResult(conditions.verify_zh, None))
+    every = tuple(results + others)
     failing = tuple(r for r in results if r.holds is False)
     if failing:
-        return ConditionOutcome("no", failing[:1], tuple(results))
+        return ConditionOutcome("no", failing[:1], every)
     unknown = tuple(r for r in results if r.holds is None)
     if unknown:
-        return ConditionOutcome("verify", unknown, tuple(results))
-    return ConditionOutcome("yes", tuple(results), tuple(results))
+        return ConditionOutcome("verify", unknown, every)
+    return ConditionOutcome("yes", tuple(results), every)
 
 
 @dataclass(frozen=True)
@@ -312,6 +340,11 @@ def _condition_problems(measure: Measure, list_facts: Mapping[str, Mapping[str, 
     would stay ``verify`` for ever): refused. A listed code or a threshold must suit the fact where it is carried."""
     problems = []
     for test in (*measure.conditions.all, *measure.conditions.any):
+        if test.only_with is not None and not any(test.only_with.fact in list_facts.get(c, {}) for c in measure.lists):
+            problems.append(Problem("measure.condition_unknown_fact",
+                                    f"适用条件的 only_with 引用了名单不含的事实：{test.only_with.fact}",
+                                    f"only_with reads {test.only_with.fact!r}, which none of the lists carries",
+                                    "conditions"))
         carried = [list_facts[c][test.fact] for c in measure.lists if test.fact in list_facts.get(c, {})]
         if not carried:
             if measure.kind == "punish" and measure.mandatory:
