@@ -181,3 +181,17 @@ def test_an_operator_version_saved_before_conditions_keeps_the_seeds_conditions(
                 system_actor)
     [hit] = api.check(uscc=uscc(7)).json()["hits"]
     assert "samr.procurement_major_violation" not in measures(hit)
+
+
+def test_entry_facts_follow_a_new_version_of_the_record(api, department, system_actor):
+    """A provider completes the penalty behind a listing: the next check answers on the new facts."""
+    submit_list("samr_serious_violation", [samr_row(8)], department, system_actor)
+    [hit] = api.check(uscc=uscc(8)).json()["hits"]
+    assert measures(hit)["samr.procurement_major_violation"]["applies"] == "verify"
+    submit_list("samr_serious_violation", [samr_row(8, penalty_types="罚款", fine_amount="250")], department,
+                system_actor, when="2026-11-21")
+    entry = ListEntry.objects.get()
+    assert entry.record_version == 2 and float(entry.facts["fine_amount"]) == 250
+    [hit] = api.check(uscc=uscc(8)).json()["hits"]
+    bar = measures(hit)["samr.procurement_major_violation"]
+    assert bar["applies"] == "yes" and bar["mandatory"]
