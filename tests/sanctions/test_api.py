@@ -46,7 +46,9 @@ def test_procurement_check_of_a_court_debtor_returns_the_mandatory_refusal_first
     assert "政府采购法" in first["legal_basis"] and "第二十二条" in first["legal_basis"]
     assert [m["mandatory"] for m in hit["measures"]] == sorted([m["mandatory"] for m in hit["measures"]], reverse=True)
     assert all("government_procurement" for m in hit["measures"])
-    assert set(first) == {"code", "name", "kind", "mandatory", "force", "legal_basis", "implementing", "version"}
+    assert set(first) == {"code", "name", "kind", "mandatory", "force", "legal_basis", "implementing", "version",
+                          "applies", "condition_zh", "note", "implemented_by", "information"}
+    assert first["applies"] == "yes" and first["information"] is False
 
 
 def test_a_procurement_measure_does_not_fire_for_honours(api, court_listed):

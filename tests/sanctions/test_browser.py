@@ -49,3 +49,30 @@ def test_check_then_feedback_flow(page, business_user, department, system_actor,
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
     page.goto(page.base_url + "/sanctions/check/")
     assert page.is_visible("#check-form")
+
+
+def test_check_page_shows_what_applies_what_to_verify_and_why_a_measure_was_left_out(page, business_user, department,
+                                                                                    system_actor, today):
+    """财库〔2022〕3号 in the console: a SAMR listing behind a 50万元 fine is not a procurement bar; the replay says which
+    condition decided it; an officer reads every label in Chinese."""
+    from tests.lists.helpers import samr_row
+
+    submit_list("samr_serious_violation", [samr_row(1, penalty_types="罚款", fine_amount="50")], department,
+                system_actor)
+    page.goto(page.base_url + "/login/?next=/sanctions/check/")
+    page.fill("input[name=username]", "buyer")
+    page.fill("input[name=password]", "Buyer#2026x")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/sanctions/check/")
+    page.check("input[name=kind][value=uscc]")
+    page.fill("input[name=code]", uscc(1))
+    page.select_option("select[name=scenario]", "government_procurement")
+    page.click("#check-form button[type=submit]")
+    page.wait_for_selector("h1:has-text('核查结果')")
+    hits = page.inner_text("#hits")
+    assert "重要考量因素" in hits and "3年内不得参加政府采购" not in hits
+    assert page.locator("#hits [data-measure='samr.procurement_factor'] [data-testid=applies]").inner_text() == "适用"
+    row = page.locator("#conditions tr[data-measure='samr.procurement_major_violation']")
+    assert row.get_attribute("data-applies") == "no"
+    text = row.inner_text()
+    assert "不适用" in text and "罚款为200万元以上" in text and "不满足" in text

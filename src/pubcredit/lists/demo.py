@@ -37,6 +37,8 @@ from pubcredit.sanctions.models import Check
 from pubcredit.sanctions.services import check_feedback_record, check_run
 from pubcredit.workdays.selectors import work_calendar
 
+_SAMR_PENALTIES = ({"penalty_types": "罚款", "fine_amount": "60"}, {"penalty_types": "罚款、责令停产停业", "fine_amount": "30"},
+                   {}, {"penalty_types": "罚款", "fine_amount": "240"})
 _CATEGORY = {"legal_person": "法人及非法人组织", "individual_business": "个体工商户", "natural_person": "自然人"}
 _BASIS = {
     "court_dishonest_debtor": "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条",
@@ -143,6 +145,9 @@ class _Seeder:
                 **_subject_fields(subject, self.rng, self.words),
                 "listing_reason": self.rng.choice(self.cfg["samr_reasons"]),
                 "penalty_decision_no": f"淄市监罚〔{decided.year}〕{300 + self.serial}号",
+                # the penalty behind the listing decides the procurement bar (财库〔2022〕3号); a third left blank
+                # shows the "to verify" answer. From the serial, so the random stream of the rest stays as it was.
+                **_SAMR_PENALTIES[self.serial % len(_SAMR_PENALTIES)],
                 **self.common("samr_serious_violation", decided, f"淄市监严〔{decided.year}〕{self.serial}号", unit)})
 
     def anomaly(self) -> list[tuple[dt.date, dict]]:

@@ -36,6 +36,8 @@ class ListEntry(models.Model):
     term_source = models.CharField("期限来源", max_length=8)  # given | rulebook | none
     term_reason = models.TextField("期限依据")
     legal_basis = models.TextField("列入依据", blank=True)
+    # the record's enumerated and numeric facts that decide joint-punishment conditions (列入情形, 处罚种类, 罚款金额…)
+    facts = models.JSONField("条件事实", default=dict, blank=True)
     status = models.CharField("状态", max_length=10, choices=EntryStatusChoice.choices,
                               default=EntryStatusChoice.IN_FORCE)
     removal_reason = models.CharField("移出事由", max_length=16, choices=RemovalReasonChoice.choices, blank=True)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pubcredit.catalog.registry import load_catalog
 from pubcredit.rulebook.loader import RULEBOOK_DIR, load_yaml
 from pubcredit.rules.lists import ListRulebook, ListRulebookError, ListSpec, parse_rulebook
+from pubcredit.rules.sanctions import FactSpec
 
 LISTS_DIR = RULEBOOK_DIR / "lists"
 
@@ -65,6 +67,7 @@ def rulebook() -> ListRulebook:
 def reload() -> None:
     """Forget the cached rulebook (after an operator changed the files, and in tests)."""
     rulebook.cache_clear()
+    fact_specs.cache_clear()
 
 
 def list_codes() -> list[str]:
@@ -84,3 +87,36 @@ def published_specs() -> list[ListSpec]:
 def is_list(class_code: str) -> bool:
     """Whether records of ``class_code`` are list entries (the collection pipeline's cheap test before syncing)."""
     return rulebook().is_list(class_code)
+
+
+# Catalogue field types an entry carries as facts for joint-punishment conditions (rules.sanctions.Conditions).
+_FACT_TYPES = ("enum", "multi_enum", "decimal")
+
+
+@cache
+def fact_specs() -> dict[str, dict[str, FactSpec]]:
+    """``{list code: {field key: FactSpec}}``: the facts each list class carries into its entries — every enumerated
+    or numeric field of its catalogue class (any version) that is not sensitive (listing ground, the penalty behind
+    the listing, years unreported…). Measures' conditions may read only these (``sanctions.rulebook``)."""
+    catalogue = load_catalog()
+    out: dict[str, dict[str, FactSpec]] = {}
+    for code in rulebook().codes():
+        specs: dict[str, FactSpec] = {}
+        for info in catalogue.versions.get(code, ()):
+            for f in info.fields:
+                if f.type in _FACT_TYPES and not f.sensitive:
+                    specs[f.key] = FactSpec(f.key, tuple(v.code for v in f.values), f.type == "decimal")
+        out[code] = specs
+    return out
+
+
+def entry_facts(list_code: str, fields: dict[str, Any] | None) -> dict[str, Any]:
+    """The facts of one entry from its record's normalised fields: the list class's fact fields that are filled."""
+    fields = fields or {}
+    facts = {}
+    for key in fact_specs().get(list_code, {}):
+        value = fields.get(key)
+        if value is None or value == "" or value == []:
+            continue
+        facts[key] = list(value) if isinstance(value, (list, tuple)) else value
+    return facts

@@ -17,7 +17,7 @@ from pubcredit.bulk import bulk_insert
 from pubcredit.catalog.registry import get_class
 from pubcredit.lists.choices import CaseStateChoice, ChangeKind, EntryStatusChoice
 from pubcredit.lists.models import IdentificationCase, ListChange, ListEntry
-from pubcredit.lists.rulebook import rulebook
+from pubcredit.lists.rulebook import entry_facts, rulebook
 from pubcredit.publicity.services import publicity_assess
 from pubcredit.records.choices import RecordStatus, SubmissionChannel
 from pubcredit.records.models import CreditRecord
@@ -68,6 +68,7 @@ def _desired(record: CreditRecord, spec: ListSpec, today: dt.date) -> _Desired:
         "decision_no": record.decision_no, "decision_date": record.decision_date, "effective_date": derived.effective,
         "planned_end": term.planned_end, "term_source": term.source, "term_reason": term.reason_zh,
         "legal_basis": str((record.fields or {}).get("listing_basis") or ""),
+        "facts": entry_facts(spec.code, record.fields),
         "push_delay_working_days": record.delay_working_days,
         "push_deadline_working_days": spec.push_deadline_working_days,
         "pushed_late": rules.push_is_late(record.delay_working_days, spec.push_deadline_working_days),
@@ -82,14 +83,14 @@ def _change_row(entry: ListEntry, change: str, *, reason: str, on: dt.date, now:
 
 
 _ENTRY_FIELDS = ("record_id", "list_code", "kind", "subject_id", "department_id", "identifying_unit", "decision_no",
-                 "decision_date", "effective_date", "planned_end", "term_source", "term_reason", "legal_basis", "status",
+                 "decision_date", "effective_date", "planned_end", "term_source", "term_reason", "legal_basis", "facts", "status",
                  "removal_reason", "removal_note", "removed_on", "removed_at", "push_delay_working_days",
                  "push_deadline_working_days", "pushed_late", "record_version", "rule_version", "created_at",
                  "updated_at")
 _CHANGE_FIELDS = ("entry_id", "subject_id", "subject_key", "change", "list_code", "kind", "reason", "effective_on",
                   "changed_at")
 _UPDATABLE = ("identifying_unit", "decision_no", "decision_date", "effective_date", "planned_end", "term_source",
-              "term_reason", "legal_basis", "record_version", "rule_version")
+              "term_reason", "legal_basis", "facts", "record_version", "rule_version")
 
 
 def _snapshot(entry: ListEntry) -> dict[str, Any]:

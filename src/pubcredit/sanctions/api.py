@@ -114,11 +114,16 @@ class MeasureOut(Schema):
     code: str
     name: str
     kind: Literal["punish", "reward"]
-    mandatory: bool
+    mandatory: bool  # binding on the checking department: force M, applies "yes", carried out by the department
     force: str  # M mandatory · D discretionary · C conditional on the department's own law
     legal_basis: str
     implementing: list[str]
     version: str
+    applies: Literal["yes", "verify"] = "yes"  # verify: a fact that decides its condition is missing; never mandatory
+    condition_zh: str = ""  # the measure's condition in words ("" = applies to every entry of the list)
+    note: str = ""  # the measure's note (note_zh)
+    implemented_by: str = "checking_department"  # or registration_authority | market_regulator | tax_authority | court
+    information: bool = False  # carried out only by that authority: information for the checking department
 
 
 class HitOut(Schema):
@@ -188,9 +193,35 @@ class FeedbackItemOut(Schema):
     at: dt.datetime
 
 
+class ClauseOut(Schema):
+    clause_zh: str
+    holds: bool | None  # null: the fact was missing
+    outcome_zh: str  # 满足 / 不满足 / 事实缺失，待核实
+    fact: str | None
+    value: Any = None
+
+
+class MeasureDecisionOut(Schema):
+    code: str
+    name: str = ""
+    version: str
+    applies: Literal["yes", "verify", "no"]  # no: left out of the answer
+    applies_zh: str
+    condition_zh: str
+    decided_by: list[ClauseOut]  # the clauses that decided it (for "no": the one that failed)
+
+
+class EntryConditionsOut(Schema):
+    entry_id: int
+    list_code: str
+    list_name: str = ""
+    measures: list[MeasureDecisionOut]  # every measure of the list in the scenario, in force that day
+
+
 class ExplanationOut(Schema):
     entries_in_force: list[ReplayEntryOut]  # as they stood at the check, with what happened to them since
     measures: list[dict]  # the measures answered, as the measure list held them then
+    conditions: list[EntryConditionsOut] = []  # per hit, which condition decided each measure (checks since issue 11)
     consistent: bool
 
 
@@ -283,7 +314,10 @@ def check_create(request, body: CheckIn):
     ``scenario`` one of government_procurement, bidding, administrative_approval, fiscal_funding, honors,
     market_access, qualification_review, financing, supervision. Unknown scenario (``check.unknown_scenario``) or
     malformed identifier (``check.malformed_identifier``) → 400 naming the field. A clean subject gets ``hits: []``.
-    Each hit lists the measures for that list in this scenario, mandatory first, with the legal basis."""
+    Each hit lists the measures for that list in this scenario whose conditions hold (``applies: yes``) or cannot be
+    decided on the facts held (``applies: verify``, never mandatory), mandatory first, with the legal basis, the
+    condition in words (``condition_zh``) and the note; measures whose condition fails are left out (the replay
+    says why)."""
     token_id = getattr(request, "token_to_verify", None)
     try:
         check = services.check_run(department=request.department, subject=body.subject, scenario=body.scenario,
@@ -364,7 +398,7 @@ def check_read(request, check_id: str):
     replay = selectors.check_replay(check)
     return {**replay.answer, "feedback": replay.feedback, "feedback_complete": check.feedback_complete,
             "explanation": {"entries_in_force": replay.entries, "measures": replay.measures,
-                            "consistent": replay.consistent}}
+                            "conditions": check.explanation or [], "consistent": replay.consistent}}
 
 
 @router.post("/{check_id}/feedback", response=FeedbackOut, url_name="check_feedback")
@@ -475,8 +509,11 @@ class MeasureListOut(Schema):
     lists: list[str]
     scenarios: list[str]
     implementing: list[str]
+    implemented_by: str  # checking_department, or the only authority that carries it out
     force: str
-    mandatory: bool
+    mandatory: bool  # force M; on an entry it binds only where its conditions hold and the department carries it out
+    conditions: dict  # {subject_kinds, all, any, verify_zh}; {} = applies to every entry of its lists
+    condition_zh: str
     legal_basis: list[LegalBasisOut]
     sources: list[str]
     verification: str
@@ -491,5 +528,6 @@ class MeasureListOut(Schema):
 @measure_router.get("", response=list[MeasureListOut], url_name="measures")
 def measure_index(request, query: Query[MeasureQuery]):
     """The measure list (联合奖惩措施清单): every version with its legal basis and citation; ``in_force`` today."""
-    return [{**row.measure.as_data(), "mandatory": row.measure.mandatory, "in_force": row.in_force, "source": row.source}
+    return [{**row.measure.as_data(), "mandatory": row.measure.mandatory, "in_force": row.in_force, "source": row.source,
+             "condition_zh": row.measure.condition_text()}
             for row in selectors.measure_rows(list_code=query.list_code, scenario=query.scenario, kind=query.kind)]

@@ -23,13 +23,23 @@ HEADERS = ["行号", "业务编号", "主体名称", "主体代码", "核查结�
 FORCE = {"M": "强制", "D": "参考", "C": "依法适用"}
 
 
+def _measure_cell(m: dict) -> str:
+    """``名称【惩戒·强制·待核实】适用条件：…；依据：…`` (the applies label and condition from issue 11 on)."""
+    tags = ["惩戒" if m["kind"] == "punish" else "激励", FORCE.get(m.get("force", ""), "")]
+    if m.get("applies") == "verify":
+        tags.append("待核实")
+    if m.get("information"):
+        tags.append("信息提示")
+    condition = f"适用条件：{m['condition_zh']}；" if m.get("condition_zh") else ""
+    return f"{m['name']}【{'·'.join(tags)}】{condition}依据：{m['legal_basis']}"
+
+
 def _cells(row: dict) -> list[str]:
     if row["error"]:
         return [str(row["row"]), row["reference"], "", "", "无法核查", "", "", "", row["error"]["message"]]
     subject = row["subject"]
     lists = "；".join(f"{h.get('list_name', h['list_code'])}（{h['since']}至{h['until'] or '移出为止'}）" for h in row["hits"])
-    measures = "；".join(f"{m['name']}【{'惩戒' if m['kind'] == 'punish' else '激励'}·{FORCE.get(m.get('force', ''), '')}】"
-                        f"依据：{m['legal_basis']}" for h in row["hits"] for m in h["measures"])
+    measures = "；".join(_measure_cell(m) for h in row["hits"] for m in h["measures"])
     verdict = "命中" if row["hits"] else "未命中"
     note = "" if subject["found"] else "平台无该主体信息"
     return [str(row["row"]), row["reference"], subject["name"] or "", subject["code"], verdict, lists, measures,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import yaml
 from django import forms
 
 from pubcredit.lists.rulebook import rulebook as list_rulebook
 from pubcredit.rules import clock
-from pubcredit.rules.sanctions import FORCE_LABELS, MEASURE_CODE_PATTERN, Measure
+from pubcredit.rules.sanctions import FORCE_LABELS, IMPLEMENTER_LABELS, MEASURE_CODE_PATTERN, Measure
 from pubcredit.sanctions.rulebook import checkable_scenarios, scenarios
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -89,6 +90,13 @@ class MeasureForm(forms.Form):
     lists = forms.MultipleChoiceField(label="触发名单", choices=(), widget=forms.CheckboxSelectMultiple)
     scenarios = forms.MultipleChoiceField(label="适用业务场景", choices=(), widget=forms.CheckboxSelectMultiple)
     implementing = forms.CharField(label="实施部门（每行一个）", widget=AREA)
+    implemented_by = forms.ChoiceField(label="实施主体", choices=list(IMPLEMENTER_LABELS.items()),
+                                       initial="checking_department", required=False,
+                                       help_text="仅由登记机关、市场监督管理部门、税务机关或人民法院实施的，对其他核查部门只作为信息提示")
+    conditions = forms.CharField(
+        label="适用条件（YAML）", widget=forms.Textarea(attrs={"rows": 6, "cols": 80}), required=False,
+        help_text="如 subject_kinds: [natural_person]；all/any: - {fact: 列入名单字段, in: [代码] 或 at_least: 数值, "
+                  "zh: 条件文字}；verify_zh: 须人工核实的条件。留空：无条件适用")
     force = forms.ChoiceField(label="约束力", choices=list(FORCE_LABELS.items()))
     legal_basis = forms.CharField(label="法律依据（每行一条：文件名称 | 条款；惩戒措施必填）", widget=AREA, required=False)
     effective_from = forms.DateField(label="生效日期", widget=DATE)
@@ -113,7 +121,23 @@ class MeasureForm(forms.Form):
                 "legal_basis": "\n".join(f"{b.instrument} | {b.article}" if b.article else b.instrument
                                          for b in measure.legal_basis),
                 "effective_from": measure.effective_from, "effective_to": measure.effective_to,
-                "sources": ", ".join(measure.sources), "note_zh": measure.note_zh}
+                "sources": ", ".join(measure.sources), "note_zh": measure.note_zh,
+                "implemented_by": measure.implemented_by,
+                "conditions": "" if measure.conditions.empty else yaml.safe_dump(
+                    measure.conditions.model_dump(mode="json", by_alias=True, exclude_defaults=True),
+                    allow_unicode=True, sort_keys=False)}
+
+    def clean_conditions(self):
+        text = self.cleaned_data.get("conditions") or ""
+        if not text.strip():
+            return {}
+        try:
+            value = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise forms.ValidationError(f"适用条件不是有效的 YAML：{exc}") from None
+        if not isinstance(value, dict):
+            raise forms.ValidationError("适用条件须为键值对（subject_kinds、all、any、verify_zh）")
+        return value
 
     def measure_data(self) -> dict:
         data = self.cleaned_data
@@ -126,4 +150,6 @@ class MeasureForm(forms.Form):
                 "force": data["force"], "legal_basis": basis, "effective_from": data["effective_from"],
                 "effective_to": data.get("effective_to"),
                 "sources": [s.strip() for s in (data.get("sources") or "").split(",") if s.strip()],
-                "note_zh": (data.get("note_zh") or "").strip()}
+                "note_zh": (data.get("note_zh") or "").strip(),
+                "implemented_by": data.get("implemented_by") or "checking_department",
+                "conditions": data.get("conditions") or {}}

@@ -91,6 +91,8 @@ class Check(models.Model):
     as_of_date = models.DateField("核查日期")
     rulebook_version = models.TextField("规则版本")
     hits = models.JSONField("命中结果", default=list)
+    # per hit, every measure of its list in the scenario and the condition that decided it (incl. those not applied)
+    explanation = models.JSONField("适用条件判定", default=list, blank=True)
     hit_count = models.PositiveSmallIntegerField("命中名单数", default=0)
     measure_count = models.PositiveSmallIntegerField("适用措施数", default=0)
     feedback_required = models.BooleanField("须反馈", default=False)

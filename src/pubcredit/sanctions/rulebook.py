@@ -1,6 +1,7 @@
 """The measure list in force (联合奖惩措施清单): the seed in ``rulebook/measures/*.yaml`` overlaid by operators' versions.
 
-- the seed is loaded once per process and checked (every punishment has its legal basis, lists and scenarios exist);
+- the seed is loaded once per process and checked (every punishment has its legal basis, lists and scenarios exist,
+  a mandatory punishment's conditions read only facts its list classes carry: ``lists.rulebook.fact_specs``);
 - an operator's newest version of a code replaces the seed's versions of that code from the moment it was saved;
 - the compiled :class:`MeasureSet` is cached per overlay revision (the newest ``MeasureVersion`` id), so a check
   costs one index lookup to know it is current, and an operator's save is seen by the next check in every process.
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from django.db.models import Max
 
+from pubcredit.lists.rulebook import fact_specs
 from pubcredit.lists.rulebook import rulebook as list_rulebook
 from pubcredit.rulebook.loader import RULEBOOK_DIR, load_yaml
 from pubcredit.rules.sanctions import Measure, MeasureSet, Scenario, parse_measure_files, parse_scenarios
@@ -36,7 +38,8 @@ def load_seed(directory: Path | str = MEASURES_DIR) -> Seed:
     directory = Path(directory)
     scenarios = parse_scenarios(load_yaml(directory / SCENARIOS_FILE))
     files = {p.name: load_yaml(p) for p in sorted(directory.glob("*.yaml")) if p.name != SCENARIOS_FILE}
-    measures, version = parse_measure_files(files, scenarios=scenarios, lists=list_rulebook().codes())
+    measures, version = parse_measure_files(files, scenarios=scenarios, lists=list_rulebook().codes(),
+                                            list_facts=fact_specs())
     return Seed(scenarios, measures, version)
 
 
@@ -101,13 +104,26 @@ def _build(revision: int, *, at: dt.datetime | None = None) -> MeasureBook:
     qs = MeasureVersion.objects.filter(id__lte=revision).order_by("code", "number")
     if at is not None:
         qs = qs.filter(created_at__lte=at)
+    seed_latest: dict[str, Measure] = {}  # the newest seed version of each code
+    for m in base.measures:
+        if m.code not in seed_latest or m.effective_from > seed_latest[m.code].effective_from:
+            seed_latest[m.code] = m
     for version in qs:
-        latest[version.code] = Measure.model_validate(version.data)
+        latest[version.code] = Measure.model_validate(_with_seed_conditions(version.data, seed_latest.get(version.code)))
     measures = [m for m in base.measures if m.code not in latest] + list(latest.values())
     measures.sort(key=lambda m: (m.code, m.effective_from))
     lists_version = list_rulebook().version
     version = f"{lists_version};{base.version};ops:{revision}"
     return MeasureBook(tuple(measures), frozenset(latest), revision, version, MeasureSet(measures))
+
+
+def _with_seed_conditions(data: dict, seed_measure: Measure | None) -> dict:
+    """An operator version saved before measures had conditions (issue 11) keeps the seed's conditions and
+    implementer: replacing them by nothing would make a conditional measure fire on every entry (过惩相当)."""
+    if "conditions" in data or seed_measure is None:
+        return data
+    return {**data, "conditions": seed_measure.conditions.model_dump(mode="json", by_alias=True),
+            "implemented_by": seed_measure.implemented_by}
 
 
 def measure_book(revision: int | None = None) -> MeasureBook:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,6 +67,7 @@ class EntryRow:
     planned_end: dt.date | None
     decision_no: str
     identifying_unit: str
+    facts: dict = field(default_factory=dict, hash=False, compare=False)  # conditions' facts (ListEntry.facts)
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def _check_facts_sql(column: str) -> str:
 
     return (
         "SELECT rev.n, tok.active, s.id, s.kind, s.name, e.id, e.list_code, e.kind, e.effective_date, e.planned_end, "
-        "e.decision_no, e.identifying_unit "
+        "e.decision_no, e.identifying_unit, e.facts "
         f"FROM (SELECT COALESCE(MAX(id), 0) AS n FROM {MeasureVersion._meta.db_table}) rev "
         f"CROSS JOIN (SELECT EXISTS (SELECT 1 FROM {ApiToken._meta.db_table} WHERE id = %s AND revoked_at IS NULL) "
         "AS active) tok "
@@ -120,8 +122,16 @@ def check_facts(*, uscc: str | None = None, id_hash: str | None = None, day: dt.
         rows = cursor.fetchall()
     revision, token_active = rows[0][0], bool(rows[0][1]) or token_id is None
     subject = SubjectRow(rows[0][2], rows[0][3], rows[0][4]) if rows[0][2] is not None else None
-    entries = [EntryRow(r[5], r[6], r[7], _day(r[8]), _day(r[9]), r[10], r[11]) for r in rows if r[5] is not None]
+    entries = [EntryRow(r[5], r[6], r[7], _day(r[8]), _day(r[9]), r[10], r[11], _json(r[12]))
+               for r in rows if r[5] is not None]
     return CheckFacts(subject, entries, revision, token_active)
+
+
+def _json(value) -> dict:
+    """A JSON column read by a raw cursor: text on SQLite, already decoded by psycopg."""
+    if value is None or value == "":
+        return {}
+    return json.loads(value) if isinstance(value, (str, bytes)) else dict(value)
 
 
 def _day(value) -> dt.date | None:

@@ -16,6 +16,7 @@ from pubcredit.accounts.models import Department, User
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.catalog.schema import InfoClass
+from pubcredit.lists.rulebook import fact_specs
 from pubcredit.lists.rulebook import rulebook as list_rulebook
 from pubcredit.lists.services import subject_key
 from pubcredit.rules import clock, identifiers
@@ -112,7 +113,7 @@ def _list_names() -> dict[str, tuple[str, str]]:
 _CHECK_COLUMNS = ("check_id", "department_id", "channel", "actor_label", "batch_id", "batch_row", "scenario",
                   "reference", "identifier_kind", "subject_id", "subject_kind", "subject_code", "subject_name", "as_of",
                   "as_of_date", "rulebook_version", "hits", "hit_count", "measure_count", "feedback_required",
-                  "feedback_complete")
+                  "feedback_complete", "explanation")
 
 
 @functools.cache
@@ -150,8 +151,9 @@ def _check_create(*, department: Department, kind: str, value: str, scenario: Sc
     if not facts.token_active:
         raise TokenRevoked
     book = measure_book(facts.measure_revision)
-    hits = match([EntryFacts(e.pk, e.list_code, e.effective_date, e.planned_end) for e in facts.entries],
-                 scenario=scenario.code, measures=book.measure_set, on=today)
+    subject_kind = facts.subject.kind if facts.subject else None
+    hits = match([EntryFacts(e.pk, e.list_code, e.effective_date, e.planned_end, subject_kind, e.facts)
+                  for e in facts.entries], scenario=scenario.code, measures=book.measure_set, on=today)
     names = _list_names()
     by_id = {e.pk: e for e in facts.entries}
     answer = []
@@ -163,14 +165,17 @@ def _check_create(*, department: Department, kind: str, value: str, scenario: Sc
     subject = facts.subject
     code = identifiers.mask_resident_id(value) if person else value
     measure_codes = {m["code"] for h in answer for m in h["measures"]}
+    # information-only measures (carried out by another authority) are shown, not reported on by this department
+    to_report = {m["code"] for h in answer for m in h["measures"] if not m["information"]}
     check = Check(
         check_id=uuid.uuid4(), department=department, channel=channel, actor_label=audit.actor_label(actor),
         batch=batch, batch_row=batch_row, scenario=scenario.code, reference=reference,
         identifier_kind=IdentifierKindChoice.ID_NUMBER if person else IdentifierKindChoice.USCC,
         subject_id=subject.pk if subject else None, subject_kind=subject.kind if subject else "", subject_code=code,
         subject_name=subject.name if subject else "", as_of=now, as_of_date=today, rulebook_version=book.version,
-        hits=answer, hit_count=len(answer), measure_count=len(measure_codes), feedback_required=bool(measure_codes),
-        feedback_complete=False)
+        hits=answer, hit_count=len(answer), measure_count=len(measure_codes), feedback_required=bool(to_report),
+        feedback_complete=False,
+        explanation=[{**hit.explanation(), "list_name": names.get(hit.list_code, (hit.list_code,))[0]} for hit in hits])
     if not facts.entries and not person:
         _check_insert(check)  # one statement: atomic by itself
         return check
@@ -228,7 +233,8 @@ def check_feedback_record(*, check: Check, measure_code: Any, applied: Any, note
     feedback = CheckFeedback.objects.create(check_row=check, measure_code=measure_code, applied=applied, note=note[:2000],
                                             actor_label=audit.actor_label(actor), created_at=clock.now())
     answered = set(check.feedback.values_list("measure_code", flat=True))
-    complete = codes <= answered
+    required = {m["code"] for h in check.hits for m in h["measures"] if not m.get("information")}
+    complete = required <= answered
     if complete != check.feedback_complete:
         check.feedback_complete = complete
         check.save(update_fields=["feedback_complete"])
@@ -379,7 +385,8 @@ def measure_save(*, data: dict[str, Any], reason: str, actor: Any) -> MeasureVer
     number = (MeasureVersion.objects.filter(code=code).aggregate(n=Max("number"))["n"] or 0) + 1
     payload = {**data, "version": f"ops.{number}", "verification": "OPERATOR"}
     try:
-        measure = validate_measure(payload, scenarios=seed().scenarios, lists=list_rulebook().codes())
+        measure = validate_measure(payload, scenarios=seed().scenarios, lists=list_rulebook().codes(),
+                                   list_facts=fact_specs())
     except MeasureError as exc:
         raise DomainError.from_problems(exc.problems) from None
     book = measure_book()

@@ -102,8 +102,8 @@ def _feedback_context(request, check, form_for: str | None = None, bound=None):
     seen = set()
     for hit in check.hits:
         for m in hit["measures"]:
-            if m["code"] in seen:
-                continue
+            if m["code"] in seen or m.get("information"):
+                continue  # information-only measures are carried out by another authority: nothing to report
             seen.add(m["code"])
             form = None
             if may_feedback:

@@ -2,6 +2,7 @@
 
 from django import template
 
+from pubcredit.rules.sanctions import APPLIES_LABELS, IMPLEMENTER_LABELS
 from pubcredit.sanctions.selectors import may_check, watch_unread
 
 register = template.Library()
@@ -29,6 +30,17 @@ def kind_label(kind: str) -> str:
 @register.filter
 def force_label(force: str) -> str:
     return {"M": "强制", "D": "参考", "C": "依法适用"}.get(force, force)
+
+
+@register.filter
+def applies_label(applies: str) -> str:
+    """``yes`` / ``verify`` / ``no`` → 适用 / 待核实 / 不适用."""
+    return APPLIES_LABELS.get(applies or "yes", applies)
+
+
+@register.filter
+def implementer_label(implemented_by: str) -> str:
+    return IMPLEMENTER_LABELS.get(implemented_by or "checking_department", implemented_by)
 
 
 @register.filter
