@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
-from pubcredit.rules.calendar import DayResult, WorkCalendar
+import yaml
+
+from pubcredit.rules.calendar import (DayResult, Deadline, HolidayEnvelope, WorkCalendar, deadline,
+                                     schedule_missing_years)
 from pubcredit.workdays.choices import DayKind
 from pubcredit.workdays.models import CalendarDay, CalendarRevision
 
@@ -95,3 +100,23 @@ def calendar_year(*, year: int) -> CalendarYear:
         holidays_on_weekdays=sum(1 for d in days if d.kind == DayKind.HOLIDAY and d.date.weekday() < 5),
         makeup_workdays=sum(1 for d in days if d.kind == DayKind.WORKDAY),
     )
+
+
+_ENVELOPE_FILE = Path(__file__).with_name("holiday_envelope.yaml")
+
+
+@functools.cache
+def holiday_envelope() -> HolidayEnvelope:
+    """What an unloaded year's holidays could be (``workdays/holiday_envelope.yaml``), parsed once."""
+    return HolidayEnvelope.model_validate(yaml.safe_load(_ENVELOPE_FILE.read_text(encoding="utf-8")))
+
+
+def subject_deadline(start: dt.date, n: int, *, favour: str = "later") -> Deadline:
+    """``n`` working days after ``start``, never less favourable to the subject than the real deadline; provisional
+    when it crosses a year with no holiday schedule (``rules.calendar.deadline``)."""
+    return deadline(work_calendar(), start, n, holiday_envelope(), favour=favour)
+
+
+def schedule_missing(today: dt.date) -> tuple[int, ...]:
+    """Years whose holiday schedule operators must load now (this year if missing; next year from 1 November)."""
+    return schedule_missing_years(work_calendar(), today)
