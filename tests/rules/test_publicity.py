@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from chinese_calendar import constants as cc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pubcredit.rules.calendar import HolidayEnvelope, WorkCalendar, deadline
 from pubcredit.rules.publicity import (
     PENALTY_TYPES,
     STICKY,
@@ -544,3 +546,41 @@ def test_property_target_state_is_reachable_or_unchanged(current, published, rev
     """Whatever the dates say, the target is the current state or one move of the table away."""
     target = target_state(current=current, decision=decision(published), record_revoked=revoked, today=today)
     assert target == current or event_for(current, target) is not None or current in STICKY
+
+
+# -- SAMR Order 45 art. 9: periods of late records count from when the national system published them -------------
+
+_SEEDED = WorkCalendar.from_days(cc.holidays, cc.workdays)
+_ENVELOPE = HolidayEnvelope.model_validate(yaml.safe_load(
+    (DIR.parents[1] / "workdays" / "holiday_envelope.yaml").read_text(encoding="utf-8")))
+
+
+def _seeded_working_days(start: dt.date, n: int):
+    return deadline(_SEEDED, start, n, _ENVELOPE, favour="earlier")
+
+
+def test_samr_order_45_art_9_period_counts_from_decision_plus_20_working_days_for_late_records():
+    """A licence revocation decided 2024-01-10 was on the national system by 2024-02-06 (20 working days, the
+    make-up Sunday 2024-02-04 counted); the platform received it on 2026-06-01. Its 3 years end 2027-02-05, not
+    2029-05-31."""
+    f = samr(decided="2024-01-10", received="2026-06-01", types=("revoke_license",))
+    d = assess(f, BOOK, as_of=D(2026, 6, 1), working_days=_seeded_working_days)
+    assert d.published and d.publish_from == D(2026, 6, 1)
+    assert d.publish_until == D(2027, 2, 5) and d.repairable_from is None and not d.provisional
+    assert "第45号令第九条" in d.reason_zh and "公示期自2024-02-06起算" in d.reason_zh
+
+
+def test_samr_order_45_art_9_a_record_received_in_time_counts_from_its_receipt():
+    f = samr(decided="2026-01-10", received="2026-01-14", fine_wan=8)
+    d = assess(f, BOOK, as_of=D(2026, 1, 14), working_days=_seeded_working_days)
+    assert d.publish_until == D(2027, 1, 13) and "第45号令第九条" not in d.reason_zh
+
+
+def test_samr_order_45_art_9_late_record_whose_due_day_falls_in_an_unloaded_year_is_provisional_and_earliest():
+    """Decided 2026-12-20, received 2027-03-01: 20 working days run into 2027, whose schedule is not loaded; the
+    earliest day the national system could have published it is taken, and the decision is marked provisional."""
+    f = samr(decided="2026-12-20", received="2027-03-01", fine_wan=8)
+    d = assess(f, BOOK, as_of=D(2027, 3, 1), working_days=_seeded_working_days)
+    weekdays_only = _SEEDED.add_working_days(D(2026, 12, 20), 20).value
+    assert d.provisional and d.publish_until <= add_months(weekdays_only, 12) - dt.timedelta(days=1)
+    assert "2027年节假日安排尚未载入" in d.reason_zh

@@ -29,7 +29,7 @@ import calendar
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -37,6 +37,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from pubcredit.rules.calendar import Deadline, WorkCalendar
 from pubcredit.rules.lists import EntryPublicity
 
 __all__ = [
@@ -215,6 +216,10 @@ class Regime(_Strict):
     effective_from: dt.date
     effective_to: dt.date | None = None
     period_from: Literal["decision_date", "publication_date"]
+    # SAMR Order 45 art. 9: the deciding authority publishes on the national enterprise credit publicity system
+    # within N working days of the decision; a period counted from publication starts no later than that day
+    publication_working_days: int | None = Field(default=None, gt=0, le=60)
+    publication_article: str = ""
     classes: dict[Severity, ClassPeriod]
     penalty_types: dict[PenaltyType, Severity | Literal["by_amount"]]
     default_severity: Severity  # a type not listed (and an empty list)
@@ -385,6 +390,16 @@ class RecordFacts:
     list_publicity: EntryPublicity | None = None  # records of list classes: the entry's window (rules.lists)
 
 
+# ``n`` working days after a day, never less favourable to the subject (``rules.calendar.deadline``): the services
+# pass the platform's calendar; without one, Monday to Friday, marked provisional
+WorkingDays = Callable[[dt.date, int], Deadline]
+
+
+def _weekdays_only(start: dt.date, n: int) -> Deadline:
+    value = WorkCalendar.weekdays_only().add_working_days(start, n).value
+    return Deadline(value, True, tuple(range(start.year, value.year + 1)))
+
+
 @dataclass(frozen=True)
 class PublicityDecision:
     severity: Severity | None  # negative classes only
@@ -398,6 +413,7 @@ class PublicityDecision:
     rule_version: str
     considered: tuple[str, ...] = field(default=())  # regimes evaluated (most_favourable)
     ended_by: str | None = None  # list records: why the entry left the list (revoked / repaired / expired …)
+    provisional: bool = False  # a date rests on a year with no holiday schedule loaded (暂定): re-assessed daily
 
     def as_dict(self) -> dict[str, Any]:
         return {"severity": self.severity.value if self.severity else None, "regime": self.regime,
@@ -545,20 +561,25 @@ def _fmt(day: dt.date | None) -> str:
     return day.isoformat() if day else "—"
 
 
-def _negative(facts: RecordFacts, regime: Regime, policy: Policy) -> PublicityDecision:
+def _negative(facts: RecordFacts, regime: Regime, policy: Policy, working_days: WorkingDays) -> PublicityDecision:
     why = _Why()
     why.add(f"适用{regime.short_zh}（{regime.effective_from.isoformat()}起施行）",
             f"regime {regime.name_en} (in force from {regime.effective_from.isoformat()})")
     severity, excluded = _classify(facts, regime, policy, why)
     period = regime.classes[severity]
     types = set(facts.penalty_types)
-    start = facts.decision_date if regime.period_from == "decision_date" else max(facts.decision_date, facts.received_on)
     shown_from = max(facts.decision_date, facts.received_on)
+    provisional = False
+    if regime.period_from == "decision_date":
+        start = facts.decision_date
+    else:
+        start, provisional = _publication_start(facts, regime, working_days, why)
 
     def result(published: bool, repairable: dt.date | None = None, until: dt.date | None = None) -> PublicityDecision:
         return PublicityDecision(severity, regime.code, published, shown_from if published else None,
                                  repairable if published else None, until if published else None,
-                                 "；".join(why.zh) + "。", "; ".join(why.en) + ".", regime.rule_version)
+                                 "；".join(why.zh) + "。", "; ".join(why.en) + ".", regime.rule_version,
+                                 provisional=provisional and published)
 
     if not facts.class_public:
         why.add("该信息类不向社会公开", "the information class is not public")
@@ -615,6 +636,28 @@ def _negative(facts: RecordFacts, regime: Regime, policy: Policy) -> PublicityDe
     return result(True, repairable, until)
 
 
+def _publication_start(facts: RecordFacts, regime: Regime, working_days: WorkingDays,
+                       why: _Why) -> tuple[dt.date, bool]:
+    """SAMR Order 45 art. 9, 13: a period counted from publication on the national enterprise credit publicity system
+    (国家企业信用信息公示系统) starts on the day of that publication, due within N working days of the decision. The
+    platform does not know the day: it counts from the earlier of its own receipt and decision date + N working days,
+    so a record sent late is not shown for years longer than on the national system. Returns (start, provisional)."""
+    received = max(facts.decision_date, facts.received_on)
+    if regime.publication_working_days is None:
+        return received, False
+    due = working_days(facts.decision_date, regime.publication_working_days)
+    if received <= due.value:
+        return received, False
+    n = regime.publication_working_days
+    note = f"，{due.explain_zh()}" if due.provisional else ""
+    why.add(f"应自决定之日起{n}个工作日内（{_fmt(due.value)}前）在国家企业信用信息公示系统公示（{regime.publication_article}），"
+            f"平台{_fmt(received)}才归集，公示期自{_fmt(due.value)}起算（归集日与决定日加{n}个工作日之较早者）{note}",
+            f"due on the national system within {n} working days of the decision ({regime.publication_article}), by "
+            f"{_fmt(due.value)}; received {_fmt(received)}: the period counts from {_fmt(due.value)} (earlier of "
+            f"receipt and decision + {n} working days{', provisional' if due.provisional else ''})")
+    return due.value, due.provisional
+
+
 def _disclosure(facts: RecordFacts, policy: Policy) -> PublicityDecision:
     rule = policy.disclosure
     published, zh, en = True, [f"双公示（{rule.short_zh}）：自归集之日起公示"], [f"{rule.code}: published from receipt"]
@@ -651,7 +694,8 @@ def _favourability(decision: PublicityDecision) -> tuple:
     return (1, decision.publish_until or dt.date.max, decision.repairable_from or decision.publish_until or dt.date.max)
 
 
-def assess(facts: RecordFacts, rulebook: PublicityRulebook, *, as_of: dt.date) -> PublicityDecision:
+def assess(facts: RecordFacts, rulebook: PublicityRulebook, *, as_of: dt.date,
+           working_days: WorkingDays | None = None) -> PublicityDecision:
     """Severity, regime and publicity window of one record, as the rules in force on ``as_of`` say.
 
     Negative classes: the regime in force on the decision date (for the record's family), and under
@@ -678,7 +722,7 @@ def assess(facts: RecordFacts, rulebook: PublicityRulebook, *, as_of: dt.date) -
                 later = rulebook.regime_for(facts.family, start)
                 if later not in candidates:
                     candidates.append(later)
-    decisions = [_negative(facts, regime, policy) for regime in candidates]
+    decisions = [_negative(facts, regime, policy, working_days or _weekdays_only) for regime in candidates]
     best = min(enumerate(decisions), key=lambda item: (_favourability(item[1]), item[0]))[1]
     considered = tuple(r.code for r in candidates)
     if len(decisions) > 1:
