@@ -570,3 +570,21 @@ def test_large_frames_give_the_same_verdicts_as_small_ones(penalty):
         assert codes(large.errors.get(row, [])) == codes(small.errors.get(row, []))
         assert large.rows.drop("decision_no").row(row - 1) == small.rows.drop("decision_no").row(row - 1)
     assert large.rejected == small.rejected * copies
+
+
+# --- inputs that decide publication (issue 11 §2) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value, code", [("测试内容", "year.format"), ("25", "year.format"), ("2025年", "year.format"),
+                                         ("2027", "year.future"), ("9999", "year.future")])
+def test_tax_a_level_rating_year_is_a_four_digit_year_not_in_the_future(value, code):
+    """国家税务总局公告2025年第12号 rates a 纳税年度: the A-level list (a red list the public site shows) needs a real
+    year; "测试内容" was accepted before. Field-level error, the row is rejected."""
+    from pubcredit.catalog.registry import get_class
+    from tests.lists.helpers import tax_a_row
+
+    tax = get_class("tax_a_level")
+    result = run(tax, tax_a_row(1) | {"rating_year": value})
+    assert [(p.field, p.code) for p in result.errors.get(1, [])] == [("rating_year", code)]
+    assert "评价年度" in result.errors[1][0].message_zh
+    assert not run(tax, tax_a_row(1) | {"rating_year": "2026"}).errors

@@ -584,3 +584,22 @@ def test_samr_order_45_art_9_late_record_whose_due_day_falls_in_an_unloaded_year
     weekdays_only = _SEEDED.add_working_days(D(2026, 12, 20), 20).value
     assert d.provisional and d.publish_until <= add_months(weekdays_only, 12) - dt.timedelta(days=1)
     assert "2027年节假日安排尚未载入" in d.reason_zh
+
+
+@pytest.mark.parametrize("valid_until", ["2024-01-10", "2023-12-31", "2099-12-31"])
+def test_samr_order_45_art_13_para_3_valid_until_on_or_before_the_decision_or_2099_12_31_is_no_duration(valid_until):
+    """处罚有效期 = the decision date, earlier, or 长期 (2099-12-31) is "no duration": a restriction counted 3 years from
+    publication, not to 2099."""
+    d = decide(samr(decided="2024-01-10", received="2024-01-12", types=("restrict_employment",),
+                    restriction_until=D.fromisoformat(valid_until)), as_of="2024-01-12")
+    assert d.publish_until == D(2027, 1, 11)
+
+
+def test_samr_order_107_art_8_valid_until_extends_only_penalties_with_a_duration_others_get_a_warning():
+    """A fine has no duration: a 处罚有效期 five years out is noted in the explanation, never an extension."""
+    fine = decide(samr(decided="2026-01-10", received="2026-01-14", fine_wan=8, restriction_until=D(2031, 1, 9)))
+    assert fine.publish_until == D(2027, 1, 13)
+    assert "处罚有效期2031-01-09不延长公示期" in fine.reason_zh and "罚款不是附期限的处罚" in fine.reason_zh
+    ban = decide(samr(decided="2026-01-10", received="2026-01-14", types=("restrict_employment",),
+                      restriction_until=D(2031, 1, 9)))
+    assert ban.publish_until == D(2031, 1, 9)

@@ -219,7 +219,13 @@ def _own_exprs(f: FieldSpec, today: dt.date) -> list[pl.Expr]:
     c = pl.col(_c(f.key))
     given = c.is_not_null()
     if f.type in ("string", "text"):
-        error = pl.when(given & (c.str.len_chars() > (f.max_length or 1 << 30))).then(pl.lit("max_length"))
+        too_long = given & (c.str.len_chars() > (f.max_length or 1 << 30))
+        if f.year:  # a year decides what is published (A级纳税人 评价年度): four digits, not in the future
+            is_year = c.str.contains(r"^\d{4}$")
+            error = (pl.when(given & ~is_year).then(pl.lit("year.format"))
+                     .when(given & (c.cast(pl.Int32, strict=False) > today.year)).then(pl.lit("year.future")))
+        else:
+            error = pl.when(too_long).then(pl.lit("max_length"))
         return [c.alias(f.key), error.alias(_t(f.key))]
     if f.type == "enum":
         value = ex.enum_code(c, f)
@@ -430,6 +436,12 @@ def _field_problem(info_class: InfoClass, f: FieldSpec, code: str, cleaned: str 
     if code in ("date.before_1949", "date.too_early"):
         bound = f.not_before.isoformat() if f.not_before else ""
         return Problem(code, f"{label}“{_shown(cleaned)}”早于{bound}", f"{key} is before {bound}", key)
+    if code == "year.format":
+        return Problem("year.format", f"{label}“{_shown(cleaned)}”不是四位年份（例：{today.year - 1}）",
+                       f"{key}: {cleaned!r} is not a four-digit year", key)
+    if code == "year.future":
+        return Problem("year.future", f"{label}“{_shown(cleaned)}”晚于今年（{today.year}）",
+                       f"{key}: {cleaned!r} is after the current year {today.year}", key)
     if code == "decimal.format":
         unit = f"（单位：{f.unit}）" if f.unit else ""
         return Problem("decimal.format", f"{label}“{_shown(cleaned)}”不是有效数值{unit}，例：{ex.AMOUNT_EXAMPLES_ZH}",

@@ -615,8 +615,15 @@ def _negative(facts: RecordFacts, regime: Regime, policy: Policy, working_days: 
     else:
         why.add(f"{SEVERITY_LABELS[severity]}失信信息{counted}最短公示{min_months}个月、最长{max_months}个月（{period.article}）",
                 f"{severity}: minimum {min_months}, maximum {max_months} months {counted_en} ({period.article})")
-    restricted = facts.restriction_until if types & set(regime.duration_types) else None
-    if restricted and restricted < dt.date(2099, 12, 31):
+    restricted = _duration_end(facts)
+    if restricted is not None and not types & set(regime.duration_types):
+        if restricted > until:  # a date that would extend publication, on a penalty that has no duration
+            why.add(f"处罚有效期{_fmt(restricted)}不延长公示期：{'、'.join(PENALTY_TYPES.get(t, t) for t in types)}"
+                    f"不是附期限的处罚（{regime.duration_article}）",
+                    f"valid_until {_fmt(restricted)} ignored: {', '.join(types)} has no duration "
+                    f"({regime.duration_article})")
+        restricted = None
+    if restricted is not None:
         if repairable is not None and restricted >= repairable:
             repairable = restricted + dt.timedelta(days=1)
             why.add(f"附带期限的处罚在{_fmt(restricted)}届满前不得提前终止公示（{regime.duration_article}）",
@@ -634,6 +641,18 @@ def _negative(facts: RecordFacts, regime: Regime, policy: Policy, working_days: 
     why.add(f"公示期{_fmt(shown_from)}至{_fmt(until)}" + (f"，{_fmt(repairable)}起可申请信用修复" if repairable else ""),
             f"shown {_fmt(shown_from)} to {_fmt(until)}" + (f", repair from {_fmt(repairable)}" if repairable else ""))
     return result(True, repairable, until)
+
+
+NO_DURATION = dt.date(2099, 12, 31)  # 处罚有效期 "长期" as departments send it
+
+
+def _duration_end(facts: RecordFacts) -> dt.date | None:
+    """The end of a penalty with a duration (处罚有效期), or None for "no duration": not given, on or before the
+    decision date (departments fill in the decision date when a penalty has none), or 2099-12-31 (长期)."""
+    end = facts.restriction_until
+    if end is None or end <= facts.decision_date or end >= NO_DURATION:
+        return None
+    return end
 
 
 def _publication_start(facts: RecordFacts, regime: Regime, working_days: WorkingDays,
