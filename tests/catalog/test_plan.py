@@ -588,3 +588,13 @@ def test_tax_a_level_rating_year_is_a_four_digit_year_not_in_the_future(value, c
     assert [(p.field, p.code) for p in result.errors.get(1, [])] == [("rating_year", code)]
     assert "评价年度" in result.errors[1][0].message_zh
     assert not run(tax, tax_a_row(1) | {"rating_year": "2026"}).errors
+
+
+def test_valid_until_before_the_decision_date_means_no_duration_accepted_with_a_warning(penalty):
+    """处罚有效期 earlier than the decision date is "no duration" (the publicity rule ignores it), not a bad row:
+    accepted, with a warning saying what it means; nothing accepted is lost."""
+    row, errors, warnings = one(penalty, decision_date="2026-03-01", valid_until="2026-02-28")
+    assert errors == [] and row["valid_until"] == dt.date(2026, 2, 28)
+    assert codes(warnings) == [("valid_until", "date.order")] and "按无期限处理" in warnings[0].message_zh
+    _, errors, warnings = one(penalty, decision_date="2026-03-01", valid_until="2026-03-01")
+    assert errors == [] and warnings == []

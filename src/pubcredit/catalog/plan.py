@@ -354,7 +354,10 @@ def validate_frame(info_class: InfoClass, raw: pl.DataFrame, *, today: dt.date,
             earlier, later = rule.fields
             bad = ((pl.col(later) < pl.col(earlier)).fill_null(False) & pl.col(_t(earlier)).is_null()
                    & pl.col(_t(later)).is_null() & _condition(info_class, rule.when))
-            checks.append(pl.when(bad).then(pl.lit("date.order")).alias(f"_x_{i}"))
+            if rule.level == "warning":
+                checks.append(pl.when(bad).then(pl.lit("date.order")).alias(f"_xw_{i}"))
+            else:
+                checks.append(pl.when(bad).then(pl.lit("date.order")).alias(f"_x_{i}"))
 
     lazy = frame.lazy()
     lazy = lazy.with_columns(ident).with_columns(checks)
@@ -471,7 +474,8 @@ def _collect_errors(info_class: InfoClass, frame: pl.DataFrame, *, today: dt.dat
     Python runs once per error (not per row and field), and identical errors share one message.
     """
     out: dict[int, list[Problem]] = {}
-    flags = [_e(f.key) for f in info_class.fields] + [f"_x_{i}" for i in range(len(info_class.rules))] + ["_dup"]
+    flags = [_e(f.key) for f in info_class.fields] + [f"_x_{i}" for i, r in enumerate(info_class.rules)
+                                                      if r.level == "error"] + ["_dup"]
     frame = frame.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in flags]))
     if frame.is_empty():
         return out
@@ -485,6 +489,8 @@ def _collect_errors(info_class: InfoClass, frame: pl.DataFrame, *, today: dt.dat
             out.setdefault(row, []).append(problem)
     for i, rule in enumerate(info_class.rules):
         labels = [info_class.field(k).label_zh for k in rule.fields]
+        if rule.level == "warning":
+            continue
         if rule.kind == "one_of_required":
             problem = Problem("required_one_of", rule.message_zh or f"须填写{'或'.join(labels)}中的至少一项",
                               f"one of {', '.join(rule.fields)} is required", rule.fields[0])
@@ -506,6 +512,14 @@ def _collect_errors(info_class: InfoClass, frame: pl.DataFrame, *, today: dt.dat
 def _collect_warnings(info_class: InfoClass, frame: pl.DataFrame, *, uscc: _Verdicts,
                       rid: _Verdicts) -> dict[int, list[Problem]]:
     out: dict[int, list[Problem]] = {}
+    for i, rule in enumerate(info_class.rules):
+        if rule.level != "warning":
+            continue
+        earlier, later = rule.fields
+        labels = [info_class.field(k).label_zh for k in rule.fields]
+        for row, _code, first, second in _column(frame, f"_xw_{i}", _c(earlier), _c(later)):
+            zh = rule.message_zh or f"{labels[1]}（{second}）早于{labels[0]}（{first}）"
+            out.setdefault(row, []).append(Problem("date.order", zh, f"{later} is before {earlier}", later))
     flags = [_w(f.key) for f in info_class.fields if _w(f.key) in frame.columns]
     if not flags:
         return out

@@ -141,11 +141,16 @@ class CrossRule(_Strict):
     fields: tuple[str, ...] = Field(min_length=2)
     when: Condition | None = None
     message_zh: str | None = None
+    # date_order only: "warning" accepts the row and says what the order means (处罚有效期 before the decision
+    # date is "no duration", not a mistake)
+    level: Literal["error", "warning"] = "error"
 
     @model_validator(mode="after")
     def _shape(self) -> CrossRule:
         if self.kind == "date_order" and len(self.fields) != 2:
             raise ValueError("date_order takes exactly two fields: [earlier, later]")
+        if self.kind != "date_order" and self.level != "error":
+            raise ValueError("level: warning is only for date_order")
         return self
 
 
