@@ -43,7 +43,7 @@ def test_full_workflow_from_case_to_entry(department, system_actor):
         assert [w["code"] for w in case.basis_check["warnings"]] == ["identification.interim_basis"]
     with on("2026-09-28"):
         identification_notify(case=case, notice_no="淄税告〔2026〕3号", served_on=dt.date(2026, 9, 28), actor=system_actor)
-    # 5 working days for 陈述申辩 (Order 54 第八条): the National Day holiday (10-01…10-07) does not count, the
+    # 5 working days for 陈述申辩 (Order 54 第九条, 第二十五条): the National Day holiday (10-01…10-07) does not count, the
     # make-up working day Saturday 10-10 does
     assert case.state == "notified" and case.defence_deadline == dt.date(2026, 10, 10)
     with on("2026-10-10"), pytest.raises(DomainError) as err:
