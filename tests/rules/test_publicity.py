@@ -603,3 +603,45 @@ def test_samr_order_107_art_8_valid_until_extends_only_penalties_with_a_duration
     ban = decide(samr(decided="2026-01-10", received="2026-01-14", types=("restrict_employment",),
                       restriction_until=D(2031, 1, 9)))
     assert ban.publish_until == D(2031, 1, 9)
+
+
+# -- Order 36 art. 8(3), 10(1), 11: sectors' own 较小数额 / 巨额; until then the borrowed figure, shown as borrowed ----
+
+
+def test_ndrc_order_36_art_8_item_3_lower_amount_borrowed_from_samr_order_107_is_said_to_be_borrowed():
+    minor = decide(facts(decided="2026-05-06", fine_wan=3))
+    assert minor.severity == Severity.MINOR and "借用市场监管总局令第107号第七条的数额" in minor.reason_zh
+    general = decide(facts(decided="2026-05-06", fine_wan=8))
+    assert general.severity == Severity.GENERAL
+    assert "超过较低数额5万元（借用市场监管总局令第107号第七条的数额）" in general.reason_zh
+    assert "未设定巨额标准" in general.reason_zh
+
+
+def test_ndrc_order_36_art_10_item_1_huge_fine_threshold_is_per_sector_data_and_none_by_default():
+    """No sector has set a 巨额 figure: a 500万元 fine is general. A sector's own figure (rulebook data) makes it serious
+    in that sector only; its 较小数额 stays the borrowed one."""
+    work_safety = frozenset({"work_safety"})
+    assert BOOK.regime("ndrc_order_36").sector_fines == {}
+    assert decide(facts(decided="2026-05-06", fine_wan=500, sectors=work_safety)).severity == Severity.GENERAL
+
+    def set_huge(regime):
+        regime["sector_fines"] = {"work_safety": {
+            "serious_at_least_yuan": {"legal_person": 1_000_000, "individual_business": 1_000_000,
+                                      "natural_person": 100_000},
+            "article_serious": "应急管理部门罚款标准第五条", "basis_zh": "应急管理部门行政处罚罚款数额标准"}}
+
+    book = book_with(regime_changes={"ndrc-order-36.yaml": set_huge})
+    huge = decide(facts(decided="2026-05-06", fine_wan=500, sectors=work_safety), book=book)
+    assert huge.severity == Severity.SERIOUS and "达到安全生产领域巨额100万元" in huge.reason_zh
+    assert "应急管理部门罚款标准第五条" in huge.reason_zh
+    assert decide(facts(decided="2026-05-06", fine_wan=500), book=book).severity == Severity.GENERAL
+    small = decide(facts(decided="2026-05-06", fine_wan=3, sectors=work_safety), book=book)
+    assert small.severity == Severity.MINOR and "借用市场监管总局令第107号第七条" in small.reason_zh
+
+
+def test_a_sector_fine_for_a_sector_policy_does_not_declare_is_refused():
+    def bad(regime):
+        regime["sector_fines"] = {"ecology": {"serious_at_least_yuan": {"legal_person": 1}, "basis_zh": "某标准"}}
+
+    with pytest.raises(PublicityRulebookError, match="ecology"):
+        book_with(regime_changes={"ndrc-order-36.yaml": bad})

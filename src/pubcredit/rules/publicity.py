@@ -42,7 +42,7 @@ from pubcredit.rules.lists import EntryPublicity
 
 __all__ = [
     "Severity", "State", "TRANSITIONS", "SEVERITY_LABELS", "STATE_LABELS", "PENALTY_TYPES",
-    "ClassPeriod", "Regime", "Policy", "PublicityRulebook", "PublicityRulebookError", "RecordFacts",
+    "ClassPeriod", "SectorFine", "Regime", "Policy", "PublicityRulebook", "PublicityRulebookError", "RecordFacts",
     "PublicityDecision", "parse_rulebook", "assess", "target_state", "event_for", "transition", "add_months",
     "family_of", "detect_sectors", "fine_yuan", "InvalidTransition",
 ]
@@ -191,6 +191,20 @@ class FineRule(_Strict):
     article_minor: str = ""
     article_serious: str = ""
     basis_zh: str = ""
+    # the 较小数额 figure is not this regulation's own but borrowed (Order 36 leaves it to sector authorities, which
+    # have not defined it): the explanation says whose figure it is
+    minor_borrowed_from: str = ""
+
+
+class SectorFine(_Strict):
+    """A sector authority's own 较小数额 / 巨额 (Order 36 art. 8(3), 10(1)): either may be left out — then the
+    regime's figure holds (the borrowed 较小数额; no 巨额)."""
+
+    minor_at_most_yuan: dict[SubjectKind, Decimal] | None = None
+    serious_at_least_yuan: dict[SubjectKind, Decimal] | None = None
+    article_minor: str = ""
+    article_serious: str = ""
+    basis_zh: str = Field(min_length=2)  # the sector's standard that sets the figures
 
 
 class SectorRule(_Strict):
@@ -233,6 +247,7 @@ class Regime(_Strict):
     sector_escalation: SectorRule | None = None
     sector_min_months: dict[str, int] = Field(default_factory=dict)  # Order 58: 特种设备/安全生产/消防 min 1 year
     sector_min_article: str = ""
+    sector_fines: dict[str, SectorFine] = Field(default_factory=dict)  # per policy.yaml sector; none by default
     duration_types: tuple[PenaltyType, ...] = ()  # penalties with a duration (限制从业 N years…)
     duration_extends_max: bool = False  # the period lasts at least as long as the restriction
     duration_article: str = ""
@@ -347,7 +362,8 @@ def parse_rulebook(policy: Mapping[str, Any], regimes: Mapping[str, Mapping[str,
     if len(set(codes)) != len(codes):
         raise PublicityRulebookError(f"duplicate regime codes: {sorted(c for c in set(codes) if codes.count(c) > 1)}")
     for regime in parsed:
-        used = set(regime.sector_min_months) | set(regime.sector_escalation.sectors if regime.sector_escalation else ())
+        used = (set(regime.sector_min_months) | set(regime.sector_fines)
+                | set(regime.sector_escalation.sectors if regime.sector_escalation else ()))
         unknown = used - set(parsed_policy.sectors)
         if unknown:
             raise PublicityRulebookError(f"regime {regime.code}: sectors {sorted(unknown)} are not in policy.yaml")
@@ -502,7 +518,7 @@ def _classify(facts: RecordFacts, regime: Regime, policy: Policy, why: _Why) -> 
         rule = regime.penalty_types.get(code, regime.default_severity)
         label = PENALTY_TYPES.get(code, code)
         if rule == "by_amount":
-            sev = _classify_fine(facts, regime, label, zh_parts, en_parts)
+            sev = _classify_fine(facts, regime, label, zh_parts, en_parts, policy)
         else:
             sev = Severity(rule)
             zh_parts.append(f"{label}→{SEVERITY_LABELS[sev]}")
@@ -531,29 +547,69 @@ def _classify(facts: RecordFacts, regime: Regime, policy: Policy, why: _Why) -> 
     return severity, False
 
 
-def _classify_fine(facts: RecordFacts, regime: Regime, label: str, zh: list[str], en: list[str]) -> Severity:
+def _fine_rule(facts: RecordFacts, regime: Regime, policy: Policy | None) -> tuple[FineRule, str]:
+    """The fine thresholds for this record: the regime's, with a sector's own 较小数额 / 巨额 where the record's sector
+    set them (several sectors: the figures most favourable to the subject). Returns (rule, the sector's label)."""
     rule = regime.fine
+    sectors = sorted(set(regime.sector_fines) & facts.sectors)
+    if not sectors:
+        return rule, ""
+    # the sector's own figure replaces the regime's (sector standards prevail, Order 36 art. 11); between sectors the
+    # higher 较小数额 and the higher 巨额 are kept (both favour the subject)
+    own_minor: dict[str, Decimal] = {}
+    own_serious: dict[str, Decimal] = {}
+    article_minor, article_serious, borrowed = rule.article_minor, rule.article_serious, rule.minor_borrowed_from
+    for code in sectors:
+        own = regime.sector_fines[code]
+        for kind, bound in (own.minor_at_most_yuan or {}).items():
+            own_minor[kind] = max(bound, own_minor.get(kind, bound))
+            article_minor, borrowed = own.article_minor or own.basis_zh, ""
+        for kind, bound in (own.serious_at_least_yuan or {}).items():
+            own_serious[kind] = max(bound, own_serious.get(kind, bound))
+            article_serious = own.article_serious or own.basis_zh
+    minor = {**(rule.minor_at_most_yuan or {}), **own_minor}
+    serious = {**(rule.serious_at_least_yuan or {}), **own_serious}
+    label = "、".join(policy.sectors[c].label_zh if policy and c in policy.sectors else c for c in sectors)
+    return rule.model_copy(update={"minor_at_most_yuan": minor or None, "serious_at_least_yuan": serious or None,
+                                   "article_minor": article_minor, "article_serious": article_serious,
+                                   "minor_borrowed_from": borrowed}), label
+
+
+def _classify_fine(facts: RecordFacts, regime: Regime, label: str, zh: list[str], en: list[str],
+                   policy: Policy | None = None) -> Severity:
+    rule, sector = _fine_rule(facts, regime, policy)
     amount = facts.fine_amount_yuan
     kind = facts.subject_kind if facts.subject_kind in SUBJECT_LABELS else "legal_person"
     if amount is None:
         zh.append(f"{label}（未填写金额）→{SEVERITY_LABELS[rule.without_amount]}")
         en.append(f"fine without amount → {rule.without_amount}")
         return rule.without_amount
+    own = f"{sector}领域" if sector else ""
     if rule.serious_at_least_yuan and kind in rule.serious_at_least_yuan and amount >= rule.serious_at_least_yuan[kind]:
         bound = rule.serious_at_least_yuan[kind]
-        zh.append(f"{label}{_yuan(amount)}，达到巨额{_yuan(bound)}→严重（{rule.article_serious}）")
-        en.append(f"fine {_num(amount)} CNY >= {_num(bound)} (very large) → serious ({rule.article_serious})")
+        zh.append(f"{label}{_yuan(amount)}，达到{own}巨额{_yuan(bound)}→严重（{rule.article_serious}）")
+        en.append(f"fine {_num(amount)} CNY >= {_num(bound)} (very large{', ' + sector if sector else ''}) → serious "
+                  f"({rule.article_serious})")
         return Severity.SERIOUS
+    borrowed_zh = (f"；行业主管部门未规定较小数额，借用{rule.minor_borrowed_from}的数额"
+                   if rule.minor_borrowed_from else "")
+    borrowed_en = f"; figure borrowed from {rule.minor_borrowed_from}" if rule.minor_borrowed_from else ""
     if rule.minor_at_most_yuan and kind in rule.minor_at_most_yuan and amount <= rule.minor_at_most_yuan[kind]:
         bound = rule.minor_at_most_yuan[kind]
-        zh.append(f"{label}{_yuan(amount)}，不超过{SUBJECT_LABELS[kind]}较低数额{_yuan(bound)}→轻微（{rule.article_minor}）")
-        en.append(f"fine {_num(amount)} CNY <= {_num(bound)} for {kind} (lower amount) → minor ({rule.article_minor})")
+        zh.append(f"{label}{_yuan(amount)}，不超过{own}{SUBJECT_LABELS[kind]}较低数额{_yuan(bound)}→轻微"
+                  f"（{rule.article_minor}{borrowed_zh}）")
+        en.append(f"fine {_num(amount)} CNY <= {_num(bound)} for {kind} (lower amount) → minor ({rule.article_minor}"
+                  f"{borrowed_en})")
         return Severity.MINOR
     bound_text = ""
     if rule.minor_at_most_yuan and kind in rule.minor_at_most_yuan:
-        bound_text = f"，超过较低数额{_yuan(rule.minor_at_most_yuan[kind])}"
+        bound_text = f"，超过{own}较低数额{_yuan(rule.minor_at_most_yuan[kind])}"
+        if rule.minor_borrowed_from:
+            bound_text += f"（借用{rule.minor_borrowed_from}的数额）"
+    if rule.serious_at_least_yuan is None and rule.article_serious:
+        bound_text += "，未设定巨额标准"
     zh.append(f"{label}{_yuan(amount)}{bound_text}→{SEVERITY_LABELS[rule.otherwise]}")
-    en.append(f"fine {_num(amount)} CNY → {rule.otherwise}")
+    en.append(f"fine {_num(amount)} CNY → {rule.otherwise}{borrowed_en}")
     return rule.otherwise
 
 
