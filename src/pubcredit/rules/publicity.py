@@ -12,7 +12,11 @@ Conventions (docs/publicity.md explains them for operators):
 - ``repairable_from`` is the first day a repair (信用修复) may be applied for; ``None`` when no early repair is
   possible (the item stops at ``publish_until`` and not before).
 - Periods count from the decision date (NDRC regimes, Order 36 art. 7) or from the day of publication
-  (SAMR Order 45 art. 13), as the regime's ``period_from`` says.
+  (SAMR Order 45 art. 13), as the regime's ``period_from`` says. The day of publication on the national system is
+  not known to the platform: it is the earlier of the platform's receipt and decision date + 20 working days (Order
+  45 art. 9, ``publication_working_days``), so a record sent late is not shown years longer than the law allows.
+- ``处罚有效期`` (``restriction_until``) on or before the decision date, or 2099-12-31, is "no duration"; a later date
+  extends publication only for the penalty types that have a duration (``duration_types``); others get a note.
 - One decision with several penalty types: the most severe class, i.e. the longest period, wins
   (Order 58; Order 36 art. 12 para. 3; SAMR Order 107 art. 6 para. 2).
 - An explicit severity given by the identifying unit (认定单位) overrides the classification.
