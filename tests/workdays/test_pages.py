@@ -42,8 +42,12 @@ def test_operator_sees_from_1_november_that_next_years_schedule_is_missing_until
     """The workbench banner: from 1 November, while next year's holiday schedule is not loaded (2027 here)."""
     import datetime as dt
 
+    from pubcredit.audit.services import SystemActor
     from pubcredit.rules import clock
+    from pubcredit.workdays.services import calendar_day_set
 
+    # 2026 is loaded (the seed; a transactional test on PostgreSQL may start from an empty table)
+    calendar_day_set(day=dt.date(2026, 10, 1), kind="holiday", name="国庆节", actor=SystemActor("test"))
     with clock.pinned(dt.date(2026, 10, 31)):
         _login(page, "operator", "Operator#2026")
         assert page.locator("[data-testid=calendar-banner]").count() == 0
