@@ -16,6 +16,7 @@ Entry points:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -41,10 +42,10 @@ from pubcredit.records.models import CreditRecord
 from pubcredit.rules import clock
 from pubcredit.rules import lists as list_rules
 from pubcredit.rules import publicity as rules
-from pubcredit.rules.calendar import Deadline
+from pubcredit.rules.calendar import Deadline, deadline
 from pubcredit.rules.errors import DomainError
 from pubcredit.rules.publicity import PublicityDecision, RecordFacts, Severity, State
-from pubcredit.workdays.selectors import schedule_missing, subject_deadline
+from pubcredit.workdays.selectors import holiday_envelope, schedule_missing, work_calendar
 
 __all__ = ["publicity_assess", "publicity_tick", "publicity_transition", "publicity_repair", "publicity_hold",
            "publicity_resume", "feed_consumer_seen", "AssessResult", "TickResult", "record_facts"]
@@ -349,10 +350,17 @@ def _effective_on(event: str | None, state: PublicityState, today: dt.date) -> d
     return today
 
 
-def _earliest_publication(start: dt.date, n: int) -> Deadline:
-    """A publication due ``n`` working days after ``start`` (SAMR Order 45 art. 9), by the platform's calendar; in a
-    year with no schedule the earliest day it can be (a period counted from it ends soonest for the subject)."""
-    return subject_deadline(start, n, favour="earlier")
+def _earliest_publication() -> Callable[[dt.date, int], Deadline]:
+    """A publication due ``n`` working days after a day (SAMR Order 45 art. 9), by the platform's calendar read once
+    for a chunk of records (and once per distinct day); in a year with no schedule the earliest day it can be (a
+    period counted from it ends soonest for the subject)."""
+    calendar, envelope = work_calendar(), holiday_envelope()
+
+    @functools.cache
+    def due(start: dt.date, n: int) -> Deadline:
+        return deadline(calendar, start, n, envelope, favour="earlier")
+
+    return due
 
 
 def _assess_chunk(ids: list[int], *, actor: Any, today: dt.date, reason: str, class_cache: dict) -> AssessResult:
@@ -369,10 +377,11 @@ def _assess_chunk(ids: list[int], *, actor: Any, today: dt.date, reason: str, cl
     entries = ({e.record_id: e for e in ListEntry.objects.filter(record_id__in=list_ids).only(
         "record_id", "effective_date", "planned_end", "removed_on", "removal_reason")} if list_ids else {})
     new_rows, changed_rows, touched, pending, feed = [], [], [], [], []
+    publication_due = _earliest_publication()
     for pk in sorted(records):
         record = records[pk]
         facts = record_facts(record, class_cache=class_cache, entry=entries.get(pk))
-        decision = rules.assess(facts, book, as_of=today, working_days=_earliest_publication)
+        decision = rules.assess(facts, book, as_of=today, working_days=publication_due)
         existing = states.get(pk)
         stale = existing is not None and (existing.assessed_on, existing.record_version,
                                           existing.rulebook_version) != (today, record.version, book.version)

@@ -349,7 +349,8 @@ def deadline(calendar: WorkCalendar, start: dt.date, n: int, envelope: HolidayEn
     if not missing:
         return Deadline(plain.value)
     value = _bounded_deadline(calendar, start, n, envelope, favour)
-    used = tuple(y for y in missing if start < dt.date(y, 12, 31) and dt.date(y, 1, 1) <= value)
+    first = start + dt.timedelta(days=1)
+    used = tuple(y for y in range(first.year, value.year + 1) if not calendar.covers(y))
     if not used:
         return Deadline(value)
     return Deadline(value, True, used, (provisional_warning(used, favour),))

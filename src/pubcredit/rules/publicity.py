@@ -722,12 +722,13 @@ def _publication_start(facts: RecordFacts, regime: Regime, working_days: Working
     platform does not know the day: it counts from the earlier of its own receipt and decision date + N working days,
     so a record sent late is not shown for years longer than on the national system. Returns (start, provisional)."""
     received = max(facts.decision_date, facts.received_on)
-    if regime.publication_working_days is None:
+    n = regime.publication_working_days
+    # n working days take at least n calendar days: a record received within them needs no calendar
+    if n is None or received <= facts.decision_date + dt.timedelta(days=n):
         return received, False
-    due = working_days(facts.decision_date, regime.publication_working_days)
+    due = working_days(facts.decision_date, n)
     if received <= due.value:
         return received, False
-    n = regime.publication_working_days
     note = f"，{due.explain_zh()}" if due.provisional else ""
     why.add(f"应自决定之日起{n}个工作日内（{_fmt(due.value)}前）在国家企业信用信息公示系统公示（{regime.publication_article}），"
             f"平台{_fmt(received)}才归集，公示期自{_fmt(due.value)}起算（归集日与决定日加{n}个工作日之较早者）{note}",

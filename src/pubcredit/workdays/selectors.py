@@ -10,8 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from pubcredit.rules.calendar import (DayResult, Deadline, HolidayEnvelope, WorkCalendar, deadline,
-                                     schedule_missing_years)
+from pubcredit.rules.calendar import DayResult, HolidayEnvelope, WorkCalendar, schedule_missing_years
 from pubcredit.workdays.choices import DayKind
 from pubcredit.workdays.models import CalendarDay, CalendarRevision
 
@@ -109,12 +108,6 @@ _ENVELOPE_FILE = Path(__file__).with_name("holiday_envelope.yaml")
 def holiday_envelope() -> HolidayEnvelope:
     """What an unloaded year's holidays could be (``workdays/holiday_envelope.yaml``), parsed once."""
     return HolidayEnvelope.model_validate(yaml.safe_load(_ENVELOPE_FILE.read_text(encoding="utf-8")))
-
-
-def subject_deadline(start: dt.date, n: int, *, favour: str = "later") -> Deadline:
-    """``n`` working days after ``start``, never less favourable to the subject than the real deadline; provisional
-    when it crosses a year with no holiday schedule (``rules.calendar.deadline``)."""
-    return deadline(work_calendar(), start, n, holiday_envelope(), favour=favour)
 
 
 def schedule_missing(today: dt.date) -> tuple[int, ...]:
