@@ -185,7 +185,8 @@ def test_tax_order_54_art_9_defence_period_into_an_unloaded_year_is_provisional_
     for day in ("2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11", "2027-02-12"):
         calendar_day_set(day=dt.date.fromisoformat(day), kind="holiday", name="春节", actor=system_actor)
     with on("2027-03-01"):
-        assert case_deadlines(case).defence_provisional == ""
+        now = case_deadlines(case)
+        assert now.defence_provisional == "" and now.defence_until == dt.date(2027, 2, 19)  # shown before deciding
         identification_decide(case=case, decision_no="淄税稽确〔2027〕1号", decision_date=dt.date(2027, 3, 1),
                               actor=system_actor)
     case.refresh_from_db()

@@ -23,7 +23,7 @@ import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -189,7 +189,7 @@ class WorkCalendar:
 #
 # The result is ``provisional`` (暂定): a decision that depends on it waits for the year's schedule.
 
-Favour = str  # "later" | "earlier"
+Favour = Literal["later", "earlier"]  # the subject acts until the deadline / a burden counts from it
 PROVISIONAL = "calendar.deadline_provisional"
 
 
@@ -356,7 +356,8 @@ def deadline(calendar: WorkCalendar, start: dt.date, n: int, envelope: HolidayEn
     return Deadline(value, True, used, (provisional_warning(used, favour),))
 
 
-def schedule_missing_years(calendar: WorkCalendar, today: dt.date, *, notice_from: tuple[int, int] = (11, 1)) -> tuple[int, ...]:
+def schedule_missing_years(calendar: WorkCalendar, today: dt.date, *,
+                           notice_from: tuple[int, int] = (11, 1)) -> tuple[int, ...]:
     """Years an operator must load now: this year if it has no schedule, and from 1 November (the State Council
     publishes next year's holidays around then) next year too."""
     years = [today.year] if not calendar.covers(today.year) else []
