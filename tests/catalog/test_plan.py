@@ -570,3 +570,31 @@ def test_large_frames_give_the_same_verdicts_as_small_ones(penalty):
         assert codes(large.errors.get(row, [])) == codes(small.errors.get(row, []))
         assert large.rows.drop("decision_no").row(row - 1) == small.rows.drop("decision_no").row(row - 1)
     assert large.rejected == small.rejected * copies
+
+
+# --- inputs that decide publication (issue 11 §2) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value, code", [("测试内容", "year.format"), ("25", "year.format"), ("2025年", "year.format"),
+                                         ("2027", "year.future"), ("9999", "year.future")])
+def test_tax_a_level_rating_year_is_a_four_digit_year_not_in_the_future(value, code):
+    """国家税务总局公告2025年第12号 rates a 纳税年度: the A-level list (a red list the public site shows) needs a real
+    year; "测试内容" was accepted before. Field-level error, the row is rejected."""
+    from pubcredit.catalog.registry import get_class
+    from tests.lists.helpers import tax_a_row
+
+    tax = get_class("tax_a_level")
+    result = run(tax, tax_a_row(1) | {"rating_year": value})
+    assert [(p.field, p.code) for p in result.errors.get(1, [])] == [("rating_year", code)]
+    assert "评价年度" in result.errors[1][0].message_zh
+    assert not run(tax, tax_a_row(1) | {"rating_year": "2026"}).errors
+
+
+def test_valid_until_before_the_decision_date_means_no_duration_accepted_with_a_warning(penalty):
+    """处罚有效期 earlier than the decision date is "no duration" (the publicity rule ignores it), not a bad row:
+    accepted, with a warning saying what it means; nothing accepted is lost."""
+    row, errors, warnings = one(penalty, decision_date="2026-03-01", valid_until="2026-02-28")
+    assert errors == [] and row["valid_until"] == dt.date(2026, 2, 28)
+    assert codes(warnings) == [("valid_until", "date.order")] and "按无期限处理" in warnings[0].message_zh
+    _, errors, warnings = one(penalty, decision_date="2026-03-01", valid_until="2026-03-01")
+    assert errors == [] and warnings == []

@@ -63,7 +63,7 @@ def anomaly_row(n: int = 1, **overrides) -> dict[str, str | None]:
     row = {
         "subject_name": f"淄博异常测试有限公司{n}", "subject_category": "法人及非法人组织", "subject_uscc": uscc(n),
         "listing_reason": "未按规定报送年度报告", "decision_no": f"淄市监异〔2026〕{n}号", "decision_date": "2026-11-16",
-        "identifying_unit": "淄博市市场监督管理局", "listing_basis": "《企业信息公示暂行条例》第十七条",
+        "identifying_unit": "淄博市市场监督管理局", "listing_basis": "《企业信息公示暂行条例》第十八条",
         "source_name": "淄博市市场监督管理局", "source_uscc": AUTHORITY_USCC,
     }
     row.update(overrides)

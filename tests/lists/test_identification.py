@@ -43,7 +43,7 @@ def test_full_workflow_from_case_to_entry(department, system_actor):
         assert [w["code"] for w in case.basis_check["warnings"]] == ["identification.interim_basis"]
     with on("2026-09-28"):
         identification_notify(case=case, notice_no="淄税告〔2026〕3号", served_on=dt.date(2026, 9, 28), actor=system_actor)
-    # 5 working days for 陈述申辩 (Order 54 第八条): the National Day holiday (10-01…10-07) does not count, the
+    # 5 working days for 陈述申辩 (Order 54 第九条, 第二十五条): the National Day holiday (10-01…10-07) does not count, the
     # make-up working day Saturday 10-10 does
     assert case.state == "notified" and case.defence_deadline == dt.date(2026, 10, 10)
     with on("2026-10-10"), pytest.raises(DomainError) as err:
@@ -157,3 +157,38 @@ def test_drop_and_no_way_back(department, system_actor):
         with pytest.raises(DomainError) as err:
             identification_check_basis(case=case, actor=system_actor)
     assert case.state == "dropped" and err.value.code == "identification.transition"
+
+
+def test_tax_order_54_art_9_defence_period_into_an_unloaded_year_is_provisional_and_holds_the_decision(
+        department, system_actor):
+    """令第54号 第九条: 5 (working, 第二十五条) days to state a defence. Served Thursday 2027-02-04, two days before the
+    2027 lunar new year, while 2027's holiday schedule is not loaded: Monday to Friday would end it 2027-02-11 in the
+    holiday week. The deadline takes the longest holiday 2027 could hold, and no decision is made until an operator
+    loads the year; then the real deadline counts."""
+    from pubcredit.lists.selectors import case_deadlines
+    from pubcredit.workdays.services import calendar_day_set
+
+    with on("2027-02-01"):
+        case = open_tax_case(department, system_actor)
+        identification_check_basis(case=case, actor=system_actor)
+    with on("2027-02-04"):
+        identification_notify(case=case, notice_no="淄税告〔2027〕1号", served_on=dt.date(2027, 2, 4), actor=system_actor)
+        assert case.defence_deadline >= dt.date(2027, 2, 19)
+        assert "2027年节假日安排尚未载入" in case_deadlines(case).defence_provisional
+    notified = AuditEvent.objects.filter(action="list_case.notify").get()
+    assert notified.data["defence_deadline_provisional"] is True
+    with on("2027-03-01"), pytest.raises(DomainError) as err:
+        identification_decide(case=case, decision_no="淄税稽确〔2027〕1号", decision_date=dt.date(2027, 3, 1),
+                              actor=system_actor)
+    assert err.value.code == "identification.deadline_provisional"
+    case.refresh_from_db()
+    for day in ("2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11", "2027-02-12"):
+        calendar_day_set(day=dt.date.fromisoformat(day), kind="holiday", name="春节", actor=system_actor)
+    with on("2027-03-01"):
+        now = case_deadlines(case)
+        assert now.defence_provisional == "" and now.defence_until == dt.date(2027, 2, 19)  # shown before deciding
+        identification_decide(case=case, decision_no="淄税稽确〔2027〕1号", decision_date=dt.date(2027, 3, 1),
+                              actor=system_actor)
+    case.refresh_from_db()
+    # Thursday 02-04 + 5 working days with 02-05…02-12 off: 02-15, 16, 17, 18, 19
+    assert case.state == "decided" and case.defence_deadline == dt.date(2027, 2, 19)

@@ -228,3 +228,19 @@ def test_home_page_has_a_card_of_the_lists_with_their_counts(client, list_site):
     assert f'href="{reverse("portal:list", args=["court_dishonest_debtor"])}"' in card
     assert "失信被执行人" in card and "公示中 2 条" in card and "黑名单" in card
     assert card.index("失信被执行人") < card.index("纳税信用A级纳税人")  # black lists first, as on the index
+
+
+def test_ndrc_order_36_art_12_natural_person_on_the_tax_list_is_held_and_checked_but_never_public(client, list_site):
+    """Decision (issue 11 §3): a natural person on the 重大税收违法失信主体 list (令第54号) has a list entry in force (so
+    checks find it), but like every natural person's negative item is not shown on the city site or its public API
+    (国家发展改革委令第36号 第十二条第三款)."""
+    from pubcredit.publicity.models import PublicityState
+
+    entry = ListEntry.objects.get(subject__name="李四")
+    assert entry.list_code == "major_tax_violator" and entry.status == "in_force"
+    state = PublicityState.objects.get(record_id=entry.record_id)
+    assert state.state == "withheld" and "国家发展改革委令第36号第十二条第三款" in state.reason_zh
+    listing = client.get("/api/v1/public/lists/major_tax_violator").json()
+    assert "李四" not in str(listing) and entry.subject.id_masked not in str(listing)
+    assert client.get("/api/v1/public/search", {"q": "李四"}).json()["results"] == []
+    assert not AuditEvent.objects.filter(action="subject.read_person", object_id=str(entry.subject_id)).exists()

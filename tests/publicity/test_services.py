@@ -118,6 +118,22 @@ def test_bulk_assessment_of_thousands_of_records_in_few_queries(eco, system_acto
     assert ChangeFeedEntry.objects.count() == 1200 and verify_chain().ok
 
 
+def test_bulk_assessment_of_late_samr_records_reads_the_calendar_once_per_chunk(department, system_actor,
+                                                                                django_assert_max_num_queries):
+    """SAMR Order 45 art. 9 needs the working-day calendar for every record received more than 20 days after its
+    decision: it is read once per chunk, not once per record."""
+    from tests.factories import penalty
+
+    rows = [penalty(i, decision_date="2026-09-01", fine_amount="8") for i in range(1, 1201)]
+    result = submit(rows, department=department, actor=system_actor, assess=False)
+    with clock.pinned(D(2026, 11, 18)), django_assert_max_num_queries(80):
+        outcome = publicity_assess(result.record_ids, actor=system_actor)
+    assert outcome.created == 1200
+    state = PublicityState.objects.order_by("record_id").first()
+    # 20 working days after 2026-09-01 is 2026-09-29: 1 year from then, not from the 2026-11-18 receipt
+    assert state.publish_until == D(2027, 9, 28) and not state.provisional
+
+
 def test_missing_ids_are_counted_not_fatal(department, system_actor):
     assert publicity_assess([999_999], actor=system_actor).missing == 1
 

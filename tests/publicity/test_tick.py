@@ -132,3 +132,36 @@ def test_tick_command(eco, system_actor, capsys):
     out = capsys.readouterr().out
     assert "tick 2026-11-20:" in out and "due=1" in out and "reassessed=1" in out
     assert AuditEvent.objects.filter(action="publicity.tick", actor_label="cli:tick").exists()
+
+
+def test_samr_order_45_art_9_provisional_window_is_recomputed_by_the_tick_once_the_year_is_loaded(
+        department, system_actor, caplog):
+    """A SAMR fine decided 2026-12-20 reaches the platform on 2027-03-01: its 20 working days (第45号令第九条) run
+    into 2027, whose holiday schedule is not loaded. The window is provisional (earliest reading) until an operator
+    loads 2027; the next daily run recomputes it and the mark goes."""
+    from tests.factories import penalty
+    from pubcredit.workdays.services import calendar_day_set
+
+    submit([penalty(1, decision_date="2026-12-20", fine_amount="8", penalty_content="罚款8万元")],
+           department=department, actor=system_actor, when="2027-03-01")
+    first = state()
+    assert first.provisional and "2027年节假日安排尚未载入" in first.reason_zh
+    with caplog.at_level("WARNING", logger="pubcredit.tick"):
+        result = tick(D(2027, 3, 2), system_actor)
+    assert result.schedule_missing == (2027,) and result.reassessed >= 1 and state().provisional
+    assert "holiday schedule missing for 2027" in caplog.text
+    for day in ("2027-01-01", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11", "2027-02-12"):
+        calendar_day_set(day=D.fromisoformat(day), kind="holiday", name="假日", actor=system_actor)
+    tick(D(2027, 3, 3), system_actor)
+    after = state()
+    assert not after.provisional and "尚未载入" not in after.reason_zh
+    assert after.publish_until > first.publish_until  # the real holidays put the national publication later
+
+
+def test_tick_command_logs_from_1_november_that_next_years_schedule_is_missing(db, capsys):
+    with clock.pinned(D(2026, 11, 1)):
+        call_command("tick")
+    assert "calendar: 2027年节假日安排尚未载入" in capsys.readouterr().out
+    with clock.pinned(D(2026, 10, 31)):
+        call_command("tick")
+    assert "节假日安排尚未载入" not in capsys.readouterr().out

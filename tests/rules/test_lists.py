@@ -69,15 +69,15 @@ def test_a_term_changes_when_the_rulebook_does():
 
 def test_versions_by_date_and_overlaps_are_refused():
     files = shipped()
-    base = files["tax_a_level.yaml"]
-    old = {**base, "version": "2014.1", "effective_to": dt.date(2025, 6, 30)}
+    base = files["samr_serious_violation.yaml"]
+    old = {**base, "version": "2021.1", "effective_to": dt.date(2025, 6, 30)}
     new = {**base, "version": "2025.1", "effective_from": dt.date(2025, 7, 1),
            "term": {"counted_from": "effective_date", "rules": [{"years": 2, "basis": "测试"}]}}
-    book = parse_rulebook({**files, "tax_a_level.yaml": {"versions": [old, new]}})
-    assert book.get("tax_a_level", dt.date(2025, 6, 30)).version == "2014.1"
-    assert book.get("tax_a_level", dt.date(2025, 7, 1)).version == "2025.1"
+    book = parse_rulebook({**files, "samr_serious_violation.yaml": {"versions": [old, new]}})
+    assert book.get("samr_serious_violation", dt.date(2025, 6, 30)).version == "2021.1"
+    assert book.get("samr_serious_violation", dt.date(2025, 7, 1)).version == "2025.1"
     with pytest.raises(ListRulebookError, match="overlaps"):
-        parse_rulebook({**files, "tax_a_level.yaml": {"versions": [{**old, "effective_to": None}, new]}})
+        parse_rulebook({**files, "samr_serious_violation.yaml": {"versions": [{**old, "effective_to": None}, new]}})
 
 
 @pytest.mark.parametrize(("change", "message"), [
@@ -254,7 +254,8 @@ def test_red_and_black_lists_are_public_by_their_rulebook_block(book):
 
 def test_publicity_is_data_a_list_without_its_block_is_not_published():
     files = shipped()
-    del files["tax_a_level.yaml"]["publicity"]
+    for version in files["tax_a_level.yaml"]["versions"]:
+        del version["publicity"]
     files["business_anomaly.yaml"]["publicity"]["published"] = False
     book = parse_rulebook(files)
     assert "尚未配置" in show(book, "tax_a_level", planned=None).reason_zh
@@ -300,3 +301,43 @@ def test_list_entry_shown_exactly_while_in_force_and_received(effective, receipt
     day = effective + dt.timedelta(days=probe)
     assert decision.shown_on(day) == (received <= day and rules.in_force_on(effective=effective, planned=planned,
                                                                            removed_on=removed, day=day))
+
+
+
+def test_tax_a_level_basis_is_the_2014_measures_until_2025_06_30_then_announcement_2025_12():
+    """国家税务总局公告2025年第12号 (纳税缴费信用管理办法) replaces the 2014 measures (公告2014年第40号) from 2025-07-01:
+    a grade published before that rests on the old measures, one published after on the new."""
+    book = parse_rulebook(shipped())
+    old, new = book.get("tax_a_level", dt.date(2025, 6, 30)), book.get("tax_a_level", dt.date(2025, 7, 1))
+    assert old.effective_to == dt.date(2025, 6, 30) and "公告2014年第40号" in old.publicity.basis
+    assert new.effective_from == dt.date(2025, 7, 1) and "公告2025年第12号" in new.publicity.basis
+    assert all("2014" not in b.text() for b in new.legal_basis) and new.rule_version == "list:tax_a_level@2026.1"
+
+
+def test_enterprise_information_publicity_regulations_2024_list_at_art_18_and_restrict_at_art_19():
+    """企业信息公示暂行条例（2024修订）: listing in 经营异常名录 is 第十八条, the restrictions 第十九条 (第十七条 now forbids
+    altering published information)."""
+    spec = parse_rulebook(shipped()).get("business_anomaly", dt.date(2026, 1, 1))
+    regulation = next(b for b in spec.legal_basis if b.instrument == "企业信息公示暂行条例")
+    assert regulation.article == "第十八条、第十九条" and "第十七条" not in spec.publicity.basis
+
+
+def test_business_anomaly_stays_published_while_in_force_regulation_prevails_over_order_36_art_12():
+    """Decision: the 条例 (an administrative regulation) has its own publicity rule, and NDRC Order 36 art. 12 para. 3
+    yields to it; the list file says so with the article, and an entry in force is shown."""
+    spec = parse_rulebook(shipped()).get("business_anomaly", dt.date(2026, 1, 1))
+    assert spec.publicity.published and "第十二条第三款" in spec.publicity.basis and "第十八条" in spec.publicity.basis
+    shown = rules.entry_publicity(spec, subject_kind="legal_person", effective=dt.date(2026, 1, 5),
+                                  received_on=dt.date(2026, 1, 6), planned_end=None)
+    assert shown.published and shown.publish_until is None and shown.shown_on(dt.date(2028, 1, 1))
+
+
+def test_samr_order_44_art_13_is_the_procedure_of_the_serious_violation_list():
+    """令第44号 第十三条: decided with the penalty, notice before the decision; 第十条、第十一条 are listing grounds."""
+    spec = parse_rulebook(shipped()).get("samr_serious_violation", dt.date(2026, 1, 1))
+    assert spec.procedure.basis == "市场监管总局令第44号 第十三条"
+
+
+def test_tax_order_54_art_9_gives_the_defence_period():
+    spec = parse_rulebook(shipped()).get("major_tax_violator", dt.date(2026, 1, 1))
+    assert spec.procedure.defence_working_days == 5 and "第九条（5日内陈述申辩）" in spec.procedure.basis

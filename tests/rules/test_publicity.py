@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from chinese_calendar import constants as cc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pubcredit.rules.calendar import HolidayEnvelope, WorkCalendar, deadline
 from pubcredit.rules.publicity import (
     PENALTY_TYPES,
     STICKY,
@@ -544,3 +546,102 @@ def test_property_target_state_is_reachable_or_unchanged(current, published, rev
     """Whatever the dates say, the target is the current state or one move of the table away."""
     target = target_state(current=current, decision=decision(published), record_revoked=revoked, today=today)
     assert target == current or event_for(current, target) is not None or current in STICKY
+
+
+# -- SAMR Order 45 art. 9: periods of late records count from when the national system published them -------------
+
+_SEEDED = WorkCalendar.from_days(cc.holidays, cc.workdays)
+_ENVELOPE = HolidayEnvelope.model_validate(yaml.safe_load(
+    (DIR.parents[1] / "workdays" / "holiday_envelope.yaml").read_text(encoding="utf-8")))
+
+
+def _seeded_working_days(start: dt.date, n: int):
+    return deadline(_SEEDED, start, n, _ENVELOPE, favour="earlier")
+
+
+def test_samr_order_45_art_9_period_counts_from_decision_plus_20_working_days_for_late_records():
+    """A licence revocation decided 2024-01-10 was on the national system by 2024-02-06 (20 working days, the
+    make-up Sunday 2024-02-04 counted); the platform received it on 2026-06-01. Its 3 years end 2027-02-05, not
+    2029-05-31."""
+    f = samr(decided="2024-01-10", received="2026-06-01", types=("revoke_license",))
+    d = assess(f, BOOK, as_of=D(2026, 6, 1), working_days=_seeded_working_days)
+    assert d.published and d.publish_from == D(2026, 6, 1)
+    assert d.publish_until == D(2027, 2, 5) and d.repairable_from is None and not d.provisional
+    assert "第45号令第九条" in d.reason_zh and "公示期自2024-02-06起算" in d.reason_zh
+
+
+def test_samr_order_45_art_9_a_record_received_in_time_counts_from_its_receipt():
+    f = samr(decided="2026-01-10", received="2026-01-14", fine_wan=8)
+    d = assess(f, BOOK, as_of=D(2026, 1, 14), working_days=_seeded_working_days)
+    assert d.publish_until == D(2027, 1, 13) and "第45号令第九条" not in d.reason_zh
+
+
+def test_samr_order_45_art_9_late_record_whose_due_day_falls_in_an_unloaded_year_is_provisional_and_earliest():
+    """Decided 2026-12-20, received 2027-03-01: 20 working days run into 2027, whose schedule is not loaded; the
+    earliest day the national system could have published it is taken, and the decision is marked provisional."""
+    f = samr(decided="2026-12-20", received="2027-03-01", fine_wan=8)
+    d = assess(f, BOOK, as_of=D(2027, 3, 1), working_days=_seeded_working_days)
+    weekdays_only = _SEEDED.add_working_days(D(2026, 12, 20), 20).value
+    assert d.provisional and d.publish_until <= add_months(weekdays_only, 12) - dt.timedelta(days=1)
+    assert "2027年节假日安排尚未载入" in d.reason_zh
+
+
+@pytest.mark.parametrize("valid_until", ["2024-01-10", "2023-12-31", "2099-12-31"])
+def test_samr_order_45_art_13_para_3_valid_until_on_or_before_the_decision_or_2099_12_31_is_no_duration(valid_until):
+    """处罚有效期 = the decision date, earlier, or 长期 (2099-12-31) is "no duration": a restriction counted 3 years from
+    publication, not to 2099."""
+    d = decide(samr(decided="2024-01-10", received="2024-01-12", types=("restrict_employment",),
+                    restriction_until=D.fromisoformat(valid_until)), as_of="2024-01-12")
+    assert d.publish_until == D(2027, 1, 11)
+
+
+def test_samr_order_107_art_8_valid_until_extends_only_penalties_with_a_duration_others_get_a_warning():
+    """A fine has no duration: a 处罚有效期 five years out is noted in the explanation, never an extension."""
+    fine = decide(samr(decided="2026-01-10", received="2026-01-14", fine_wan=8, restriction_until=D(2031, 1, 9)))
+    assert fine.publish_until == D(2027, 1, 13)
+    assert "处罚有效期2031-01-09不延长公示期" in fine.reason_zh and "罚款不是附期限的处罚" in fine.reason_zh
+    ban = decide(samr(decided="2026-01-10", received="2026-01-14", types=("restrict_employment",),
+                      restriction_until=D(2031, 1, 9)))
+    assert ban.publish_until == D(2031, 1, 9)
+
+
+# -- Order 36 art. 8(3), 10(1), 11: sectors' own 较小数额 / 巨额; until then the borrowed figure, shown as borrowed ----
+
+
+def test_ndrc_order_36_art_8_item_3_lower_amount_borrowed_from_samr_order_107_is_said_to_be_borrowed():
+    minor = decide(facts(decided="2026-05-06", fine_wan=3))
+    assert minor.severity == Severity.MINOR and "借用市场监管总局令第107号第七条的数额" in minor.reason_zh
+    general = decide(facts(decided="2026-05-06", fine_wan=8))
+    assert general.severity == Severity.GENERAL
+    assert "超过较低数额5万元（借用市场监管总局令第107号第七条的数额）" in general.reason_zh
+    assert "未设定巨额标准" in general.reason_zh
+
+
+def test_ndrc_order_36_art_10_item_1_huge_fine_threshold_is_per_sector_data_and_none_by_default():
+    """No sector has set a 巨额 figure: a 500万元 fine is general. A sector's own figure (rulebook data) makes it serious
+    in that sector only; its 较小数额 stays the borrowed one."""
+    work_safety = frozenset({"work_safety"})
+    assert BOOK.regime("ndrc_order_36").sector_fines == {}
+    assert decide(facts(decided="2026-05-06", fine_wan=500, sectors=work_safety)).severity == Severity.GENERAL
+
+    def set_huge(regime):
+        regime["sector_fines"] = {"work_safety": {
+            "serious_at_least_yuan": {"legal_person": 1_000_000, "individual_business": 1_000_000,
+                                      "natural_person": 100_000},
+            "article_serious": "应急管理部门罚款标准第五条", "basis_zh": "应急管理部门行政处罚罚款数额标准"}}
+
+    book = book_with(regime_changes={"ndrc-order-36.yaml": set_huge})
+    huge = decide(facts(decided="2026-05-06", fine_wan=500, sectors=work_safety), book=book)
+    assert huge.severity == Severity.SERIOUS and "达到安全生产领域巨额100万元" in huge.reason_zh
+    assert "应急管理部门罚款标准第五条" in huge.reason_zh
+    assert decide(facts(decided="2026-05-06", fine_wan=500), book=book).severity == Severity.GENERAL
+    small = decide(facts(decided="2026-05-06", fine_wan=3, sectors=work_safety), book=book)
+    assert small.severity == Severity.MINOR and "借用市场监管总局令第107号第七条" in small.reason_zh
+
+
+def test_a_sector_fine_for_a_sector_policy_does_not_declare_is_refused():
+    def bad(regime):
+        regime["sector_fines"] = {"ecology": {"serious_at_least_yuan": {"legal_person": 1}, "basis_zh": "某标准"}}
+
+    with pytest.raises(PublicityRulebookError, match="ecology"):
+        book_with(regime_changes={"ndrc-order-36.yaml": bad})

@@ -63,6 +63,7 @@ class RuleOut(Schema):
     fields: list[str]
     when: dict | None
     message_zh: str | None
+    level: str = "error"  # "warning": the row is accepted and told what the order means
 
 
 class ClassDetailOut(ClassSummaryOut):
@@ -110,7 +111,8 @@ def _detail(c: InfoClass) -> dict:
         "separators": f.separators if f.type == "multi_enum" else None,
         "aliases": list(f.aliases), "accepted_headers": list(f.accepted_headers()),
     } for f in c.fields]
-    rules = [{"kind": r.kind, "fields": list(r.fields), "when": _condition(r.when), "message_zh": r.message_zh}
+    rules = [{"kind": r.kind, "fields": list(r.fields), "when": _condition(r.when), "message_zh": r.message_zh,
+              "level": r.level}
              for r in c.rules]
     return {**_summary(c), "description_zh": c.description_zh, "legal_basis": list(c.legal_basis),
             "sharing": c.sharing, "public": c.public, "public_for_natural_persons": c.public_for_natural_persons,

@@ -219,7 +219,13 @@ def _own_exprs(f: FieldSpec, today: dt.date) -> list[pl.Expr]:
     c = pl.col(_c(f.key))
     given = c.is_not_null()
     if f.type in ("string", "text"):
-        error = pl.when(given & (c.str.len_chars() > (f.max_length or 1 << 30))).then(pl.lit("max_length"))
+        too_long = given & (c.str.len_chars() > (f.max_length or 1 << 30))
+        if f.year:  # a year decides what is published (A级纳税人 评价年度): four digits, not in the future
+            is_year = c.str.contains(r"^\d{4}$")
+            error = (pl.when(given & ~is_year).then(pl.lit("year.format"))
+                     .when(given & (c.cast(pl.Int32, strict=False) > today.year)).then(pl.lit("year.future")))
+        else:
+            error = pl.when(too_long).then(pl.lit("max_length"))
         return [c.alias(f.key), error.alias(_t(f.key))]
     if f.type == "enum":
         value = ex.enum_code(c, f)
@@ -348,7 +354,10 @@ def validate_frame(info_class: InfoClass, raw: pl.DataFrame, *, today: dt.date,
             earlier, later = rule.fields
             bad = ((pl.col(later) < pl.col(earlier)).fill_null(False) & pl.col(_t(earlier)).is_null()
                    & pl.col(_t(later)).is_null() & _condition(info_class, rule.when))
-            checks.append(pl.when(bad).then(pl.lit("date.order")).alias(f"_x_{i}"))
+            if rule.level == "warning":
+                checks.append(pl.when(bad).then(pl.lit("date.order")).alias(f"_xw_{i}"))
+            else:
+                checks.append(pl.when(bad).then(pl.lit("date.order")).alias(f"_x_{i}"))
 
     lazy = frame.lazy()
     lazy = lazy.with_columns(ident).with_columns(checks)
@@ -430,6 +439,12 @@ def _field_problem(info_class: InfoClass, f: FieldSpec, code: str, cleaned: str 
     if code in ("date.before_1949", "date.too_early"):
         bound = f.not_before.isoformat() if f.not_before else ""
         return Problem(code, f"{label}“{_shown(cleaned)}”早于{bound}", f"{key} is before {bound}", key)
+    if code == "year.format":
+        return Problem("year.format", f"{label}“{_shown(cleaned)}”不是四位年份（例：{today.year - 1}）",
+                       f"{key}: {cleaned!r} is not a four-digit year", key)
+    if code == "year.future":
+        return Problem("year.future", f"{label}“{_shown(cleaned)}”晚于今年（{today.year}）",
+                       f"{key}: {cleaned!r} is after the current year {today.year}", key)
     if code == "decimal.format":
         unit = f"（单位：{f.unit}）" if f.unit else ""
         return Problem("decimal.format", f"{label}“{_shown(cleaned)}”不是有效数值{unit}，例：{ex.AMOUNT_EXAMPLES_ZH}",
@@ -459,7 +474,8 @@ def _collect_errors(info_class: InfoClass, frame: pl.DataFrame, *, today: dt.dat
     Python runs once per error (not per row and field), and identical errors share one message.
     """
     out: dict[int, list[Problem]] = {}
-    flags = [_e(f.key) for f in info_class.fields] + [f"_x_{i}" for i in range(len(info_class.rules))] + ["_dup"]
+    flags = [_e(f.key) for f in info_class.fields] + [f"_x_{i}" for i, r in enumerate(info_class.rules)
+                                                      if r.level == "error"] + ["_dup"]
     frame = frame.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in flags]))
     if frame.is_empty():
         return out
@@ -473,6 +489,8 @@ def _collect_errors(info_class: InfoClass, frame: pl.DataFrame, *, today: dt.dat
             out.setdefault(row, []).append(problem)
     for i, rule in enumerate(info_class.rules):
         labels = [info_class.field(k).label_zh for k in rule.fields]
+        if rule.level == "warning":
+            continue
         if rule.kind == "one_of_required":
             problem = Problem("required_one_of", rule.message_zh or f"须填写{'或'.join(labels)}中的至少一项",
                               f"one of {', '.join(rule.fields)} is required", rule.fields[0])
@@ -494,6 +512,14 @@ def _collect_errors(info_class: InfoClass, frame: pl.DataFrame, *, today: dt.dat
 def _collect_warnings(info_class: InfoClass, frame: pl.DataFrame, *, uscc: _Verdicts,
                       rid: _Verdicts) -> dict[int, list[Problem]]:
     out: dict[int, list[Problem]] = {}
+    for i, rule in enumerate(info_class.rules):
+        if rule.level != "warning":
+            continue
+        earlier, later = rule.fields
+        labels = [info_class.field(k).label_zh for k in rule.fields]
+        for row, _code, first, second in _column(frame, f"_xw_{i}", _c(earlier), _c(later)):
+            zh = rule.message_zh or f"{labels[1]}（{second}）早于{labels[0]}（{first}）"
+            out.setdefault(row, []).append(Problem("date.order", zh, f"{later} is before {earlier}", later))
     flags = [_w(f.key) for f in info_class.fields if _w(f.key) in frame.columns]
     if not flags:
         return out

@@ -73,6 +73,7 @@ class FieldSpec(_Strict):
     date_words: dict[str, dt.date] = Field(default_factory=dict)  # date only: {长期: 2099-12-31}
     resident_id_when: Condition | None = None  # id_number only: validate as 公民身份号码 when this holds
     normalise: Literal["text", "code"] = "text"  # string only: "code" = NFKC, no spaces/dashes, upper case
+    year: bool = False  # string only: a four-digit year not after this year (评价年度): year.format / year.future
     sensitive: bool = False  # natural persons' identity numbers: encrypted at rest, masked on display
     format: str | None = None  # a hint for people, shown in the template and the API
     description_zh: str | None = None
@@ -94,6 +95,8 @@ class FieldSpec(_Strict):
             problems.append("not_future, not_before and date_words are only allowed for date fields")
         if self.type != "id_number" and self.resident_id_when is not None:
             problems.append("resident_id_when is only allowed for id_number fields")
+        if self.type != "string" and self.year:
+            problems.append("year is only allowed for string fields")
         if self.type != "string" and self.normalise != "text":
             problems.append("normalise is only allowed for string fields")
         seen: dict[str, str] = {}
@@ -138,11 +141,16 @@ class CrossRule(_Strict):
     fields: tuple[str, ...] = Field(min_length=2)
     when: Condition | None = None
     message_zh: str | None = None
+    # date_order only: "warning" accepts the row and says what the order means (处罚有效期 before the decision
+    # date is "no duration", not a mistake)
+    level: Literal["error", "warning"] = "error"
 
     @model_validator(mode="after")
     def _shape(self) -> CrossRule:
         if self.kind == "date_order" and len(self.fields) != 2:
             raise ValueError("date_order takes exactly two fields: [earlier, later]")
+        if self.kind != "date_order" and self.level != "error":
+            raise ValueError("level: warning is only for date_order")
         return self
 
 

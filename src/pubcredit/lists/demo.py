@@ -43,7 +43,7 @@ _CATEGORY = {"legal_person": "法人及非法人组织", "individual_business": 
 _BASIS = {
     "court_dishonest_debtor": "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条",
     "samr_serious_violation": "《市场监督管理严重违法失信名单管理办法》第二条、第十条",
-    "business_anomaly": "《企业信息公示暂行条例》第十七条、《企业经营异常名录管理办法》",
+    "business_anomaly": "《企业信息公示暂行条例》第十八条、《企业经营异常名录管理办法》",
     "major_tax_violator": "《重大税收违法失信主体信息公布管理办法》第六条",
     "tax_a_level": "《纳税缴费信用管理办法》（国家税务总局公告2025年第12号）",
     "integrity_honor": "《山东省社会信用条例》第二十六条",

@@ -153,6 +153,8 @@ class CaseDeadlines:
     defence_open: bool
     push_due: dt.date | None
     push_overdue: bool
+    defence_provisional: str = ""  # why the defence deadline is provisional (a year with no holiday schedule)
+    defence_until: dt.date | None = None  # the deadline by today's calendar (a year loaded since the notice counts)
 
 
 def case_deadlines(case: IdentificationCase) -> CaseDeadlines:
@@ -166,4 +168,16 @@ def case_deadlines(case: IdentificationCase) -> CaseDeadlines:
         spec = rulebook().get(case.list_code, case.decision_date)
         push_due = add_working_days(case.decision_date, spec.push_deadline_working_days).value
     overdue = bool(push_due and case.state == "decided" and today > push_due)
-    return CaseDeadlines(defence_open, push_due, overdue)
+    provisional, until = "", case.defence_deadline
+    if case.state == "notified" and case.notified_on and not case.defence_received_on:
+        from pubcredit.rules.lists import defence_deadline_bound
+        from pubcredit.workdays.selectors import holiday_envelope, work_calendar
+
+        spec = rulebook().get(case.list_code, case.notified_on)
+        bound = defence_deadline_bound(spec, case.notified_on, work_calendar(), holiday_envelope()) if spec else None
+        if bound is not None:
+            until = bound.value
+            defence_open = today <= until
+            if bound.provisional:
+                provisional = f"暂定：{bound.explain_zh()}，载入前不能作出认定决定"
+    return CaseDeadlines(defence_open, push_due, overdue, provisional, until)

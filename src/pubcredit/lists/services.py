@@ -27,7 +27,7 @@ from pubcredit.rules import lists as rules
 from pubcredit.rules.errors import DomainError, Problem
 from pubcredit.rules.lists import CaseEvent, ListSpec, RemovalReason, TransitionError
 from pubcredit.subjects import crypto
-from pubcredit.workdays.selectors import work_calendar
+from pubcredit.workdays.selectors import holiday_envelope, work_calendar
 
 _CHUNK = 500
 
@@ -428,10 +428,12 @@ def identification_notify(*, case: IdentificationCase, notice_no: str, served_on
     case.notice_no = _required(notice_no, "identification.notice_no", "须填写告知书文号", "notice number required",
                                "notice_no")
     case.notified_on = served_on
-    case.defence_deadline = rules.defence_deadline(spec, served_on, work_calendar())
+    bound = rules.defence_deadline_bound(spec, served_on, work_calendar(), holiday_envelope())
+    case.defence_deadline = bound.value if bound else None
     case.save(update_fields=["state", "notice_no", "notified_on", "defence_deadline", "updated_at"])
     _case_audit(Event.LIST_CASE_NOTIFIED, case, actor, before=before,
-                data={"defence_deadline": case.defence_deadline.isoformat() if case.defence_deadline else None})
+                data={"defence_deadline": case.defence_deadline.isoformat() if case.defence_deadline else None,
+                      "defence_deadline_provisional": bool(bound and bound.provisional)})
     return case
 
 
@@ -461,6 +463,18 @@ def identification_decide(*, case: IdentificationCase, decision_no: str, decisio
     today = clock.today()
     before = case.state
     spec = _move(case, CaseEvent.DECIDE)
+    if before == CaseStateChoice.NOTIFIED and not case.defence_received_on and case.notified_on:
+        # the deadline again, by today's calendar: a year loaded since the notice gives the real one
+        bound = rules.defence_deadline_bound(spec, case.notified_on, work_calendar(), holiday_envelope())
+        if bound is not None and bound.provisional:
+            years = "、".join(str(y) for y in bound.missing_years)
+            raise DomainError("identification.deadline_provisional",
+                              f"陈述申辩期跨入{years}年，该年节假日安排尚未载入，截止日暂按最长可能期限计至{bound.value}；"
+                              f"请先由信用中心载入{years}年节假日安排，再作出决定",
+                              f"the defence period runs into {years}, whose holiday schedule is not loaded (provisional "
+                              f"end {bound.value}): the decision waits until it is loaded", "decision_date")
+        if bound is not None:
+            case.defence_deadline = bound.value
     if before == CaseStateChoice.NOTIFIED and not case.defence_received_on and case.defence_deadline \
             and today <= case.defence_deadline:
         raise DomainError("identification.defence_period", f"陈述申辩期至{case.defence_deadline}，期满或收到陈述申辩后才能作出决定",
@@ -480,7 +494,7 @@ def identification_decide(*, case: IdentificationCase, decision_no: str, decisio
         raise DomainError("identification.decision_incomplete", "决定书须载明移出条件和程序、救济途径",
                           "the decision must state removal conditions and remedies", "removal_conditions")
     case.save(update_fields=["state", "decision_no", "decision_date", "effective_date", "planned_end",
-                             "removal_conditions", "remedies", "updated_at"])
+                             "defence_deadline", "removal_conditions", "remedies", "updated_at"])
     _case_audit(Event.LIST_CASE_DECIDED, case, actor, before=before, data={"decision_no": case.decision_no})
     return case
 

@@ -30,6 +30,9 @@ class PublicityState(models.Model):
     repairable_from = models.DateField("可申请修复日", null=True, blank=True)
     publish_until = models.DateField("公示截止日（含）", null=True, blank=True)
     ended_on = models.DateField("停止公示日", null=True, blank=True)
+    # a date rests on a year whose holiday schedule is not loaded (the bound favourable to the subject was taken):
+    # the daily job re-assesses it until the schedule is loaded
+    provisional = models.BooleanField("日期暂定", default=False)
     shared = models.BooleanField("共享中", default=True)
     reason_zh = models.TextField("依据与理由")
     reason_en = models.TextField("reason (English)")

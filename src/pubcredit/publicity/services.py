@@ -16,6 +16,8 @@ Entry points:
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -40,11 +42,15 @@ from pubcredit.records.models import CreditRecord
 from pubcredit.rules import clock
 from pubcredit.rules import lists as list_rules
 from pubcredit.rules import publicity as rules
+from pubcredit.rules.calendar import Deadline, deadline
 from pubcredit.rules.errors import DomainError
 from pubcredit.rules.publicity import PublicityDecision, RecordFacts, Severity, State
+from pubcredit.workdays.selectors import holiday_envelope, schedule_missing, work_calendar
 
 __all__ = ["publicity_assess", "publicity_tick", "publicity_transition", "publicity_repair", "publicity_hold",
            "publicity_resume", "feed_consumer_seen", "AssessResult", "TickResult", "record_facts"]
+
+logger = logging.getLogger("pubcredit.tick")
 
 _CHUNK = 1000
 _PG_FEED_LOCK = 0x5044_4346_4545  # advisory lock: feed rows get their ids in commit order (see docs/publicity.md)
@@ -88,6 +94,7 @@ class TickResult:
     reassessed: int = 0
     full_reassessment: bool = False
     events: Counter = field(default_factory=Counter)
+    schedule_missing: tuple[int, ...] = ()  # years whose holiday schedule operators must load (from 1 November)
 
     def as_dict(self) -> dict[str, Any]:
         return {"reassessed": self.reassessed, "full_reassessment": self.full_reassessment, **dict(self.events)}
@@ -185,7 +192,7 @@ def record_facts(record: CreditRecord, *, class_cache: dict | None = None, entry
 
 # a change of any of these is a publicity change (audited, fed); the bookkeeping columns are updated silently
 _COMPARED = ("state", "severity", "regime", "published", "publish_from", "repairable_from", "publish_until",
-             "ended_on", "shared", "rule_version", "class_code", "decision_date", "subject_id", "department_id")
+             "ended_on", "provisional", "shared", "rule_version", "class_code", "decision_date", "subject_id", "department_id")
 _BOOKKEEPING = ["assessed_on", "record_version", "rulebook_version"]
 _UPDATED = [f.replace("_id", "") if f in ("subject_id", "department_id") else f for f in _COMPARED] + [
     "reason_zh", "reason_en", "updated_at", *_BOOKKEEPING]
@@ -322,6 +329,7 @@ def _apply(state: PublicityState | None, record: CreditRecord, decision: Publici
     state.published = decision.published
     state.publish_from, state.repairable_from = decision.publish_from, decision.repairable_from
     state.publish_until = decision.publish_until
+    state.provisional = decision.provisional
     state.shared = new_state not in policy.stop_sharing_in
     state.reason_zh, state.reason_en = decision.reason_zh, decision.reason_en
     state.rule_version, state.rulebook_version = decision.rule_version, version
@@ -342,6 +350,19 @@ def _effective_on(event: str | None, state: PublicityState, today: dt.date) -> d
     return today
 
 
+def _earliest_publication() -> Callable[[dt.date, int], Deadline]:
+    """A publication due ``n`` working days after a day (SAMR Order 45 art. 9), by the platform's calendar read once
+    for a chunk of records (and once per distinct day); in a year with no schedule the earliest day it can be (a
+    period counted from it ends soonest for the subject)."""
+    calendar, envelope = work_calendar(), holiday_envelope()
+
+    @functools.cache
+    def due(start: dt.date, n: int) -> Deadline:
+        return deadline(calendar, start, n, envelope, favour="earlier")
+
+    return due
+
+
 def _assess_chunk(ids: list[int], *, actor: Any, today: dt.date, reason: str, class_cache: dict) -> AssessResult:
     book = rulebook()
     result = AssessResult()
@@ -356,10 +377,11 @@ def _assess_chunk(ids: list[int], *, actor: Any, today: dt.date, reason: str, cl
     entries = ({e.record_id: e for e in ListEntry.objects.filter(record_id__in=list_ids).only(
         "record_id", "effective_date", "planned_end", "removed_on", "removal_reason")} if list_ids else {})
     new_rows, changed_rows, touched, pending, feed = [], [], [], [], []
+    publication_due = _earliest_publication()
     for pk in sorted(records):
         record = records[pk]
         facts = record_facts(record, class_cache=class_cache, entry=entries.get(pk))
-        decision = rules.assess(facts, book, as_of=today)
+        decision = rules.assess(facts, book, as_of=today, working_days=publication_due)
         existing = states.get(pk)
         stale = existing is not None and (existing.assessed_on, existing.record_version,
                                           existing.rulebook_version) != (today, record.version, book.version)
@@ -473,6 +495,9 @@ def _stale_ids(book: rules.PublicityRulebook, today: dt.date, full: bool) -> Ite
         ~Q(record_version=F("record__version"))
         | (Q(record__status=RecordStatus.REVOKED) & ~Q(state__in=[State.REVOKED, State.ARCHIVED]))
     ).order_by("record_id").values_list("record_id", flat=True).iterator(chunk_size=5000)
+    # dates resting on a year with no holiday schedule: recomputed each run, so loading the year releases them
+    yield from PublicityState.objects.filter(provisional=True).order_by("record_id").values_list(
+        "record_id", flat=True).iterator(chunk_size=5000)
     started = [d for d in book.starts() if d <= today]
     if started and book.policy.transition == "most_favourable":
         yield from PublicityState.objects.filter(assessed_on__lt=max(started)).exclude(
@@ -488,7 +513,11 @@ def publicity_tick(*, actor: Any, reassess_all: bool = False,
     today = clock.today()
     started_at = clock.now()
     book = rulebook()
-    result = TickResult(day=today)
+    result = TickResult(day=today, schedule_missing=schedule_missing(today))
+    if result.schedule_missing:
+        years = "、".join(str(y) for y in result.schedule_missing)
+        logger.warning("holiday schedule missing for %s: deadlines into it are provisional; load it "
+                       "(pubcredit load_calendar or the 工作日历 page) — %s年节假日安排尚未载入", years, years)
     last = TickRun.objects.order_by("-id").first()
     if last is None:
         changed_book = PublicityState.objects.exclude(rulebook_version=book.version).exists()

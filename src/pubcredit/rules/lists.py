@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pubcredit.rules.calendar import WorkCalendar
+from pubcredit.rules.calendar import Deadline, HolidayEnvelope, WorkCalendar, deadline
 from pubcredit.rules.errors import Problem
 
 __all__ = [
@@ -40,7 +40,7 @@ __all__ = [
     "CASE_TRANSITIONS", "REMOVAL_EVENTS", "BasisItem", "TermRule", "Term", "Procedure", "ListSpec", "ListRulebook",
     "ListRulebookError", "TransitionError", "parse_rulebook", "add_years", "TermOutcome", "planned_end",
     "is_expired", "expiry_day", "entry_transition", "case_transition", "BasisCheck", "basis_check",
-    "defence_deadline", "push_is_late", "in_force_on", "ListPublicity", "EntryPublicity", "entry_publicity",
+    "defence_deadline", "defence_deadline_bound", "push_is_late", "in_force_on", "ListPublicity", "EntryPublicity", "entry_publicity",
     "DerivedEntry", "derive_entry", "parse_day",
 ]
 
@@ -622,11 +622,26 @@ def basis_check(spec: ListSpec, *, cited_basis: str, finding_document: str, grou
     return BasisCheck(not problems, tuple(problems), tuple(warnings), matched, spec.rule_version)
 
 
-def defence_deadline(spec: ListSpec, notified_on: dt.date, calendar: WorkCalendar) -> dt.date | None:
-    """Last day for the subject's statement and defence (陈述申辩): N working days after the notice was served."""
+def defence_deadline(spec: ListSpec, notified_on: dt.date, calendar: WorkCalendar,
+                     envelope: HolidayEnvelope | None = None) -> dt.date | None:
+    """Last day for the subject's statement and defence (陈述申辩): N working days after the notice was served.
+    With ``envelope``, a period running into a year with no holiday schedule takes its latest possible end
+    (:func:`defence_deadline_bound`)."""
+    if envelope is not None:
+        bound = defence_deadline_bound(spec, notified_on, calendar, envelope)
+        return bound.value if bound else None
     if spec.procedure is None or not spec.procedure.prior_notice:
         return None
     return calendar.add_working_days(notified_on, spec.procedure.defence_working_days).value
+
+
+def defence_deadline_bound(spec: ListSpec, notified_on: dt.date, calendar: WorkCalendar,
+                           envelope: HolidayEnvelope) -> Deadline | None:
+    """The defence deadline never shorter for the subject than the real one (``rules.calendar.deadline``, favour
+    ``later``); ``provisional`` when it runs into a year with no holiday schedule: the decision waits for it."""
+    if spec.procedure is None or not spec.procedure.prior_notice:
+        return None
+    return deadline(calendar, notified_on, spec.procedure.defence_working_days, envelope, favour="later")
 
 
 def push_is_late(delay_working_days: int, deadline_working_days: int) -> bool:

@@ -12,7 +12,11 @@ Conventions (docs/publicity.md explains them for operators):
 - ``repairable_from`` is the first day a repair (信用修复) may be applied for; ``None`` when no early repair is
   possible (the item stops at ``publish_until`` and not before).
 - Periods count from the decision date (NDRC regimes, Order 36 art. 7) or from the day of publication
-  (SAMR Order 45 art. 13), as the regime's ``period_from`` says.
+  (SAMR Order 45 art. 13), as the regime's ``period_from`` says. The day of publication on the national system is
+  not known to the platform: it is the earlier of the platform's receipt and decision date + 20 working days (Order
+  45 art. 9, ``publication_working_days``), so a record sent late is not shown years longer than the law allows.
+- ``处罚有效期`` (``restriction_until``) on or before the decision date, or 2099-12-31, is "no duration"; a later date
+  extends publication only for the penalty types that have a duration (``duration_types``); others get a note.
 - One decision with several penalty types: the most severe class, i.e. the longest period, wins
   (Order 58; Order 36 art. 12 para. 3; SAMR Order 107 art. 6 para. 2).
 - An explicit severity given by the identifying unit (认定单位) overrides the classification.
@@ -29,7 +33,7 @@ import calendar
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -37,11 +41,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from pubcredit.rules.calendar import Deadline, WorkCalendar
 from pubcredit.rules.lists import EntryPublicity
 
 __all__ = [
     "Severity", "State", "TRANSITIONS", "SEVERITY_LABELS", "STATE_LABELS", "PENALTY_TYPES",
-    "ClassPeriod", "Regime", "Policy", "PublicityRulebook", "PublicityRulebookError", "RecordFacts",
+    "ClassPeriod", "SectorFine", "Regime", "Policy", "PublicityRulebook", "PublicityRulebookError", "RecordFacts",
     "PublicityDecision", "parse_rulebook", "assess", "target_state", "event_for", "transition", "add_months",
     "family_of", "detect_sectors", "fine_yuan", "InvalidTransition",
 ]
@@ -190,6 +195,20 @@ class FineRule(_Strict):
     article_minor: str = ""
     article_serious: str = ""
     basis_zh: str = ""
+    # the 较小数额 figure is not this regulation's own but borrowed (Order 36 leaves it to sector authorities, which
+    # have not defined it): the explanation says whose figure it is
+    minor_borrowed_from: str = ""
+
+
+class SectorFine(_Strict):
+    """A sector authority's own 较小数额 / 巨额 (Order 36 art. 8(3), 10(1)): either may be left out — then the
+    regime's figure holds (the borrowed 较小数额; no 巨额)."""
+
+    minor_at_most_yuan: dict[SubjectKind, Decimal] | None = None
+    serious_at_least_yuan: dict[SubjectKind, Decimal] | None = None
+    article_minor: str = ""
+    article_serious: str = ""
+    basis_zh: str = Field(min_length=2)  # the sector's standard that sets the figures
 
 
 class SectorRule(_Strict):
@@ -215,6 +234,10 @@ class Regime(_Strict):
     effective_from: dt.date
     effective_to: dt.date | None = None
     period_from: Literal["decision_date", "publication_date"]
+    # SAMR Order 45 art. 9: the deciding authority publishes on the national enterprise credit publicity system
+    # within N working days of the decision; a period counted from publication starts no later than that day
+    publication_working_days: int | None = Field(default=None, gt=0, le=60)
+    publication_article: str = ""
     classes: dict[Severity, ClassPeriod]
     penalty_types: dict[PenaltyType, Severity | Literal["by_amount"]]
     default_severity: Severity  # a type not listed (and an empty list)
@@ -228,6 +251,7 @@ class Regime(_Strict):
     sector_escalation: SectorRule | None = None
     sector_min_months: dict[str, int] = Field(default_factory=dict)  # Order 58: 特种设备/安全生产/消防 min 1 year
     sector_min_article: str = ""
+    sector_fines: dict[str, SectorFine] = Field(default_factory=dict)  # per policy.yaml sector; none by default
     duration_types: tuple[PenaltyType, ...] = ()  # penalties with a duration (限制从业 N years…)
     duration_extends_max: bool = False  # the period lasts at least as long as the restriction
     duration_article: str = ""
@@ -342,7 +366,8 @@ def parse_rulebook(policy: Mapping[str, Any], regimes: Mapping[str, Mapping[str,
     if len(set(codes)) != len(codes):
         raise PublicityRulebookError(f"duplicate regime codes: {sorted(c for c in set(codes) if codes.count(c) > 1)}")
     for regime in parsed:
-        used = set(regime.sector_min_months) | set(regime.sector_escalation.sectors if regime.sector_escalation else ())
+        used = (set(regime.sector_min_months) | set(regime.sector_fines)
+                | set(regime.sector_escalation.sectors if regime.sector_escalation else ()))
         unknown = used - set(parsed_policy.sectors)
         if unknown:
             raise PublicityRulebookError(f"regime {regime.code}: sectors {sorted(unknown)} are not in policy.yaml")
@@ -385,6 +410,16 @@ class RecordFacts:
     list_publicity: EntryPublicity | None = None  # records of list classes: the entry's window (rules.lists)
 
 
+# ``n`` working days after a day, never less favourable to the subject (``rules.calendar.deadline``): the services
+# pass the platform's calendar; without one, Monday to Friday, marked provisional
+WorkingDays = Callable[[dt.date, int], Deadline]
+
+
+def _weekdays_only(start: dt.date, n: int) -> Deadline:
+    value = WorkCalendar.weekdays_only().add_working_days(start, n).value
+    return Deadline(value, True, tuple(range(start.year, value.year + 1)))
+
+
 @dataclass(frozen=True)
 class PublicityDecision:
     severity: Severity | None  # negative classes only
@@ -398,6 +433,7 @@ class PublicityDecision:
     rule_version: str
     considered: tuple[str, ...] = field(default=())  # regimes evaluated (most_favourable)
     ended_by: str | None = None  # list records: why the entry left the list (revoked / repaired / expired …)
+    provisional: bool = False  # a date rests on a year with no holiday schedule loaded (暂定): re-assessed daily
 
     def as_dict(self) -> dict[str, Any]:
         return {"severity": self.severity.value if self.severity else None, "regime": self.regime,
@@ -486,7 +522,7 @@ def _classify(facts: RecordFacts, regime: Regime, policy: Policy, why: _Why) -> 
         rule = regime.penalty_types.get(code, regime.default_severity)
         label = PENALTY_TYPES.get(code, code)
         if rule == "by_amount":
-            sev = _classify_fine(facts, regime, label, zh_parts, en_parts)
+            sev = _classify_fine(facts, regime, label, zh_parts, en_parts, policy)
         else:
             sev = Severity(rule)
             zh_parts.append(f"{label}→{SEVERITY_LABELS[sev]}")
@@ -515,29 +551,69 @@ def _classify(facts: RecordFacts, regime: Regime, policy: Policy, why: _Why) -> 
     return severity, False
 
 
-def _classify_fine(facts: RecordFacts, regime: Regime, label: str, zh: list[str], en: list[str]) -> Severity:
+def _fine_rule(facts: RecordFacts, regime: Regime, policy: Policy | None) -> tuple[FineRule, str]:
+    """The fine thresholds for this record: the regime's, with a sector's own 较小数额 / 巨额 where the record's sector
+    set them (several sectors: the figures most favourable to the subject). Returns (rule, the sector's label)."""
     rule = regime.fine
+    sectors = sorted(set(regime.sector_fines) & facts.sectors)
+    if not sectors:
+        return rule, ""
+    # the sector's own figure replaces the regime's (sector standards prevail, Order 36 art. 11); between sectors the
+    # higher 较小数额 and the higher 巨额 are kept (both favour the subject)
+    own_minor: dict[str, Decimal] = {}
+    own_serious: dict[str, Decimal] = {}
+    article_minor, article_serious, borrowed = rule.article_minor, rule.article_serious, rule.minor_borrowed_from
+    for code in sectors:
+        own = regime.sector_fines[code]
+        for kind, bound in (own.minor_at_most_yuan or {}).items():
+            own_minor[kind] = max(bound, own_minor.get(kind, bound))
+            article_minor, borrowed = own.article_minor or own.basis_zh, ""
+        for kind, bound in (own.serious_at_least_yuan or {}).items():
+            own_serious[kind] = max(bound, own_serious.get(kind, bound))
+            article_serious = own.article_serious or own.basis_zh
+    minor = {**(rule.minor_at_most_yuan or {}), **own_minor}
+    serious = {**(rule.serious_at_least_yuan or {}), **own_serious}
+    label = "、".join(policy.sectors[c].label_zh if policy and c in policy.sectors else c for c in sectors)
+    return rule.model_copy(update={"minor_at_most_yuan": minor or None, "serious_at_least_yuan": serious or None,
+                                   "article_minor": article_minor, "article_serious": article_serious,
+                                   "minor_borrowed_from": borrowed}), label
+
+
+def _classify_fine(facts: RecordFacts, regime: Regime, label: str, zh: list[str], en: list[str],
+                   policy: Policy | None = None) -> Severity:
+    rule, sector = _fine_rule(facts, regime, policy)
     amount = facts.fine_amount_yuan
     kind = facts.subject_kind if facts.subject_kind in SUBJECT_LABELS else "legal_person"
     if amount is None:
         zh.append(f"{label}（未填写金额）→{SEVERITY_LABELS[rule.without_amount]}")
         en.append(f"fine without amount → {rule.without_amount}")
         return rule.without_amount
+    own = f"{sector}领域" if sector else ""
     if rule.serious_at_least_yuan and kind in rule.serious_at_least_yuan and amount >= rule.serious_at_least_yuan[kind]:
         bound = rule.serious_at_least_yuan[kind]
-        zh.append(f"{label}{_yuan(amount)}，达到巨额{_yuan(bound)}→严重（{rule.article_serious}）")
-        en.append(f"fine {_num(amount)} CNY >= {_num(bound)} (very large) → serious ({rule.article_serious})")
+        zh.append(f"{label}{_yuan(amount)}，达到{own}巨额{_yuan(bound)}→严重（{rule.article_serious}）")
+        en.append(f"fine {_num(amount)} CNY >= {_num(bound)} (very large{', ' + sector if sector else ''}) → serious "
+                  f"({rule.article_serious})")
         return Severity.SERIOUS
+    borrowed_zh = (f"；行业主管部门未规定较小数额，借用{rule.minor_borrowed_from}的数额"
+                   if rule.minor_borrowed_from else "")
+    borrowed_en = f"; figure borrowed from {rule.minor_borrowed_from}" if rule.minor_borrowed_from else ""
     if rule.minor_at_most_yuan and kind in rule.minor_at_most_yuan and amount <= rule.minor_at_most_yuan[kind]:
         bound = rule.minor_at_most_yuan[kind]
-        zh.append(f"{label}{_yuan(amount)}，不超过{SUBJECT_LABELS[kind]}较低数额{_yuan(bound)}→轻微（{rule.article_minor}）")
-        en.append(f"fine {_num(amount)} CNY <= {_num(bound)} for {kind} (lower amount) → minor ({rule.article_minor})")
+        zh.append(f"{label}{_yuan(amount)}，不超过{own}{SUBJECT_LABELS[kind]}较低数额{_yuan(bound)}→轻微"
+                  f"（{rule.article_minor}{borrowed_zh}）")
+        en.append(f"fine {_num(amount)} CNY <= {_num(bound)} for {kind} (lower amount) → minor ({rule.article_minor}"
+                  f"{borrowed_en})")
         return Severity.MINOR
     bound_text = ""
     if rule.minor_at_most_yuan and kind in rule.minor_at_most_yuan:
-        bound_text = f"，超过较低数额{_yuan(rule.minor_at_most_yuan[kind])}"
+        bound_text = f"，超过{own}较低数额{_yuan(rule.minor_at_most_yuan[kind])}"
+        if rule.minor_borrowed_from:
+            bound_text += f"（借用{rule.minor_borrowed_from}的数额）"
+    if rule.serious_at_least_yuan is None and rule.article_serious:
+        bound_text += "，未设定巨额标准"
     zh.append(f"{label}{_yuan(amount)}{bound_text}→{SEVERITY_LABELS[rule.otherwise]}")
-    en.append(f"fine {_num(amount)} CNY → {rule.otherwise}")
+    en.append(f"fine {_num(amount)} CNY → {rule.otherwise}{borrowed_en}")
     return rule.otherwise
 
 
@@ -545,20 +621,25 @@ def _fmt(day: dt.date | None) -> str:
     return day.isoformat() if day else "—"
 
 
-def _negative(facts: RecordFacts, regime: Regime, policy: Policy) -> PublicityDecision:
+def _negative(facts: RecordFacts, regime: Regime, policy: Policy, working_days: WorkingDays) -> PublicityDecision:
     why = _Why()
     why.add(f"适用{regime.short_zh}（{regime.effective_from.isoformat()}起施行）",
             f"regime {regime.name_en} (in force from {regime.effective_from.isoformat()})")
     severity, excluded = _classify(facts, regime, policy, why)
     period = regime.classes[severity]
     types = set(facts.penalty_types)
-    start = facts.decision_date if regime.period_from == "decision_date" else max(facts.decision_date, facts.received_on)
     shown_from = max(facts.decision_date, facts.received_on)
+    provisional = False
+    if regime.period_from == "decision_date":
+        start = facts.decision_date
+    else:
+        start, provisional = _publication_start(facts, regime, working_days, why)
 
     def result(published: bool, repairable: dt.date | None = None, until: dt.date | None = None) -> PublicityDecision:
         return PublicityDecision(severity, regime.code, published, shown_from if published else None,
                                  repairable if published else None, until if published else None,
-                                 "；".join(why.zh) + "。", "; ".join(why.en) + ".", regime.rule_version)
+                                 "；".join(why.zh) + "。", "; ".join(why.en) + ".", regime.rule_version,
+                                 provisional=provisional and published)
 
     if not facts.class_public:
         why.add("该信息类不向社会公开", "the information class is not public")
@@ -594,8 +675,15 @@ def _negative(facts: RecordFacts, regime: Regime, policy: Policy) -> PublicityDe
     else:
         why.add(f"{SEVERITY_LABELS[severity]}失信信息{counted}最短公示{min_months}个月、最长{max_months}个月（{period.article}）",
                 f"{severity}: minimum {min_months}, maximum {max_months} months {counted_en} ({period.article})")
-    restricted = facts.restriction_until if types & set(regime.duration_types) else None
-    if restricted and restricted < dt.date(2099, 12, 31):
+    restricted = _duration_end(facts)
+    if restricted is not None and not types & set(regime.duration_types):
+        if restricted > until:  # a date that would extend publication, on a penalty that has no duration
+            why.add(f"处罚有效期{_fmt(restricted)}不延长公示期：{'、'.join(PENALTY_TYPES.get(t, t) for t in types)}"
+                    f"不是附期限的处罚（{regime.duration_article}）",
+                    f"valid_until {_fmt(restricted)} ignored: {', '.join(types)} has no duration "
+                    f"({regime.duration_article})")
+        restricted = None
+    if restricted is not None:
         if repairable is not None and restricted >= repairable:
             repairable = restricted + dt.timedelta(days=1)
             why.add(f"附带期限的处罚在{_fmt(restricted)}届满前不得提前终止公示（{regime.duration_article}）",
@@ -613,6 +701,41 @@ def _negative(facts: RecordFacts, regime: Regime, policy: Policy) -> PublicityDe
     why.add(f"公示期{_fmt(shown_from)}至{_fmt(until)}" + (f"，{_fmt(repairable)}起可申请信用修复" if repairable else ""),
             f"shown {_fmt(shown_from)} to {_fmt(until)}" + (f", repair from {_fmt(repairable)}" if repairable else ""))
     return result(True, repairable, until)
+
+
+NO_DURATION = dt.date(2099, 12, 31)  # 处罚有效期 "长期" as departments send it
+
+
+def _duration_end(facts: RecordFacts) -> dt.date | None:
+    """The end of a penalty with a duration (处罚有效期), or None for "no duration": not given, on or before the
+    decision date (departments fill in the decision date when a penalty has none), or 2099-12-31 (长期)."""
+    end = facts.restriction_until
+    if end is None or end <= facts.decision_date or end >= NO_DURATION:
+        return None
+    return end
+
+
+def _publication_start(facts: RecordFacts, regime: Regime, working_days: WorkingDays,
+                       why: _Why) -> tuple[dt.date, bool]:
+    """SAMR Order 45 art. 9, 13: a period counted from publication on the national enterprise credit publicity system
+    (国家企业信用信息公示系统) starts on the day of that publication, due within N working days of the decision. The
+    platform does not know the day: it counts from the earlier of its own receipt and decision date + N working days,
+    so a record sent late is not shown for years longer than on the national system. Returns (start, provisional)."""
+    received = max(facts.decision_date, facts.received_on)
+    n = regime.publication_working_days
+    # n working days take at least n calendar days: a record received within them needs no calendar
+    if n is None or received <= facts.decision_date + dt.timedelta(days=n):
+        return received, False
+    due = working_days(facts.decision_date, n)
+    if received <= due.value:
+        return received, False
+    note = f"，{due.explain_zh()}" if due.provisional else ""
+    why.add(f"应自决定之日起{n}个工作日内（{_fmt(due.value)}前）在国家企业信用信息公示系统公示（{regime.publication_article}），"
+            f"平台{_fmt(received)}才归集，公示期自{_fmt(due.value)}起算（归集日与决定日加{n}个工作日之较早者）{note}",
+            f"due on the national system within {n} working days of the decision ({regime.publication_article}), by "
+            f"{_fmt(due.value)}; received {_fmt(received)}: the period counts from {_fmt(due.value)} (earlier of "
+            f"receipt and decision + {n} working days{', provisional' if due.provisional else ''})")
+    return due.value, due.provisional
 
 
 def _disclosure(facts: RecordFacts, policy: Policy) -> PublicityDecision:
@@ -651,7 +774,8 @@ def _favourability(decision: PublicityDecision) -> tuple:
     return (1, decision.publish_until or dt.date.max, decision.repairable_from or decision.publish_until or dt.date.max)
 
 
-def assess(facts: RecordFacts, rulebook: PublicityRulebook, *, as_of: dt.date) -> PublicityDecision:
+def assess(facts: RecordFacts, rulebook: PublicityRulebook, *, as_of: dt.date,
+           working_days: WorkingDays | None = None) -> PublicityDecision:
     """Severity, regime and publicity window of one record, as the rules in force on ``as_of`` say.
 
     Negative classes: the regime in force on the decision date (for the record's family), and under
@@ -678,7 +802,7 @@ def assess(facts: RecordFacts, rulebook: PublicityRulebook, *, as_of: dt.date) -
                 later = rulebook.regime_for(facts.family, start)
                 if later not in candidates:
                     candidates.append(later)
-    decisions = [_negative(facts, regime, policy) for regime in candidates]
+    decisions = [_negative(facts, regime, policy, working_days or _weekdays_only) for regime in candidates]
     best = min(enumerate(decisions), key=lambda item: (_favourability(item[1]), item[0]))[1]
     considered = tuple(r.code for r in candidates)
     if len(decisions) > 1:

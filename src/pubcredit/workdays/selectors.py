@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
-from pubcredit.rules.calendar import DayResult, WorkCalendar
+import yaml
+
+from pubcredit.rules.calendar import DayResult, HolidayEnvelope, WorkCalendar, schedule_missing_years
 from pubcredit.workdays.choices import DayKind
 from pubcredit.workdays.models import CalendarDay, CalendarRevision
 
@@ -95,3 +99,17 @@ def calendar_year(*, year: int) -> CalendarYear:
         holidays_on_weekdays=sum(1 for d in days if d.kind == DayKind.HOLIDAY and d.date.weekday() < 5),
         makeup_workdays=sum(1 for d in days if d.kind == DayKind.WORKDAY),
     )
+
+
+_ENVELOPE_FILE = Path(__file__).with_name("holiday_envelope.yaml")
+
+
+@functools.cache
+def holiday_envelope() -> HolidayEnvelope:
+    """What an unloaded year's holidays could be (``workdays/holiday_envelope.yaml``), parsed once."""
+    return HolidayEnvelope.model_validate(yaml.safe_load(_ENVELOPE_FILE.read_text(encoding="utf-8")))
+
+
+def schedule_missing(today: dt.date) -> tuple[int, ...]:
+    """Years whose holiday schedule operators must load now (this year if missing; next year from 1 November)."""
+    return schedule_missing_years(work_calendar(), today)

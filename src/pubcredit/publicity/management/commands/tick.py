@@ -39,3 +39,8 @@ class Command(BaseCommand):
         summary = ", ".join(f"{k}={v}" for k, v in sorted(result.as_dict().items()))
         self.stdout.write(f"tick {result.day.isoformat()}: {summary}")
         self.stdout.write(f"lists: {lists}")
+        if result.schedule_missing:
+            years = "、".join(str(y) for y in result.schedule_missing)
+            self.stdout.write(f"calendar: {years}年节假日安排尚未载入，跨入该年的期限按对当事人最有利的方式暂定计算，"
+                              f"请尽快载入（pubcredit load_calendar 或 工作日历页面） / holiday schedule missing for "
+                              f"{years}: deadlines into it are provisional, load it")
