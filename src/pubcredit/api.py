@@ -42,10 +42,27 @@ def _error(request, status: int, code: str, message_zh: str, message_en: str, fi
                                          "fields": fields or []}, status=status)
 
 
+# A refusal's HTTP status, by its code: too large (413), a file that cannot be processed (422), a conflict with work
+# in progress (409), missing (404); any other refusal is a bad request (400).
+TOO_LARGE_CODES = {"request.too_large", "file.too_large", "check.file_too_large", "check.batch_too_large"}
+CONFLICT_CODES = {"batch.running"}
+
+
+def domain_error_status(exc: DomainError) -> int:
+    if exc.code.endswith(".not_found"):
+        return 404
+    if exc.code in TOO_LARGE_CODES:
+        return 413
+    if exc.code in CONFLICT_CODES:
+        return 409
+    if exc.code.startswith("file."):
+        return 422
+    return 400
+
+
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    status = 404 if exc.code.endswith(".not_found") else 400
-    return api.create_response(request, exc.as_dict(), status=status)
+    return api.create_response(request, exc.as_dict(), status=domain_error_status(exc))
 
 
 @api.exception_handler(NinjaValidationError)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pubcredit.catalog.headers import find_header_row
 from pubcredit.catalog.schema import InfoClass
+from pubcredit.ingest.workbook_limits import check_xlsx
 from pubcredit.rules.errors import DomainError, Problem
 
 SNIFF_BYTES = 64 * 1024
@@ -217,8 +218,11 @@ def _xlsx_cell(value: object) -> str | None:
 
 
 def read_xlsx(path: Path, info_class: InfoClass) -> RowSource:
+    """The first sheet of a workbook, once its zip has been measured (:func:`workbook_limits.check_xlsx`): the reader
+    allocates the sheet's whole used range, and a far cell would abort the process."""
     from python_calamine import CalamineWorkbook
 
+    check_xlsx(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheet = book.get_sheet_by_index(0)
