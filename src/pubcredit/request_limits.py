@@ -1,7 +1,7 @@
 """Request limits and the API's one error shape at the edge (issue 19).
 
 - :class:`UploadLimitMiddleware`: a request body declared larger than ``PUBCREDIT_UPLOAD_MAX_BYTES`` (plus room for
-  the multipart envelope) answers 413 before a byte of it is read.
+  the multipart envelope) answers 413 before a byte of it is read; a NUL character in the path or query is a 400.
 - :class:`ApiErrorShapeMiddleware`: every error an ``/api/`` path answers has the platform's shape
   ``{"code", "message", "message_en", "fields"}``, whoever produced it — Django's 400/403/404/405/413/500, the CSRF
   failure, a rate limit. Pages (every other path) keep their own HTML error pages: this branches on the path only.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpResponse, JsonResponse
 from django.views.csrf import csrf_failure as django_csrf_failure
 
@@ -70,6 +71,10 @@ class UploadLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
+        if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
+            # a NUL character is no text a user types; PostgreSQL refuses it in any string, SQLite's full-text
+            # search fails on it: 400 here (the API's shape on /api/, the 400 page elsewhere)
+            raise BadRequest("NUL character in the request's path or query")
         if length > settings.PUBCREDIT_UPLOAD_MAX_BYTES + MULTIPART_ROOM:
             body = too_large_body()
             if is_api(request):
