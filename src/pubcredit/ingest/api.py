@@ -243,8 +243,9 @@ def batch_rejections(request, batch_id: int, format: Literal["csv", "xlsx"] = "c
     """The rejected rows of a batch, to correct and send again: each row's original cells under the submitted
     headers (identity numbers in clear: the department's own data; the read is audited), then ``原行号`` (the row
     number in the submitted file) and ``错误原因`` (``字段：原因；…``). CSV is UTF-8 with a BOM so that Excel opens
-    it correctly. Any cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with
-    ``'`` so that a spreadsheet never runs it as a formula. Another department's batch answers 404."""
+    it correctly. Any cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, or with one of
+    ``= + - @ ＝ ＋ － ＠`` after leading blanks (spaces, full-width spaces, line breaks), is prefixed with ``'`` so
+    that a spreadsheet never runs it as a formula. Another department's batch answers 404."""
     batch = selectors.batch_get(department=request.department, pk=batch_id)
     if batch is None:
         return _error(404, "batch.not_found", "批次不存在", "batch not found", "batch_id")
