@@ -199,3 +199,24 @@ def test_every_operation_documents_what_the_edge_can_answer():
 def test_a_well_formed_upload_still_works(client, auth, tmp_path):
     response = _upload(client, auth, write_csv(tmp_path / "ok.csv", table(penalties(2))))
     assert response.status_code == 201 and response.json()["summary"]["created"] == 2
+
+
+# --- item 7: browser security headers and the client address behind a proxy ------------------------------------
+
+
+def test_every_response_carries_the_content_security_policy(client, settings):
+    response = client.get("/login/")
+    assert "script-src 'self'" in response["Content-Security-Policy-Report-Only"]
+    settings.PUBCREDIT_CSP_ENFORCE = True
+    response = client.get("/api/v1/catalog")
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_the_client_address_comes_from_the_trusted_proxy_header_only_when_configured(settings):
+    from pubcredit.request_limits import client_ip
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_REAL_IP="203.0.113.7")
+    settings.PUBCREDIT_PORTAL_CLIENT_IP_HEADER = ""
+    assert client_ip(request) == "10.0.0.2"  # a client's own header is not believed
+    settings.PUBCREDIT_PORTAL_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    assert client_ip(request) == "203.0.113.7"

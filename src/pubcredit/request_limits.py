@@ -132,6 +132,30 @@ class ApiErrorShapeMiddleware:
         return shaped
 
 
+class ContentSecurityPolicyMiddleware:
+    """``PUBCREDIT_CSP`` on every response that has none (enforced with ``PUBCREDIT_CSP_ENFORCE``, else report-only)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        header = ("Content-Security-Policy" if settings.PUBCREDIT_CSP_ENFORCE
+                  else "Content-Security-Policy-Report-Only")
+        if settings.PUBCREDIT_CSP and header not in response:
+            response[header] = settings.PUBCREDIT_CSP
+        return response
+
+
+def client_ip(request) -> str:
+    """The client's address: the trusted proxy's header when configured (``PUBCREDIT_CLIENT_IP_HEADER``), else the
+    connection's. Used by the login lockout (django-axes) like the public rate limits."""
+    header = getattr(settings, "PUBCREDIT_PORTAL_CLIENT_IP_HEADER", "")
+    value = request.META.get(header, "") if header else ""
+    return (value.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")) if value else request.META.get(
+        "REMOTE_ADDR", "")
+
+
 def csrf_failure(request, reason: str = "", template_name: str = "403_csrf.html"):
     """``CSRF_FAILURE_VIEW``: the API's error shape on /api/ paths; Django's own page everywhere else."""
     if is_api(request):
