@@ -15,6 +15,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,6 @@ def _attempt_alive(attempt: dict | None) -> bool:
     if not attempt:
         return False
     if attempt.get("host") != socket.gethostname():
-        from datetime import datetime
         try:
             beat = datetime.fromisoformat(attempt.get("beat", ""))
         except ValueError:
@@ -111,8 +111,11 @@ def _attempt_alive(attempt: dict | None) -> bool:
 def _attempt_interrupted(batch: Batch) -> None:
     """The reader was stopped from outside: the batch stays resumable, and nobody is reading it any more."""
     attempt = {**(batch.summary.get(ATTEMPT) or {}), "pid": 0, "host": socket.gethostname(), "interrupted": True}
-    Batch.objects.filter(pk=batch.pk, status__in=[BatchStatus.RECEIVED, BatchStatus.PROCESSING]).update(
-        summary={**Batch.objects.get(pk=batch.pk).summary, ATTEMPT: attempt})
+    try:
+        Batch.objects.filter(pk=batch.pk, status__in=[BatchStatus.RECEIVED, BatchStatus.PROCESSING]).update(
+            summary={**Batch.objects.get(pk=batch.pk).summary, ATTEMPT: attempt})
+    except Exception:  # noqa: BLE001 -- the process is going away; a dead pid tells the same next time
+        logger.warning("could not mark batch %s as interrupted", batch.pk)
 
 
 def _crashed_refusal(earlier: Batch) -> DomainError:
@@ -291,8 +294,8 @@ def estimate_rows(path: Path, source) -> int | None:
 
 def batch_receive_file(*, path: Path | str, class_code: str, department: Department, actor: Any,
                        filename: str | None = None, channel: str = SubmissionChannel.FILE) -> Batch:
-    """Register a received file as a batch (接收): the unfinished batch of the same file is resumed, not repeated."""
-    """A batch of the same file still being read by a live process is not read twice: ``batch.running`` (409)."""
+    """Register a received file as a batch (接收): the unfinished batch of the same file is resumed, not repeated;
+    while a live process still reads it, a second upload is refused (``batch.running``, 409)."""
     info_class = get_class(class_code)
     path = Path(path)
     digest = file_sha256(path)
