@@ -13,7 +13,8 @@ from collections import Counter
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -38,15 +39,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def api_schema(department, system_actor, today):
-    # the application runs in this thread and this test's transaction: it must not close the connection at the end
-    # of each request (Django's own test client disconnects the same receiver)
+    # the application runs in this thread and this test's transaction: it must not close the connection at the start
+    # or end of each request (Django's own test client disconnects the same receivers)
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     batch_submit_records(class_code="admin_penalty", records=[penalty(i) for i in range(1, 4)],
                          department=department, actor=system_actor)
-    from pubcredit.wsgi import application
-
-    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
-    request_finished.connect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
