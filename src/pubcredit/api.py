@@ -42,7 +42,7 @@ def json_too_deep() -> DomainError:
                        f"{MAX_JSON_DEPTH} levels", "body")
 
 
-def parse_json_body(raw: bytes):
+def parse_json_body(raw: bytes | str):
     """JSON of a request body, refused as ``request.json`` (not JSON) or ``request.json_depth`` (nested too deep:
     the decoder would exhaust Python's recursion limit first)."""
     try:

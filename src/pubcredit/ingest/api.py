@@ -166,7 +166,8 @@ def records_submit(request, class_code: str):
     content becomes a new version (``updated``).
 
     Answers 200 with the batch summary (rows are numbered from 1 in the order of ``records``). Refusals:
-    ``request.too_large`` (413, body over 10 MB), ``request.json`` (400, not JSON), ``records.not_a_list`` (400,
+    ``request.too_large`` (413, body over 10 MB), ``request.json`` (400, not JSON), ``request.json_depth`` (400,
+    nested deeper than 32 levels), ``request.nul`` (400, a ``\\u0000`` in the body), ``records.not_a_list`` (400,
     not an object with a list of objects ``records``), ``records.too_many`` (413, more than 5000 records: send a
     file to ``POST /api/v1/batches`` instead), ``catalog.unknown_class`` (404).
     """
