@@ -48,3 +48,27 @@ def test_postgresql_connections_persist_without_a_maximum_age():
                   "print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'])")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "None False"
+
+
+# --- issue 19: limits and transport security by environment ----------------------------------------------------
+
+_PRINT = ("from django.conf import settings as s; print(repr((s.PUBCREDIT_UPLOAD_MAX_BYTES, s.SESSION_COOKIE_SECURE, "
+          "s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_PROXY_SSL_HEADER, s.PUBCREDIT_PORTAL_CLIENT_IP_HEADER, "
+          "s.PUBCREDIT_CSP_ENFORCE)))")
+
+
+def test_security_settings_default_for_plain_http_and_follow_the_environment():
+    plain = _run({}, "shell", "-c", _PRINT)
+    assert plain.stdout.strip().splitlines()[-1] == f"({50 * 1024 * 1024}, False, False, 0, None, '', False)"
+    behind_proxy = _run({"PUBCREDIT_HTTPS": "1", "PUBCREDIT_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO",
+                         "PUBCREDIT_CLIENT_IP_HEADER": "HTTP_X_REAL_IP", "PUBCREDIT_UPLOAD_MAX_BYTES": "10_000_000",
+                         "PUBCREDIT_CSP_ENFORCE": "1"}, "shell", "-c", _PRINT)
+    assert behind_proxy.returncode == 0, behind_proxy.stderr
+    assert behind_proxy.stdout.strip().splitlines()[-1] == (
+        "(10000000, True, True, 31536000, ('HTTP_X_FORWARDED_PROTO', 'https'), 'HTTP_X_REAL_IP', True)")
+
+
+@pytest.mark.parametrize("name", ["PUBCREDIT_UPLOAD_MAX_BYTES", "PUBCREDIT_XLSX_MAX_CELLS", "PUBCREDIT_HSTS_SECONDS"])
+def test_malformed_limits_fail_clearly(name):
+    result = _run({name: "fifty"})
+    assert result.returncode != 0 and name in result.stderr and "Traceback" not in result.stderr

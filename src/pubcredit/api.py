@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from pubcredit.accounts.services import token_authenticate
 from pubcredit.audit.services import SystemActor
+from pubcredit.ingest.readers import json_depth
+from pubcredit.request_limits import error_body
 from pubcredit.rules.errors import DomainError
 
 
@@ -28,7 +34,92 @@ class DepartmentToken(HttpBearer):
         return api_token
 
 
-api = NinjaAPI(
+MAX_JSON_DEPTH = 32  # nesting of objects and arrays in a request body; real submissions use three levels
+
+
+def json_too_deep() -> DomainError:
+    return DomainError("request.json_depth", f"请求体 JSON 嵌套超过{MAX_JSON_DEPTH}层", f"request JSON nests deeper than "
+                       f"{MAX_JSON_DEPTH} levels", "body")
+
+
+def parse_json_body(raw: bytes | str):
+    """JSON of a request body, refused as ``request.json`` (not JSON) or ``request.json_depth`` (nested too deep:
+    the decoder would exhaust Python's recursion limit first)."""
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        raise json_too_deep() from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DomainError("request.json", f"请求体不是合法的 JSON（UTF-8）：{exc}", f"request body is not JSON: {exc}",
+                          "body") from exc
+    if json_depth(value) > MAX_JSON_DEPTH:
+        raise json_too_deep()
+    if ("\\u0000" if isinstance(raw, str) else b"\\u0000") in raw:  # NUL: no database text column holds it
+        raise DomainError("request.nul", "请求体含有空字符（\\u0000），请删除后重试", "the body holds a NUL character", "body")
+    return value
+
+
+class BoundedJsonParser(Parser):
+    """Ninja's body parser with the platform's refusals for malformed or too deeply nested JSON."""
+
+    def parse_body(self, request):
+        return parse_json_body(request.body)
+
+
+# What the edge can answer for any operation, beside what the operation documents itself (issue 19: every status an
+# operation can return is in the OpenAPI description). 401/403 only where a token is required, 404 only with path
+# parameters, 413 only with a request body, 429 on the public (rate-limited) paths.
+EDGE_STATUSES = {
+    400: "请求无效（如 JSON 格式错误、嵌套过深） / bad request",
+    401: "接口令牌缺失、无效或已吊销 / token missing, invalid or revoked",
+    403: "无权访问 / not allowed",
+    404: "资源不存在 / not found",
+    413: "请求体或文件过大 / request body or file too large",
+    422: "请求参数不符合接口定义（类型、范围） / parameters do not match the schema",
+    429: "访问过于频繁 / too many requests",
+}
+
+
+class PlatformAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        document_edge_responses(schema)
+        return schema
+
+
+def document_edge_responses(schema: dict) -> None:
+    """Add the error responses the edge may give to every operation, in the ``ErrorOut`` shape; where an operation
+    documents another body for the same status (a refused batch answers 422 with the batch), either body."""
+    error_ref = {"$ref": "#/components/schemas/ErrorOut"}
+    schema.setdefault("components", {}).setdefault("schemas", {}).setdefault("ErrorOut", {
+        "title": "ErrorOut", "type": "object", "required": ["code", "message", "message_en", "fields"],
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "message_en": {"type": "string"},
+                       "fields": {"type": "array", "items": {"type": "object", "additionalProperties": True}}}})
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            statuses = {400, 422}
+            if operation.get("security"):
+                statuses |= {401, 403}
+            if "{" in path:
+                statuses.add(404)
+            if method in ("post", "put", "patch"):
+                statuses.add(413)
+            if path.startswith("/api/v1/public/"):
+                statuses.add(429)
+            responses = operation.setdefault("responses", {})
+            for status in sorted(statuses):
+                documented = responses.get(status) or responses.get(str(status))
+                if documented is None:
+                    responses[status] = {"description": EDGE_STATUSES[status],
+                                         "content": {"application/json": {"schema": error_ref}}}
+                    continue
+                body = documented.get("content", {}).get("application/json", {})
+                if body.get("schema") and body["schema"] != error_ref and "anyOf" not in body["schema"]:
+                    body["schema"] = {"anyOf": [body["schema"], error_ref]}
+
+
+api = PlatformAPI(
+    parser=BoundedJsonParser(),
     title="pubcredit API",
     version="1",
     description="城市公共信用信息平台接口 (city public credit information platform). "
@@ -42,10 +133,27 @@ def _error(request, status: int, code: str, message_zh: str, message_en: str, fi
                                          "fields": fields or []}, status=status)
 
 
+# A refusal's HTTP status, by its code: too large (413), a file that cannot be processed (422), a conflict with work
+# in progress (409), missing (404); any other refusal is a bad request (400).
+TOO_LARGE_CODES = {"request.too_large", "file.too_large", "check.file_too_large", "check.batch_too_large"}
+CONFLICT_CODES = {"batch.running"}
+
+
+def domain_error_status(exc: DomainError) -> int:
+    if exc.code.endswith(".not_found"):
+        return 404
+    if exc.code in TOO_LARGE_CODES:
+        return 413
+    if exc.code in CONFLICT_CODES:
+        return 409
+    if exc.code.startswith("file."):
+        return 422
+    return 400
+
+
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    status = 404 if exc.code.endswith(".not_found") else 400
-    return api.create_response(request, exc.as_dict(), status=status)
+    return api.create_response(request, exc.as_dict(), status=domain_error_status(exc))
 
 
 @api.exception_handler(NinjaValidationError)
@@ -78,6 +186,27 @@ def on_django_validation(request, exc: DjangoValidationError):
     fields = [{"field": f, "code": "invalid", "message": "; ".join(m), "message_en": "; ".join(m)}
               for f, m in getattr(exc, "message_dict", {"": exc.messages}).items()]
     return _error(request, 400, "invalid", "输入有误", "invalid input", fields)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    """Ninja's own errors (a body it cannot parse: 400) in the platform's shape; the parser's refusal when it has one."""
+    if isinstance(exc.__cause__, DomainError):
+        return on_domain_error(request, exc.__cause__)
+    body = error_body(exc.status_code, message_en=str(exc))
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request, exc):
+    """A number beyond what the database stores (SQLite: 64 bits), in a path or query parameter."""
+    return _error(request, 422, "request.out_of_range", "请求中的数值超出允许范围", "a number in the request is out of range")
+
+
+@api.exception_handler(DataError)
+def on_data_error(request, exc):
+    """PostgreSQL's refusal of a value out of its column's range (an id or an offset beyond 64 bits)."""
+    return _error(request, 422, "request.out_of_range", "请求中的数值超出允许范围", "a value in the request is out of range")
 
 
 from pubcredit.catalog.api import router as catalog_router  # noqa: E402

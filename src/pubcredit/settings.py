@@ -28,6 +28,19 @@ def _env_flag(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use 1/0, true/false, yes/no or on/off.")
 
 
+def _env_int(name: str, default: int, minimum: int = 1) -> int:
+    raw = os.environ.get(name, "").strip().replace("_", "")
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from exc
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} is below {minimum}.")
+    return value
+
+
 DEBUG = _env_flag("PUBCREDIT_DEBUG")
 
 SECRET_KEY = os.environ.get("PUBCREDIT_SECRET_KEY", "")
@@ -81,6 +94,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pubcredit.request_limits.ApiErrorShapeMiddleware",  # /api/ errors in the platform's shape, whoever answered
+    "pubcredit.request_limits.UploadLimitMiddleware",  # 413 before an oversized body is read
+    "pubcredit.request_limits.ContentSecurityPolicyMiddleware",  # PUBCREDIT_CSP on every response
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -170,6 +186,54 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+
+# --- Files and request bodies (issue 19): no upload, workbook or body may take the server down ---------------------
+# Largest uploaded file (every upload: API and pages); larger ones answer 413. Django spools uploads over 2.5 MB to
+# disk, never holding them whole in memory.
+PUBCREDIT_UPLOAD_MAX_BYTES = _env_int("PUBCREDIT_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Non-file request bodies read through request.body / request.POST (forms, JSON); the JSON record submission reads
+# its own stream up to 10 MB (ingest.api.MAX_BODY_BYTES).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# XLSX limits, checked on the zip before the workbook reader allocates anything. The reader holds the first sheet's
+# used range (rows × columns) in memory at about 32 bytes a cell, so the cell budget bounds its memory (10 M cells ≈
+# 320 MB): 500,000 rows of 20 columns pass. Far cells (a stray format at XFD1048576) are what this refuses.
+PUBCREDIT_XLSX_MAX_COLUMNS = _env_int("PUBCREDIT_XLSX_MAX_COLUMNS", 256)
+PUBCREDIT_XLSX_MAX_CELLS = _env_int("PUBCREDIT_XLSX_MAX_CELLS", 10_000_000)
+# Zip bombs: the members' total uncompressed size, and its ratio to the file's size once past 16 MB.
+PUBCREDIT_XLSX_MAX_UNCOMPRESSED_BYTES = _env_int("PUBCREDIT_XLSX_MAX_UNCOMPRESSED_BYTES", 1024 * 1024 * 1024)
+PUBCREDIT_XLSX_MAX_RATIO = _env_int("PUBCREDIT_XLSX_MAX_RATIO", 100)
+
+# --- Transport and browser security by environment (issue 19) -------------------------------------------------
+# Production serves HTTPS behind a reverse proxy: PUBCREDIT_HTTPS=1 makes the session and CSRF cookies Secure and
+# sends HSTS. Off by default so that a development or test server on plain http://localhost keeps its login.
+PUBCREDIT_HTTPS = _env_flag("PUBCREDIT_HTTPS")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PUBCREDIT_HTTPS
+_hsts_seconds = _env_int("PUBCREDIT_HSTS_SECONDS", 31_536_000, minimum=0)
+SECURE_HSTS_SECONDS = _hsts_seconds if PUBCREDIT_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("PUBCREDIT_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_SSL_REDIRECT = _env_flag("PUBCREDIT_SSL_REDIRECT")  # usually the proxy redirects; this is the fallback
+# The header a trusted proxy sets for the scheme (X-Forwarded-Proto → "HTTP_X_FORWARDED_PROTO"); only behind a proxy
+# that overwrites it, or any client could claim HTTPS.
+_proxy_ssl_header = os.environ.get("PUBCREDIT_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
+# The header a trusted proxy sets for the client address (X-Real-IP → "HTTP_X_REAL_IP"): used by the public rate
+# limits and by the login lockout; empty: the connection's address (REMOTE_ADDR).
+PUBCREDIT_PORTAL_CLIENT_IP_HEADER = os.environ.get("PUBCREDIT_CLIENT_IP_HEADER", "").strip()
+AXES_CLIENT_IP_CALLABLE = "pubcredit.request_limits.client_ip"
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("PUBCREDIT_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy: the pages' own scripts and styles only (htmx and ECharts are served from static/). Sent as
+# Report-Only until PUBCREDIT_CSP_ENFORCE=1, because a few pages still start their charts from inline scripts.
+PUBCREDIT_CSP = os.environ.get("PUBCREDIT_CSP", "").strip() or (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'")
+PUBCREDIT_CSP_ENFORCE = _env_flag("PUBCREDIT_CSP_ENFORCE")
+
+CSRF_FAILURE_VIEW = "pubcredit.request_limits.csrf_failure"  # the API's error shape on /api/, Django's page elsewhere
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600

@@ -71,5 +71,20 @@ def test_provider_sees_only_own_departments_records(client, provider, district_d
 
 def test_provider_cannot_search_by_id_number(client, provider, data):
     client.force_login(provider)
-    response = client.get(reverse("console:subject_lookup"), {"q": resident_id(2)})
+    response = client.post(reverse("console:subject_lookup"), {"q": resident_id(2)})
     assert response.status_code == 403
+
+
+def test_an_id_number_is_searched_by_post_and_never_run_from_a_url(client, operator, data):
+    client.force_login(operator)
+    page = client.get(reverse("console:subject_lookup")).content.decode()
+    assert 'method="post"' in page and "hx-post" in page and "hx-push-url" not in page
+    number = resident_id(2)
+    found = client.post(reverse("console:subject_lookup"), {"q": number}).content.decode()
+    assert number[:6] + "********" + number[-4:] in found
+    reads = AuditEvent.objects.filter(action="subject.read_person").count()
+    assert reads == 1
+    from_url = client.get(reverse("console:subject_lookup"), {"q": number})
+    assert from_url.status_code == 400 and "不能放在网址中" in from_url.content.decode()
+    assert number[:6] + "********" not in from_url.content.decode()
+    assert AuditEvent.objects.filter(action="subject.read_person").count() == reads  # nothing searched

@@ -276,6 +276,10 @@ def test_file_rejections_keep_the_files_header_cells(api, tmp_path):
 @pytest.mark.parametrize(("cell", "written"), [
     ("=1+1", "'=1+1"), ("+1+1", "'+1+1"), ("-1+1", "'-1+1"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
     ("\r=1", "'\r=1"), ("-", "-"), ("-5", "-5"), ("+3.5", "+3.5"), ("淄博", "淄博"), (None, ""), (12, "12"),
+    # issue 19: leading blanks and full-width signs
+    (" =1+1", "' =1+1"), ("  @SUM(A1)", "'  @SUM(A1)"), ("\u3000=1+1", "'\u3000=1+1"), ("＝1+1", "'＝1+1"),
+    ("＋1", "'＋1"), ("－1+1", "'－1+1"), ("＠SUM(A1)", "'＠SUM(A1)"), (" ＝HYPERLINK(\"x\")", "' ＝HYPERLINK(\"x\")"),
+    ("\n=1", "'\n=1"), ("\u00a0+1", "'\u00a0+1"), (" 淄博", " 淄博"), ("a=1", "a=1"),
 ])
 def test_formula_neutralisation(cell, written):
     assert neutralise(cell) == written

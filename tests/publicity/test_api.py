@@ -28,7 +28,8 @@ def test_changes_need_a_token(client):
     assert response.status_code == 401 and response.json()["code"] == "auth.token"
 
 
-def test_changes_in_order_with_a_cursor_and_resume(client, token, eco, system_actor):
+def test_changes_in_order_with_a_cursor_and_resume(client, eco, system_actor):
+    token = token_create(department=eco, actor=system_actor)  # the records' own department: it sees the withholding
     submit([ndrc_penalty(1), ndrc_penalty(2), ndrc_penalty(3, penalty_types="警告", fine_amount=None)],
            department=eco, actor=system_actor)
     first = get(client, token, since=0, limit=2).json()
@@ -70,3 +71,27 @@ def test_changes_are_in_the_openapi_schema(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/changes" in paths and "/api/v1/public/search" in paths
     assert "/api/v1/public/subjects/{uscc}" in paths
+
+
+def test_another_departments_token_reads_publications_but_not_its_withheld_records(client, token, eco,
+                                                                                      system_actor):
+    # issue 19: any token read every department's feed, withheld items included
+    submit([ndrc_penalty(1), ndrc_penalty(3, penalty_types="警告", fine_amount=None)], department=eco,
+           actor=system_actor)
+    other = get(client, token, since=0).json()
+    assert [c["event"] for c in other["changes"]] == ["due"]  # the publication, not the withholding
+    assert other["next_cursor"] == other["head"] and other["has_more"] is False
+    own = get(client, token_create(department=eco, actor=system_actor), since=0).json()
+    assert [c["event"] for c in own["changes"]] == ["due", "withhold"]
+
+
+def test_a_cursor_moves_only_to_a_position_the_consumer_was_served(client, token, eco, system_actor):
+    # issue 19: a token could move its cursor anywhere (and so confirm changes it never read)
+    submit([ndrc_penalty(1), ndrc_penalty(2)], department=eco, actor=system_actor)
+    ahead = get(client, token, since=10**12, limit=1).json()
+    assert ahead["since"] == 0 and len(ahead["changes"]) == 1  # read from where it stands: the start
+    skip = get(client, token, since=ahead["head"]).json()
+    assert skip["since"] == ahead["next_cursor"]  # not the head: only the one change it was handed
+    assert [c["cursor"] for c in skip["changes"]] == [ahead["head"]]
+    consumer = FeedConsumer.objects.get()
+    assert consumer.acknowledged_cursor == ahead["next_cursor"] and consumer.delivered_cursor == ahead["head"]

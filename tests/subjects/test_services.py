@@ -91,3 +91,26 @@ def test_confirmed_identifier_allowlist(operator):
     assert bad_person in confirmed_identifiers()
     from pubcredit.subjects.models import ConfirmedIdentifier
     assert not ConfirmedIdentifier.objects.filter(value=bad_person).exists()  # stored as a hash only
+
+
+def test_a_district_operator_finds_only_the_subjects_of_its_district(system_actor, operator, department,
+                                                                    district_department):
+    # issue 19: the search listed other districts' natural persons
+    from pubcredit.accounts.models import District
+
+    zhangdian = District.objects.get(code="zhangdian")
+    clerk = user_create(username="zd2", password="District#2026", role=Role.DISTRICT_OPERATOR, district=zhangdian,
+                        actor=system_actor)
+    own = subject_resolve(SubjectRef("natural_person", "张店张三", id_number=resident_id(31, "370303")),
+                          actor=system_actor)
+    other = subject_resolve(SubjectRef("natural_person", "临淄张三", id_number=resident_id(32, "370305")),
+                            actor=system_actor)
+    company = subject_resolve(SubjectRef("legal_person", "淄博外区张三商贸有限公司", uscc=uscc(33, "370305")),
+                              actor=system_actor)
+    assert own.district == zhangdian and other.district != zhangdian
+    assert [s.pk for s in subject_search(viewer=clerk, query="张三")] == [own.pk]
+    assert subject_search(viewer=clerk, query=resident_id(32, "370305")) == []
+    assert subject_search(viewer=clerk, query=uscc(33, "370305")) == [] and subject_get(viewer=clerk, pk=company.pk) is None
+    assert {s.pk for s in subject_search(viewer=operator, query="张三")} == {own.pk, other.pk, company.pk}
+    reads = AuditEvent.objects.filter(action="subject.read_person", actor_label="user:zd2")
+    assert reads.count() == 0  # the other district's person was never read

@@ -36,6 +36,19 @@ def record_scope(user) -> Q:
     return _NOTHING
 
 
+def subject_scope(user) -> Q | None:
+    """Filter on Subject for what ``user`` may find in a search or lookup; None: no limit (issue 19).
+
+    District operators find the subjects registered in their district and those its departments reported on (the
+    same line as :func:`record_scope`); a natural person of another district stays out of their searches.
+    """
+    if getattr(user, "role", "") == Role.DISTRICT_OPERATOR and not is_city_operator(user):
+        if not user.district_id:
+            return _NOTHING
+        return Q(district_id=user.district_id) | Q(records__department__district_id=user.district_id)
+    return None
+
+
 def may_search_by_id_number(user) -> bool:
     """Looking a person up by identity number is a read of personal data: only roles that need it."""
     return is_city_operator(user) or getattr(user, "role", "") in (

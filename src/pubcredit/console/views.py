@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from pubcredit.console.selectors import home_figures, version_rows
 from pubcredit.records.selectors import record_get, record_list_for_subject, record_versions
+from pubcredit.rules import identifiers
 from pubcredit.subjects.selectors import subject_get, subject_search
 
 
@@ -16,12 +17,24 @@ def home(request):
     return render(request, "console/home.html", {"figures": home_figures(viewer=request.user)})
 
 
+def _looks_like_id_number(query: str) -> bool:
+    code = identifiers.normalise_code(query)
+    return bool(identifiers.RID18_PATTERN.match(code) or identifiers.RID15_PATTERN.match(code))
+
+
 @login_required
 def subject_lookup(request):
-    query = request.GET.get("q", "").strip()
+    """主体查询. The form posts its query (issue 19): an identity number never sits in a URL, and so never in the
+    browser's history or an access log. A GET with ``q`` (a bookmark) still finds names and codes, but a query that
+    looks like an identity number is not run from a URL: the page asks for it through the form."""
+    query = (request.POST if request.method == "POST" else request.GET).get("q", "").strip()
+    id_in_url = request.method != "POST" and _looks_like_id_number(query)
+    if id_in_url:
+        query = ""
     results = subject_search(viewer=request.user, query=query) if query else []
     template = "console/_subject_results.html" if request.headers.get("HX-Request") else "console/subject_lookup.html"
-    return render(request, template, {"query": query, "results": results})
+    return render(request, template, {"query": query, "results": results, "id_in_url": id_in_url},
+                  status=400 if id_in_url else 200)
 
 
 @login_required

@@ -8,17 +8,16 @@
 """
 
 import datetime as dt
-import json
 from typing import Literal
 
 from django.http import JsonResponse
 from django.urls import reverse
-from ninja import File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
-from pubcredit.api import DepartmentToken
+from pubcredit.api import DepartmentToken, parse_json_body
 from pubcredit.api_common import ErrorOut
 from pubcredit.catalog.registry import get_class
 from pubcredit.ingest import selectors
@@ -34,6 +33,7 @@ router = Router(tags=["collection"], auth=DepartmentToken())
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # a JSON submission; larger sets go as files (POST /batches)
 MAX_RECORDS = 5000  # records per JSON submission (one chunk of the pipeline)
+MAX_PAGE = 1_000_000  # pages of rejected rows (100 a page): far past any department's backlog
 
 
 class ProblemOut(Schema):
@@ -166,7 +166,8 @@ def records_submit(request, class_code: str):
     content becomes a new version (``updated``).
 
     Answers 200 with the batch summary (rows are numbered from 1 in the order of ``records``). Refusals:
-    ``request.too_large`` (413, body over 10 MB), ``request.json`` (400, not JSON), ``records.not_a_list`` (400,
+    ``request.too_large`` (413, body over 10 MB), ``request.json`` (400, not JSON), ``request.json_depth`` (400,
+    nested deeper than 32 levels), ``request.nul`` (400, a ``\\u0000`` in the body), ``records.not_a_list`` (400,
     not an object with a list of objects ``records``), ``records.too_many`` (413, more than 5000 records: send a
     file to ``POST /api/v1/batches`` instead), ``catalog.unknown_class`` (404).
     """
@@ -179,9 +180,10 @@ def records_submit(request, class_code: str):
     if len(raw) > MAX_BODY_BYTES:
         return _too_large()
     try:
-        body = json.loads(raw.decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError) as exc:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         return _error(400, "request.json", f"请求体不是合法的 JSON（UTF-8）：{exc}", f"request body is not JSON: {exc}")
+    body = parse_json_body(text)  # request.json / request.json_depth (400)
     records = body.get("records") if isinstance(body, dict) else None
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         return _error(400, "records.not_a_list", "请求体应为 {\"records\": [对象, …]}，records 应为对象数组",
@@ -242,8 +244,9 @@ def batch_rejections(request, batch_id: int, format: Literal["csv", "xlsx"] = "c
     """The rejected rows of a batch, to correct and send again: each row's original cells under the submitted
     headers (identity numbers in clear: the department's own data; the read is audited), then ``原行号`` (the row
     number in the submitted file) and ``错误原因`` (``字段：原因；…``). CSV is UTF-8 with a BOM so that Excel opens
-    it correctly. Any cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with
-    ``'`` so that a spreadsheet never runs it as a formula. Another department's batch answers 404."""
+    it correctly. Any cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, or with one of
+    ``= + - @ ＝ ＋ － ＠`` after leading blanks (spaces, full-width spaces, line breaks), is prefixed with ``'`` so
+    that a spreadsheet never runs it as a formula. Another department's batch answers 404."""
     batch = selectors.batch_get(department=request.department, pk=batch_id)
     if batch is None:
         return _error(404, "batch.not_found", "批次不存在", "batch not found", "batch_id")
@@ -256,9 +259,17 @@ class RejectionFilter(Schema):
     class_code: str | None = None
 
 
+class BoundedPageNumberPagination(PageNumberPagination):
+    """Ninja's page numbers, bounded: a page beyond any the data could fill is a 422, not an offset overflow."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=1000)
+
+
 @router.get("/rejections", url_name="rejection_list", response=list[RejectionOut],
             summary="退回数据 (rejected rows across batches)")
-@paginate(PageNumberPagination, page_size=100, max_page_size=1000)
+@paginate(BoundedPageNumberPagination, page_size=100, max_page_size=1000)
 def rejection_list(request, filters: Query[RejectionFilter]):
     """The token's department's rejected rows across batches, oldest first, paged (``page``, ``page_size``):
     ``status=open`` (default: still to be corrected), ``resolved`` (a corrected row with the same business key was

@@ -40,6 +40,10 @@ from pubcredit.subjects import crypto
 ROW_HEADER = "原行号"
 REASON_HEADER = "错误原因"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# signs a spreadsheet may take for the start of a formula, full-width forms included (an IME types ＝ for =), and the
+# blanks it may skip before them (" =1+1" runs in some spreadsheets; U+3000 is the full-width space)
+FORMULA_SIGNS = frozenset("=+-@＝＋－＠")
+LEADING_BLANKS = " \t\r\n\u3000\u00a0\ufeff"
 _HARMLESS = re.compile(r"[+-]|[+-]\d+(?:\.\d+)?")  # a placeholder dash, a signed number
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,6 +53,9 @@ _ITERATOR_CHUNK = 2000
 
 def neutralise(value: Any) -> str:
     """A cell as text that no spreadsheet will evaluate: ``=1+1`` → ``'=1+1``; None → ``""``.
+
+    Prefixed: a cell starting with ``= + - @``, a tab or a carriage return, or with any of ``= + - @ ＝ ＋ － ＠``
+    after leading blanks (spaces, full-width spaces, tabs, line breaks): `` =1+1`` and ``＝1+1`` too.
 
     Two things that start with ``-``/``+`` but cannot run are left alone, so that a corrected export reads back as
     it was sent: a lone ``-``/``+`` (a clerk's "nothing here" placeholder) and a plain signed number (``-5``).
@@ -61,9 +68,11 @@ def neutralise(value: Any) -> str:
         text = "是" if value else "否"
     else:
         text = str(value)
-    if not text.startswith(FORMULA_STARTS) or _HARMLESS.fullmatch(text):
+    if _HARMLESS.fullmatch(text):
         return text
-    return "'" + text
+    if text.startswith(FORMULA_STARTS) or text.lstrip(LEADING_BLANKS)[:1] in FORMULA_SIGNS:
+        return "'" + text
+    return text
 
 
 def _info_class(class_code: str) -> InfoClass | None:

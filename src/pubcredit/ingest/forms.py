@@ -12,21 +12,37 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from pubcredit.catalog.registry import all_classes
 from pubcredit.catalog.schema import FieldSpec, InfoClass
 from pubcredit.catalog.xlsx import format_text_zh, required_text_zh
+from pubcredit.request_limits import human_size
+from pubcredit.rules.errors import DomainError
 
 UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".json", ".jsonl", ".ndjson")
 DEPARTMENT_FIELD = "submitting_department"  # never a catalogue key: those are the fields of the class
 
 
+def upload_too_large(size: int | None) -> DomainError | None:
+    """The refusal of an upload over ``PUBCREDIT_UPLOAD_MAX_BYTES`` (``file.too_large``), or None."""
+    limit = settings.PUBCREDIT_UPLOAD_MAX_BYTES
+    if size is None or size <= limit:
+        return None
+    return DomainError("file.too_large",
+                       f"文件超过{human_size(limit)}（本文件{human_size(size)}）：请把文件拆分成几个较小的文件分批上传",
+                       f"file over {human_size(limit)} ({size} bytes): split it and send the parts", "file")
+
+
 def spool_upload(upload: UploadedFile) -> Path:
     """Copy an uploaded file to a temporary file of our own, chunk by chunk (never whole in memory).
 
-    Returns the path; the caller deletes it when the import is over.
+    Returns the path; the caller deletes it when the import is over. A file over the upload limit is refused
+    (``file.too_large``) before it is copied.
     """
+    if (refusal := upload_too_large(upload.size)) is not None:
+        raise refusal
     suffix = Path(upload.name or "").suffix.lower()[:10]
     with tempfile.NamedTemporaryFile(prefix="pubcredit-upload-", suffix=suffix, delete=False) as out:
         for chunk in upload.chunks():
@@ -56,6 +72,8 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(UPLOAD_SUFFIXES):
             raise forms.ValidationError("只支持 CSV、XLSX 或 JSON Lines 文件（.csv、.xlsx、.jsonl）")
+        if (refusal := upload_too_large(upload.size)) is not None:
+            raise forms.ValidationError(refusal.message_zh)
         return upload
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pubcredit.catalog.headers import find_header_row
 from pubcredit.catalog.schema import InfoClass
+from pubcredit.ingest.workbook_limits import check_xlsx
 from pubcredit.rules.errors import DomainError, Problem
 
 SNIFF_BYTES = 64 * 1024
@@ -26,7 +27,9 @@ XLSX_MAGIC = b"PK\x03\x04"
 _DELIMITERS = ",\t;|"
 
 Cells = list[str | None]
-csv.field_size_limit(16 * 1024 * 1024)  # long 违法事实 texts; the catalogue's max_length rejects what is too long
+CSV_FIELD_LIMIT = 16 * 1024 * 1024
+csv.field_size_limit(CSV_FIELD_LIMIT)  # long 违法事实 texts; the catalogue's max_length rejects what is too long
+MAX_JSON_DEPTH = 32  # nesting in a JSON file's object; a record's cells are values, lists or small objects
 
 
 def _refuse(code: str, zh: str, en: str) -> DomainError:
@@ -196,7 +199,17 @@ def read_csv(path: Path, info_class: InfoClass) -> RowSource:
             yield from handle
 
     reader = csv.reader(decoder(byte_lines()), delimiter=delimiter)
-    header, title_rows, rows = _split_head((_trim(r) for r in reader), info_class)
+
+    def rows_read() -> Iterator[Cells]:
+        try:
+            for raw_row in reader:
+                yield _trim(raw_row)
+        except csv.Error as exc:  # a field over the csv module's limit, a NUL byte in a quoted field…
+            raise _refuse("file.csv", f"CSV 格式错误（文件第{reader.line_num}行附近）：{exc}。单个单元格不能超过"
+                          f"{CSV_FIELD_LIMIT // (1024 * 1024)}MB；请检查引号是否成对",
+                          f"malformed CSV near line {reader.line_num}: {exc}") from exc
+
+    header, title_rows, rows = _split_head(rows_read(), info_class)
     return RowSource(header, rows, "csv", encoding, title_rows, decoder)
 
 
@@ -217,8 +230,11 @@ def _xlsx_cell(value: object) -> str | None:
 
 
 def read_xlsx(path: Path, info_class: InfoClass) -> RowSource:
+    """The first sheet of a workbook, once its zip has been measured (:func:`workbook_limits.check_xlsx`): the reader
+    allocates the sheet's whole used range, and a far cell would abort the process."""
     from python_calamine import CalamineWorkbook
 
+    check_xlsx(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheet = book.get_sheet_by_index(0)
@@ -239,8 +255,12 @@ def read_jsonl(path: Path, info_class: InfoClass) -> RowSource:
     if sample.startswith(b"["):
         try:
             objects = json.loads(path.read_bytes().decode("utf-8-sig"))
+        except RecursionError:
+            raise _json_too_deep("") from None
         except (ValueError, UnicodeDecodeError) as exc:
             raise _refuse("file.json", f"JSON 格式错误：{exc}", f"malformed JSON: {exc}") from exc
+        if json_depth(objects) > MAX_JSON_DEPTH + 1:  # the array itself is one level
+            raise _json_too_deep("")
         if not all(isinstance(o, dict) for o in objects):
             raise _refuse("file.json", "JSON 数组的每一项都应是对象", "every item of the JSON array must be an object")
         stream: Iterator[dict] = iter(objects)
@@ -263,6 +283,22 @@ def read_jsonl(path: Path, info_class: InfoClass) -> RowSource:
     return RowSource(header, rows(), "jsonl", "utf-8", 0)
 
 
+def json_depth(value: object) -> int:
+    """How deep objects and arrays nest in a parsed JSON value (walked without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _json_too_deep(where: str) -> DomainError:
+    return _refuse("file.json_depth", f"{where}JSON 嵌套超过{MAX_JSON_DEPTH}层：每条记录应是一个字段名→值的对象",
+                   f"JSON nests deeper than {MAX_JSON_DEPTH} levels")
+
+
 def _json_lines(path: Path) -> Iterator[dict]:
     with path.open("rb") as fh:
         for number, line in enumerate(fh, start=1):
@@ -270,8 +306,12 @@ def _json_lines(path: Path) -> Iterator[dict]:
                 continue
             try:
                 obj = json.loads(line.decode("utf-8-sig"))
+            except RecursionError:
+                raise _json_too_deep(f"第{number}行") from None
             except (ValueError, UnicodeDecodeError) as exc:
                 raise _refuse("file.json", f"第{number}行不是合法的 JSON：{exc}", f"line {number} is not JSON: {exc}") from exc
+            if json_depth(obj) > MAX_JSON_DEPTH:
+                raise _json_too_deep(f"第{number}行")
             if not isinstance(obj, dict):
                 raise _refuse("file.json", f"第{number}行应是一个 JSON 对象", f"line {number} is not a JSON object")
             yield obj

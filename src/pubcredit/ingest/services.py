@@ -11,7 +11,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import logging
+import os
+import socket
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +39,8 @@ from pubcredit.records.services import SubmitResult, records_submit
 from pubcredit.rules import clock, identifiers
 from pubcredit.rules.errors import DomainError, Problem
 from pubcredit.subjects import crypto
+
+logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 5000
 SUMMARY_LIST_LIMIT = 1000  # rows listed in a batch summary; the full list is in the rejection download
@@ -68,11 +74,65 @@ def batch_create(*, info_class: InfoClass, department: Department, channel: str,
     return batch
 
 
+# --- who is reading a batch's file (issue 19) --------------------------------------------------------------------
+# ``summary["attempt"]`` names the process reading the batch's file: its host and pid, when it started, the rows
+# done when it started, and a heartbeat per committed chunk. It tells a batch still being imported (a second upload
+# of the same file answers ``batch.running``) from one whose process died (the upload resumes it), and a file that
+# killed its reader before it committed a chunk (a poison file) from one interrupted mid-way: a poison file is
+# refused (``file.crashed``) and never read again.
+ATTEMPT = "attempt"
+STALE_ATTEMPT_SECONDS = 15 * 60  # another host's reader silent this long is taken for dead
+
+
+def _attempt_mark(batch: Batch, *, reading: bool) -> None:
+    batch.summary[ATTEMPT] = {"host": socket.gethostname(), "pid": os.getpid(), "reading": reading,
+                              "rows_done": batch.rows_done, "beat": clock.now().isoformat()}
+
+
+def _attempt_alive(attempt: dict | None) -> bool:
+    """Whether the process that marked the attempt is still there (same host: by its pid; else by its heartbeat)."""
+    if not attempt:
+        return False
+    if attempt.get("host") != socket.gethostname():
+        try:
+            beat = datetime.fromisoformat(attempt.get("beat", ""))
+        except ValueError:
+            return False
+        return (clock.now() - beat).total_seconds() < STALE_ATTEMPT_SECONDS
+    try:
+        os.kill(int(attempt.get("pid", 0)), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, ValueError, OverflowError):
+        return True
+    return int(attempt.get("pid", 0)) > 0
+
+
+def _attempt_interrupted(batch: Batch) -> None:
+    """The reader was stopped from outside: the batch stays resumable, and nobody is reading it any more."""
+    attempt = {**(batch.summary.get(ATTEMPT) or {}), "pid": 0, "host": socket.gethostname(), "interrupted": True}
+    try:
+        Batch.objects.filter(pk=batch.pk, status__in=[BatchStatus.RECEIVED, BatchStatus.PROCESSING]).update(
+            summary={**Batch.objects.get(pk=batch.pk).summary, ATTEMPT: attempt})
+    except Exception:  # noqa: BLE001 -- the process is going away; a dead pid tells the same next time
+        logger.warning("could not mark batch %s as interrupted", batch.pk)
+
+
+def _crashed_refusal(earlier: Batch) -> DomainError:
+    return DomainError(
+        "file.crashed",
+        f"该文件在批次{earlier.pk}中读取时导致处理进程中断，为保护平台不再自动读取。请检查文件（例如 Excel 中远处只设了格式的"
+        "空单元格、异常庞大的工作表），删除多余内容、拆分或另存为 CSV 后重新上传；如需帮助请联系信用中心",
+        f"this file stopped its reader in batch {earlier.pk}: it is not read again; clean it up, split it or save it "
+        "as CSV and send that", "file")
+
+
 def _refuse(batch: Batch, error: DomainError) -> Batch:
     batch.status = BatchStatus.REFUSED
     batch.refused_code, batch.refused_message = error.code, error.message_zh
     batch.finished_at = clock.now()
-    batch.summary = {**batch.summary, "status": batch.status, "refused": error.as_dict()}
+    batch.summary = {**{k: v for k, v in batch.summary.items() if k != ATTEMPT}, "status": batch.status,
+                     "refused": error.as_dict()}
     with transaction.atomic():
         batch.save(update_fields=["status", "refused_code", "refused_message", "finished_at", "summary"])
         BatchKey.objects.filter(batch=batch).delete()  # refused mid-file: the batch is not resumed
@@ -186,6 +246,8 @@ def _run(batch: Batch, info_class: InfoClass, chunks: Iterable[tuple[pl.DataFram
             _quarantine(batch, result, originals)
             _merge(batch, result)
             batch.rows_done = last_row
+            if ATTEMPT in batch.summary:
+                batch.summary[ATTEMPT]["beat"] = clock.now().isoformat()
             batch.save(update_fields=["rows_done", "summary"])
         if progress:
             progress(batch)
@@ -195,6 +257,7 @@ def _run(batch: Batch, info_class: InfoClass, chunks: Iterable[tuple[pl.DataFram
     batch.status, batch.finished_at = BatchStatus.DONE, clock.now()
     batch.total_rows = batch.rows_done
     batch.summary["status"] = batch.status
+    batch.summary.pop(ATTEMPT, None)
     with transaction.atomic():
         batch.save(update_fields=["status", "finished_at", "total_rows", "summary"])
         BatchKey.objects.filter(batch=batch).delete()  # a finished batch is never resumed
@@ -231,14 +294,42 @@ def estimate_rows(path: Path, source) -> int | None:
 
 def batch_receive_file(*, path: Path | str, class_code: str, department: Department, actor: Any,
                        filename: str | None = None, channel: str = SubmissionChannel.FILE) -> Batch:
-    """Register a received file as a batch (接收): the unfinished batch of the same file is resumed, not repeated."""
+    """Register a received file as a batch (接收): the unfinished batch of the same file is resumed, not repeated;
+    while a live process still reads it, a second upload is refused (``batch.running``, 409)."""
     info_class = get_class(class_code)
     path = Path(path)
     digest = file_sha256(path)
-    return (Batch.objects.filter(department=department, class_code=info_class.code, file_sha256=digest,
-                                 status__in=[BatchStatus.RECEIVED, BatchStatus.PROCESSING]).order_by("-id").first()
-            or batch_create(info_class=info_class, department=department, channel=channel, actor=actor,
-                            filename=filename or path.name, file_sha256=digest))
+    unfinished = Batch.objects.filter(department=department, class_code=info_class.code, file_sha256=digest,
+                                      status__in=[BatchStatus.RECEIVED, BatchStatus.PROCESSING]).order_by("-id").first()
+    if unfinished is not None and _attempt_alive(unfinished.summary.get(ATTEMPT)):
+        raise DomainError("batch.running",
+                          f"同一文件正在批次{unfinished.pk}中导入，请在该批次页面查看进度，完成后再决定是否重新上传",
+                          f"the same file is being imported in batch {unfinished.pk}: follow that batch", "file")
+    if unfinished is not None:
+        return unfinished
+    batch = batch_create(info_class=info_class, department=department, channel=channel, actor=actor,
+                         filename=filename or path.name, file_sha256=digest)
+    _attempt_mark(batch, reading=False)  # received: the import that follows (here or in a thread) takes it over
+    batch.save(update_fields=["summary"])
+    return batch
+
+
+def _attempt_begin(batch: Batch) -> DomainError | None:
+    """Mark this process as the batch's reader (committed before the file is opened), or the refusal of a poison
+    file: one whose earlier reader died before committing a chunk, in this batch or in an earlier one."""
+    earlier = (Batch.objects.filter(department=batch.department, class_code=batch.class_code,
+                                    file_sha256=batch.file_sha256, status=BatchStatus.REFUSED,
+                                    refused_code="file.crashed").exclude(pk=batch.pk).order_by("id").first()
+               if batch.file_sha256 else None)
+    if earlier is not None:
+        return _crashed_refusal(earlier)
+    previous = batch.summary.get(ATTEMPT) or {}
+    if (previous.get("reading") and not previous.get("interrupted") and previous.get("rows_done") == batch.rows_done
+            and not _attempt_alive(previous)):
+        return _crashed_refusal(batch)
+    _attempt_mark(batch, reading=True)
+    batch.save(update_fields=["summary"])
+    return None
 
 
 def batch_import_file(*, path: Path | str, class_code: str, department: Department, actor: Any,
@@ -252,6 +343,24 @@ def batch_import_file(*, path: Path | str, class_code: str, department: Departme
     path = Path(path)
     batch = batch or batch_receive_file(path=path, class_code=class_code, department=department, actor=actor,
                                         filename=filename, channel=channel)
+    if (poison := _attempt_begin(batch)) is not None:
+        return _refuse(batch, poison)
+    try:
+        return _import(batch, path, info_class, filename=filename, actor=actor, progress=progress,
+                       chunk_rows=chunk_rows)
+    except Exception as exc:  # noqa: BLE001 -- whatever broke, the batch ends refused with its reason, never stuck
+        logger.exception("import of batch %s (%s) failed", batch.pk, filename or path.name)
+        batch.refresh_from_db()  # the summary in memory may count a chunk whose transaction rolled back
+        return _refuse(batch, DomainError(
+            "file.failed", f"处理该文件时出错（{type(exc).__name__}），已处理的{batch.rows_done}行保留；请检查文件后重新上传，"
+            "问题持续请联系信用中心", f"the import failed after row {batch.rows_done}: {type(exc).__name__}", "file"))
+    except BaseException:  # stopped from outside (SIGTERM's SystemExit, Ctrl-C): resumable, not a poison file
+        _attempt_interrupted(batch)
+        raise
+
+
+def _import(batch: Batch, path: Path, info_class: InfoClass, *, filename: str | None, actor: Any,
+            progress: Progress | None, chunk_rows: int) -> Batch:
     try:
         source = open_source(path, info_class, filename=filename)
         mapping = map_headers(info_class, [h for h in source.header if h])

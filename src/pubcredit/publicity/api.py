@@ -52,14 +52,22 @@ class ChangesOut(Schema):
 @router.get("", response=ChangesOut, url_name="publicity_changes")
 def changes(request, query: Query[ChangesQuery]):
     """Publicity changes after ``since`` (oldest first, at most 1000), the cursor to resume from and the head.
-    ``shown``: visible on the public site now; ``shared``: still shared (false after repair or revocation)."""
-    entries = selectors.feed_since(cursor=query.since, limit=query.limit)
-    head = selectors.feed_head()
-    next_cursor = entries[-1].id if entries else max(query.since, 0)
-    feed_consumer_seen(department=request.department, since=query.since, delivered=next_cursor,
+    ``shown``: visible on the public site now; ``shared``: still shared (false after repair or revocation).
+    A token reads the changes that are or end a publication, and every change of its own department's records;
+    another department's withheld records are not in its feed. A ``since`` beyond the last cursor handed to this
+    department counts as that cursor (``since`` in the answer says which was used): no change is skipped unseen."""
+    head = selectors.feed_head()  # read first: entries committed after it wait for the next call
+    # a cursor moves only to a position this department was served (and never past what exists): asking from further
+    # on reads from its last served cursor, so no change can be skipped (or confirmed) unseen
+    since = min(max(query.since, 0), head, selectors.feed_served(department=request.department))
+    limit = max(1, min(query.limit, selectors.FEED_PAGE_MAX))
+    entries = selectors.feed_since(cursor=since, limit=limit, department=request.department, up_to=head)
+    # a full page ends at its last entry; a shorter one has read everything the token may see up to the head
+    next_cursor = entries[-1].id if len(entries) == limit else head
+    feed_consumer_seen(department=request.department, since=since, delivered=next_cursor,
                        token_prefix=request.api_token.prefix)
     return {
-        "since": query.since, "next_cursor": next_cursor, "head": head, "has_more": next_cursor < head,
+        "since": since, "next_cursor": next_cursor, "head": head, "has_more": next_cursor < head,
         "changes": [{"cursor": e.id, "record_id": e.record_id, "event": e.event, "state": e.state,
                      "previous_state": e.previous_state, "shown": e.shown, "shared": e.shared,
                      "class_code": e.class_code, "decision_no": e.decision_no, "subject_code": e.subject_code,

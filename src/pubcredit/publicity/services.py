@@ -622,7 +622,8 @@ def feed_consumer_seen(*, department: Department, since: int, delivered: int, to
     consumer = FeedConsumer.objects.filter(department=department).first()
     if consumer is None:
         consumer = FeedConsumer(department=department, first_seen_at=now)
-    consumer.acknowledged_cursor = max(0, since)
+    # a consumer confirms only what it was handed: a cursor cannot be moved past the last one delivered to it
+    consumer.acknowledged_cursor = min(max(0, since), consumer.delivered_cursor or 0)
     consumer.delivered_cursor = max(delivered, consumer.acknowledged_cursor)
     consumer.token_prefix = token_prefix
     consumer.reads += 1

@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 from typing import Any, Literal
 
+from django.conf import settings
 from django.db import connection
 from django.http import Http404
 from django.urls import reverse
@@ -30,6 +31,7 @@ from ninja.responses import Status
 from pubcredit.accounts.models import ApiToken
 from pubcredit.api import DepartmentToken
 from pubcredit.audit.services import SystemActor
+from pubcredit.request_limits import human_size
 from pubcredit.rules.errors import DomainError
 from pubcredit.sanctions import selectors, services
 from pubcredit.sanctions.choices import CheckChannel
@@ -360,8 +362,10 @@ def batch_upload(request, scenario: Form[str], file: File[UploadedFile]):
     """The same from a file (multipart ``file`` and ``scenario``): CSV (UTF-8 or GB18030) or XLSX with a column
     统一社会信用代码 and/or 身份证号码, optionally 主体名称 and 业务编号 (案号/项目编号)."""
     services.scenario_get(scenario)
-    if file.size and file.size > MAX_UPLOAD_BYTES:
-        raise DomainError("check.file_too_large", "文件过大（上限20MB）", "file too large (20 MB)", "file")
+    if file.size and file.size > min(MAX_UPLOAD_BYTES, settings.PUBCREDIT_UPLOAD_MAX_BYTES):
+        limit = human_size(min(MAX_UPLOAD_BYTES, settings.PUBCREDIT_UPLOAD_MAX_BYTES))
+        raise DomainError("check.file_too_large", f"文件过大（上限{limit}）：请拆分后分批核查",
+                          f"file too large (limit {limit})", "file")
     suffix = Path(file.name or "upload.csv").suffix.lower() or ".csv"
     with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
         for chunk in file.chunks():

@@ -164,8 +164,9 @@ def batch_new(request):
     if request.method == "POST" and form.is_valid():
         department = form.cleaned_data.get("department") or request.user.department
         upload = form.cleaned_data["file"]
-        path = spool_upload(upload)
+        path = None
         try:
+            path = spool_upload(upload)  # refuses a file over the upload limit (file.too_large)
             items = services.screening_items_from_file(path, filename=upload.name)
             batch = services.check_batch_run(department=department, scenario=form.cleaned_data["scenario"],
                                              items=items, actor=request.user, channel=CheckChannel.CONSOLE,
@@ -175,7 +176,8 @@ def batch_new(request):
         else:
             return redirect("sanctions:batch_detail", pk=batch.pk)
         finally:
-            path.unlink(missing_ok=True)
+            if path is not None:
+                path.unlink(missing_ok=True)
     return render(request, "sanctions/batch_new.html", {"form": form})
 
 

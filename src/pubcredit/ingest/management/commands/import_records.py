@@ -41,9 +41,12 @@ class Command(BaseCommand):
             def progress(batch):
                 bar.update(task, completed=batch.rows_done, total=batch.total_rows)
 
-            batch = batch_import_file(path=path, class_code=opts["class_code"], department=department,
-                                      actor=SystemActor("cli:import_records", department.code),
-                                      progress=progress, chunk_rows=opts["chunk_rows"])
+            try:
+                batch = batch_import_file(path=path, class_code=opts["class_code"], department=department,
+                                          actor=SystemActor("cli:import_records", department.code),
+                                          progress=progress, chunk_rows=opts["chunk_rows"])
+            except DomainError as exc:  # the same file still being imported by another process (batch.running)
+                raise CommandError(f"{exc.message_zh} ({exc.code}: {exc.message_en})") from exc
         self.stdout.write(json.dumps(batch.summary, ensure_ascii=False))
         if batch.status == BatchStatus.REFUSED:
             raise CommandError(f"file refused: {batch.refused_message} ({batch.refused_code})")
