@@ -181,3 +181,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PUBCREDIT_LOG_LEVEL", "WARNING")},
 }
+
+# --- audit trail (审计日志) ---------------------------------------------------------------------------------------
+# Writers append events without a chain position; the worker's sealing job chains them every few seconds.
+# A round looks for unsealed events appended within this many seconds (longer-open transactions: the daily full sweep).
+PUBCREDIT_AUDIT_SEAL_LOOKBACK = int(os.environ.get("PUBCREDIT_AUDIT_SEAL_LOOKBACK", "900"))
+# ``verify_audit`` fails when an event has waited for its seal longer than this many seconds.
+PUBCREDIT_AUDIT_UNSEALED_LIMIT = int(os.environ.get("PUBCREDIT_AUDIT_UNSEALED_LIMIT", "60"))
