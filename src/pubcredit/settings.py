@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "ninja",  # serves the API docs (Swagger UI) from local static files, not a CDN
+    "django_tasks",  # Django's Tasks API (backport; django.tasks from Django 6)
+    "django_tasks_db",  # its database queue: no extra server, SQLite and PostgreSQL
     "pubcredit.accounts",
     "pubcredit.audit",
     "pubcredit.catalog",
@@ -78,6 +80,7 @@ INSTALLED_APPS = [
     "pubcredit.portal",
     "pubcredit.lists",  # 红黑名单
     "pubcredit.sanctions",  # 联合奖惩
+    "pubcredit.jobs",  # 后台任务: worker heartbeats, daily runs, progress, the operators' jobs page
 ]
 
 MIDDLEWARE = [
@@ -188,3 +191,17 @@ LOGGING = {
 PUBCREDIT_AUDIT_SEAL_LOOKBACK = int(os.environ.get("PUBCREDIT_AUDIT_SEAL_LOOKBACK", "900"))
 # ``verify_audit`` fails when an event has waited for its seal longer than this many seconds.
 PUBCREDIT_AUDIT_UNSEALED_LIMIT = int(os.environ.get("PUBCREDIT_AUDIT_UNSEALED_LIMIT", "60"))
+
+# --- background jobs (后台任务) -------------------------------------------------------------------------------------
+# Tasks go to a queue table in the platform's own database; ``pubcredit worker`` runs them (docs/architecture.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Run a web upload's import inside the request instead of enqueueing it (tests; a site with no worker).
+PUBCREDIT_IMPORT_SYNC = _env_flag("PUBCREDIT_IMPORT_SYNC")
+# Each worker's housekeeping round (heartbeat, hand-backs, daily enqueueing, audit sealing), in seconds.
+PUBCREDIT_WORKER_HOUSEKEEPING_EVERY = float(os.environ.get("PUBCREDIT_WORKER_HOUSEKEEPING_EVERY", "2"))
+# A worker silent this many seconds is dead: its running job goes back to the queue for the next worker.
+PUBCREDIT_WORKER_STALE_AFTER = float(os.environ.get("PUBCREDIT_WORKER_STALE_AFTER", "30"))
+# Platform time (HH:MM, Asia/Shanghai) from which the worker enqueues the day's daily jobs, once per business day.
+PUBCREDIT_DAILY_JOBS_AT = os.environ.get("PUBCREDIT_DAILY_JOBS_AT", "00:30")
+# Public-site rate limits over portal.conf.DEFAULT_RATE_LIMITS (partial dicts allowed), set by tests or a site.
+PUBCREDIT_PORTAL_RATE_LIMITS: dict = {}
