@@ -201,7 +201,8 @@ PUBCREDIT_IMPORT_SYNC = _env_flag("PUBCREDIT_IMPORT_SYNC")
 PUBCREDIT_WORKER_HOUSEKEEPING_EVERY = float(os.environ.get("PUBCREDIT_WORKER_HOUSEKEEPING_EVERY", "2"))
 # A worker silent this many seconds is dead: its running job goes back to the queue for the next worker.
 PUBCREDIT_WORKER_STALE_AFTER = float(os.environ.get("PUBCREDIT_WORKER_STALE_AFTER", "30"))
-# Platform time (HH:MM, Asia/Shanghai) from which the worker enqueues the day's daily jobs, once per business day.
+# Platform time (HH:MM, Asia/Shanghai) from which the worker enqueues the day's daily jobs, once per business day;
+# "off" when a site keeps running ``pubcredit tick`` itself.
 PUBCREDIT_DAILY_JOBS_AT = os.environ.get("PUBCREDIT_DAILY_JOBS_AT", "00:30")
 # Public-site rate limits over portal.conf.DEFAULT_RATE_LIMITS (partial dicts allowed), set by tests or a site.
 PUBCREDIT_PORTAL_RATE_LIMITS: dict = {}

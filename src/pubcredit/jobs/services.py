@@ -96,7 +96,9 @@ def jobs_requeue_orphaned(*, actor: Any) -> int:
     return requeued
 
 
-def _daily_due_at() -> dt.time:
+def _daily_due_at() -> dt.time | None:
+    if settings.PUBCREDIT_DAILY_JOBS_AT in ("", "off"):
+        return None
     hour, minute = (int(part) for part in settings.PUBCREDIT_DAILY_JOBS_AT.split(":"))
     return dt.time(hour, minute)
 
@@ -107,8 +109,8 @@ def daily_jobs_enqueue_due(*, actor: Any) -> list[str]:
     Idempotent across workers and restarts: the (job, day) pair is unique. A day the platform was down is not
     replayed: each daily job catches up by itself (the stored dates say what is due).
     """
-    now = clock.now()
-    if now.timetz().replace(tzinfo=None) < _daily_due_at():
+    now, due_at = clock.now(), _daily_due_at()
+    if due_at is None or now.timetz().replace(tzinfo=None) < due_at:
         return []
     day = now.date()
     enqueued = []
