@@ -181,13 +181,15 @@ def test_open_rejections_page_until_fixed(provider_client, sync, tmp_path):
     assert 'data-status="resolved"' in page
 
 
-def test_background_job_imports_and_deletes_the_upload(provider, tmp_path, today):
+def test_background_job_imports_and_deletes_the_upload(provider, tmp_path, today, monkeypatch):
     """Without the sync setting the import is a queued job; start_import hands back the batch at once."""
     path = three_rows_one_bad(tmp_path)
     saved = spool_upload(SimpleUploadedFile("处罚.csv", path.read_bytes()))
     batch = views.start_import(path=saved, class_code="admin_penalty", department=provider.department,
                                actor=provider, filename="处罚.csv")
     assert batch.status == "received" and saved.exists()
+    # in-process, the worker must not close the test transaction's connection (tests/jobs/conftest.py run_worker)
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     call_command("worker", batch=True, interval=0)
     batch.refresh_from_db()
     assert batch.status == "done" and batch.summary["created"] == 2

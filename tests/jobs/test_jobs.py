@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -35,12 +34,12 @@ def _upload(provider, tmp_path, rows=3):
                                      actor=provider, filename="处罚.csv")
 
 
-def test_an_upload_is_a_queued_job_the_worker_imports(provider, tmp_path, today):
+def test_an_upload_is_a_queued_job_the_worker_imports(provider, tmp_path, today, run_worker):
     saved, batch = _upload(provider, tmp_path)
     assert batch.status == "received" and CreditRecord.objects.count() == 0
     job = DBTaskResult.objects.get()
     assert (job.status, job.task_path) == ("READY", "pubcredit.ingest.tasks.import_file")
-    call_command("worker", batch=True, interval=0)
+    run_worker()
     job.refresh_from_db()
     batch.refresh_from_db()
     assert job.status == "SUCCESSFUL" and job.return_value == {"batch": batch.pk, "status": "done"}
@@ -58,13 +57,13 @@ def test_the_sync_setting_imports_inside_the_request(provider, tmp_path, today, 
     assert batch.status == "done" and not DBTaskResult.objects.exists() and not saved.exists()
 
 
-def test_daily_jobs_are_enqueued_once_per_business_day(system_actor, settings, today):
+def test_daily_jobs_are_enqueued_once_per_business_day(system_actor, settings, today, run_worker):
     settings.PUBCREDIT_DAILY_JOBS_AT = "00:00"
     assert sorted(daily_jobs_enqueue_due(actor=system_actor)) == ["audit_full_seal", "tick"]
     assert daily_jobs_enqueue_due(actor=system_actor) == []  # a second worker, or the next round: nothing
     assert DBTaskResult.objects.count() == 2
     assert set(DailyRun.objects.values_list("day", flat=True)) == {today}
-    call_command("worker", batch=True, interval=0)
+    run_worker()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
     tick = DBTaskResult.objects.get(task_path="pubcredit.publicity.tasks.daily_tick")
     assert tick.return_value["day"] == today.isoformat()
@@ -99,24 +98,24 @@ def test_a_dead_workers_running_job_goes_back_to_the_queue_audited(provider, tmp
     assert jobs_requeue_orphaned(actor=system_actor) == 0
 
 
-def _failed_import(provider, tmp_path):
+def _failed_import(provider, tmp_path, run_worker):
     path = write_csv(tmp_path / "gone.csv", table(penalties(2)))
     batch = batch_receive_file(path=path, class_code="admin_penalty", department=provider.department, actor=provider)
     result = import_file.enqueue(batch_id=batch.pk, path=str(tmp_path / "missing.csv"), actor=actor_for_task(provider))
-    call_command("worker", batch=True, interval=0)
+    run_worker()
     failed = DBTaskResult.objects.get(pk=result.id)
     assert failed.status == "FAILED"
     return failed, path, batch
 
 
-def test_an_operator_reruns_a_failed_job_audited(provider, operator, tmp_path, today):
-    failed, path, batch = _failed_import(provider, tmp_path)
+def test_an_operator_reruns_a_failed_job_audited(provider, operator, tmp_path, today, run_worker):
+    failed, path, batch = _failed_import(provider, tmp_path, run_worker)
     # the operator puts the file back where the job expects it, then runs the job again
     (tmp_path / "missing.csv").write_bytes(path.read_bytes())
     rerun = job_rerun(result_id=failed.pk, actor=operator)
     event = AuditEvent.objects.get(event=Event.JOB_RERUN)
     assert (event.object_id, event.actor_label, event.data["failed"]) == (str(rerun.id), "user:operator", str(failed.pk))
-    call_command("worker", batch=True, interval=0)
+    run_worker()
     assert DBTaskResult.objects.get(pk=rerun.id).status == "SUCCESSFUL"
     batch.refresh_from_db()
     assert batch.status == "done" and CreditRecord.objects.count() == 2
@@ -125,8 +124,9 @@ def test_an_operator_reruns_a_failed_job_audited(provider, operator, tmp_path, t
     assert refused.value.code == "job.not_failed"
 
 
-def test_jobs_page_shows_state_and_lets_only_operators_rerun(client, provider, operator, tmp_path, today):
-    failed, _, _ = _failed_import(provider, tmp_path)
+def test_jobs_page_shows_state_and_lets_only_operators_rerun(client, provider, operator, tmp_path, today,
+                                                            run_worker):
+    failed, _, _ = _failed_import(provider, tmp_path, run_worker)
     client.force_login(provider)
     assert client.get(reverse("jobs:job_list")).status_code == 403
     assert client.post(reverse("jobs:job_rerun", args=[failed.pk])).status_code == 403
