@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
 
 from pubcredit import jsoncodec
 from pubcredit.audit.events import EVENT_TYPES, Event
@@ -178,7 +177,7 @@ def audit_chain_seal(*, limit: int = 20_000, full: bool = False) -> int:
         pending = AuditEvent.objects.filter(seal__isnull=True)
         if not full:
             lookback = dt.timedelta(seconds=settings.PUBCREDIT_AUDIT_SEAL_LOOKBACK)
-            pending = pending.filter(appended_at__gte=timezone.now() - lookback)
+            pending = pending.filter(appended_at__gte=clock.wall_now() - lookback)
         links = []
         for values in pending.order_by("id").values(*_SEALED_FIELDS)[:limit]:
             position += 1
@@ -224,7 +223,7 @@ def verify_chain(*, batch_size: int = 5000) -> ChainReport:
         checked += 1
     unsealed = AuditEvent.objects.filter(seal__isnull=True)
     overdue = unsealed.filter(
-        appended_at__lt=timezone.now() - dt.timedelta(seconds=settings.PUBCREDIT_AUDIT_UNSEALED_LIMIT))
+        appended_at__lt=clock.wall_now() - dt.timedelta(seconds=settings.PUBCREDIT_AUDIT_UNSEALED_LIMIT))
     overdue_count = overdue.count()
     oldest = overdue.order_by("id").values_list("id", flat=True).first() if overdue_count else None
     return ChainReport(checked, broken[0] if broken else None, broken[1] if broken else "",

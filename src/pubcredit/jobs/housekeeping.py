@@ -12,11 +12,11 @@ import threading
 
 from django.conf import settings
 from django.db import close_old_connections, connection
-from django.utils import timezone
 
 from pubcredit.audit.services import SystemActor
 from pubcredit.audit.tasks import seal_audit_chain
 from pubcredit.jobs import services
+from pubcredit.rules import clock
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ class Housekeeping:
     def __init__(self, worker_id: str) -> None:
         self.worker_id = worker_id
         self.actor = SystemActor(f"worker:{worker_id[:32]}")
-        self.started_at = timezone.now()
+        self.started_at = clock.wall_now()
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="pubcredit-housekeeping", daemon=True)
 

@@ -16,7 +16,6 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
@@ -62,7 +61,7 @@ def job_progress_set(*, result_id: UUID | str, done: int, total: int | None = No
 
 def worker_beat(*, worker_id: str, started_at: dt.datetime) -> None:
     WorkerBeat.objects.update_or_create(worker_id=worker_id, defaults={
-        "host": socket.gethostname()[:255], "pid": os.getpid(), "started_at": started_at, "seen_at": timezone.now()})
+        "host": socket.gethostname()[:255], "pid": os.getpid(), "started_at": started_at, "seen_at": clock.wall_now()})
 
 
 def worker_gone(*, worker_id: str) -> None:
@@ -80,7 +79,7 @@ def jobs_requeue_orphaned(*, actor: Any) -> int:
     its last committed chunk, a tick from the stored dates), so the job finishes once.
     """
     alive = set(WorkerBeat.objects.filter(
-        seen_at__gte=timezone.now() - dt.timedelta(seconds=settings.PUBCREDIT_WORKER_STALE_AFTER))
+        seen_at__gte=clock.wall_now() - dt.timedelta(seconds=settings.PUBCREDIT_WORKER_STALE_AFTER))
         .values_list("worker_id", flat=True))
     requeued = 0
     for result in DBTaskResult.objects.running().only("id", "worker_ids", "task_path"):
