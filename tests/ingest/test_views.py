@@ -190,6 +190,7 @@ def test_background_job_imports_and_deletes_the_upload(provider, tmp_path, today
     assert batch.status == "received" and saved.exists()
     # in-process, the worker must not close the test transaction's connection (tests/jobs/conftest.py run_worker)
     monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    monkeypatch.setattr("pubcredit.jobs.housekeeping.Housekeeping.start", lambda self: None)
     call_command("worker", batch=True, interval=0)
     batch.refresh_from_db()
     assert batch.status == "done" and batch.summary["created"] == 2

@@ -37,8 +37,7 @@ class Command(BaseCommand):
                         startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[])
         previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
         worker.configure_signals()
-        if not batch:  # a batch run is short: housekeeping before and after it is enough
-            housekeeping.start()
+        housekeeping.start()  # also in a batch run: a long job must keep beating, or another worker takes it over
         try:
             worker.run()
         finally:
