@@ -1,6 +1,7 @@
 """Issue 12 item 2: background jobs on the database queue — uploads, daily jobs, hand-backs, re-runs, the page."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -137,3 +138,19 @@ def test_jobs_page_shows_state_and_lets_only_operators_rerun(client, provider, o
     assert "已重新排队执行" in response.content.decode()
     assert DBTaskResult.objects.filter(status="READY").count() == 1
     assert AuditEvent.objects.filter(event=Event.JOB_RERUN, actor_label="user:operator").count() == 1
+
+
+def test_a_job_claimed_again_since_it_was_seen_is_not_taken_back(provider, tmp_path, today, system_actor,
+                                                                 monkeypatch):
+    """Two workers hand back the same dead worker's job; the second one's look is stale: the live claim stays."""
+    _upload(provider, tmp_path)
+    job = DBTaskResult.objects.get()
+    DBTaskResult.objects.filter(pk=job.pk).update(status="RUNNING", worker_ids=["dead-worker"],
+                                                  started_at=timezone.now() - dt.timedelta(minutes=5))
+    stale_view = list(DBTaskResult.objects.running())  # what the slower worker read before anything happened
+    assert jobs_requeue_orphaned(actor=system_actor) == 1  # the faster worker hands it back …
+    worker_beat(worker_id="live-worker", started_at=timezone.now())
+    DBTaskResult.objects.get(pk=job.pk).claim("live-worker")  # … and a live worker claims it
+    monkeypatch.setattr(DBTaskResult.objects, "running", lambda: SimpleNamespace(only=lambda *fields: stale_view))
+    assert jobs_requeue_orphaned(actor=system_actor) == 0
+    assert DBTaskResult.objects.get(pk=job.pk).status == "RUNNING"

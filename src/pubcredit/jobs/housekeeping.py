@@ -33,7 +33,7 @@ class Housekeeping:
         """One round; each step on its own, so one failing (a locked SQLite file) does not stop the others."""
         steps = [
             lambda: services.worker_beat(worker_id=self.worker_id, started_at=self.started_at),
-            lambda: services.jobs_requeue_orphaned(actor=self.actor),
+            lambda: services.jobs_requeue_orphaned(actor=self.actor, own_worker_id=self.worker_id),
             lambda: services.daily_jobs_enqueue_due(actor=self.actor),
             lambda: seal_audit_chain.call(),
         ]

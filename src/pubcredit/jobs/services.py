@@ -72,22 +72,27 @@ def worker_gone(*, worker_id: str) -> None:
 # --- recovery, scheduling, re-runs -------------------------------------------------------------------------------
 
 
-def jobs_requeue_orphaned(*, actor: Any) -> int:
+def jobs_requeue_orphaned(*, actor: Any, own_worker_id: str = "") -> int:
     """Put back to "ready" every running job whose worker has not beaten for ``PUBCREDIT_WORKER_STALE_AFTER`` s.
+
+    ``own_worker_id``: the asking worker is alive whatever its heartbeat row says (on SQLite a long write of its own
+    job can delay the beat), so it never hands back its own job.
 
     The next worker to claim it runs the task again from the start; tasks resume their own work (an import from
     its last committed chunk, a tick from the stored dates), so the job finishes once.
     """
     alive = set(WorkerBeat.objects.filter(
         seen_at__gte=clock.wall_now() - dt.timedelta(seconds=settings.PUBCREDIT_WORKER_STALE_AFTER))
-        .values_list("worker_id", flat=True))
+        .values_list("worker_id", flat=True)) | {own_worker_id}
     requeued = 0
-    for result in DBTaskResult.objects.running().only("id", "worker_ids", "task_path"):
+    for result in DBTaskResult.objects.running().only("id", "worker_ids", "task_path", "started_at"):
         if result.worker_ids and result.worker_ids[-1] in alive:
             continue
         with transaction.atomic():
-            # the status condition makes two workers requeueing at once harmless: only one update matches
-            if DBTaskResult.objects.filter(pk=result.pk, status="RUNNING").update(status="READY", started_at=None):
+            # only if it is still the same run: not requeued by another worker meanwhile, nor claimed again since
+            # (a claim sets a new start time), so a job is never taken from the live worker now running it
+            same_run = DBTaskResult.objects.filter(pk=result.pk, status="RUNNING", started_at=result.started_at)
+            if same_run.update(status="READY", started_at=None):
                 audit.record(Event.JOB_REQUEUED, actor=actor, object_type="job", object_id=result.pk,
                              reason=f"工作进程 {result.worker_ids[-1] if result.worker_ids else '?'} 已停止，任务重新排队",
                              data={"task": result.task_path, "workers": result.worker_ids})
