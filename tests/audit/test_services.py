@@ -134,3 +134,18 @@ def test_verify_audit_command_reports_intact_chain(system_actor, capsys):
     _three_events(system_actor)
     call_command("verify_audit")
     assert "3 events verified" in capsys.readouterr().out
+
+
+def test_the_sealing_task_drains_in_rounds_until_caught_up(system_actor, monkeypatch):
+    """An import writes events faster than one round seals: the task keeps sealing until nothing is left."""
+    import functools
+
+    from pubcredit.audit import tasks
+
+    monkeypatch.setattr(tasks, "SEAL_ROUND", 2)
+    monkeypatch.setattr(tasks, "audit_chain_seal", functools.partial(audit_chain_seal, limit=2))
+    for i in range(5):
+        record(Event.SUBJECT_CREATED, actor=system_actor, object_type="subject", object_id=i)
+    assert tasks.seal_audit_chain.call() == 5
+    report = verify_chain()
+    assert report.ok and report.checked == 5 and report.unsealed == 0

@@ -154,7 +154,10 @@ def record_many(pending: list[PendingEvent], *, actor: Any) -> int:
 _SEALED_FIELDS = ("id", *_HASHED, "created_at")
 
 
-def audit_chain_seal(*, limit: int = 20_000, full: bool = False) -> int:
+SEAL_ROUND = 20_000  # events sealed per transaction at most
+
+
+def audit_chain_seal(*, limit: int = SEAL_ROUND, full: bool = False) -> int:
     """Chain the committed events that have no seal yet, in the order this round finds them; return how many.
 
     Which events are committed is what this transaction can see: an event whose transaction is still open is

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from pubcredit.audit.services import audit_chain_seal
+from pubcredit.audit.services import SEAL_ROUND, audit_chain_seal
 
 
 @task()
 def seal_audit_chain(*, full: bool = False) -> int:
-    """Chain the committed events that have no seal yet; ``full`` looks beyond the lookback window."""
+    """Chain the committed events that have no seal yet, round after round until caught up (a large import writes
+    events faster than one round seals); ``full`` looks beyond the lookback window."""
     sealed = total = audit_chain_seal(full=full)
-    while full and sealed:  # a full sweep drains everything, round by round
-        sealed = audit_chain_seal(full=True)
+    while sealed >= SEAL_ROUND:
+        sealed = audit_chain_seal(full=full)
         total += sealed
     return total
