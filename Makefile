@@ -1,4 +1,5 @@
-# pubcredit: `make run` serves the demo platform, `make test` runs every test on SQLite and PostgreSQL.
+# pubcredit: `make run` serves the demo platform (web server + one background worker), `make test` runs every test
+# on SQLite and PostgreSQL.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -31,7 +32,8 @@ demo: migrate
 
 run: demo
 	@echo "pubcredit is serving at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/v1/docs)"
-	$(DEMO_ENV) $(BIN)/pubcredit runserver $(HOST):$(PORT)
+	@echo "with one background worker (uploads, daily jobs, audit sealing); Ctrl-C stops both"
+	$(DEMO_ENV) scripts/run-web-and-worker $(BIN)/pubcredit $(HOST):$(PORT)
 
 test: install-test
 	CI=$(CI) scripts/run-tests

@@ -33,6 +33,10 @@ def test_pubcredit_today_pins_the_clock_with_debug():
     ({"PUBCREDIT_DEBUG": "maybe"}, "PUBCREDIT_DEBUG"),
     ({"PUBCREDIT_DATABASE_URL": "mysql://x@y/z"}, "PUBCREDIT_DATABASE_URL"),
     ({"PUBCREDIT_SECRET_KEY": ""}, "PUBCREDIT_SECRET_KEY"),
+    ({"PUBCREDIT_DAILY_JOBS_AT": "half past midnight"}, "PUBCREDIT_DAILY_JOBS_AT"),
+    ({"PUBCREDIT_WORKER_STALE_AFTER": "soon"}, "PUBCREDIT_WORKER_STALE_AFTER"),
+    ({"PUBCREDIT_AUDIT_UNSEALED_LIMIT": "-5"}, "PUBCREDIT_AUDIT_UNSEALED_LIMIT"),
+    ({"PUBCREDIT_IMPORT_SYNC": "sometimes"}, "PUBCREDIT_IMPORT_SYNC"),
 ])
 def test_malformed_settings_fail_clearly(env, needle):
     result = _run(env)

@@ -87,7 +87,7 @@ def _row(name: str, stats: dict | None) -> str:
     return f"{stats['p50']:.2f} / {stats['p95']:.2f} / {stats['p99']:.2f}"
 
 
-NOTES = ("Notes: run at 1M subjects / 1M records (not the issue's 10M records) to finish in about a quarter of an hour on this machine; records matter only to subject pages and listings, which read them through indexes keyed by subject or by (class, state, date), so their cost grows with a subject's own records, not the table. PostgreSQL is the throwaway cluster of `scripts/pg-cluster` (default `shared_buffers` 128 MB, `fsync=off`, `synchronous_commit=off`: affects loading, not these reads). Client, Django and database share the 2 cores.")
+NOTES = ("Notes: the sizes are in the Run line above; records matter only to subject pages and listings, which read them through indexes keyed by subject or by (class, state, date), so their cost grows with a subject's own records, not the table. PostgreSQL is the throwaway cluster of `scripts/pg-cluster` (default `shared_buffers` 128 MB, `fsync=off`, `synchronous_commit=off`: affects loading, not these reads). Client, Django and database share the 2 cores.")
 
 LABELS = {
     "search_3plus": "search, 3+ characters (a piece of a name)", "search_2": "search, 2 characters (a brand pair)",
@@ -409,24 +409,25 @@ def child(args) -> None:  # noqa: C901  (one linear script)
     rng.shuffle(pages)
     uscc_of = dict(Subject.objects.filter(pk__in=pages).values_list("pk", "uscc"))
 
-    kinds = selectors._kind_filter_sql("s")
+    # the findable-subjects condition comes with its own parameters (since lists publish persons): bound each time
+    kinds, kind_params = selectors._kind_filter_sql("s")
 
     def bare_search(q):
         with connection.cursor() as cur:
             like = "LIKE" if q.lower() == q.upper() else "ILIKE"  # as the selector does
             if vendor == "postgresql" and len(q) >= 3:
                 cur.execute(f"SELECT s.id FROM subjects_subject s WHERE s.name {like} %s AND {kinds} LIMIT 201",
-                            [f"%{q}%"])
+                            [f"%{q}%", *kind_params])
             elif vendor == "postgresql":
                 cur.execute("SELECT s.id FROM subjects_subject s WHERE portal_name_bigrams(s.name) @> "
-                            f"ARRAY[lower(%s)]::text[] AND s.name {like} %s AND {kinds} LIMIT 201", [q, f"%{q}%"])
+                            f"ARRAY[lower(%s)]::text[] AND s.name {like} %s AND {kinds} LIMIT 201", [q, f"%{q}%", *kind_params])
             elif len(q) >= 3:
                 cur.execute("SELECT s.id FROM portal_subject_fts JOIN subjects_subject s ON s.id = "
                             f"portal_subject_fts.rowid WHERE portal_subject_fts MATCH %s AND {kinds} LIMIT 201",
-                            [f'"{q}"'])
+                            [f'"{q}"', *kind_params])
             else:
                 cur.execute(f"SELECT s.id FROM subjects_subject s WHERE s.name LIKE %s AND {kinds} LIMIT 201",
-                            [f"%{q}%"])
+                            [f"%{q}%", *kind_params])
             cur.fetchall()
 
     def bare_code(code):
@@ -491,17 +492,18 @@ def child(args) -> None:  # noqa: C901  (one linear script)
         if vendor == "sqlite":
             cur.execute("EXPLAIN QUERY PLAN SELECT s.id FROM portal_subject_fts JOIN subjects_subject s ON s.id = "
                         f"portal_subject_fts.rowid WHERE portal_subject_fts MATCH %s AND {kinds} LIMIT 201",
-                        [f'"{sample3}"'])
+                        [f'"{sample3}"', *kind_params])
             plans["3+ chars"] = " | ".join(str(r[-1]) for r in cur.fetchall())
             cur.execute(f"EXPLAIN QUERY PLAN SELECT s.id FROM subjects_subject s WHERE s.name LIKE %s AND {kinds} "
-                        "LIMIT 201", [f"%{sample2}%"])
+                        "LIMIT 201", [f"%{sample2}%", *kind_params])
             plans["2 chars"] = " | ".join(str(r[-1]) for r in cur.fetchall())
         else:
             cur.execute(f"EXPLAIN SELECT s.id FROM subjects_subject s WHERE s.name LIKE %s AND {kinds} LIMIT 201",
-                        [f"%{sample3}%"])
+                        [f"%{sample3}%", *kind_params])
             plans["3+ chars"] = " | ".join(r[0].strip() for r in cur.fetchall())
             cur.execute("EXPLAIN SELECT s.id FROM subjects_subject s WHERE portal_name_bigrams(s.name) @> "
-                        f"ARRAY[lower(%s)]::text[] AND s.name LIKE %s AND {kinds} LIMIT 201", [sample2, f"%{sample2}%"])
+                        f"ARRAY[lower(%s)]::text[] AND s.name LIKE %s AND {kinds} LIMIT 201",
+                        [sample2, f"%{sample2}%", *kind_params])
             plans["2 chars"] = " | ".join(r[0].strip() for r in cur.fetchall())
         cur.execute("EXPLAIN " + ("QUERY PLAN " if vendor == "sqlite" else "") +
                     "SELECT p.record_id FROM publicity_publicitystate p WHERE p.subject_id = %s AND "

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "ninja",  # serves the API docs (Swagger UI) from local static files, not a CDN
+    "django_tasks",  # Django's Tasks API (backport; django.tasks from Django 6)
+    "django_tasks_db",  # its database queue: no extra server, SQLite and PostgreSQL
     "pubcredit.accounts",
     "pubcredit.audit",
     "pubcredit.catalog",
@@ -91,6 +93,7 @@ INSTALLED_APPS = [
     "pubcredit.portal",
     "pubcredit.lists",  # 红黑名单
     "pubcredit.sanctions",  # 联合奖惩
+    "pubcredit.jobs",  # 后台任务: worker heartbeats, daily runs, progress, the operators' jobs page
 ]
 
 MIDDLEWARE = [
@@ -245,3 +248,46 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PUBCREDIT_LOG_LEVEL", "WARNING")},
 }
+
+def _env_seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number of seconds (0 or more).")
+    return value
+
+
+def _env_time_of_day(name: str, default: str) -> str:
+    raw = os.environ.get(name, "").strip() or default
+    if raw != "off":
+        try:
+            dt.datetime.strptime(raw, "%H:%M")
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}={raw!r} is not a time of day HH:MM (or off).") from None
+    return raw
+
+
+# --- audit trail (审计日志) ---------------------------------------------------------------------------------------
+# Writers append events without a chain position; the worker's sealing job chains them every few seconds.
+# A round looks for unsealed events appended within this many seconds (longer-open transactions: the daily full sweep).
+PUBCREDIT_AUDIT_SEAL_LOOKBACK = _env_seconds("PUBCREDIT_AUDIT_SEAL_LOOKBACK", 900)
+# ``verify_audit`` fails when an event has waited for its seal longer than this many seconds.
+PUBCREDIT_AUDIT_UNSEALED_LIMIT = _env_seconds("PUBCREDIT_AUDIT_UNSEALED_LIMIT", 60)
+
+# --- background jobs (后台任务) -------------------------------------------------------------------------------------
+# Tasks go to a queue table in the platform's own database; ``pubcredit worker`` runs them (docs/architecture.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Run a web upload's import inside the request instead of enqueueing it (tests; a site with no worker).
+PUBCREDIT_IMPORT_SYNC = _env_flag("PUBCREDIT_IMPORT_SYNC")
+# Each worker's housekeeping round (heartbeat, hand-backs, daily enqueueing, audit sealing), in seconds.
+PUBCREDIT_WORKER_HOUSEKEEPING_EVERY = _env_seconds("PUBCREDIT_WORKER_HOUSEKEEPING_EVERY", 2)
+# A worker silent this many seconds is dead: its running job goes back to the queue for the next worker.
+PUBCREDIT_WORKER_STALE_AFTER = _env_seconds("PUBCREDIT_WORKER_STALE_AFTER", 30)
+# Platform time (HH:MM, Asia/Shanghai) from which the worker enqueues the day's daily jobs, once per business day;
+# "off" when a site keeps running ``pubcredit tick`` itself.
+PUBCREDIT_DAILY_JOBS_AT = _env_time_of_day("PUBCREDIT_DAILY_JOBS_AT", "00:30")
+# Public-site rate limits over portal.conf.DEFAULT_RATE_LIMITS (partial dicts allowed), set by tests or a site.
+PUBCREDIT_PORTAL_RATE_LIMITS: dict = {}

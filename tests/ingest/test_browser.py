@@ -1,7 +1,8 @@
 """Browser test of collection: upload → progress → rejection download → fix → re-upload → nothing left open.
 
-The import runs in the real background thread (no synchronous setting). To make the progress visible, the
-pipeline is called with one row per chunk and a pause after each committed chunk.
+The import runs as a real background job (no synchronous setting), run by a worker's task loop in a thread of the
+test process. To make the progress visible, the pipeline is called with one row per chunk and a pause after each
+committed chunk.
 
 On SQLite the test database is in memory with a shared cache, where a reader hits "database table is locked"
 while another connection writes (the file database the platform runs on uses WAL, where readers never wait).
@@ -10,12 +11,14 @@ while another connection writes (the file database the platform runs on uses WAL
 
 import csv
 import functools
+import threading
 import time
 
 import pytest
 from django.db import connection
+from django_tasks_db.management.commands.db_worker import Worker
 
-from pubcredit.ingest import views
+from pubcredit.ingest import tasks
 from tests.factories import penalty
 from tests.ingest.files import penalties, table, write_csv
 
@@ -25,13 +28,47 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 @pytest.fixture
 def slow_import(monkeypatch):
     """Run the real pipeline one row per chunk, pausing after each chunk so the page can show progress."""
-    real = views.batch_import_file
+    real = tasks.batch_import_file
 
     @functools.wraps(real)
-    def slowed(**kwargs):
-        return real(**kwargs, chunk_rows=1, progress=lambda batch: time.sleep(0.6))
+    def slowed(*, progress, **kwargs):
+        def report_then_pause(batch):
+            progress(batch)
+            time.sleep(0.6)
 
-    monkeypatch.setattr(views, "batch_import_file", slowed)
+        return real(**{**kwargs, "chunk_rows": 1}, progress=report_then_pause)
+
+    monkeypatch.setattr(tasks, "batch_import_file", slowed)
+
+
+@pytest.fixture
+def worker():
+    """``pubcredit worker``'s task loop in a thread of the test process (it shares the in-memory database).
+
+    It opens its claiming transaction only when a job is waiting: in the shared-cache memory database a write
+    transaction refuses other writers at once (no busy wait), and the pages under test write audit events.
+    """
+    stop = threading.Event()
+
+    def run():
+        from django_tasks_db.models import DBTaskResult
+
+        try:
+            if connection.vendor == "sqlite":
+                with connection.cursor() as cursor:
+                    cursor.execute("PRAGMA read_uncommitted = 1")
+            while not stop.wait(0.2):
+                if DBTaskResult.objects.ready().exists():
+                    Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                           max_tasks=1, worker_id="browser-test", excluded_queue_names=[]).run()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name="worker", daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(timeout=30)
 
 
 @pytest.fixture
@@ -54,7 +91,8 @@ def upload(page, path):
     page.wait_for_url("**/collection/batches/*/")
 
 
-def test_upload_progress_download_fix_reupload(page, provider, today, tmp_path, slow_import, readers_never_wait):
+def test_upload_progress_download_fix_reupload(page, provider, today, tmp_path, slow_import, readers_never_wait,
+                                               worker):
     # the provider logs in
     page.goto(page.base_url + "/collection/upload/")
     assert "/login/" in page.url

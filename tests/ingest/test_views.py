@@ -2,9 +2,8 @@
 
 import csv
 import io
-import threading
-
 import pytest
+from django.core.management import call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -182,18 +181,17 @@ def test_open_rejections_page_until_fixed(provider_client, sync, tmp_path):
     assert 'data-status="resolved"' in page
 
 
-@pytest.mark.django_db(transaction=True)
-def test_background_thread_imports_and_closes(provider, tmp_path, today):
-    """Without the sync setting the import runs in a thread; start_import hands back the batch at once."""
+def test_background_job_imports_and_deletes_the_upload(provider, tmp_path, today, monkeypatch):
+    """Without the sync setting the import is a queued job; start_import hands back the batch at once."""
     path = three_rows_one_bad(tmp_path)
     saved = spool_upload(SimpleUploadedFile("处罚.csv", path.read_bytes()))
-    before = {t.name for t in threading.enumerate()}
     batch = views.start_import(path=saved, class_code="admin_penalty", department=provider.department,
                                actor=provider, filename="处罚.csv")
-    assert batch is not None
-    for thread in threading.enumerate():
-        if thread.name not in before and thread.name.startswith("import-"):
-            thread.join(timeout=30)
+    assert batch.status == "received" and saved.exists()
+    # in-process, the worker must not close the test transaction's connection (tests/jobs/conftest.py run_worker)
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    monkeypatch.setattr("pubcredit.jobs.housekeeping.Housekeeping.start", lambda self: None)
+    call_command("worker", batch=True, interval=0)
     batch.refresh_from_db()
     assert batch.status == "done" and batch.summary["created"] == 2
     assert not saved.exists()

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from pubcredit.audit.models import AuditEvent
+from pubcredit.audit.models import AuditEvent, AuditSeal
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -21,3 +21,8 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["id", "created_at", "action", "actor_label", "object_type", "object_id", "reason"]
     list_filter = ["action"]
     search_fields = ["object_id", "actor_label"]
+
+
+@admin.register(AuditSeal)
+class AuditSealAdmin(ReadOnlyAdmin):
+    list_display = ["position", "event", "hash", "sealed_at"]

@@ -1,6 +1,7 @@
 """Registry of audit event types (审计事件). Numbered in ranges per app so codes never collide.
 
-1xx accounts · 2xx calendar · 3xx subjects · 4xx records · 9xx platform
+1xx accounts · 2xx calendar · 3xx subjects · 4xx records · 5xx publicity · 6xx lists · 7xx sanctions ·
+8xx background jobs · 9xx platform
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ class Event(IntEnum):
     CHECK_BATCH = 712
     WATCH_ADDED = 720
     WATCH_REMOVED = 721
+    # 8xx background jobs (后台任务)
+    JOB_RERUN = 801
+    JOB_REQUEUED = 802
     DEMO_SEEDED = 901
 
 
@@ -117,6 +121,9 @@ _TYPES = [
     EventType(Event.CHECK_BATCH, "check.batch", "批量核查", "ran a batch screening"),
     EventType(Event.WATCH_ADDED, "watch.add", "关注主体", "watched a subject"),
     EventType(Event.WATCH_REMOVED, "watch.remove", "取消关注", "stopped watching a subject"),
+    # 8xx background jobs (后台任务)
+    EventType(Event.JOB_RERUN, "job.rerun", "重新执行失败的后台任务", "re-ran a failed job"),
+    EventType(Event.JOB_REQUEUED, "job.requeue", "工作进程停止，任务重新排队", "requeued a stopped worker's job"),
     EventType(Event.DEMO_SEEDED, "demo.seed", "生成演示数据", "seeded demo data"),
 ]
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 
-__all__ = ["AuditEvent"]
+__all__ = ["AuditEvent", "AuditSeal"]
 
 
 class AuditEvent(models.Model):
-    """One audited action. ``hash`` covers this row and the previous row's hash, so any edit breaks the chain.
+    """One audited action, written inside the caller's transaction with no chain position and no lock.
 
-    Rows are never updated or deleted: database triggers (migration 0002) refuse it.
+    The sealing job (:func:`pubcredit.audit.services.audit_chain_seal`) later gives it an :class:`AuditSeal`,
+    whose hash covers this row and the previous link. Rows are never updated or deleted: database triggers
+    (migrations 0002, 0003) refuse it.
     """
 
     event = models.PositiveIntegerField("事件类型")
@@ -27,8 +30,8 @@ class AuditEvent(models.Model):
     data = models.JSONField("附加数据", default=dict, blank=True)
     rule_version = models.CharField("规则版本", max_length=64, blank=True)
     created_at = models.DateTimeField("时间")
-    prev_hash = models.CharField("前一条哈希", max_length=64)
-    hash = models.CharField("本条哈希", max_length=64, unique=True)
+    # the database's own clock (never pinned): how long an event has waited for its seal
+    appended_at = models.DateTimeField("写入时间", db_default=Now(), db_index=True)
 
     class Meta:
         verbose_name = "审计事件 (audit event)"
@@ -41,3 +44,25 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditSeal(models.Model):
+    """One link of the hash chain (审计链): the event at ``position`` and the hash over it and the previous link.
+
+    Links are appended only by the sealing job, in the order it finds events committed; ``position`` runs
+    1, 2, 3 … with no gap, so a removed link is seen as well as a removed or altered event.
+    """
+
+    position = models.BigIntegerField("链位置", primary_key=True)
+    event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="seal", verbose_name="审计事件")
+    prev_hash = models.CharField("前一条哈希", max_length=64)
+    hash = models.CharField("本条哈希", max_length=64, unique=True)
+    sealed_at = models.DateTimeField("封存时间", db_default=Now())
+
+    class Meta:
+        verbose_name = "审计链节 (audit seal)"
+        verbose_name_plural = verbose_name
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"链位置 {self.position} → 事件 #{self.event_id}"

@@ -1,4 +1,9 @@
-"""Writing and verifying the audit trail. ``record`` is the only way rows get in."""
+"""Writing, sealing and verifying the audit trail. ``record`` is the only way rows get in.
+
+Writers never wait for each other: ``record``/``record_many`` append events with no chain position inside the
+caller's transaction. ``audit_chain_seal`` (run by the worker every few seconds) chains the events that have
+committed since its last round, and ``verify_chain`` walks the sealed chain. See docs/architecture.md, "Audit".
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,16 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from pubcredit import jsoncodec
 from pubcredit.audit.events import EVENT_TYPES, Event
-from pubcredit.audit.models import AuditEvent
+from pubcredit.audit.models import AuditEvent, AuditSeal
 from pubcredit.rules import clock
 
 GENESIS_HASH = "0" * 64
-_PG_AUDIT_LOCK = 0x5044_4355_4144  # advisory lock key: appends to the chain are serialised
+_PG_SEAL_LOCK = 0x5044_4355_5345  # advisory lock key taken by sealers only: two sealers never fork the chain
 
 
 @dataclass(frozen=True)
@@ -86,32 +92,25 @@ def record(
     data: dict[str, Any] | None = None,
     rule_version: str = "",
 ) -> AuditEvent:
-    """Append one event to the chain, inside the caller's transaction."""
+    """Append one event inside the caller's transaction; it takes no lock and is chained later by the sealer."""
     user, actor_label, department_code = _actor_fields(actor)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_AUDIT_LOCK])
-        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-        row = AuditEvent(
-            event=int(event),
-            action=EVENT_TYPES[event].api_name,
-            actor=user,
-            actor_label=actor_label,
-            department_code=department_code,
-            object_type=object_type,
-            object_id=str(object_id),
-            reason=reason,
-            before_hash=content_hash(before),
-            after_hash=content_hash(after),
-            # round-trip through JSON so the hash sees exactly what the database will give back
-            data=json.loads(_canonical(data or {})),
-            rule_version=rule_version,
-            created_at=clock.now(),
-            prev_hash=last or GENESIS_HASH,
-        )
-        row.hash = _chain_hash(row.prev_hash, _hashed_fields(vars(row)))
-        row.save(force_insert=True)
+    row = AuditEvent(
+        event=int(event),
+        action=EVENT_TYPES[event].api_name,
+        actor=user,
+        actor_label=actor_label,
+        department_code=department_code,
+        object_type=object_type,
+        object_id=str(object_id),
+        reason=reason,
+        before_hash=content_hash(before),
+        after_hash=content_hash(after),
+        # round-trip through JSON so the seal's hash sees exactly what the database gives back
+        data=json.loads(_canonical(data or {})),
+        rule_version=rule_version,
+        created_at=clock.now(),
+    )
+    row.save(force_insert=True)
     return row
 
 
@@ -130,59 +129,105 @@ class PendingEvent:
 
 
 _ROW_FIELDS = ("event", "action", "actor_id", "actor_label", "department_code", "object_type", "object_id",
-               "reason", "before_hash", "after_hash", "data", "rule_version", "created_at", "prev_hash", "hash")
+               "reason", "before_hash", "after_hash", "data", "rule_version", "created_at")
 
 
 def record_many(pending: list[PendingEvent], *, actor: Any) -> int:
-    """Append many events in one go (batch imports): chained in order, written in bulk, same transaction."""
+    """Append many events in one go (batch imports): written in bulk in the caller's transaction, in order."""
     from pubcredit.bulk import bulk_insert
 
     if not pending:
         return 0
     user, actor_label, department_code = _actor_fields(actor)
+    created_at = clock.now()
+    actor_id = user.pk if user else None
+    rows = [{"event": int(item.event), "action": EVENT_TYPES[item.event].api_name, "actor_id": actor_id,
+             "actor_label": actor_label, "department_code": department_code, "object_type": item.object_type,
+             "object_id": str(item.object_id), "reason": item.reason, "before_hash": content_hash(item.before),
+             "after_hash": content_hash(item.after),
+             "data": dict(item.data or {}),  # batch events carry plain JSON values (str, int) only
+             "rule_version": item.rule_version, "created_at": created_at}
+            for item in pending]
+    return bulk_insert(AuditEvent, rows, _ROW_FIELDS)
+
+
+_SEALED_FIELDS = ("id", *_HASHED, "created_at")
+
+
+SEAL_ROUND = 20_000  # events sealed per transaction at most
+
+
+def audit_chain_seal(*, limit: int = SEAL_ROUND, full: bool = False) -> int:
+    """Chain the committed events that have no seal yet, in the order this round finds them; return how many.
+
+    Which events are committed is what this transaction can see: an event whose transaction is still open is
+    invisible now and is sealed by a later round, after the events that committed before it. Id order is not
+    commit order, so no "highest sealed id" mark is kept; each round looks for unsealed events appended within
+    ``PUBCREDIT_AUDIT_SEAL_LOOKBACK`` seconds (an index range, not the whole table), and ``full=True`` (the
+    daily tick) looks at every event, for a transaction that stayed open longer than that.
+    Two sealers never interleave: the second one finds the lock taken and seals nothing this round.
+    """
+    from pubcredit.bulk import bulk_insert
+
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_AUDIT_LOCK])
-        prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
-        created_at = clock.now()
-        created_text = _moment_text(created_at)  # one batch, one time: formatted once
-        actor_id = user.pk if user else None
-        rows = []
-        for item in pending:
-            data = dict(item.data or {})  # batch events carry plain JSON values (str, int) only
-            hashed = {"event": int(item.event), "action": EVENT_TYPES[item.event].api_name, "actor_label": actor_label,
-                      "department_code": department_code, "object_type": item.object_type,
-                      "object_id": str(item.object_id), "reason": item.reason, "before_hash": content_hash(item.before),
-                      "after_hash": content_hash(item.after), "data": data, "rule_version": item.rule_version,
-                      "created_at": created_text}
-            row = {**hashed, "actor_id": actor_id, "created_at": created_at, "prev_hash": prev}
-            row["hash"] = prev = _chain_hash(prev, hashed)
-            rows.append(row)
-        bulk_insert(AuditEvent, rows, _ROW_FIELDS)
-    return len(rows)
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_PG_SEAL_LOCK])
+                if not cursor.fetchone()[0]:
+                    return 0
+        position, prev = AuditSeal.objects.order_by("-position").values_list("position", "hash").first() \
+            or (0, GENESIS_HASH)
+        pending = AuditEvent.objects.filter(seal__isnull=True)
+        if not full:
+            lookback = dt.timedelta(seconds=settings.PUBCREDIT_AUDIT_SEAL_LOOKBACK)
+            pending = pending.filter(appended_at__gte=clock.wall_now() - lookback)
+        links = []
+        for values in pending.order_by("id").values(*_SEALED_FIELDS)[:limit]:
+            position += 1
+            link_hash = _chain_hash(prev, _hashed_fields(values))
+            links.append({"position": position, "event_id": values["id"], "prev_hash": prev, "hash": link_hash})
+            prev = link_hash
+        return bulk_insert(AuditSeal, links, ("position", "event_id", "prev_hash", "hash"))
+
 
 
 @dataclass(frozen=True)
 class ChainReport:
+    """What :func:`verify_chain` found: links checked, the first broken one, and events waiting too long."""
+
     checked: int
-    first_broken_id: int | None
+    first_broken_id: int | None  # the audit event at the first broken link
     problem: str = ""
+    unsealed: int = 0  # events not sealed yet (normal for a few seconds)
+    unsealed_overdue: int = 0  # of those, appended longer than PUBCREDIT_AUDIT_UNSEALED_LIMIT ago
+    oldest_overdue_id: int | None = None
 
     @property
     def ok(self) -> bool:
-        return self.first_broken_id is None
+        return self.first_broken_id is None and self.unsealed_overdue == 0
 
 
 def verify_chain(*, batch_size: int = 5000) -> ChainReport:
-    """Recompute every link; report the first row whose hash or back-link does not match."""
+    """Recompute every link in chain order; report the first broken one and the events left unsealed too long."""
     expected_prev = GENESIS_HASH
     checked = 0
-    for row in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
-        if row.prev_hash != expected_prev:
-            return ChainReport(checked, row.pk, "prev_hash does not match the previous row (a row was removed or reordered)")
-        if _chain_hash(row.prev_hash, _hashed_fields(vars(row))) != row.hash:
-            return ChainReport(checked, row.pk, "content does not match its hash (the row was altered)")
-        expected_prev = row.hash
+    broken: tuple[int, str] | None = None
+    # an inner join: a link whose event was deleted drops out, and the next link's back-link no longer matches
+    links = AuditSeal.objects.select_related("event").order_by("position")
+    for link in links.iterator(chunk_size=batch_size):
+        if link.position != checked + 1 or link.prev_hash != expected_prev:
+            broken = (link.event_id, "prev_hash does not match the previous link (an event or link was removed "
+                                     "or reordered)")
+            break
+        if _chain_hash(link.prev_hash, _hashed_fields(vars(link.event))) != link.hash:
+            broken = (link.event_id, "content does not match its hash (the row was altered)")
+            break
+        expected_prev = link.hash
         checked += 1
-    return ChainReport(checked, None)
+    unsealed = AuditEvent.objects.filter(seal__isnull=True)
+    overdue = unsealed.filter(
+        appended_at__lt=clock.wall_now() - dt.timedelta(seconds=settings.PUBCREDIT_AUDIT_UNSEALED_LIMIT))
+    overdue_count = overdue.count()
+    oldest = overdue.order_by("id").values_list("id", flat=True).first() if overdue_count else None
+    return ChainReport(checked, broken[0] if broken else None, broken[1] if broken else "",
+                       unsealed=unsealed.count(), unsealed_overdue=overdue_count, oldest_overdue_id=oldest)

@@ -3,16 +3,15 @@
 Thin: forms check shapes, selectors read, services write. Data providers act for their own department;
 credit-centre operators may act for any department; other roles get 403.
 
-File imports run in a background thread once the upload is saved, and the browser goes straight to the batch
-page, which polls a progress fragment (htmx) until the batch is done or refused. ``PUBCREDIT_IMPORT_SYNC = True``
-in Django settings runs the import inside the request instead (tests, or a server that must not start threads).
+File imports are background jobs once the upload is saved (``ingest.tasks.import_file``, run by ``pubcredit
+worker``; they survive a restart of the web server or the worker), and the browser goes straight to the batch page,
+which polls a progress fragment (htmx) until the batch is done or refused. ``PUBCREDIT_IMPORT_SYNC = True`` in
+Django settings runs the import inside the request instead (tests, or a site with no worker).
 """
 
 from __future__ import annotations
 
 import functools
-import logging
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -35,11 +33,12 @@ from pubcredit.ingest.exports import field_label, reason_text, rejections_respon
 from pubcredit.ingest.forms import DEPARTMENT_FIELD, RecordForm, UploadForm, spool_upload
 from pubcredit.ingest.models import Batch
 from pubcredit.ingest.services import batch_import_file, batch_receive_file, batch_submit_records
+from pubcredit.ingest.tasks import import_file
+from pubcredit.jobs.services import actor_for_task
 from pubcredit.records.choices import SubmissionChannel
 from pubcredit.records.selectors import record_versions
 from pubcredit.rules.errors import DomainError
 
-logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 COUNTS = [("接收", "received"), ("入库", "accepted"), ("新增", "created"), ("更新", "updated"),
@@ -72,40 +71,23 @@ def _page(request, queryset):
 # --- the background import -------------------------------------------------------------------------------------
 
 
-def _import_and_clean_up(*, path: Path, batch: Batch, **kwargs: Any) -> None:
-    try:
-        batch_import_file(path=path, batch=batch, **kwargs)
-    except Exception:  # a crashed import leaves its batch unfinished: it is logged and resumable
-        logger.exception("import of %s (%s) failed", kwargs.get("filename"), kwargs.get("class_code"))
-        raise
-    finally:
-        path.unlink(missing_ok=True)
-
-
-def _import_thread(**kwargs: Any) -> None:
-    try:
-        _import_and_clean_up(**kwargs)
-    except Exception:  # noqa: BLE001 -- already logged; a thread has nobody to raise to
-        pass
-    finally:
-        connection.close()  # the thread's own connection: do not leave it to the garbage collector
-
-
 def start_import(*, path: Path, class_code: str, department: Department, actor: Any, filename: str) -> Batch:
     """Register the saved upload as a batch and import it; the temporary file is deleted when the import is over.
 
-    In a background thread by default (the batch page follows its progress); inside the request when
+    As a background job by default (the batch page follows its progress); inside the request when
     ``settings.PUBCREDIT_IMPORT_SYNC`` is true.
     """
     kwargs = {"class_code": class_code, "department": department, "actor": actor, "filename": filename,
               "channel": SubmissionChannel.FILE}
     batch = batch_receive_file(path=path, **kwargs)
-    if getattr(settings, "PUBCREDIT_IMPORT_SYNC", False):
-        _import_and_clean_up(path=path, batch=batch, **kwargs)
+    if settings.PUBCREDIT_IMPORT_SYNC:
+        try:
+            batch_import_file(path=path, batch=batch, **kwargs)
+        finally:
+            path.unlink(missing_ok=True)
         batch.refresh_from_db()
         return batch
-    threading.Thread(target=_import_thread, name=f"import-{department.code}-{class_code}", daemon=True,
-                     kwargs={"path": path, "batch": batch, **kwargs}).start()
+    import_file.enqueue(batch_id=batch.pk, path=str(path), actor=actor_for_task(actor))
     return batch
 
 

@@ -14,6 +14,7 @@ from pubcredit.lists.choices import EntryStatusChoice
 from pubcredit.lists.models import IdentificationCase, ListChange, ListEntry
 from pubcredit.lists.rulebook import rulebook
 from pubcredit.rules import clock
+from pubcredit.rules import lists as list_rules
 
 _NOTHING = Q(pk__in=[])
 
@@ -68,11 +69,28 @@ def entry_get(*, viewer, pk: int) -> ListEntry | None:
     return ListEntry.objects.filter(entry_scope(viewer)).select_related("subject", "department", "record").filter(pk=pk).first()
 
 
+_LOOKUP = {"<=": "lte", ">=": "gte", ">": "gt"}
+
+
 def in_force_filter(day: dt.date) -> Q:
-    """Entries on a list on ``day`` by status and dates: removal takes effect at once, a term ends after its last day
-    even before the daily job ran."""
-    return (Q(status=EntryStatusChoice.IN_FORCE, effective_date__lte=day)
-            & (Q(planned_end__isnull=True) | Q(planned_end__gte=day)))
+    """Entries on a list on ``day``, made from ``rules.lists.IN_FORCE_BOUNDS``: a removal takes effect on its day, a
+    term ends after its last day even before the daily job ran."""
+    condition = Q()
+    for bound in list_rules.IN_FORCE_BOUNDS:
+        holds = Q(**{f"{bound.field}__{_LOOKUP[bound.op]}": day})
+        condition &= holds | Q(**{f"{bound.field}__isnull": True}) if bound.empty_passes else holds
+    return condition
+
+
+def in_force_sql(alias: str) -> tuple[str, int]:
+    """The same rule as a SQL condition on the list-entry table aliased ``alias``, for hand-written queries; returns
+    the fragment and how many ``%s`` in it take the day."""
+    parts = []
+    for bound in list_rules.IN_FORCE_BOUNDS:
+        column = f"{alias}.{ListEntry._meta.get_field(bound.field).column}"
+        holds = f"{column} {bound.op} %s"
+        parts.append(f"({column} IS NULL OR {holds})" if bound.empty_passes else holds)
+    return "(" + " AND ".join(parts) + ")", len(parts)
 
 
 def entries_in_force(*, subject_id: int, day: dt.date | None = None) -> list[ListEntry]:

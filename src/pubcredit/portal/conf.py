@@ -14,7 +14,7 @@ DEFAULT_RATE_LIMITS: dict[str, tuple[int, int] | None] = {
 
 def rate_limits() -> dict[str, tuple[int, int] | None]:
     """``PUBCREDIT_PORTAL_RATE_LIMITS`` (partial dicts allowed) over the defaults."""
-    return {**DEFAULT_RATE_LIMITS, **getattr(settings, "PUBCREDIT_PORTAL_RATE_LIMITS", {})}
+    return {**DEFAULT_RATE_LIMITS, **settings.PUBCREDIT_PORTAL_RATE_LIMITS}
 
 
 def client_ip_header() -> str:

@@ -34,7 +34,7 @@ from pubcredit.catalog.registry import all_classes, get_class
 from pubcredit.lists.models import ListEntry
 from pubcredit.lists.rulebook import is_list, published_specs
 from pubcredit.lists.rulebook import rulebook as list_rulebook
-from pubcredit.lists.selectors import in_force_filter
+from pubcredit.lists.selectors import in_force_filter, in_force_sql
 from pubcredit.publicity.choices import PublicityStateChoice
 from pubcredit.publicity.models import PublicityState
 from pubcredit.publicity.rulebook import rulebook
@@ -110,10 +110,10 @@ def _kind_filter_sql(alias: str) -> tuple[str, list[Any]]:
     if versions:
         marks = ", ".join(["%s"] * len(versions))
         today = clock.today()
+        in_force, days = in_force_sql("e")
         parts.append(f"EXISTS (SELECT 1 FROM lists_listentry e WHERE e.subject_id = {alias}.id "
-                     f"AND e.status = 'in_force' AND e.rule_version IN ({marks}) AND e.effective_date <= %s "
-                     "AND (e.planned_end IS NULL OR e.planned_end >= %s))")
-        params += [*versions, today, today]
+                     f"AND e.rule_version IN ({marks}) AND {in_force})")
+        params += [*versions, *[today] * days]
     return "(" + " OR ".join(parts) + ")", params
 
 

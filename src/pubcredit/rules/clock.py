@@ -31,6 +31,12 @@ def now() -> dt.datetime:
     return real.replace(year=_pinned_date.year, month=_pinned_date.month, day=_pinned_date.day)
 
 
+def wall_now() -> dt.datetime:
+    """The real time, never pinned: for technical timing (worker heartbeats, how long an audit event has waited for
+    its seal), never for business dates. A drill pinned to another day still runs its worker on real time."""
+    return dt.datetime.now(dt.UTC)
+
+
 def pin(day: dt.date | None) -> None:
     """Pin "today" to ``day`` (``None`` releases the pin)."""
     global _pinned_date

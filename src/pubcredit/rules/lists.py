@@ -40,7 +40,8 @@ __all__ = [
     "CASE_TRANSITIONS", "REMOVAL_EVENTS", "BasisItem", "TermRule", "Term", "Procedure", "ListSpec", "ListRulebook",
     "ListRulebookError", "TransitionError", "parse_rulebook", "add_years", "TermOutcome", "planned_end",
     "is_expired", "expiry_day", "entry_transition", "case_transition", "BasisCheck", "basis_check",
-    "defence_deadline", "defence_deadline_bound", "push_is_late", "in_force_on", "ListPublicity", "EntryPublicity", "entry_publicity",
+    "defence_deadline", "defence_deadline_bound", "push_is_late", "in_force_on", "IN_FORCE_BOUNDS", "DayBound", "ListPublicity",
+    "EntryPublicity", "entry_publicity",
     "DerivedEntry", "derive_entry", "parse_day",
 ]
 
@@ -403,9 +404,31 @@ def expiry_day(planned: dt.date) -> dt.date:
     return planned + dt.timedelta(days=1)
 
 
+@dataclass(frozen=True)
+class DayBound:
+    """One condition of "in force on a day": ``entry.<field> <op> day``; an empty field passes when ``empty_passes``."""
+
+    field: str  # the ListEntry field (and column) name
+    op: Literal["<=", ">=", ">"]
+    empty_passes: bool
+
+
+# THE definition of "in force on a day" (在列): effective on or before the day, within its term (no term: no end),
+# and not yet removed (a removal takes effect on its own day). The pure rule below, the ORM filter and the raw SQL
+# (``lists.selectors.in_force_filter`` / ``in_force_sql``, used by lists, portal and sanctions) are all made from it.
+IN_FORCE_BOUNDS: tuple[DayBound, ...] = (
+    DayBound("effective_date", "<=", empty_passes=False),
+    DayBound("planned_end", ">=", empty_passes=True),
+    DayBound("removed_on", ">", empty_passes=True),
+)
+_COMPARE = {"<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b, ">": lambda a, b: a > b}
+
+
 def in_force_on(*, effective: dt.date, planned: dt.date | None, removed_on: dt.date | None, day: dt.date) -> bool:
-    """Whether an entry was on the list on ``day``: effective, not past its term, not yet removed."""
-    return effective <= day and (planned is None or day <= planned) and (removed_on is None or day < removed_on)
+    """Whether an entry was on the list on ``day``: effective, not past its term, not yet removed (IN_FORCE_BOUNDS)."""
+    values = {"effective_date": effective, "planned_end": planned, "removed_on": removed_on}
+    return all(bound.empty_passes if values[bound.field] is None else _COMPARE[bound.op](values[bound.field], day)
+               for bound in IN_FORCE_BOUNDS)
 
 
 REMOVAL_LABELS = {RemovalReason.EXPIRED: "期满移出", RemovalReason.REPAIRED: "信用修复移出",

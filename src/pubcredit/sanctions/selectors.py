@@ -90,12 +90,15 @@ class CheckFacts:
 
 
 @functools.cache
-def _check_facts_sql(column: str) -> str:
+def _check_facts_sql(column: str) -> tuple[str, int]:
+    """The query, and how many of its placeholders take the day (the list rule's, from lists.selectors)."""
     from pubcredit.accounts.models import ApiToken
     from pubcredit.lists.models import ListEntry
+    from pubcredit.lists.selectors import in_force_sql
     from pubcredit.sanctions.models import MeasureVersion
     from pubcredit.subjects.models import Subject
 
+    in_force, days = in_force_sql("e")
     return (
         "SELECT rev.n, tok.active, s.id, s.kind, s.name, e.id, e.list_code, e.kind, e.effective_date, e.planned_end, "
         "e.decision_no, e.identifying_unit, e.facts "
@@ -103,10 +106,9 @@ def _check_facts_sql(column: str) -> str:
         f"CROSS JOIN (SELECT EXISTS (SELECT 1 FROM {ApiToken._meta.db_table} WHERE id = %s AND revoked_at IS NULL) "
         "AS active) tok "
         f"LEFT JOIN {Subject._meta.db_table} s ON s.{column} = %s "
-        f"LEFT JOIN {ListEntry._meta.db_table} e ON e.subject_id = s.id AND e.status = 'in_force' "
-        "AND e.effective_date <= %s AND (e.planned_end IS NULL OR e.planned_end >= %s) "
+        f"LEFT JOIN {ListEntry._meta.db_table} e ON e.subject_id = s.id AND {in_force} "
         "ORDER BY e.list_code, e.effective_date, e.id"
-    )
+    ), days
 
 
 def check_facts(*, uscc: str | None = None, id_hash: str | None = None, day: dt.date,
@@ -118,7 +120,8 @@ def check_facts(*, uscc: str | None = None, id_hash: str | None = None, day: dt.
 
     column = "uscc" if uscc else "id_hash"
     with connection.cursor() as cursor:
-        cursor.execute(_check_facts_sql(column), [token_id, uscc or id_hash, day, day])
+        sql, days = _check_facts_sql(column)
+        cursor.execute(sql, [token_id, uscc or id_hash, *[day] * days])
         rows = cursor.fetchall()
     revision, token_active = rows[0][0], bool(rows[0][1]) or token_id is None
     subject = SubjectRow(rows[0][2], rows[0][3], rows[0][4]) if rows[0][2] is not None else None

@@ -1,0 +1,47 @@
+"""Reads about background jobs for the console's jobs page (后台任务)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django_tasks_db.models import DBTaskResult
+
+from pubcredit.accounts.access import is_city_operator
+from pubcredit.jobs.models import JobProgress
+
+# the queue's states in Chinese (任务状态)
+STATUS_ZH = {"READY": "排队中", "RUNNING": "执行中", "SUCCESSFUL": "已完成", "FAILED": "失败"}
+
+# task path → what an operator calls it
+TASK_NAMES_ZH = {
+    "pubcredit.ingest.tasks.import_file": "文件导入",
+    "pubcredit.publicity.tasks.daily_tick": "日常任务（名单期满移出、公示状态更新）",
+    "pubcredit.lists.tasks.lists_tick": "名单期满移出",
+    "pubcredit.audit.tasks.seal_audit_chain": "审计链封存",
+}
+
+
+def may_see_jobs(user: Any) -> bool:
+    """The jobs page and re-runs are for credit-centre operators (信用中心操作员) only."""
+    return bool(getattr(user, "is_authenticated", False) and is_city_operator(user))
+
+
+@dataclass(frozen=True)
+class JobRow:
+    result: DBTaskResult
+    name_zh: str
+    status_zh: str
+    progress: JobProgress | None
+
+    @property
+    def failed(self) -> bool:
+        return self.result.status == "FAILED"
+
+
+def job_list(*, limit: int = 200) -> list[JobRow]:
+    """The newest jobs first, with their state in Chinese and their progress when the task reports one."""
+    results = list(DBTaskResult.objects.order_by("-enqueued_at")[:limit])
+    progress = {p.result_id: p for p in JobProgress.objects.filter(result_id__in=[r.id for r in results])}
+    return [JobRow(r, TASK_NAMES_ZH.get(r.task_path, r.task_path), STATUS_ZH.get(r.status, r.status), progress.get(r.id))
+            for r in results]
