@@ -35,7 +35,7 @@ def spool_upload(upload: UploadedFile) -> Path:
 
 
 def _class_choices() -> list[tuple[str, str]]:
-    return [(c.code, f"{c.name_zh}（{c.code}）") for c in all_classes()]
+    return [(c.code, c.name_zh) for c in all_classes()]
 
 
 class UploadForm(forms.Form):

@@ -132,3 +132,42 @@ def can_see_sanction_figures(user) -> bool:
     from pubcredit.sanctions.selectors import may_read_city_figures
 
     return may_read_city_figures(user) or bool(getattr(user, "department_id", None))
+
+
+# Rejection codes (退回原因代码) as the kind of error a provider fixes; the row's own message says the detail.
+REJECTION_KINDS = {
+    "required": "必填项为空", "enum": "取值不在允许范围内", "max_length": "内容超长", "date.format": "日期格式错误",
+    "date.future": "日期晚于今天", "date.before_1949": "日期过早", "date.too_early": "日期过早",
+    "decimal.format": "数值格式错误", "decimal.range": "数值超出范围", "decimal.large": "数额异常",
+    "uscc.required": "统一社会信用代码为空", "uscc.length": "统一社会信用代码位数错误",
+    "uscc.format": "统一社会信用代码含非法字符", "uscc.checksum": "统一社会信用代码校验位错误",
+    "id.required": "身份证号码为空", "id.length": "身份证号码位数错误", "id.format": "身份证号码格式错误",
+    "id.birth_date": "身份证号码出生日期错误", "id.checksum": "身份证号码校验位错误",
+    "duplicate": "文件内重复", "catalog.missing_columns": "缺少必填列", "file.empty": "文件为空", "file.csv": "文件格式错误",
+}
+
+
+@register.filter
+def rejection_name(code: str) -> str:
+    """``uscc.checksum`` → 统一社会信用代码校验位错误; an unknown code becomes 其他错误 (never the code itself)."""
+    code = code or ""
+    if code in REJECTION_KINDS:
+        return REJECTION_KINDS[code]
+    family = code.split(".")[0]
+    return {"uscc": "统一社会信用代码有误", "id": "身份证号码有误", "date": "日期有误", "decimal": "数值有误",
+            "rule": "字段间规则不符", "dup": "重复"}.get(family, "其他错误")
+
+
+_MEASURE_REF = re.compile(r"\b[a-z][a-z_]*\.[a-z][a-z_]*\b")
+
+
+@register.filter
+def measure_refs(text: str) -> str:
+    """A rulebook note naming another measure by its code (``samr.procurement_factor``) names it in Chinese instead."""
+    from pubcredit.sanctions.rulebook import measure_book
+
+    if not text or "." not in text:
+        return text
+    names = {m.code: m.name_zh for m in measure_book().measures}
+    return _MEASURE_REF.sub(lambda found: f"“{names[found.group(0)]}”" if found.group(0) in names else found.group(0),
+                            text)
