@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 # English a Chinese clerk may see: file formats, units and standard abbreviations.
-ENGLISH_ALLOWED = {"csv", "xlsx", "json", "jsonl", "lines", "excel", "api", "pdf", "id", "uscc", "gbk", "gb", "utf",
+ENGLISH_ALLOWED = {"csv", "xlsx", "json", "jsonl", "yaml", "yml", "lines", "excel", "api", "pdf", "id", "uscc", "gbk", "gb", "utf",
                    "ip", "http", "https", "url", "kb", "mb", "echarts", "htmx", "v"}
 # A word of three letters or more; all-capital words joined to digits or a hyphen are document numbers (ZFCG-2026-1).
 _ENGLISH_WORD = re.compile(r"\b(?![A-Z]+[-\d])[A-Za-z][A-Za-z_]{2,}\b")

@@ -6,19 +6,37 @@ import re
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from pubcredit.console.selectors import home_figures, version_rows
+from pubcredit.accounts.access import is_city_operator
+from pubcredit.accounts.choices import Role
+from pubcredit.console.selectors import home_figures, home_inbox, version_rows
+from pubcredit.console.selectors import late_records as late_records_list
 from pubcredit.records.selectors import record_get, record_list_for_subject, record_versions
 from pubcredit.subjects.selectors import subject_get, subject_search
 
 
 @login_required
 def home(request):
-    return render(request, "console/home.html", {"figures": home_figures(viewer=request.user)})
+    """The role's inbox: what this person must do today, each count linking to its rows."""
+    user = request.user
+    show_figures = is_city_operator(user) or user.role in (Role.PROVIDER, Role.DISTRICT_OPERATOR)
+    return render(request, "console/home.html", {
+        "inbox": home_inbox(viewer=user), "show_figures": show_figures,
+        "figures": home_figures(viewer=user) if show_figures else None,
+    })
+
+
+@login_required
+def late_records(request):
+    """超期报送的记录: the rows behind the homes' late counts."""
+    page = Paginator(late_records_list(viewer=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "console/late_records.html", {"page": page, "home_url": reverse("console:home")})
 
 
 @login_required
