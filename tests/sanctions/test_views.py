@@ -133,7 +133,7 @@ def test_operator_edits_a_measure_and_a_punishment_needs_its_basis(client, opera
     version = MeasureVersion.objects.get()
     assert version.data["legal_basis"][0] == {"instrument": "《中华人民共和国政府采购法》", "article": "第二十二条第一款"}
     listing = client.get("/sanctions/measures/?list=court_dishonest_debtor").content.decode()
-    assert "第二十二条第一款" in listing and "操作员 ops.1" in listing
+    assert "第二十二条第一款" in listing and "操作员修订第1版" in listing  # the operator's version, in Chinese
 
 
 def test_city_and_department_figures_pages(client, operator, business_user, listed, today):
