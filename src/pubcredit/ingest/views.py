@@ -222,6 +222,7 @@ def batch_list(request):
     return render(request, "ingest/batch_list.html", {
         "page": _page(request, batches), "operator": is_city_operator(request.user),
         "department_code": code, "classes": all_classes(),
+        "departments": selectors.submitting_departments(viewer=request.user),  # a picker, not a typed code
     })
 
 
