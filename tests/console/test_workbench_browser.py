@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from pubcredit.accounts.services import districts_sync_from_rulebook
 from pubcredit.lists.models import ListEntry
 from tests.console.pagecheck import menu_links, page_links, problems, rulebook_codes
 
@@ -28,6 +29,8 @@ SECOND_LEVEL_LINKS = 3  # per menu page, on the phone: detail pages the lists le
 
 @pytest.fixture
 def demo(today):
+    # an earlier transactional test may have flushed the districts the migration loads
+    districts_sync_from_rulebook()
     call_command("seed_demo", "--subjects", "60", "--records", "200", "--seed", "7")
 
 

@@ -145,6 +145,8 @@ def upload(request):
         guess = selectors.better_class_for_file(path=path, filename=upload_file.name, chosen=chosen)
         if guess is not None:
             missing, suggested = guess
+            if pending:  # an earlier question left unanswered: its file is not wanted any more
+                Path(pending["path"]).unlink(missing_ok=True)
             request.session[_PENDING_UPLOAD] = {"path": str(path), "filename": upload_file.name, "chosen": chosen,
                                                 "suggested": suggested, "department_id": department.pk}
             return render(request, "ingest/upload.html", {"form": form, "suggestion": {
