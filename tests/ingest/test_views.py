@@ -317,3 +317,13 @@ def test_record_form_prefills_the_clerks_department_as_authority_and_source(prov
 def test_upload_class_choices_show_names_not_codes(provider_client):
     page = provider_client.get(reverse("ingest:upload")).content.decode()
     assert ">行政处罚</option>" in page and "（admin_penalty）" not in page
+
+
+def test_rejected_rows_show_whose_row_it_is_and_say_the_field_once(provider_client, sync, tmp_path):
+    upload(provider_client, three_rows_one_bad(tmp_path))
+    rejected = RejectedRow.objects.get()
+    page = provider_client.get(reverse("ingest:rejection_list")).content.decode()
+    row = page[page.index('data-status="open"'):]
+    row = row[:row.index("</tr>")]
+    assert "淄博测试化工有限公司3" in row and rejected.decision_no in row  # the subject's name and the document no.
+    assert "处罚决定日期：处罚决定日期" not in row and row.count("处罚决定日期") == 1

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 
 from pubcredit.accounts.access import is_city_operator
 from pubcredit.accounts.models import Department
+from pubcredit.catalog.headers import map_headers
 from pubcredit.catalog.registry import all_classes, get_class
 from pubcredit.console.selectors import version_rows
 from pubcredit.ingest import selectors
@@ -249,10 +250,21 @@ def rejection_list(request):
     classes = {c.code: c for c in all_classes()}
     for row in page.object_list:
         row.reason = reason_text(row.errors, classes.get(row.class_code))
+        row.subject_name = _cell_of(row, classes.get(row.class_code), "subject_name")  # whose row it is
     return render(request, "ingest/rejection_list.html", {
         "page": page, "status": status, "statuses": RejectionStatus.choices,
         "operator": is_city_operator(request.user),
     })
+
+
+def _cell_of(row, info_class, key: str) -> str:
+    """The (masked) cell of a rejected row that holds field ``key``, whatever the provider's header was."""
+    if info_class is None or not isinstance(row.cells, dict):
+        return ""
+    for header, field_key in map_headers(info_class, list(row.cells)).columns.items():
+        if field_key == key:
+            return str(row.cells.get(header) or "")
+    return ""
 
 
 def _info_class_or_404(class_code: str):
