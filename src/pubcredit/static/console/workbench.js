@@ -8,6 +8,15 @@ document.addEventListener("DOMContentLoaded", function () {
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+  // Tables that turn into cards on a phone label each cell with its column's heading (unless the cell has one).
+  document.querySelectorAll("table.table-cards").forEach(function (table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, i) {
+        if (!cell.hasAttribute("data-label") && heads[i] && !cell.hasAttribute("colspan")) { cell.setAttribute("data-label", heads[i]); }
+      });
+    });
+  });
   // <form data-confirm="…"> asks in the page's own dialog (components/confirm_dialog.html) before submitting.
   var dialog = document.getElementById("confirm-dialog");
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
