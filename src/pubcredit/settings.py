@@ -102,7 +102,6 @@ MIDDLEWARE = [
     "pubcredit.request_limits.ContentSecurityPolicyMiddleware",  # PUBCREDIT_CSP on every response
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -130,6 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "pubcredit.console.context_processors.site",
             ],
         },
     },
@@ -181,7 +181,16 @@ LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:home"
 LOGOUT_REDIRECT_URL = "console:login"
 
+# The interface speaks Chinese whatever the browser asks for (no LocaleMiddleware): an English Accept-Language must
+# not turn dates into "Sept. 30, 2024" inside Chinese pages. English stays in the API's message_en and the docs.
 LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+# Our own zh-Hans formats: date inputs render ISO YYYY-MM-DD (what <input type=date> needs); display stays Chinese.
+FORMAT_MODULE_PATH = ["pubcredit.formats"]
+
+# Branding (站点名称): the public site's name and the workbench's, set per deployment.
+PUBCREDIT_SITE_NAME = os.environ.get("PUBCREDIT_SITE_NAME", "").strip() or "信用中国（山东淄博）"
+PUBCREDIT_WORKBENCH_NAME = os.environ.get("PUBCREDIT_WORKBENCH_NAME", "").strip() or "公共信用信息平台"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

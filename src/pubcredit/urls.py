@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pubcredit.api import api
+from pubcredit.portal import views as portal_views
 
 urlpatterns = [
+    path("", portal_views.home, name="site_home"),  # the public site's home; the workbench lives at /workbench/
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("identifiers/", include("pubcredit.subjects.urls")),
@@ -15,5 +17,10 @@ urlpatterns = [
     path("lists/", include("pubcredit.lists.urls")),  # 红黑名单: entries, late pushes, identification cases
     path("sanctions/", include("pubcredit.sanctions.urls")),  # 联合奖惩: checks, feedback, batch, watches, measures
     path("jobs/", include("pubcredit.jobs.urls")),  # 后台任务: state and progress of background jobs, re-runs
-    path("", include("pubcredit.console.urls")),
+    path("", include("pubcredit.console.urls")),  # the staff workbench: /workbench/, /login/, /subjects/ …
 ]
+
+# The platform's own error pages for people; /api/ paths keep the JSON error shape (console.views).
+handler403 = "pubcredit.console.views.error_403"
+handler404 = "pubcredit.console.views.error_404"
+handler500 = "pubcredit.console.views.error_500"

@@ -449,7 +449,7 @@ def test_department_page_shows_figures_chart_and_reasons(client, provider, depar
     page = response.content.decode()
     assert response.status_code == 200
     assert 'id="chart-by-month"' in page and "vendor/echarts.min.js" in page and 'id="chart-data"' in page
-    assert "统一社会信用代码校验位错误" in page and "uscc.checksum" in page
+    assert "统一社会信用代码校验位错误" in page and "uscc.checksum" not in page  # the reason's kind, in Chinese
     assert 'data-figure="on_time_share">100.0%<' in page and "本部门报送统计" in page
     assert "https://" not in page.split("<main>")[1]  # no CDN
     assert client.get(reverse("accounts:department_figures", args=["ZD-SCJG"])).status_code == 403

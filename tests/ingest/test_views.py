@@ -275,3 +275,53 @@ def test_catalogue_page_links_templates_and_forms(provider_client):
     assert "/api/v1/catalog/admin_penalty/template.xlsx" in page
     assert reverse("ingest:record_new", args=["admin_penalty"]) in page
     assert "行政许可" in page
+
+
+# --- forms that know the clerk (issue 21) ------------------------------------------------------------------------
+
+
+def test_penalty_file_under_licence_class_offers_the_penalty_class(provider_client, sync, tmp_path):
+    path = write_csv(tmp_path / "处罚.csv", table(penalties(2)))
+    response = upload(provider_client, path, class_code="admin_license")
+    page = response.content.decode()
+    assert response.status_code == 200 and 'id="class-suggestion"' in page
+    assert "看起来是行政处罚" in page and "按行政处罚导入" in page
+    assert Batch.objects.count() == 0  # nothing imported until the clerk answers
+    response = provider_client.post(reverse("ingest:upload"), {"pending_class": "suggested"})
+    batch = Batch.objects.get()
+    assert response.status_code == 302 and (batch.class_code, batch.status, batch.filename) == (
+        "admin_penalty", "done", "处罚.csv")
+    assert CreditRecord.objects.filter(class_code="admin_penalty").count() == 2
+
+
+def test_clerk_may_keep_the_chosen_class_after_the_suggestion(provider_client, sync, tmp_path):
+    upload(provider_client, write_csv(tmp_path / "处罚.csv", table(penalties(1))), class_code="admin_license")
+    provider_client.post(reverse("ingest:upload"), {"pending_class": "chosen"})
+    batch = Batch.objects.get()
+    assert (batch.class_code, batch.status) == ("admin_license", "refused")  # the clerk's choice, refused as before
+
+
+def test_fitting_file_is_imported_without_a_question(provider_client, sync, tmp_path):
+    response = upload(provider_client, write_csv(tmp_path / "处罚.csv", table(penalties(1))))
+    assert response.status_code == 302 and Batch.objects.get().class_code == "admin_penalty"
+
+
+def test_record_form_prefills_the_clerks_department_as_authority_and_source(provider_client, department):
+    form = provider_client.get(reverse("ingest:record_new", args=["admin_penalty"])).context["form"]
+    assert form["authority_name"].value() == department.name == form["source_name"].value()
+    assert form["authority_uscc"].value() == department.uscc == form["source_uscc"].value()
+
+
+def test_upload_class_choices_show_names_not_codes(provider_client):
+    page = provider_client.get(reverse("ingest:upload")).content.decode()
+    assert ">行政处罚</option>" in page and "（admin_penalty）" not in page
+
+
+def test_rejected_rows_show_whose_row_it_is_and_say_the_field_once(provider_client, sync, tmp_path):
+    upload(provider_client, three_rows_one_bad(tmp_path))
+    rejected = RejectedRow.objects.get()
+    page = provider_client.get(reverse("ingest:rejection_list")).content.decode()
+    row = page[page.index('data-status="open"'):]
+    row = row[:row.index("</tr>")]
+    assert "淄博测试化工有限公司3" in row and rejected.decision_no in row  # the subject's name and the document no.
+    assert "处罚决定日期：处罚决定日期" not in row and row.count("处罚决定日期") == 1

@@ -25,7 +25,7 @@ def subject_pk(name: str) -> int:
 
 def test_home_shows_search_and_latest_publications(client, site):
     page = client.get(reverse("portal:home")).content.decode()
-    assert "信用淄博" in page and 'name="q"' in page
+    assert "信用中国（山东淄博）" in page and 'name="q"' in page  # the site's name is a setting (issue 21)
     assert "食品经营许可决定书" in page and "超标排放大气污染物" in page
 
 

@@ -105,16 +105,16 @@ def test_watch_and_inbox(client, business_user, department, system_actor, today)
     response = client.post("/sanctions/watches/", {"kind": "uscc", "code": uscc(1), "label": "供应商甲"})
     assert response.status_code == 302
     submit_list("court_dishonest_debtor", [court_row(1)], department, system_actor)
-    nav = client.get("/").content.decode()
+    nav = client.get("/workbench/").content.decode()
     assert "关注提醒（1）" in nav
     inbox = client.get("/sanctions/inbox/").content.decode()
     assert "淄博失信测试有限公司1" in inbox and "列入" in inbox
     head = int(re.search(r'name="up_to" value="(\d+)"', inbox).group(1))
     client.post("/sanctions/inbox/", {"up_to": head})
-    assert "关注提醒（" not in client.get("/").content.decode()
+    assert "关注提醒（" not in client.get("/workbench/").content.decode()
     with clock.pinned(dt.date(2026, 11, 20)):
         list_entry_remove(entry=ListEntry.objects.get(), reason="court_deleted", note="履行完毕", actor=system_actor)
-    assert "关注提醒（1）" in client.get("/").content.decode()
+    assert "关注提醒（1）" in client.get("/workbench/").content.decode()
 
 
 def test_operator_edits_a_measure_and_a_punishment_needs_its_basis(client, operator, today):
@@ -133,7 +133,7 @@ def test_operator_edits_a_measure_and_a_punishment_needs_its_basis(client, opera
     version = MeasureVersion.objects.get()
     assert version.data["legal_basis"][0] == {"instrument": "《中华人民共和国政府采购法》", "article": "第二十二条第一款"}
     listing = client.get("/sanctions/measures/?list=court_dishonest_debtor").content.decode()
-    assert "第二十二条第一款" in listing and "操作员 ops.1" in listing
+    assert "第二十二条第一款" in listing and "操作员修订第1版" in listing  # the operator's version, in Chinese
 
 
 def test_city_and_department_figures_pages(client, operator, business_user, listed, today):

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+import re
 
-from pubcredit.console.selectors import home_figures, version_rows
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from pubcredit.accounts.access import is_city_operator
+from pubcredit.accounts.choices import Role
+from pubcredit.console.selectors import home_figures, home_inbox, version_rows
+from pubcredit.console.selectors import late_records as late_records_list
 from pubcredit.records.selectors import record_get, record_list_for_subject, record_versions
 from pubcredit.rules import identifiers
 from pubcredit.subjects.selectors import subject_get, subject_search
@@ -14,7 +24,20 @@ from pubcredit.subjects.selectors import subject_get, subject_search
 
 @login_required
 def home(request):
-    return render(request, "console/home.html", {"figures": home_figures(viewer=request.user)})
+    """The role's inbox: what this person must do today, each count linking to its rows."""
+    user = request.user
+    show_figures = is_city_operator(user) or user.role in (Role.PROVIDER, Role.DISTRICT_OPERATOR)
+    return render(request, "console/home.html", {
+        "inbox": home_inbox(viewer=user), "show_figures": show_figures,
+        "figures": home_figures(viewer=user) if show_figures else None,
+    })
+
+
+@login_required
+def late_records(request):
+    """超期报送的记录: the rows behind the homes' late counts."""
+    page = Paginator(late_records_list(viewer=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "console/late_records.html", {"page": page, "home_url": reverse("console:home")})
 
 
 def _looks_like_id_number(query: str) -> bool:
@@ -55,3 +78,52 @@ def record_version_list(request, pk: int):
         raise Http404("信用记录不存在")
     versions = version_rows(record=record, versions=record_versions(record=record))
     return render(request, "console/_record_versions.html", {"record": record, "versions": versions})
+
+
+# The platform's own error pages (403/404/500): Chinese, with the site header, a way back and the reason the check
+# gave. Paths under /api/ get the API's JSON error shape instead (Ninja answers its own errors; these only see what
+# never reached it, such as an unknown /api/ path).
+_HAS_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+_API_PREFIX = "/api/"
+
+
+def _api_error(status: int, code: str, message: str, message_en: str) -> JsonResponse:
+    return JsonResponse({"code": code, "message": message, "message_en": message_en, "fields": []}, status=status)
+
+
+def _reason(exception) -> str:
+    """The permission check's reason when it was written for people (Chinese), else nothing."""
+    text = str(exception.args[0]) if exception is not None and getattr(exception, "args", None) else ""
+    return text if _HAS_CHINESE.search(text) else ""
+
+
+def _same_site_referer(request) -> str:
+    referer = request.META.get("HTTP_REFERER", "")
+    return referer if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}) else ""
+
+
+def error_403(request, exception=None):
+    if request.path.startswith(_API_PREFIX):
+        return _api_error(403, "forbidden", "无权访问", "forbidden")
+    return render(request, "components/error_page.html", {
+        "status": 403, "title": "无权访问此页面", "reason": _reason(exception) or "您的角色或所属部门无权办理此事项。",
+        "advice": "如确需办理，请联系本单位管理员或市社会信用中心开通相应角色。", "back": _same_site_referer(request),
+    }, status=403)
+
+
+def error_404(request, exception=None):
+    if request.path.startswith(_API_PREFIX):
+        return _api_error(404, "not_found", "未找到", "not found")
+    return render(request, "components/error_page.html", {
+        "status": 404, "title": "页面不存在", "reason": _reason(exception),
+        "advice": "链接可能已失效，或该信息不在您的查看范围内。", "back": _same_site_referer(request),
+    }, status=404)
+
+
+def error_500(request):
+    if request.path.startswith(_API_PREFIX):
+        return _api_error(500, "server_error", "服务器内部错误", "server error")
+    # No database or session here: the error may be the database itself.
+    html = render_to_string("500.html", {"site_name": settings.PUBCREDIT_SITE_NAME,
+                                         "workbench_name": settings.PUBCREDIT_WORKBENCH_NAME})
+    return HttpResponseServerError(html)

@@ -91,13 +91,20 @@ def field_label(info_class: InfoClass | None, key: str | None) -> str:
     return key
 
 
+def _without_label(message: str, label: str) -> str:
+    """``处罚决定日期“2099-01-01”晚于今天`` → ``“2099-01-01”晚于今天`` (the label is said before it)."""
+    return message[len(label):].lstrip("：: ") or message if message.startswith(label) else message
+
+
 def reason_text(errors: Iterable[dict], info_class: InfoClass | None) -> str:
     """``统一社会信用代码：校验位错误；处罚决定日期：不能晚于今天`` (a problem without a field: its message only)."""
     parts = []
     for error in errors:
         message = error.get("message") or error.get("code") or ""
         key = error.get("field")
-        parts.append(f"{field_label(info_class, key)}：{message}" if key else message)
+        label = field_label(info_class, key) if key else ""
+        # the plan's messages often start with the field's label already (证件号码：…): say it once
+        parts.append(f"{label}：{_without_label(message, label)}" if label else message)
     return "；".join(parts)
 
 

@@ -51,7 +51,7 @@ def spool_upload(upload: UploadedFile) -> Path:
 
 
 def _class_choices() -> list[tuple[str, str]]:
-    return [(c.code, f"{c.name_zh}（{c.code}）") for c in all_classes()]
+    return [(c.code, c.name_zh) for c in all_classes()]
 
 
 class UploadForm(forms.Form):
@@ -75,6 +75,11 @@ class UploadForm(forms.Form):
         if (refusal := upload_too_large(upload.size)) is not None:
             raise forms.ValidationError(refusal.message_zh)
         return upload
+
+
+def _without_label(message: str, label: str) -> str:
+    """A message shown under its field's label does not start with the label again (证件号码：证件号码…)."""
+    return message[len(label):].lstrip("：: ") or message if message.startswith(label) else message
 
 
 class DateInput(forms.TextInput):
@@ -157,7 +162,8 @@ class RecordForm(forms.Form):
         for error in errors:
             key, message = error.get("field"), error.get("message") or error.get("code", "")
             if key in self.fields and key != DEPARTMENT_FIELD:
-                self.add_error(key, message)
+                # shown under the field's own label: drop a leading "label：" so it is not said twice
+                self.add_error(key, _without_label(message, str(self.fields[key].label)))
             else:
                 loose.append(message)
         return loose

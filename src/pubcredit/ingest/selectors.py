@@ -99,3 +99,34 @@ def record_by_decision(*, class_code: str, department: Department, decision_no: 
 
 def department_by_code(code: str) -> Department | None:
     return Department.objects.filter(code=code).first() if code else None
+
+
+def better_class_for_file(*, path, filename: str, chosen: str) -> tuple[list[str], str] | None:
+    """When the file's headers lack required columns of the ``chosen`` class but carry every required column of
+    another class (a penalty file sent under 行政许可), that class: (the chosen class's missing labels, its code).
+
+    Reads only the headers; None when the chosen class fits, the file is unreadable, or no other class fits."""
+    from pubcredit.catalog.headers import map_headers
+    from pubcredit.catalog.registry import all_classes, get_class
+    from pubcredit.ingest.readers import open_source
+    from pubcredit.rules.errors import DomainError
+
+    def mapping(info_class):
+        try:
+            return map_headers(info_class, open_source(path, info_class, filename=filename).header)
+        except DomainError:
+            return None
+
+    chosen_mapping = mapping(get_class(chosen))
+    if chosen_mapping is None or chosen_mapping.ok:
+        return None
+    fitting = []
+    for info_class in all_classes():
+        if info_class.code == chosen:
+            continue
+        other = mapping(info_class)
+        if other is not None and other.ok:
+            fitting.append((len(other.columns), info_class.code))
+    if not fitting:
+        return None
+    return [m.label_zh for m in chosen_mapping.missing_required], max(fitting)[1]

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET
 
 from pubcredit.accounts.access import is_city_operator
 from pubcredit.accounts.models import Department
+from pubcredit.catalog.headers import map_headers
 from pubcredit.catalog.registry import all_classes, get_class
 from pubcredit.console.selectors import version_rows
 from pubcredit.ingest import selectors
@@ -105,18 +106,47 @@ def upload(request):
     departments = _departments_to_pick(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, departments=departments,
                       initial={"class_code": request.GET.get("class_code")})
-    if request.method == "POST" and form.is_valid():
+    pending = request.session.get(_PENDING_UPLOAD)
+    answer = request.POST.get("pending_class") if request.method == "POST" else None
+    if answer in ("suggested", "chosen") and pending:
+        # The clerk answered the question about the file already received: import it under the class picked.
+        del request.session[_PENDING_UPLOAD]
+        department = Department.objects.get(pk=pending["department_id"])
+        try:
+            batch = start_import(path=Path(pending["path"]), class_code=pending[answer], department=department,
+                                 actor=request.user, filename=pending["filename"])
+        except DomainError as exc:
+            form = UploadForm(departments=departments)
+            form.add_error(None, exc.message_zh)
+        else:
+            return redirect("ingest:batch_detail", pk=batch.pk)
+    elif request.method == "POST" and form.is_valid():
         department = form.cleaned_data[DEPARTMENT_FIELD] if departments is not None else request.user.department
         upload_file = form.cleaned_data["file"]
         path = spool_upload(upload_file)
+        chosen = form.cleaned_data["class_code"]
+        guess = selectors.better_class_for_file(path=path, filename=upload_file.name, chosen=chosen)
+        if guess is not None:
+            missing, suggested = guess
+            if pending:  # an earlier question left unanswered: its file is not wanted any more
+                Path(pending["path"]).unlink(missing_ok=True)
+            request.session[_PENDING_UPLOAD] = {"path": str(path), "filename": upload_file.name, "chosen": chosen,
+                                                "suggested": suggested, "department_id": department.pk}
+            return render(request, "ingest/upload.html", {"form": form, "suggestion": {
+                "chosen": get_class(chosen), "suggested": get_class(suggested), "missing": missing,
+                "filename": upload_file.name}})
         try:
-            batch = start_import(path=path, class_code=form.cleaned_data["class_code"],
+            batch = start_import(path=path, class_code=chosen,
                                  department=department, actor=request.user, filename=upload_file.name)
         except DomainError as exc:
             form.add_error(None, exc.message_zh)
         else:
             return redirect("ingest:batch_detail", pk=batch.pk)
     return render(request, "ingest/upload.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# The upload a clerk is asked about (its headers fit another class): kept in the session until the answer.
+_PENDING_UPLOAD = "ingest_pending_upload"
 
 
 def _get_batch(request, pk: int) -> Batch:
@@ -177,6 +207,7 @@ def batch_list(request):
     return render(request, "ingest/batch_list.html", {
         "page": _page(request, batches), "operator": is_city_operator(request.user),
         "department_code": code, "classes": all_classes(),
+        "departments": selectors.submitting_departments(viewer=request.user),  # a picker, not a typed code
     })
 
 
@@ -201,10 +232,21 @@ def rejection_list(request):
     classes = {c.code: c for c in all_classes()}
     for row in page.object_list:
         row.reason = reason_text(row.errors, classes.get(row.class_code))
+        row.subject_name = _cell_of(row, classes.get(row.class_code), "subject_name")  # whose row it is
     return render(request, "ingest/rejection_list.html", {
         "page": page, "status": status, "statuses": RejectionStatus.choices,
         "operator": is_city_operator(request.user),
     })
+
+
+def _cell_of(row, info_class, key: str) -> str:
+    """The (masked) cell of a rejected row that holds field ``key``, whatever the provider's header was."""
+    if info_class is None or not isinstance(row.cells, dict):
+        return ""
+    for header, field_key in map_headers(info_class, list(row.cells)).columns.items():
+        if field_key == key:
+            return str(row.cells.get(header) or "")
+    return ""
 
 
 def _info_class_or_404(class_code: str):
@@ -214,12 +256,25 @@ def _info_class_or_404(class_code: str):
         raise Http404(exc.message_zh) from exc
 
 
+# Fields the clerk's own department answers (决定机关 and 数据来源单位 with their codes): prefilled, still editable.
+_DEPARTMENT_FIELDS = {"authority_name": "name", "authority_uscc": "uscc", "source_name": "name", "source_uscc": "uscc"}
+
+
+def _clerk_department_initial(info_class, user) -> dict[str, str]:
+    department = getattr(user, "department", None)
+    if department is None:
+        return {}
+    keys = {f.key for f in info_class.fields}
+    return {key: getattr(department, attribute) or "" for key, attribute in _DEPARTMENT_FIELDS.items() if key in keys}
+
+
 @collector_required
 def record_new(request, class_code: str):
     """页面录入: one record of a class, checked by the same plan as files and API calls."""
     info_class = _info_class_or_404(class_code)
     departments = _departments_to_pick(request.user)
-    form = RecordForm(info_class, request.POST or None, departments=departments)
+    form = RecordForm(info_class, request.POST or None, departments=departments,
+                      initial=_clerk_department_initial(info_class, request.user))
     context: dict[str, Any] = {"form": form, "info_class": info_class}
     if request.method == "POST" and form.is_valid():
         department = form.cleaned_data[DEPARTMENT_FIELD] if departments is not None else request.user.department

@@ -63,7 +63,7 @@ def entry_detail(request, pk: int):
     if entry is None:
         raise Http404("名单条目不存在")
     may_remove = entry.in_force and selectors.may_remove_entry(request.user, entry)
-    form = RemoveForm(request.POST or None) if may_remove else None
+    form = RemoveForm(request.POST or None, initial={"on": clock.today()}) if may_remove else None
     if request.method == "POST":
         if not may_remove:
             raise PermissionDenied("无权移出该名单条目")

@@ -8,6 +8,7 @@ import datetime as dt
 from functools import cache
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,9 +39,13 @@ def _date(raw: str | None) -> dt.date | None:
 
 
 @cache
+def _city() -> str:
+    return load_yaml("districts.yaml")["city"]["name"]
+
+
 def _site() -> dict[str, str]:
-    city = load_yaml("districts.yaml")["city"]["name"]
-    return {"site_name": f"信用{city.removesuffix('市')}", "city": city}
+    """The site's name is a setting (PUBCREDIT_SITE_NAME, default 信用中国（山东淄博）); the city comes from the rulebook."""
+    return {"site_name": settings.PUBCREDIT_SITE_NAME, "city": _city()}
 
 
 @rate_limited("page")

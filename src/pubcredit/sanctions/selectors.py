@@ -471,3 +471,11 @@ def department_figures(*, viewer, department: Department, months: int = FIGURE_M
                                                    created_at__date__gte=first_day).count()
     return CityFigures(first_day, last_day, department.name, figures, [(department, figures)], month_keys,
                        _monthly(checks, month_keys))
+
+
+def usual_scenario(*, viewer) -> str:
+    """The scenario of the viewer's latest check (a bidding clerk checks for bidding), so the form offers it first."""
+    if not getattr(viewer, "is_authenticated", False):
+        return ""
+    return (Check.objects.filter(check_scope(viewer), actor_label=f"user:{viewer.username}")
+            .order_by("-id").values_list("scenario", flat=True).first() or "")

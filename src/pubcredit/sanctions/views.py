@@ -69,7 +69,8 @@ def _form_errors(form, exc: DomainError) -> None:
 @checker_required
 def check_new(request):
     departments = _departments_to_pick(request.user)
-    form = CheckForm(request.POST or None, departments=departments)
+    form = CheckForm(request.POST or None, departments=departments,
+                     initial={"scenario": selectors.usual_scenario(viewer=request.user)})  # the clerk's usual one
     if request.method == "POST" and form.is_valid():
         department = form.cleaned_data.get("department") or request.user.department
         try:
