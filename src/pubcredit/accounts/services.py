@@ -136,3 +136,17 @@ def token_authenticate(plaintext: str) -> ApiToken | None:
         token.last_used_at = now
     return token
 
+
+def districts_sync_from_rulebook() -> int:
+    """Create or update districts from ``rulebook/districts.yaml``; returns how many were written."""
+    from pubcredit.rulebook.loader import load_yaml
+
+    data = load_yaml("districts.yaml")
+    count = 0
+    for item in data["districts"]:
+        District.objects.update_or_create(
+            code=item["code"],
+            defaults={"name": item["name"], "kind": item["kind"], "division_code": item.get("division_code") or ""},
+        )
+        count += 1
+    return count
