@@ -114,7 +114,7 @@ def main() -> None:
                     "decision_date", "effective_date", "planned_end", "term_source", "term_reason", "legal_basis",
                     "status", "removal_reason", "removal_note", "removed_on", "removed_at", "push_delay_working_days",
                     "push_deadline_working_days", "pushed_late", "record_version", "rule_version", "created_at",
-                    "updated_at")
+                    "updated_at", "facts")
     for base in range(0, len(plan), CHUNK):
         rows = []
         for sid, code, kind, years, decided, n in plan[base:base + CHUNK]:
@@ -130,7 +130,8 @@ def main() -> None:
                          "removal_note": "bench" if removed else "", "removed_on": today if removed else None,
                          "removed_at": now if removed else None, "push_delay_working_days": delay,
                          "push_deadline_working_days": 7, "pushed_late": delay > 7, "record_version": 1,
-                         "rule_version": f"list:{code}@2026.1", "created_at": now, "updated_at": now})
+                         "rule_version": f"list:{code}@2026.1", "created_at": now, "updated_at": now,
+                         "facts": {}})
         with transaction.atomic():
             bulk_insert(ListEntry, rows, entry_fields)
     timings["entries_s"] = round(time.perf_counter() - start, 1)
@@ -138,7 +139,8 @@ def main() -> None:
     start = time.perf_counter()
     check_fields = ("check_id", "department_id", "channel", "actor_label", "scenario", "reference", "identifier_kind",
                     "subject_id", "subject_kind", "subject_code", "subject_name", "as_of", "as_of_date",
-                    "rulebook_version", "hits", "hit_count", "measure_count", "feedback_required", "feedback_complete")
+                    "rulebook_version", "hits", "hit_count", "measure_count", "feedback_required", "feedback_complete",
+                    "explanation")
     for base in range(0, args.history, CHUNK):
         rows = []
         for n in range(base, min(base + CHUNK, args.history)):
@@ -150,7 +152,7 @@ def main() -> None:
                          "subject_id": subject_ids[i], "subject_kind": "legal_person", "subject_code": bench_uscc(i),
                          "subject_name": f"淄博基准测试企业{i}有限公司", "as_of": at, "as_of_date": localdate(at),
                          "rulebook_version": "bench", "hits": [], "hit_count": 0, "measure_count": 0,
-                         "feedback_required": False, "feedback_complete": False})
+                         "feedback_required": False, "feedback_complete": False, "explanation": []})
         with transaction.atomic():
             bulk_insert(Check, rows, check_fields)
     timings["history_s"] = round(time.perf_counter() - start, 1)

@@ -312,7 +312,7 @@ def child(args) -> None:  # noqa: C901  (one linear script)
                 "rulebook_version")
     st_cols = ("record_id, state, severity, regime, published, publish_from, repairable_from, publish_until, ended_on, "
                "shared, reason_zh, reason_en, rule_version, rulebook_version, record_version, assessed_on, class_code, "
-               "decision_date, subject_id, department_id, updated_at")
+               "decision_date, subject_id, department_id, updated_at, provisional")
     day0 = dt.date(2024, 1, 1)
 
     def records():
@@ -336,13 +336,13 @@ def child(args) -> None:  # noqa: C901  (one linear script)
             published = state != "withheld"
             st = (i, state, sev, regime, published, decided if published else None, rep if published else None,
                   until if published else None, None, True, "bench", "bench", f"{regime}@1", "bench", 1,
-                  dt.date(2026, 11, 20), code, decided, subject_id, dept, now)
+                  dt.date(2026, 11, 20), code, decided, subject_id, dept, now, False)
             yield rec, st
 
     started = time.perf_counter()
     if vendor == "sqlite":
         rq = f"INSERT INTO records_creditrecord ({rec_cols}) VALUES ({','.join('?' * 17)})"
-        sq = f"INSERT INTO publicity_publicitystate ({st_cols}) VALUES ({','.join('?' * 21)})"
+        sq = f"INSERT INTO publicity_publicitystate ({st_cols}) VALUES ({','.join('?' * 22)})"
         rb, sb = [], []
         raw.execute("BEGIN")
         for rec, st in records():
