@@ -18,6 +18,7 @@ from pubcredit.accounts.choices import Role
 from pubcredit.console.selectors import home_figures, home_inbox, version_rows
 from pubcredit.console.selectors import late_records as late_records_list
 from pubcredit.records.selectors import record_get, record_list_for_subject, record_versions
+from pubcredit.request_limits import error_body
 from pubcredit.rules import identifiers
 from pubcredit.subjects.selectors import subject_get, subject_search
 
@@ -87,8 +88,8 @@ _HAS_CHINESE = re.compile(r"[\u4e00-\u9fff]")
 _API_PREFIX = "/api/"
 
 
-def _api_error(status: int, code: str, message: str, message_en: str) -> JsonResponse:
-    return JsonResponse({"code": code, "message": message, "message_en": message_en, "fields": []}, status=status)
+def _api_error(status: int) -> JsonResponse:
+    return JsonResponse(error_body(status), status=status)
 
 
 def _reason(exception) -> str:
@@ -104,7 +105,7 @@ def _same_site_referer(request) -> str:
 
 def error_403(request, exception=None):
     if request.path.startswith(_API_PREFIX):
-        return _api_error(403, "forbidden", "无权访问", "forbidden")
+        return _api_error(403)
     return render(request, "components/error_page.html", {
         "status": 403, "title": "无权访问此页面", "reason": _reason(exception) or "您的角色或所属部门无权办理此事项。",
         "advice": "如确需办理，请联系本单位管理员或市社会信用中心开通相应角色。", "back": _same_site_referer(request),
@@ -113,7 +114,7 @@ def error_403(request, exception=None):
 
 def error_404(request, exception=None):
     if request.path.startswith(_API_PREFIX):
-        return _api_error(404, "not_found", "未找到", "not found")
+        return _api_error(404)
     return render(request, "components/error_page.html", {
         "status": 404, "title": "页面不存在", "reason": _reason(exception),
         "advice": "链接可能已失效，或该信息不在您的查看范围内。", "back": _same_site_referer(request),
@@ -122,7 +123,7 @@ def error_404(request, exception=None):
 
 def error_500(request):
     if request.path.startswith(_API_PREFIX):
-        return _api_error(500, "server_error", "服务器内部错误", "server error")
+        return _api_error(500)
     # No database or session here: the error may be the database itself.
     html = render_to_string("500.html", {"site_name": settings.PUBCREDIT_SITE_NAME,
                                          "workbench_name": settings.PUBCREDIT_WORKBENCH_NAME})

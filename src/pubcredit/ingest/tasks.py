@@ -11,9 +11,14 @@ from typing import Any
 
 from django_tasks import TaskContext, task
 
+from pubcredit.ingest.choices import BatchStatus
 from pubcredit.ingest.models import Batch
 from pubcredit.ingest.services import CHUNK_ROWS, batch_import_file
 from pubcredit.jobs.services import actor_from_task, job_progress_set
+
+
+class ImportFailed(RuntimeError):
+    """An import that ended refused as ``file.failed`` (an unexpected error, not the file's content)."""
 
 
 @task(takes_context=True)
@@ -34,5 +39,9 @@ def import_file(context: TaskContext, *, batch_id: int, path: str, actor: dict[s
                               actor=actor_from_task(actor), filename=batch.filename, channel=batch.channel,
                               progress=progress, chunk_rows=chunk_rows, batch=batch)
     progress(batch)
+    if batch.status == BatchStatus.REFUSED and batch.refused_code == "file.failed":
+        # the import broke on something other than the file's content: the job fails, the file stays, and an
+        # operator's re-run resumes the batch after its last committed chunk
+        raise ImportFailed(f"batch {batch.pk}: {batch.refused_message}")
     Path(path).unlink(missing_ok=True)
     return {"batch": batch.pk, "status": batch.status}
