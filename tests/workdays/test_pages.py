@@ -70,6 +70,6 @@ def test_calendar_banner_is_for_operators_not_for_data_providers(page, provider)
     from pubcredit.rules import clock
 
     with clock.pinned(dt.date(2026, 11, 2)):
-        _login(page, "provider", "Provider#2026", path="/")
+        _login(page, "provider", "Provider#2026", path="/workbench/")
         assert "/login/" not in page.url
         assert page.locator("[data-testid=calendar-banner]").count() == 0
