@@ -295,6 +295,9 @@ PUBCREDIT_IMPORT_SYNC = _env_flag("PUBCREDIT_IMPORT_SYNC")
 PUBCREDIT_WORKER_HOUSEKEEPING_EVERY = _env_seconds("PUBCREDIT_WORKER_HOUSEKEEPING_EVERY", 2)
 # A worker silent this many seconds is dead: its running job goes back to the queue for the next worker.
 PUBCREDIT_WORKER_STALE_AFTER = _env_seconds("PUBCREDIT_WORKER_STALE_AFTER", 30)
+# Address-space cap of each worker process in MB (0: none). File work runs in the worker, so a reader bug that
+# allocates without bound (issue 19's far-cell workbook) fails that one job instead of the machine.
+PUBCREDIT_WORKER_MEMORY_MB = _env_int("PUBCREDIT_WORKER_MEMORY_MB", 0, minimum=0)
 # Platform time (HH:MM, Asia/Shanghai) from which the worker enqueues the day's daily jobs, once per business day;
 # "off" when a site keeps running ``pubcredit tick`` itself.
 PUBCREDIT_DAILY_JOBS_AT = _env_time_of_day("PUBCREDIT_DAILY_JOBS_AT", "00:30")

@@ -9,13 +9,28 @@ then handed back to the next worker).
 from __future__ import annotations
 
 import logging
+import resource
 import signal
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from pubcredit.jobs.housekeeping import Housekeeping
+
+
+def cap_address_space(megabytes: int) -> None:
+    """Lower this process's address-space limit (RLIMIT_AS) to ``megabytes`` (0: leave it): an allocation past it
+    fails inside the job, and a reader that aborts takes only this worker down; its job goes to the next worker,
+    which refuses the file as a poison file (docs/security.md)."""
+    if megabytes <= 0:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = megabytes * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
 
 
 class Command(BaseCommand):
@@ -30,6 +45,7 @@ class Command(BaseCommand):
     def handle(self, *args, interval: float, batch: bool, worker_id: str, **options):
         logging.getLogger("django_tasks_db").setLevel(logging.INFO if options["verbosity"] > 1 else logging.WARNING)
         worker_id = worker_id or get_random_string(24)
+        cap_address_space(settings.PUBCREDIT_WORKER_MEMORY_MB)
         housekeeping = Housekeeping(worker_id)
         housekeeping.run_once()  # heartbeat and hand-backs before the first claim
         self.stdout.write(f"pubcredit worker {worker_id} running (Ctrl-C to stop)")
