@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from pubcredit.api import DepartmentToken
 from pubcredit.repair import selectors, services
@@ -117,7 +117,7 @@ def application_submit(request, payload: ApplicationIn):
         record=record, applicant_uscc=payload.applicant_uscc, contact_name=payload.contact_name,
         contact_phone=payload.contact_phone, proof_description=payload.proof_description,
         commitment_signed=payload.commitment_signed, actor=request.actor)
-    return 201, _app_out(app)
+    return Status(201, _app_out(app))
 
 
 class StepIn(Schema):
@@ -195,7 +195,7 @@ def objection_submit(request, payload: ObjectionIn):
     obj = services.objection_submit(record=record, objector_name=payload.objector_name,
                                     objector_contact=payload.objector_contact, grounds=payload.grounds,
                                     actor=request.actor)
-    return 201, _obj_out(obj)
+    return Status(201, _obj_out(obj))
 
 
 @router.post("/objections/{objection_id}/{action}", response=ObjectionOut, url_name="objection_step")

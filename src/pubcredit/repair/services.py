@@ -341,7 +341,9 @@ def objection_decide(*, objection: Objection, outcome: str, reason: str, departm
             if not corrections:
                 raise DomainError("objection.corrections_required", "更正须给出更正后的字段", "corrections are required",
                                   "corrections")
-            values = {**(record.fields or {}), **corrections}
+            # the stored fields are normalised: lists (处罚类别 codes) go back as the comma-separated input form
+            current = {k: ",".join(map(str, v)) if isinstance(v, list) else v for k, v in (record.fields or {}).items()}
+            values = {**current, **corrections}
             record_submit_one(info_class=get_class(record.class_code), values=values, department=record.department,
                               actor=actor)
             record.refresh_from_db()

@@ -272,8 +272,8 @@ def assess_eligibility(facts: ItemFacts, book: RepairRulebook, *, as_of: dt.date
         else:
             eligible_from = facts.repairable_from
             if eligible_from > as_of:
-                on_duration = facts.duration_until is not None and \
-                    facts.duration_until + dt.timedelta(days=1) >= eligible_from
+                # the publicity rule put repairable_from at the duration's end: say so (not the minimum period)
+                on_duration = facts.duration_until is not None and abs((facts.duration_until - eligible_from).days) <= 1
                 if on_duration:
                     reasons.append(Reason(
                         "duration.running", f"附期限的处罚至{_d(facts.duration_until)}届满，届满前不得提前终止公示"
