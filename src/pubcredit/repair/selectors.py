@@ -121,3 +121,40 @@ def overdue_counts(*, department=None, today: dt.date | None = None) -> dict[str
     return {"applications": apps.count(), "objections": objs.count(),
             "open_objections": Objection.objects.filter(state__in=OPEN_OBJECTION).count() if department is None
             else Objection.objects.filter(state__in=OPEN_OBJECTION, department=department).count()}
+
+
+def may_handle(user) -> bool:
+    """Reviewers and data providers of a department act as its identifying unit (认定单位)."""
+    from pubcredit.accounts.choices import Role
+
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "role", "") in (Role.PROVIDER, Role.REVIEWER)
+                and user.department_id)
+
+
+def may_view(user) -> bool:
+    from pubcredit.accounts.access import is_city_operator
+
+    return may_handle(user) or (getattr(user, "is_authenticated", False) and is_city_operator(user))
+
+
+def _due(item) -> dt.date | None:
+    if isinstance(item, RepairApplication):
+        return item.accept_due if item.state == "received" else item.decide_due
+    return item.forward_due if item.state == "received" else item.verify_due
+
+
+def case_queue(*, viewer) -> tuple[list[RepairApplication], list[Objection]]:
+    """Open applications and objections in the viewer's scope (its own unit; all for the credit centre), overdue
+    first, then the nearest deadline; each row carries ``due`` and ``overdue``."""
+    today = clock.today()
+    apps = RepairApplication.objects.filter(state__in=OPEN_APPLICATION).select_related("department", "record", "subject")
+    objs = Objection.objects.filter(state__in=OPEN_OBJECTION).select_related("department", "record")
+    if may_handle(viewer):
+        apps, objs = apps.filter(department=viewer.department), objs.filter(department=viewer.department)
+    rows: list = []
+    for item in [*apps[:500], *objs[:500]]:
+        item.due = _due(item)
+        item.overdue = item.due is not None and item.due < today
+        rows.append(item)
+    rows.sort(key=lambda r: (not r.overdue, r.due or dt.date.max, r.pk))
+    return ([r for r in rows if isinstance(r, RepairApplication)], [r for r in rows if isinstance(r, Objection)])
