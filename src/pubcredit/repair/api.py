@@ -21,7 +21,7 @@ from pubcredit.rules.repair import Eligibility
 router = Router(tags=["repair (信用修复与异议)"], auth=DepartmentToken())
 
 
-class ReasonOut(Schema):
+class EligibilityReasonOut(Schema):
     code: str
     message: str
     message_en: str
@@ -31,7 +31,7 @@ class EligibilityOut(Schema):
     eligible: bool
     eligible_from: dt.date | None = Field(description="eligible: first eligible day; not yet: the day it will be; "
                                                       "never: null")
-    reasons: list[ReasonOut]
+    reasons: list[EligibilityReasonOut]
     authority: str = Field(description="认定单位: who decides")
     regime: str
     accept_working_days: int | None
@@ -120,7 +120,7 @@ def application_submit(request, payload: ApplicationIn):
     return Status(201, _app_out(app))
 
 
-class StepIn(Schema):
+class RepairStepIn(Schema):
     reason: str = Field(default="", max_length=4000, description="required for notice, not_accept, extend, grant, "
                                                                  "refuse (the missing materials for a notice)")
 
@@ -144,7 +144,7 @@ _APP_STEPS = {
 @router.post("/repair-applications/{application_id}/{action}", response=ApplicationOut,
              url_name="repair_application_step")
 def application_step(request, application_id: int,
-                     action: Literal["accept", "notice", "not_accept", "extend", "grant", "refuse"], payload: StepIn):
+                     action: Literal["accept", "notice", "not_accept", "extend", "grant", "refuse"], payload: RepairStepIn):
     """One step by the identifying unit (认定单位); another department's application is not found."""
     app = selectors.application_get(department=request.department, pk=application_id)
     if app is None:
