@@ -60,9 +60,9 @@ def test_the_sync_setting_imports_inside_the_request(provider, tmp_path, today, 
 
 def test_daily_jobs_are_enqueued_once_per_business_day(system_actor, settings, today, run_worker):
     settings.PUBCREDIT_DAILY_JOBS_AT = "00:00"
-    assert sorted(daily_jobs_enqueue_due(actor=system_actor)) == ["audit_full_seal", "tick"]
+    assert sorted(daily_jobs_enqueue_due(actor=system_actor)) == ["audit_full_seal", "repair_overdue", "tick"]
     assert daily_jobs_enqueue_due(actor=system_actor) == []  # a second worker, or the next round: nothing
-    assert DBTaskResult.objects.count() == 2
+    assert DBTaskResult.objects.count() == 3
     assert set(DailyRun.objects.values_list("day", flat=True)) == {today}
     run_worker()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}

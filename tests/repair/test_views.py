@@ -73,3 +73,15 @@ def test_another_department_cannot_act_and_operator_only_views(client, eco, depa
     assert "#%d" % app.pk in client.get(reverse("repair:queue")).content.decode()
     assert client.post(reverse("repair:application_action", args=[app.pk, "accept"])).status_code == 403
     assert RepairApplication.objects.get(pk=app.pk).state == "received"
+
+
+def test_daily_digest_names_each_unit_with_overdue_steps(eco, system_actor):
+    from pubcredit.repair.tasks import repair_overdue_digest
+
+    make_application(eco, system_actor, 1)  # accept by 2026-11-05
+    with clock.pinned(D(2026, 11, 5)):
+        assert repair_overdue_digest.call()["units"] == []
+    with clock.pinned(D(2026, 11, 6)):
+        digest = repair_overdue_digest.call()
+    assert digest["units"] == [{"department": "淄博市生态环境局", "applications": 1, "objections": 0,
+                                "oldest_due": "2026-11-05"}]

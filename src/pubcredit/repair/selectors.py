@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -158,3 +159,23 @@ def case_queue(*, viewer) -> tuple[list[RepairApplication], list[Objection]]:
         rows.append(item)
     rows.sort(key=lambda r: (not r.overdue, r.due or dt.date.max, r.pk))
     return ([r for r in rows if isinstance(r, RepairApplication)], [r for r in rows if isinstance(r, Objection)])
+
+
+def overdue_digest(*, today: dt.date | None = None) -> dict[str, Any]:
+    """Per identifying unit: open applications and objections past their step's limit and the oldest such limit."""
+    today = today or clock.today()
+    units: dict[int, dict[str, Any]] = {}
+    apps = RepairApplication.objects.filter(
+        Q(state="received", accept_due__lt=today) | Q(state__in=["accepted", "extended"], decide_due__lt=today))
+    objs = Objection.objects.filter(Q(state="received", forward_due__lt=today)
+                                    | Q(state="accepted", verify_due__lt=today))
+    for kind, rows in (("applications", apps.select_related("department")), ("objections",
+                                                                          objs.select_related("department"))):
+        for item in rows:
+            row = units.setdefault(item.department_id, {"department": item.department.name, "applications": 0,
+                                                        "objections": 0, "oldest_due": None})
+            row[kind] += 1
+            due = _due(item)
+            if row["oldest_due"] is None or (due and due.isoformat() < row["oldest_due"]):
+                row["oldest_due"] = due.isoformat() if due else None
+    return {"day": today.isoformat(), "units": sorted(units.values(), key=lambda r: r["oldest_due"] or "")}
