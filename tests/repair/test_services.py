@@ -209,3 +209,29 @@ def test_api_application_path_and_unit_decision(client, penalty_record, eco, sys
         granted = client.post(f"/api/v1/repair-applications/{app_id}/grant", {"reason": "已履行"},
                               content_type="application/json", **auth).json()
     assert granted["state"] == "granted" and granted["state_zh"] == "准予修复"
+
+
+def test_objection_to_a_revoked_record_is_refused(penalty_record, system_actor):
+    from pubcredit.records.services import record_revoke
+    from pubcredit.repair.models import Objection
+
+    with clock.pinned(D(2026, 11, 20)):
+        record_revoke(record=penalty_record, reason="复议撤销", actor=system_actor)
+        with pytest.raises(DomainError) as exc:
+            services.objection_submit(record=penalty_record, objector_name="王经理", objector_contact="138",
+                                      grounds="金额有误", actor=system_actor)
+    assert exc.value.code == "objection.record_revoked" and not Objection.objects.exists()
+
+
+def test_samr_order107_art14_art16_accept_in_2_and_decide_in_7_working_days(department, system_actor):
+    from tests.factories import penalty
+
+    result = submit([penalty(1, fine_amount="10", penalty_content="罚款10万元", decision_date="2026-04-15",
+                             valid_until="2026-04-15")], department=department, actor=system_actor, when="2026-04-20")
+    record = CreditRecord.objects.get(pk=result.record_ids[0])
+    with clock.pinned(D(2026, 9, 29)):
+        app = apply(record, system_actor)
+    assert app.regime == "samr_order_107" and app.accept_due == D(2026, 10, 8)  # 9-30, then 10-8 after National Day
+    with clock.pinned(D(2026, 10, 8)):
+        app = services.repair_application_accept(application=app, department=department, actor=system_actor)
+    assert app.decide_due == D(2026, 10, 16)  # 10-9, 10-10 (make-up), 10-12 … 10-16

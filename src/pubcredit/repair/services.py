@@ -268,6 +268,8 @@ def objection_submit(*, record: CreditRecord, objector_name: str, objector_conta
     contact = _required(objector_contact, "objection.contact_required", "请填写联系方式", "a contact is required",
                         "objector_contact")
     text = _required(grounds, "objection.grounds_required", "请说明异议事项、理由和佐证材料", "state the grounds", "grounds")
+    if record.status == "revoked":
+        raise DomainError("objection.record_revoked", "该信息已撤销，无需提出异议", "the record is revoked", "record")
     regime = rulebook().regime_for(getattr(getattr(record, "publicity", None), "regime", "") or "")
     today, now = clock.today(), clock.now()
     forward = working_deadline(today, regime.objection_forward_working_days)
