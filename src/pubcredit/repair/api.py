@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema, Status
 
 from pubcredit.api import DepartmentToken
 from pubcredit.repair import selectors, services
+from pubcredit.rules.errors import DomainError
 from pubcredit.rules.repair import Eligibility
 
 router = Router(tags=["repair (信用修复与异议)"], auth=DepartmentToken())
@@ -71,6 +72,14 @@ def entry_eligibility(request, entry_id: int):
     return _eligibility(selectors.entry_eligibility(entry=entry))
 
 
+def _body_record(request, record_id: int):
+    """A record named in a request body: unknown or not visible is a field error (404 is for paths)."""
+    record = selectors.record_for_department(department=request.department, pk=record_id)
+    if record is None:
+        raise DomainError("repair.record_not_found", "信用信息不存在或无权访问", "no such record", "record_id")
+    return record
+
+
 class ApplicationIn(Schema):
     record_id: int
     applicant_uscc: str = Field(max_length=18)
@@ -110,9 +119,7 @@ def _app_out(app) -> dict[str, Any]:
 @router.post("/repair-applications", response={201: ApplicationOut}, url_name="repair_application_submit")
 def application_submit(request, payload: ApplicationIn):
     """Receive an application (统一受理): the applicant's own, eligible item; proof and the signed commitment only."""
-    record = selectors.record_for_department(department=request.department, pk=payload.record_id)
-    if record is None:
-        raise Http404
+    record = _body_record(request, payload.record_id)
     app = services.repair_application_submit(
         record=record, applicant_uscc=payload.applicant_uscc, contact_name=payload.contact_name,
         contact_phone=payload.contact_phone, proof_description=payload.proof_description,
@@ -189,9 +196,7 @@ def _obj_out(obj) -> dict[str, Any]:
 @router.post("/objections", response={201: ObjectionOut}, url_name="objection_submit")
 def objection_submit(request, payload: ObjectionIn):
     """Receive an objection (异议申诉) to a record, forwarded to its identifying unit within 1 working day."""
-    record = selectors.record_for_department(department=request.department, pk=payload.record_id)
-    if record is None:
-        raise Http404
+    record = _body_record(request, payload.record_id)
     obj = services.objection_submit(record=record, objector_name=payload.objector_name,
                                     objector_contact=payload.objector_contact, grounds=payload.grounds,
                                     actor=request.actor)
