@@ -77,7 +77,7 @@ def test_daily_jobs_wait_for_their_time_of_day(system_actor, settings, today):
     if later.time().replace(second=0, microsecond=0) > now.time():  # not in the day's last minute
         assert daily_jobs_enqueue_due(actor=system_actor) == [] and not DailyRun.objects.exists()
     settings.PUBCREDIT_DAILY_JOBS_AT = now.strftime("%H:%M")
-    assert len(daily_jobs_enqueue_due(actor=system_actor)) == 2
+    assert len(daily_jobs_enqueue_due(actor=system_actor)) == 3  # tick, audit_full_seal, repair_overdue
 
 
 def test_a_dead_workers_running_job_goes_back_to_the_queue_audited(provider, tmp_path, today, system_actor,
