@@ -120,7 +120,8 @@ def rulebook_commitment(*, record: CreditRecord, eligibility_regime: str) -> str
 
 
 def _locked_app(app: RepairApplication, department: Department) -> RepairApplication:
-    locked = RepairApplication.objects.select_for_update().select_related("record", "list_entry").get(pk=app.pk)
+    locked = (RepairApplication.objects.select_for_update(of=("self",)).select_related("record", "list_entry")
+              .get(pk=app.pk))
     if locked.department_id != department.pk:
         raise DomainError("repair.not_identifying_unit", "只有认定单位可以办理该申请", "only the identifying unit decides",
                           "department")
@@ -286,7 +287,7 @@ def objection_submit(*, record: CreditRecord, objector_name: str, objector_conta
 def _obj_step(obj: Objection, event: str, *, department: Department, actor: Any, reason: str = "",
               apply=None) -> Objection:
     with transaction.atomic():
-        obj = Objection.objects.select_for_update().select_related("record").get(pk=obj.pk)
+        obj = Objection.objects.select_for_update(of=("self",)).select_related("record").get(pk=obj.pk)
         if obj.department_id != department.pk:
             raise DomainError("repair.not_identifying_unit", "只有认定单位可以办理该异议", "only the identifying unit decides",
                               "department")
