@@ -15,6 +15,7 @@ urlpatterns = [
     path("publicity/", include("pubcredit.publicity.urls")),  # operator pages: feed consumers, daily runs
     path("public/", include("pubcredit.portal.urls")),  # the public credit site (no login)
     path("lists/", include("pubcredit.lists.urls")),  # 红黑名单: entries, late pushes, identification cases
+    path("repair/", include("pubcredit.repair.urls")),  # 信用修复与异议: the identifying unit's queue
     path("sanctions/", include("pubcredit.sanctions.urls")),  # 联合奖惩: checks, feedback, batch, watches, measures
     path("jobs/", include("pubcredit.jobs.urls")),  # 后台任务: state and progress of background jobs, re-runs
     path("", include("pubcredit.console.urls")),  # the staff workbench: /workbench/, /login/, /subjects/ …

@@ -63,6 +63,8 @@ class Event(IntEnum):
     JOB_RERUN = 801
     JOB_REQUEUED = 802
     DEMO_SEEDED = 901
+    REPAIR_APPLICATION_MOVED = 1301  # 信用修复申请: submitted or any workflow step (data.event)
+    OBJECTION_MOVED = 1311  # 异议申诉: submitted or any workflow step (data.event)
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,8 @@ _TYPES = [
     EventType(Event.JOB_RERUN, "job.rerun", "重新执行失败的后台任务", "re-ran a failed job"),
     EventType(Event.JOB_REQUEUED, "job.requeue", "工作进程停止，任务重新排队", "requeued a stopped worker's job"),
     EventType(Event.DEMO_SEEDED, "demo.seed", "生成演示数据", "seeded demo data"),
+    EventType(Event.REPAIR_APPLICATION_MOVED, "repair.application", "信用修复申请办理", "repair application step"),
+    EventType(Event.OBJECTION_MOVED, "repair.objection", "异议申诉办理", "objection step"),
 ]
 
 EVENT_TYPES: dict[Event, EventType] = {t.event: t for t in _TYPES}

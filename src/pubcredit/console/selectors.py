@@ -183,8 +183,18 @@ def _reviewer(viewer, inbox: Inbox) -> None:
                 hint="认定后7个工作日内推送"),
     ]
     inbox.cases = open_cases[:20]
+    inbox.counters.append(_repair_overdue(viewer, department=viewer.department))
     if viewer.department_id:
         inbox.actions.append(("新建认定案件", reverse("lists:case_open")))
+
+
+def _repair_overdue(viewer, department=None) -> Counter:
+    """信用修复与异议 (issue 13): open cases past their working-day limit, for the unit and the credit centre."""
+    from pubcredit.repair.selectors import overdue_counts
+
+    counts = overdue_counts(department=department)
+    return Counter("repair_overdue", "超期未办的信用修复与异议", counts["applications"] + counts["objections"],
+                   reverse("repair:queue"), attention=True, hint="受理3个工作日、办理7个工作日、异议核查7个工作日")
 
 
 def _district(viewer, inbox: Inbox) -> None:
@@ -205,7 +215,7 @@ def _city(viewer, inbox: Inbox) -> None:
                 reverse("publicity:consumers"), attention=True, hint=f"共 {len(consumers)} 个订阅系统"),
         Counter("batches_refused", "近7天整批退回的批次", refused, reverse("ingest:batch_list"), attention=True,
                 hint="文件无法读取或缺少必填列"),
-        _open_rejections(viewer), _late_counter(viewer),
+        _open_rejections(viewer), _late_counter(viewer), _repair_overdue(viewer),
     ]
 
 

@@ -31,6 +31,7 @@ DAILY_JOBS: dict[str, tuple[str, dict[str, Any]]] = {
     "tick": ("pubcredit.publicity.tasks.daily_tick", {}),
     # a full sweep of the audit sealer, for a transaction that stayed open longer than the lookback
     "audit_full_seal": ("pubcredit.audit.tasks.seal_audit_chain", {"full": True}),
+    "repair_overdue": ("pubcredit.repair.tasks.repair_overdue_digest", {}),  # 信用修复与异议超期提醒 (issue 13)
 }
 
 

@@ -1,0 +1,96 @@
+"""Credit repair applications (信用修复申请) and objections (异议申诉). Rows change only through ``repair.services``."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from pubcredit.accounts.models import Department
+from pubcredit.lists.models import ListEntry
+from pubcredit.records.models import CreditRecord
+from pubcredit.repair.choices import ApplicationStateChoice, ObjectionStateChoice
+from pubcredit.subjects.models import Subject
+
+__all__ = ["RepairApplication", "Objection"]
+
+OPEN_APPLICATION = ["received", "incomplete", "accepted", "extended"]
+OPEN_OBJECTION = ["received", "accepted"]
+
+
+class RepairApplication(models.Model):
+    """One application to repair one negative item; decided by the identifying unit (认定单位, ``department``)."""
+
+    record = models.ForeignKey(CreditRecord, verbose_name="失信信息", on_delete=models.PROTECT, related_name="+")
+    list_entry = models.ForeignKey(ListEntry, verbose_name="名单条目", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    subject = models.ForeignKey(Subject, verbose_name="申请主体", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, verbose_name="认定单位", on_delete=models.PROTECT, related_name="+")
+    authority = models.CharField("认定单位名称", max_length=200)
+    state = models.CharField("办理状态", max_length=16, choices=ApplicationStateChoice.choices)
+    contact_name_encrypted = models.TextField("联系人（密文）")
+    contact_phone_encrypted = models.TextField("联系电话（密文）")
+    proof_description = models.TextField("纠正失信行为、履行义务的证明材料说明")
+    commitment_text = models.TextField("信用承诺书（签署文本）")
+    received_on = models.DateField("接收日期")
+    accept_due = models.DateField("受理期限")
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    decide_due = models.DateField("办理期限", null=True, blank=True)
+    answer_due = models.DateField("平台反馈期限")
+    deadline_provisional = models.BooleanField("期限暂定", default=False)
+    complex_reason = models.TextField("延期理由（案情复杂）", blank=True)
+    notice_text = models.TextField("一次性补正告知", blank=True)
+    decision_reason = models.TextField("决定理由", blank=True)
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    fraud_block_until = models.DateField("不得申请修复至", null=True, blank=True)
+    regime = models.CharField("适用规定", max_length=40)
+    accept_working_days = models.PositiveSmallIntegerField("受理时限（工作日）")
+    decide_working_days = models.PositiveSmallIntegerField("办理时限（工作日）")
+    extension_working_days = models.PositiveSmallIntegerField("可延长（工作日）")
+    rule_version = models.CharField("规则版本", max_length=64)
+    created_at = models.DateTimeField("创建时间")
+    updated_at = models.DateTimeField("更新时间")
+
+    class Meta:
+        verbose_name = "信用修复申请 (repair application)"
+        verbose_name_plural = verbose_name
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["department", "state"], name="repair_app_queue_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["record"], condition=models.Q(state__in=OPEN_APPLICATION),
+                                    name="repair_one_open_application",
+                                    violation_error_message="该信息已有办理中的信用修复申请。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"修复申请 {self.pk} ({self.state})"
+
+
+class Objection(models.Model):
+    """One objection (异议申诉) to a record: content, period, or a refused repair (NDRC Order 36 art. 18)."""
+
+    record = models.ForeignKey(CreditRecord, verbose_name="信用信息", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, verbose_name="认定单位", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField("办理状态", max_length=20, choices=ObjectionStateChoice.choices)
+    objector_name_encrypted = models.TextField("异议人（密文）")
+    objector_contact_encrypted = models.TextField("联系方式（密文）")
+    grounds = models.TextField("异议事项与理由")
+    held_publicity = models.BooleanField("已暂停公示", default=False)
+    received_on = models.DateField("接收日期")
+    forward_due = models.DateField("推送期限")
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    verify_due = models.DateField("核查期限", null=True, blank=True)
+    deadline_provisional = models.BooleanField("期限暂定", default=False)
+    decision_reason = models.TextField("处理结果与理由", blank=True)
+    decided_on = models.DateField("处理日期", null=True, blank=True)
+    corrected_version = models.PositiveIntegerField("更正后记录版本", null=True, blank=True)
+    rule_version = models.CharField("规则版本", max_length=64)
+    created_at = models.DateTimeField("创建时间")
+    updated_at = models.DateTimeField("更新时间")
+
+    class Meta:
+        verbose_name = "异议申诉 (objection)"
+        verbose_name_plural = verbose_name
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["department", "state"], name="repair_obj_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"异议 {self.pk} ({self.state})"

@@ -1,0 +1,181 @@
+"""Reads of the repair app: eligibility of a record or list entry (信用修复资格), queues and overdue cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from pubcredit.lists.models import ListEntry
+from pubcredit.publicity.models import PublicityState
+from pubcredit.records.choices import RecordStatus
+from pubcredit.records.models import CreditRecord
+from pubcredit.repair.models import OPEN_APPLICATION, OPEN_OBJECTION, Objection, RepairApplication
+from pubcredit.repair.rulebook import rulebook
+from pubcredit.rules import clock
+from pubcredit.rules.lists import parse_day
+from pubcredit.rules.repair import Eligibility, ItemFacts, add_years, assess_eligibility
+
+NO_DURATION = dt.date(2099, 12, 31)
+
+
+def _fraud_block_until(record_id: int) -> dt.date | None:
+    """The 3-year bar after a grant revoked for fraud (Order 36 art. 25): the latest one on this record."""
+    row = (RepairApplication.objects.filter(record_id=record_id, fraud_block_until__isnull=False)
+           .order_by("-fraud_block_until").values_list("fraud_block_until", flat=True).first())
+    return row
+
+
+def _obligations(fields: dict) -> bool | None:
+    """False when the record itself says obligations are unperformed (法院名单 "全部未履行" / "部分未履行")."""
+    performance = str(fields.get("performance") or "")
+    if "未履行" in performance:
+        return False
+    return None
+
+
+def _record_facts(record: CreditRecord, state: PublicityState | None) -> ItemFacts:
+    fields = record.fields or {}
+    until = parse_day(fields.get("valid_until"))
+    duration = until if until is not None and record.decision_date < until < NO_DURATION else None
+    return ItemFacts(
+        kind="record", authority=str(fields.get("authority_name") or record.department.name),
+        publicity_regime=state.regime if state else "", state=state.state if state else None,
+        repairable_from=state.repairable_from if state else None,
+        publish_until=state.publish_until if state else None, duration_until=duration,
+        record_revoked=record.status == RecordStatus.REVOKED, obligations_performed=_obligations(fields),
+        fraud_block_until=_fraud_block_until(record.pk))
+
+
+def _entry_facts(entry: ListEntry, state: PublicityState | None) -> ItemFacts:
+    book = rulebook()
+    rule = book.lists.get(entry.list_code)
+    window = rule.repeat_window_years if rule and rule.repeat_window_years else None
+    listings = 1
+    if window:
+        since = add_years(entry.effective_date, -window)
+        listings = ListEntry.objects.filter(subject_id=entry.subject_id, list_code=entry.list_code,
+                                            effective_date__gte=since, effective_date__lte=entry.effective_date).count()
+    return ItemFacts(
+        kind="list_entry", authority=entry.identifying_unit, publicity_regime=state.regime if state else "",
+        state=state.state if state else None, list_code=entry.list_code, list_in_force=entry.status == "in_force",
+        list_effective=entry.effective_date, listings_in_window=listings,
+        record_revoked=entry.record.status == RecordStatus.REVOKED,
+        obligations_performed=_obligations(entry.record.fields or {}), fraud_block_until=_fraud_block_until(entry.record_id))
+
+
+def record_eligibility(*, record: CreditRecord) -> Eligibility:
+    """信用修复资格 of one record on today (a list-class record answers for its list entry)."""
+    state = PublicityState.objects.filter(record_id=record.pk).first()
+    entry = ListEntry.objects.filter(record_id=record.pk).select_related("record").first()
+    facts = _entry_facts(entry, state) if entry is not None else _record_facts(record, state)
+    return assess_eligibility(facts, rulebook(), as_of=clock.today())
+
+
+def entry_eligibility(*, entry: ListEntry) -> Eligibility:
+    state = PublicityState.objects.filter(record_id=entry.record_id).first()
+    return assess_eligibility(_entry_facts(entry, state), rulebook(), as_of=clock.today())
+
+
+def department_scope(department) -> Q:
+    return Q(department=department)
+
+
+def record_for_department(*, department, pk: int) -> CreditRecord | None:
+    """A record the department's token may ask about: its own (it is the identifying unit), or one shown publicly."""
+    return (CreditRecord.objects.select_related("department", "subject")
+            .filter(Q(department=department) | Q(publicity__state="published")).filter(pk=pk).first())
+
+
+def entry_for_department(*, department, pk: int) -> ListEntry | None:
+    return (ListEntry.objects.select_related("record", "subject")
+            .filter(Q(department=department) | Q(record__publicity__state="published")).filter(pk=pk).first())
+
+
+def application_get(*, department, pk: int) -> RepairApplication | None:
+    return RepairApplication.objects.filter(department=department, pk=pk).select_related("record").first()
+
+
+def objection_get(*, department, pk: int) -> Objection | None:
+    return Objection.objects.filter(department=department, pk=pk).select_related("record").first()
+
+
+def application_queue(*, department=None) -> QuerySet[RepairApplication]:
+    """Open applications, the nearest deadline first (the unit's queue; all units for operators)."""
+    qs = RepairApplication.objects.filter(state__in=OPEN_APPLICATION).select_related("department", "record")
+    if department is not None:
+        qs = qs.filter(department=department)
+    return qs.order_by("accept_due", "decide_due", "id")
+
+
+def overdue_counts(*, department=None, today: dt.date | None = None) -> dict[str, int]:
+    """Open cases past their step's deadline: applications not accepted by ``accept_due`` or not decided by
+    ``decide_due``; objections not verified by ``verify_due``."""
+    today = today or clock.today()
+    apps = RepairApplication.objects.filter(
+        Q(state="received", accept_due__lt=today) | Q(state__in=["accepted", "extended"], decide_due__lt=today))
+    objs = Objection.objects.filter(Q(state="received", forward_due__lt=today)
+                                    | Q(state="accepted", verify_due__lt=today))
+    if department is not None:
+        apps, objs = apps.filter(department=department), objs.filter(department=department)
+    return {"applications": apps.count(), "objections": objs.count(),
+            "open_objections": Objection.objects.filter(state__in=OPEN_OBJECTION).count() if department is None
+            else Objection.objects.filter(state__in=OPEN_OBJECTION, department=department).count()}
+
+
+def may_handle(user) -> bool:
+    """Reviewers and data providers of a department act as its identifying unit (认定单位)."""
+    from pubcredit.accounts.choices import Role
+
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "role", "") in (Role.PROVIDER, Role.REVIEWER)
+                and user.department_id)
+
+
+def may_view(user) -> bool:
+    from pubcredit.accounts.access import is_city_operator
+
+    return may_handle(user) or (getattr(user, "is_authenticated", False) and is_city_operator(user))
+
+
+def _due(item) -> dt.date | None:
+    if isinstance(item, RepairApplication):
+        return item.accept_due if item.state == "received" else item.decide_due
+    return item.forward_due if item.state == "received" else item.verify_due
+
+
+def case_queue(*, viewer) -> tuple[list[RepairApplication], list[Objection]]:
+    """Open applications and objections in the viewer's scope (its own unit; all for the credit centre), overdue
+    first, then the nearest deadline; each row carries ``due`` and ``overdue``."""
+    today = clock.today()
+    apps = RepairApplication.objects.filter(state__in=OPEN_APPLICATION).select_related("department", "record", "subject")
+    objs = Objection.objects.filter(state__in=OPEN_OBJECTION).select_related("department", "record")
+    if may_handle(viewer):
+        apps, objs = apps.filter(department=viewer.department), objs.filter(department=viewer.department)
+    rows: list = []
+    for item in [*apps[:500], *objs[:500]]:
+        item.due = _due(item)
+        item.overdue = item.due is not None and item.due < today
+        rows.append(item)
+    rows.sort(key=lambda r: (not r.overdue, r.due or dt.date.max, r.pk))
+    return ([r for r in rows if isinstance(r, RepairApplication)], [r for r in rows if isinstance(r, Objection)])
+
+
+def overdue_digest(*, today: dt.date | None = None) -> dict[str, Any]:
+    """Per identifying unit: open applications and objections past their step's limit and the oldest such limit."""
+    today = today or clock.today()
+    units: dict[int, dict[str, Any]] = {}
+    apps = RepairApplication.objects.filter(
+        Q(state="received", accept_due__lt=today) | Q(state__in=["accepted", "extended"], decide_due__lt=today))
+    objs = Objection.objects.filter(Q(state="received", forward_due__lt=today)
+                                    | Q(state="accepted", verify_due__lt=today))
+    for kind, rows in (("applications", apps.select_related("department")), ("objections",
+                                                                          objs.select_related("department"))):
+        for item in rows:
+            row = units.setdefault(item.department_id, {"department": item.department.name, "applications": 0,
+                                                        "objections": 0, "oldest_due": None})
+            row[kind] += 1
+            due = _due(item)
+            if row["oldest_due"] is None or (due and due.isoformat() < row["oldest_due"]):
+                row["oldest_due"] = due.isoformat() if due else None
+    return {"day": today.isoformat(), "units": sorted(units.values(), key=lambda r: r["oldest_due"] or "")}

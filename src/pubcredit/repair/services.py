@@ -1,0 +1,354 @@
+"""Writes of the repair app: repair applications (信用修复申请) and objections (异议申诉), one service per transition.
+
+Every step applies the pure state tables of ``rules.repair``, writes one audit event in the same transaction and, where
+the law says so, calls down into publicity and lists: a grant ends publication and sharing (``publicity_repair``,
+NDRC Order 36 art. 3) and removes a list entry with reason "repaired"; an accepted objection holds publication
+(异议处理中) until it is decided; an objection upheld withdraws the record (``record_revoke``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from pubcredit.accounts.models import Department
+from pubcredit.audit import services as audit
+from pubcredit.audit.events import Event
+from pubcredit.catalog.registry import get_class
+from pubcredit.lists.models import ListEntry
+from pubcredit.lists.services import list_entry_remove
+from pubcredit.publicity.models import PublicityState
+from pubcredit.publicity.services import publicity_hold, publicity_repair, publicity_resume, publicity_transition
+from pubcredit.records.models import CreditRecord
+from pubcredit.records.services import record_revoke, record_submit_one
+from pubcredit.repair import selectors
+from pubcredit.repair.models import OPEN_APPLICATION, Objection, RepairApplication
+from pubcredit.repair.rulebook import rulebook
+from pubcredit.rules import clock
+from pubcredit.rules.calendar import Deadline, deadline
+from pubcredit.rules.errors import DomainError
+from pubcredit.rules.repair import InvalidMove, add_years, app_transition, obj_transition
+from pubcredit.subjects.crypto import encrypt
+from pubcredit.workdays.selectors import holiday_envelope, work_calendar
+
+__all__ = [
+    "repair_application_submit", "repair_application_accept", "repair_application_notice",
+    "repair_application_supplement", "repair_application_not_accept", "repair_application_extend",
+    "repair_application_grant", "repair_application_refuse", "repair_application_withdraw",
+    "repair_application_revoke_for_fraud", "objection_submit", "objection_accept", "objection_decide",
+]
+
+
+def working_deadline(start: dt.date, n: int) -> Deadline:
+    """``n`` working days after ``start`` by the platform calendar. A year without a holiday schedule gives the
+    earliest day the limit could end (the unit's time, counted in the applicant's favour), marked provisional."""
+    return deadline(work_calendar(), start, n, holiday_envelope(), favour="earlier")
+
+
+def _required(value: str, code: str, zh: str, en: str, field: str) -> str:
+    if not (value or "").strip():
+        raise DomainError(code, zh, en, field)
+    return value.strip()
+
+
+def _snapshot(app: RepairApplication) -> dict[str, Any]:
+    return {"state": app.state, "accept_due": app.accept_due, "decide_due": app.decide_due,
+            "decided_on": app.decided_on}
+
+
+def _audit_app(app: RepairApplication, event: str, actor: Any, before: dict | None, reason: str = "") -> None:
+    audit.record(Event.REPAIR_APPLICATION_MOVED, actor=actor, object_type="repair_application", object_id=app.pk,
+                 before=before, after=_snapshot(app), reason=reason, rule_version=app.rule_version,
+                 data={"event": event, "record_id": app.record_id})
+
+
+@transaction.atomic
+def repair_application_submit(*, record: CreditRecord, applicant_uscc: str, contact_name: str, contact_phone: str,
+                              proof_description: str, commitment_signed: bool, actor: Any) -> RepairApplication:
+    """Receive an application for one item (Order 36 art. 13–15): the applicant's item, eligible today, no other
+    application open; only the materials the law names (proof of correction, the signed 信用承诺书). Free of charge."""
+    if record.subject.uscc != (applicant_uscc or "").strip().upper():
+        raise DomainError("repair.not_own_item", "该信息不属于申请主体", "the item is not the applicant's",
+                          "applicant_uscc")
+    contact = _required(contact_name, "repair.contact_required", "请填写联系人", "a contact is required", "contact_name")
+    phone = _required(contact_phone, "repair.phone_required", "请填写联系电话", "a phone is required", "contact_phone")
+    proof = _required(proof_description, "repair.proof_required", "请说明纠正失信行为、履行义务的证明材料（第十五条第一项）",
+                      "describe the proof of correction", "proof_description")
+    if not commitment_signed:
+        raise DomainError("repair.commitment_required", "须签署信用承诺书（国家发展改革委令第36号第十四条第三项）",
+                          "the credit commitment must be signed", "commitment_signed")
+    eligibility = selectors.record_eligibility(record=record)
+    if not eligibility.eligible:
+        first = next(r for r in eligibility.reasons if not r.code.startswith("eligible."))
+        raise DomainError(f"repair.{first.code}", first.message_zh, first.message_en, "record")
+    if RepairApplication.objects.select_for_update().filter(record=record, state__in=OPEN_APPLICATION).exists():
+        raise DomainError("repair.open_application", "该信息已有办理中的信用修复申请", "an application is already open",
+                          "record")
+    limits = eligibility.limits
+    today, now = clock.today(), clock.now()
+    accept_due = working_deadline(today, limits.accept)
+    answer_due = working_deadline(today, limits.platform_answer)
+    commitment = rulebook_commitment(record=record, eligibility_regime=eligibility.regime)
+    app = RepairApplication(
+        record=record, list_entry=ListEntry.objects.filter(record=record).first(), subject=record.subject,
+        department=record.department, authority=eligibility.authority, state="received",
+        contact_name_encrypted=encrypt(contact), contact_phone_encrypted=encrypt(phone), proof_description=proof,
+        commitment_text=commitment, received_on=today, accept_due=accept_due.value, answer_due=answer_due.value,
+        deadline_provisional=accept_due.provisional or answer_due.provisional, regime=eligibility.regime,
+        accept_working_days=limits.accept, decide_working_days=limits.decide,
+        extension_working_days=limits.complex_extension, rule_version=eligibility.rule_version,
+        created_at=now, updated_at=now)
+    app.full_clean()
+    try:
+        with transaction.atomic():
+            app.save()
+    except IntegrityError:
+        raise DomainError("repair.open_application", "该信息已有办理中的信用修复申请", "an application is already open",
+                          "record") from None
+    _audit_app(app, "submit", actor, None)
+    return app
+
+
+def rulebook_commitment(*, record: CreditRecord, eligibility_regime: str) -> str:
+    """The 信用承诺书 text the applicant signs (Order 36 art. 14(3): materials true, liability for breach)."""
+    regime = rulebook().regimes[eligibility_regime]
+    return (f"本单位（{record.subject.name}，统一社会信用代码{record.subject.uscc}）就决定文书号{record.decision_no}的失信信息"
+            f"申请信用修复，郑重承诺：已纠正失信行为、完全履行相关义务；所提交材料真实有效；如有虚假，愿意承担相应责任，"
+            f"并接受记入信用记录、3年内不得申请修复的后果（{regime.instrument_zh}{regime.fraud_article}）。")
+
+
+def _locked_app(app: RepairApplication, department: Department) -> RepairApplication:
+    locked = (RepairApplication.objects.select_for_update(of=("self",)).select_related("record", "list_entry")
+              .get(pk=app.pk))
+    if locked.department_id != department.pk:
+        raise DomainError("repair.not_identifying_unit", "只有认定单位可以办理该申请", "only the identifying unit decides",
+                          "department")
+    return locked
+
+
+def _step(app: RepairApplication, event: str, *, department: Department, actor: Any, reason: str = "",
+          apply=None) -> RepairApplication:
+    with transaction.atomic():
+        app = _locked_app(app, department)
+        before = _snapshot(app)
+        try:
+            app.state = app_transition(app.state, event).value
+        except InvalidMove:
+            raise DomainError("repair.invalid_transition", f"当前状态（{app.get_state_display()}）不能执行该操作",
+                              f"no {event!r} from {app.state}", "state") from None
+        if apply is not None:
+            apply(app)
+        app.updated_at = clock.now()
+        app.save()
+        _audit_app(app, event, actor, before, reason)
+    return app
+
+
+def repair_application_accept(*, application: RepairApplication, department: Department, actor: Any):
+    """Accept (受理): the decision limit (7 WD, Order 36 art. 16 para. 3; SAMR 107 art. 16) runs from today."""
+    def apply(app):
+        today = clock.today()
+        due = working_deadline(today, app.decide_working_days)
+        app.accepted_on, app.decide_due = today, due.value
+        app.deadline_provisional = app.deadline_provisional or due.provisional
+    return _step(application, "accept", department=department, actor=actor, apply=apply)
+
+
+def repair_application_notice(*, application: RepairApplication, missing: str, department: Department, actor: Any):
+    """One-time notice (一次性告知) of everything missing (Order 36 art. 16 para. 2)."""
+    text = _required(missing, "repair.notice_required", "请一次性列明需要补正的全部材料", "list everything missing", "missing")
+
+    def apply(app):
+        app.notice_text = text
+    return _step(application, "notice", department=department, actor=actor, reason=text, apply=apply)
+
+
+def repair_application_supplement(*, application: RepairApplication, proof_description: str, actor: Any):
+    """The applicant supplied what the notice listed: the acceptance limit runs again from today."""
+    proof = _required(proof_description, "repair.proof_required", "请说明补正的材料", "describe the materials",
+                      "proof_description")
+
+    def apply(app):
+        app.proof_description = f"{app.proof_description}\n补正：{proof}"
+        due = working_deadline(clock.today(), app.accept_working_days)
+        app.accept_due, app.deadline_provisional = due.value, app.deadline_provisional or due.provisional
+    return _step(application, "supplement", department=application.department, actor=actor, apply=apply)
+
+
+def _with_reason(reason: str) -> str:
+    return _required(reason, "repair.reason_required", "须说明理由", "a reason is required", "reason")
+
+
+def repair_application_not_accept(*, application: RepairApplication, reason: str, department: Department, actor: Any):
+    text = _with_reason(reason)
+
+    def apply(app):
+        app.decision_reason, app.decided_on = text, clock.today()
+    return _step(application, "not_accept", department=department, actor=actor, reason=text, apply=apply)
+
+
+def repair_application_extend(*, application: RepairApplication, reason: str, department: Department, actor: Any):
+    """Complex case (案情复杂): the decision limit grows by 10 WD once, with the reason (Order 36 art. 16 para. 3)."""
+    text = _with_reason(reason)
+    if application.extension_working_days == 0:
+        raise DomainError("repair.no_extension", "该类申请的办理期限不得延长", "this limit cannot be extended", "state")
+
+    def apply(app):
+        due = working_deadline(app.decide_due, app.extension_working_days)
+        app.decide_due, app.complex_reason = due.value, text
+        app.deadline_provisional = app.deadline_provisional or due.provisional
+    return _step(application, "extend", department=department, actor=actor, reason=text, apply=apply)
+
+
+def repair_application_grant(*, application: RepairApplication, reason: str, department: Department, actor: Any):
+    """准予修复: in the same transaction publication ends and sharing stops (Order 36 art. 3), a list entry leaves
+    the list with reason "repaired"; the change feed and checks follow from those services."""
+    text = _with_reason(reason)
+
+    def apply(app):
+        app.decision_reason, app.decided_on = text, clock.today()
+        entry = app.list_entry
+        if entry is not None and entry.status == "in_force":
+            list_entry_remove(entry=entry, reason="repaired", note=f"信用修复申请{app.pk}准予修复：{text}", actor=actor)
+        state = PublicityState.objects.filter(record_id=app.record_id).first()
+        if state is not None and state.state == "published":
+            publicity_repair(record=app.record, actor=actor, reason=f"信用修复申请{app.pk}准予修复")
+    return _step(application, "grant", department=department, actor=actor, reason=text, apply=apply)
+
+
+def repair_application_refuse(*, application: RepairApplication, reason: str, department: Department, actor: Any):
+    """不予修复, with the reasons told to the applicant (Order 36 art. 17)."""
+    text = _with_reason(reason)
+
+    def apply(app):
+        app.decision_reason, app.decided_on = text, clock.today()
+    return _step(application, "refuse", department=department, actor=actor, reason=text, apply=apply)
+
+
+def repair_application_withdraw(*, application: RepairApplication, actor: Any):
+    return _step(application, "withdraw", department=application.department, actor=actor, reason="申请人撤回")
+
+
+def repair_application_revoke_for_fraud(*, application: RepairApplication, reason: str, department: Department,
+                                        actor: Any):
+    """A grant obtained by fraud is revoked (Order 36 art. 25; SAMR 107 art. 23): publication resumes and the item
+    cannot be repaired for 3 years. (The new 3-year negative record itself is the unit's to submit.)"""
+    text = _with_reason(reason)
+
+    def apply(app):
+        today = clock.today()
+        years = rulebook().regimes[app.regime].fraud_block_years
+        app.fraud_block_until = add_years(today, years) - dt.timedelta(days=1)
+        state = PublicityState.objects.filter(record_id=app.record_id).first()
+        if state is not None and state.state == "repaired":
+            publicity_transition(record=app.record, event="unrepair", actor=actor, reason=f"撤销修复决定：{text}")
+    return _step(application, "revoke", department=department, actor=actor, reason=text, apply=apply)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Objections (异议申诉, NDRC Order 36 art. 18)
+
+
+def _obj_snapshot(obj: Objection) -> dict[str, Any]:
+    return {"state": obj.state, "verify_due": obj.verify_due, "decided_on": obj.decided_on}
+
+
+def _audit_obj(obj: Objection, event: str, actor: Any, before: dict | None, reason: str = "") -> None:
+    audit.record(Event.OBJECTION_MOVED, actor=actor, object_type="objection", object_id=obj.pk, before=before,
+                 after=_obj_snapshot(obj), reason=reason, rule_version=obj.rule_version,
+                 data={"event": event, "record_id": obj.record_id})
+
+
+@transaction.atomic
+def objection_submit(*, record: CreditRecord, objector_name: str, objector_contact: str, grounds: str,
+                     actor: Any) -> Objection:
+    """Anyone concerned may object, with evidence; forwarded to the identifying unit within 1 WD."""
+    name = _required(objector_name, "objection.name_required", "请填写异议人", "the objector is required", "objector_name")
+    contact = _required(objector_contact, "objection.contact_required", "请填写联系方式", "a contact is required",
+                        "objector_contact")
+    text = _required(grounds, "objection.grounds_required", "请说明异议事项、理由和佐证材料", "state the grounds", "grounds")
+    if record.status == "revoked":
+        raise DomainError("objection.record_revoked", "该信息已撤销，无需提出异议", "the record is revoked", "record")
+    regime = rulebook().regime_for(getattr(getattr(record, "publicity", None), "regime", "") or "")
+    today, now = clock.today(), clock.now()
+    forward = working_deadline(today, regime.objection_forward_working_days)
+    obj = Objection(record=record, department=record.department, state="received",
+                    objector_name_encrypted=encrypt(name), objector_contact_encrypted=encrypt(contact), grounds=text,
+                    received_on=today, forward_due=forward.value, deadline_provisional=forward.provisional,
+                    rule_version=rulebook().version, created_at=now, updated_at=now)
+    obj.full_clean()
+    obj.save()
+    _audit_obj(obj, "submit", actor, None)
+    return obj
+
+
+def _obj_step(obj: Objection, event: str, *, department: Department, actor: Any, reason: str = "",
+              apply=None) -> Objection:
+    with transaction.atomic():
+        obj = Objection.objects.select_for_update(of=("self",)).select_related("record").get(pk=obj.pk)
+        if obj.department_id != department.pk:
+            raise DomainError("repair.not_identifying_unit", "只有认定单位可以办理该异议", "only the identifying unit decides",
+                              "department")
+        before = _obj_snapshot(obj)
+        try:
+            obj.state = obj_transition(obj.state, event).value
+        except InvalidMove:
+            raise DomainError("objection.invalid_transition", f"当前状态（{obj.get_state_display()}）不能执行该操作",
+                              f"no {event!r} from {obj.state}", "state") from None
+        if apply is not None:
+            apply(obj)
+        obj.updated_at = clock.now()
+        obj.save()
+        _audit_obj(obj, event, actor, before, reason)
+    return obj
+
+
+def objection_accept(*, objection: Objection, department: Department, actor: Any) -> Objection:
+    """Accept for verification (7 WD); a published record is marked 异议处理中 (held) meanwhile."""
+    def apply(obj):
+        regime = rulebook().regime_for(getattr(getattr(obj.record, "publicity", None), "regime", "") or "")
+        due = working_deadline(clock.today(), regime.objection_verify_working_days)
+        obj.accepted_on, obj.verify_due = clock.today(), due.value
+        obj.deadline_provisional = obj.deadline_provisional or due.provisional
+        state = PublicityState.objects.filter(record_id=obj.record_id).first()
+        if state is not None and state.state == "published":
+            publicity_hold(record=obj.record, actor=actor, reason=f"异议申诉{obj.pk}核查中")
+            obj.held_publicity = True
+    return _obj_step(objection, "accept", department=department, actor=actor, apply=apply)
+
+
+OUTCOMES = {"correct": "更正", "withdraw_record": "撤销信息", "dismiss": "异议不成立"}
+
+
+def objection_decide(*, objection: Objection, outcome: str, reason: str, department: Department, actor: Any,
+                     corrections: dict[str, Any] | None = None) -> Objection:
+    """Decide with reasons: ``correct`` (a new record version through the records service), ``withdraw_record``
+    (the record is revoked and leaves publication), ``dismiss`` (publication resumes). The objector is told through
+    the objection's state and reason."""
+    if outcome not in OUTCOMES:
+        raise DomainError("objection.outcome", "处理结果须为更正、撤销信息或异议不成立", f"unknown outcome {outcome!r}",
+                          "outcome")
+    text = _with_reason(reason)
+
+    def apply(obj):
+        obj.decision_reason, obj.decided_on = text, clock.today()
+        record = obj.record
+        if outcome == "withdraw_record":
+            record_revoke(record=record, reason=f"异议成立：{text}", actor=actor)
+            return
+        if obj.held_publicity:
+            publicity_resume(record=record, actor=actor, reason=f"异议申诉{obj.pk}处理完毕：{OUTCOMES[outcome]}")
+        if outcome == "correct":
+            if not corrections:
+                raise DomainError("objection.corrections_required", "更正须给出更正后的字段", "corrections are required",
+                                  "corrections")
+            # the stored fields are normalised: lists (处罚类别 codes) go back as the comma-separated input form
+            current = {k: ",".join(map(str, v)) if isinstance(v, list) else v for k, v in (record.fields or {}).items()}
+            values = {**current, **corrections}
+            record_submit_one(info_class=get_class(record.class_code), values=values, department=record.department,
+                              actor=actor)
+            record.refresh_from_db()
+            obj.corrected_version = record.version
+    return _obj_step(objection, outcome, department=department, actor=actor, reason=text, apply=apply)

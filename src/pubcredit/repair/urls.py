@@ -1,0 +1,11 @@
+from django.urls import path
+
+from pubcredit.repair import views
+
+app_name = "repair"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("applications/<int:pk>/<str:action>/", views.application_action, name="application_action"),
+    path("objections/<int:pk>/<str:action>/", views.objection_action, name="objection_action"),
+]

@@ -1,0 +1,87 @@
+"""Workbench pages of credit repair and objections: the identifying unit's queue (deadlines first, one click per step)
+and the credit centre's view of every open case. Thin: selectors read, services write."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from pubcredit.repair import selectors, services
+from pubcredit.rules.errors import DomainError
+
+
+def viewer_required(view):
+    @functools.wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not selectors.may_view(request.user):
+            raise PermissionDenied("仅认定单位（数据提供单位、审核人）和信用中心操作员可查看信用修复与异议案件")
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
+@viewer_required
+def queue(request):
+    applications, objections = selectors.case_queue(viewer=request.user)
+    return render(request, "repair/queue.html", {"applications": applications, "objections": objections,
+                                                 "can_act": selectors.may_handle(request.user)})
+
+
+_APP_ACTIONS = {
+    "accept": lambda a, r, u: services.repair_application_accept(application=a, department=u.department, actor=u),
+    "notice": lambda a, r, u: services.repair_application_notice(application=a, missing=r, department=u.department,
+                                                                 actor=u),
+    "extend": lambda a, r, u: services.repair_application_extend(application=a, reason=r, department=u.department,
+                                                                 actor=u),
+    "grant": lambda a, r, u: services.repair_application_grant(application=a, reason=r, department=u.department,
+                                                               actor=u),
+    "refuse": lambda a, r, u: services.repair_application_refuse(application=a, reason=r, department=u.department,
+                                                                 actor=u),
+    "not_accept": lambda a, r, u: services.repair_application_not_accept(application=a, reason=r,
+                                                                         department=u.department, actor=u),
+}
+
+
+def _run(request, step) -> None:
+    try:
+        step()
+    except DomainError as exc:
+        messages.error(request, "；".join(p.message_zh for p in exc.problems))
+    else:
+        messages.success(request, "已办理")
+
+
+@require_POST
+@viewer_required
+def application_action(request, pk: int, action: str):
+    if not selectors.may_handle(request.user):
+        raise PermissionDenied("信用修复由认定单位办理")
+    app = selectors.application_get(department=request.user.department, pk=pk)
+    if app is None or action not in _APP_ACTIONS:
+        raise Http404
+    _run(request, lambda: _APP_ACTIONS[action](app, request.POST.get("reason", ""), request.user))
+    return redirect("repair:queue")
+
+
+@require_POST
+@viewer_required
+def objection_action(request, pk: int, action: str):
+    if not selectors.may_handle(request.user):
+        raise PermissionDenied("异议由认定单位核查")
+    obj = selectors.objection_get(department=request.user.department, pk=pk)
+    if obj is None or action not in ("accept", "correct", "withdraw_record", "dismiss"):
+        raise Http404
+    if action == "accept":
+        _run(request, lambda: services.objection_accept(objection=obj, department=request.user.department,
+                                                        actor=request.user))
+    else:
+        _run(request, lambda: services.objection_decide(objection=obj, outcome=action,
+                                                        reason=request.POST.get("reason", ""),
+                                                        department=request.user.department, actor=request.user))
+    return redirect("repair:queue")
