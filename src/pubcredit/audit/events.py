@@ -63,6 +63,11 @@ class Event(IntEnum):
     JOB_RERUN = 801
     JOB_REQUEUED = 802
     DEMO_SEEDED = 901
+    # 17xx commitments (信用承诺, issue 17)
+    COMMITMENT_ELIGIBILITY = 1701
+    COMMITMENT_VERIFIED = 1702
+    COMMITMENT_BREACHED = 1703
+    COMMITMENT_EXPIRED = 1704
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,11 @@ _TYPES = [
     EventType(Event.JOB_RERUN, "job.rerun", "重新执行失败的后台任务", "re-ran a failed job"),
     EventType(Event.JOB_REQUEUED, "job.requeue", "工作进程停止，任务重新排队", "requeued a stopped worker's job"),
     EventType(Event.DEMO_SEEDED, "demo.seed", "生成演示数据", "seeded demo data"),
+    # 17xx commitments (信用承诺)
+    EventType(Event.COMMITMENT_ELIGIBILITY, "commitment.eligibility", "告知承诺适用性核查", "checked 告知承诺 eligibility"),
+    EventType(Event.COMMITMENT_VERIFIED, "commitment.verify", "信用承诺核查", "verified a commitment"),
+    EventType(Event.COMMITMENT_BREACHED, "commitment.breach", "认定违背信用承诺", "recorded a commitment breach"),
+    EventType(Event.COMMITMENT_EXPIRED, "commitment.expire", "信用承诺期满", "commitment term ended"),
 ]
 
 EVENT_TYPES: dict[Event, EventType] = {t.event: t for t in _TYPES}

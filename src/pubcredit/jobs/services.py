@@ -31,6 +31,8 @@ DAILY_JOBS: dict[str, tuple[str, dict[str, Any]]] = {
     "tick": ("pubcredit.publicity.tasks.daily_tick", {}),
     # a full sweep of the audit sealer, for a transaction that stayed open longer than the lookback
     "audit_full_seal": ("pubcredit.audit.tasks.seal_audit_chain", {"full": True}),
+    # 信用承诺期满 (commitments whose term ended become 已到期)
+    "commitments_expire": ("pubcredit.commitments.tasks.commitments_tick", {}),
 }
 
 
