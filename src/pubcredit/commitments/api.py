@@ -26,7 +26,7 @@ class EligibilityIn(Schema):
     reference: str = ""
 
 
-class ReasonOut(Schema):
+class EligibilityReasonOut(Schema):
     code: str
     effect: str
     effect_zh: str
@@ -47,7 +47,7 @@ class EligibilityOut(Schema):
     matter_name: str
     eligible: bool
     eligible_zh: str
-    reasons: list[ReasonOut]
+    reasons: list[EligibilityReasonOut]
     rulebook_version: str
     measures_version: str
     as_of: str
