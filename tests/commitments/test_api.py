@@ -55,3 +55,11 @@ def test_a_legal_persons_commitment_is_on_the_public_subject_page_with_its_statu
     record = commitment_accept(department=department, values=commitment(6), actor=system_actor)
     html = client.get(reverse("portal:subject", args=[record.subject_id])).content.decode()
     assert "信用承诺" in html and "履约中" in html and "食品经营许可" in html and "审批替代型" in html
+
+
+def test_the_check_api_has_the_commitment_approval_scenario_with_order_44_art_15_3(api, department, system_actor):
+    """The check API's scenarios gain commitment_approval (issue 17): the measures that take 告知承诺 away."""
+    submit_list("samr_serious_violation", [samr_row(7)], department, system_actor)
+    body = api.post("/api/v1/checks", {"subject": {"uscc": uscc(7)}, "scenario": "commitment_approval"}).json()
+    codes = {m["code"] for h in body["hits"] for m in h["measures"]}
+    assert codes == {"samr.no_commitment", "shandong.convenience_limit"}

@@ -188,7 +188,7 @@ def test_samr_order_44_art_15_3_a_serious_list_member_may_not_use_notification_c
     assert {r["effect"] for r in answer.reasons if r["measure_code"] == "shandong.convenience_limit"} == {"caution"}
     # kept like a check: the check it ran, the rulebook versions, an audit event
     check = Check.objects.get(check_id=answer.check_id)
-    assert check.scenario == "administrative_approval" and check.hit_count == 1
+    assert check.scenario == "commitment_approval" and check.hit_count == 1
     assert answer.rulebook_version.startswith("commitments@2026.1#") and answer.measures_version
     assert AuditEvent.objects.filter(action="commitment.eligibility", object_id=str(answer.answer_id)).exists()
 

@@ -32,7 +32,8 @@ from pubcredit.sanctions.choices import CheckChannel
 from pubcredit.sanctions.services import check_run
 from pubcredit.subjects import crypto
 
-APPROVAL_SCENARIO = "administrative_approval"  # 告知承诺 is part of approvals (rulebook/measures/scenarios.yaml)
+# the check scenario whose measures take 告知承诺 away (rulebook/measures/scenarios.yaml)
+COMMITMENT_SCENARIO = "commitment_approval"
 
 
 # --- 告知承诺 eligibility ------------------------------------------------------------------------------------------
@@ -51,13 +52,12 @@ def subject_breaches(subject_id: int | None) -> list[Breach]:
 def eligibility_check(*, department: Department, subject: Any, matter: Any, reference: Any = "", actor: Any,
                       channel: str = CheckChannel.API) -> EligibilityAnswer:
     """May ``subject`` use 告知承诺 for ``matter``? Runs (and keeps) a joint-punishment check in the
-    ``administrative_approval`` scenario, reads the measures of ``excluding_measures`` in its answer and the
-    subject's recent breaches, and keeps the answer with its reasons, legal bases and rulebook versions (audited).
+    ``commitment_approval`` scenario, reads the punishments in its answer and the subject's recent breaches, and keeps the answer with its reasons, legal bases and rulebook versions (audited).
 
     Unknown matter → ``commitment.unknown_matter``; subject and reference errors as the check API's."""
     book = commitment_book()
     book.matter(matter)  # refused before anything is kept
-    check = check_run(department=department, subject=subject, scenario=APPROVAL_SCENARIO, reference=reference,
+    check = check_run(department=department, subject=subject, scenario=COMMITMENT_SCENARIO, reference=reference,
                       actor=actor, channel=channel)
     names = {h["list_code"]: h.get("list_name", h["list_code"]) for h in check.hits}
     result = eligibility(matter_code=matter, book=book, hits=check.hits, list_names=names,

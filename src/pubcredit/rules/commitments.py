@@ -41,7 +41,6 @@ class Matter(_Strict):
 
 class CommitmentRulebook(_Strict):
     version: str
-    excluding_measures: tuple[str, ...] = Field(min_length=1)
     recent_breach_years: int = Field(gt=0)
     recent_breach_basis: str
     verification_grace_working_days: int = Field(ge=0)
@@ -152,20 +151,20 @@ def eligibility(*, matter_code: str, book: CommitmentRulebook, hits: Iterable[Ma
                 list_names: Mapping[str, str], breaches: Iterable[Breach], today: dt.date) -> Eligibility:
     """May the subject use 告知承诺 for the matter?
 
-    Refused when the matter does not allow it (as data), when a measure of ``excluding_measures`` applies to one of
-    the subject's list entries with force M (``applies: yes``), or when the subject breached a commitment within
-    ``recent_breach_years``. Such a measure with force D or C, or one only "to verify", is a caution.
-    ``hits`` are a check's answer in the ``administrative_approval`` scenario (``sanctions.check_run``)."""
+    ``hits`` are a check's answer in the ``commitment_approval`` scenario (``sanctions.check_run``): the measure list
+    itself says which measures take 告知承诺 away (those whose scenarios include it). Refused when the matter does
+    not allow it (as data), when such a punishment applies to one of the subject's list entries with force M
+    (``applies: yes``), or when the subject breached a commitment within ``recent_breach_years``. Such a punishment
+    with force D or C, or one only "to verify", is a caution for the officer (过惩相当)."""
     matter = book.matter(matter_code)
     reasons: list[Reason] = []
     if not matter.notification_commitment:
         reasons.append(Reason("matter.not_allowed", "refuse", f"事项“{matter.name_zh}”不适用告知承诺制",
                               f"matter {matter_code} does not allow notification-and-commitment", matter.basis_zh))
-    excluding = set(book.excluding_measures)
     for hit in hits:
         list_name = list_names.get(hit["list_code"], hit["list_code"])
         for m in hit["measures"]:
-            if m["code"] not in excluding:
+            if m["kind"] != "punish":
                 continue
             binding = m["force"] == "M" and m["applies"] == "yes"
             why = "" if binding else ("（需核实适用条件）" if m["applies"] == "verify" else "（由部门依法裁量）")
