@@ -26,7 +26,7 @@ class EligibilityAnswer(models.Model):
     eligible = models.BooleanField("可以适用告知承诺制")
     reasons = models.JSONField("理由", default=list)
     rulebook_version = models.CharField("承诺规则版本", max_length=80)
-    measures_version = models.CharField("措施清单版本", max_length=200)
+    measures_version = models.TextField("措施清单版本")  # as long as the check's (list rules and measures)
     as_of = models.DateTimeField("核查时间")
 
     class Meta:
