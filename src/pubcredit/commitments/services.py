@@ -291,7 +291,10 @@ def commitments_expire_due(*, today: dt.date, actor: Any) -> ExpiryRun:
     for record in due.iterator():
         with transaction.atomic():
             record = CreditRecord.objects.select_for_update().get(pk=record.pk)
-            if record.fields.get("status") != "in_force":
+            term_end = record.fields.get("term_end")
+            # checked again here: PostgreSQL orders a JSON null before every string, so the query's ``lt`` also
+            # matches a commitment without a term
+            if record.fields.get("status") != "in_force" or not term_end or term_end >= today.isoformat():
                 continue
             _new_version(record, {"status": "expired"}, actor=actor, channel=SubmissionChannel.API)
             audit.record(Event.COMMITMENT_EXPIRED, actor=actor, object_type="credit_record", object_id=record.pk,
