@@ -221,3 +221,4 @@ api.add_router("/checks", "pubcredit.sanctions.api.router")  # 联合奖惩核�
 api.add_router("/watches", "pubcredit.sanctions.api.watch_router")  # 关注主体 (watches and their change feed)
 api.add_router("/measures", "pubcredit.sanctions.api.measure_router")  # 联合奖惩措施清单
 api.add_router("", "pubcredit.repair.api.router")  # 信用修复与异议 (eligibility, applications, objections)
+api.add_router("/commitments", "pubcredit.commitments.api.router")  # 信用承诺 (告知承诺 eligibility)

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "pubcredit.portal",
     "pubcredit.lists",  # 红黑名单
     "pubcredit.sanctions",  # 联合奖惩
+    "pubcredit.commitments",  # 信用承诺 (issue 17)
     "pubcredit.jobs",  # 后台任务: worker heartbeats, daily runs, progress, the operators' jobs page
     "pubcredit.repair",  # 信用修复与异议处理
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("lists/", include("pubcredit.lists.urls")),  # 红黑名单: entries, late pushes, identification cases
     path("repair/", include("pubcredit.repair.urls")),  # 信用修复与异议: the identifying unit's queue
     path("sanctions/", include("pubcredit.sanctions.urls")),  # 联合奖惩: checks, feedback, batch, watches, measures
+    path("commitments/", include("pubcredit.commitments.urls")),  # 信用承诺: accept, verify, breach, 告知承诺
     path("jobs/", include("pubcredit.jobs.urls")),  # 后台任务: state and progress of background jobs, re-runs
     path("", include("pubcredit.console.urls")),  # the staff workbench: /workbench/, /login/, /subjects/ …
 ]

@@ -65,6 +65,11 @@ class Event(IntEnum):
     DEMO_SEEDED = 901
     REPAIR_APPLICATION_MOVED = 1301  # 信用修复申请: submitted or any workflow step (data.event)
     OBJECTION_MOVED = 1311  # 异议申诉: submitted or any workflow step (data.event)
+    # 17xx commitments (信用承诺, issue 17)
+    COMMITMENT_ELIGIBILITY = 1701
+    COMMITMENT_VERIFIED = 1702
+    COMMITMENT_BREACHED = 1703
+    COMMITMENT_EXPIRED = 1704
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,11 @@ _TYPES = [
     EventType(Event.DEMO_SEEDED, "demo.seed", "生成演示数据", "seeded demo data"),
     EventType(Event.REPAIR_APPLICATION_MOVED, "repair.application", "信用修复申请办理", "repair application step"),
     EventType(Event.OBJECTION_MOVED, "repair.objection", "异议申诉办理", "objection step"),
+    # 17xx commitments (信用承诺)
+    EventType(Event.COMMITMENT_ELIGIBILITY, "commitment.eligibility", "告知承诺适用性核查", "checked 告知承诺 eligibility"),
+    EventType(Event.COMMITMENT_VERIFIED, "commitment.verify", "信用承诺核查", "verified a commitment"),
+    EventType(Event.COMMITMENT_BREACHED, "commitment.breach", "认定违背信用承诺", "recorded a commitment breach"),
+    EventType(Event.COMMITMENT_EXPIRED, "commitment.expire", "信用承诺期满", "commitment term ended"),
 ]
 
 EVENT_TYPES: dict[Event, EventType] = {t.event: t for t in _TYPES}

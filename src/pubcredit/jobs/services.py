@@ -32,6 +32,8 @@ DAILY_JOBS: dict[str, tuple[str, dict[str, Any]]] = {
     # a full sweep of the audit sealer, for a transaction that stayed open longer than the lookback
     "audit_full_seal": ("pubcredit.audit.tasks.seal_audit_chain", {"full": True}),
     "repair_overdue": ("pubcredit.repair.tasks.repair_overdue_digest", {}),  # 信用修复与异议超期提醒 (issue 13)
+    # 信用承诺期满 (commitments whose term ended become 已到期)
+    "commitments_expire": ("pubcredit.commitments.tasks.commitments_tick", {}),
 }
 
 
