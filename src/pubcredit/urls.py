@@ -13,6 +13,7 @@ urlpatterns = [
     path("departments/", include("pubcredit.accounts.urls")),
     path("collection/", include("pubcredit.ingest.urls")),
     path("publicity/", include("pubcredit.publicity.urls")),  # operator pages: feed consumers, daily runs
+    path("public/reports/", include("pubcredit.reports.urls")),  # 信用报告: public version, signed PDF, verify
     path("public/", include("pubcredit.portal.urls")),  # the public credit site (no login)
     path("lists/", include("pubcredit.lists.urls")),  # 红黑名单: entries, late pushes, identification cases
     path("sanctions/", include("pubcredit.sanctions.urls")),  # 联合奖惩: checks, feedback, batch, watches, measures

@@ -63,6 +63,9 @@ class Event(IntEnum):
     JOB_RERUN = 801
     JOB_REQUEUED = 802
     DEMO_SEEDED = 901
+    # 16xx credit reports (公共信用信息报告, issue 16)
+    REPORT_ISSUED = 1601
+    REPORT_AUTHORISED = 1602
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,8 @@ _TYPES = [
     EventType(Event.JOB_RERUN, "job.rerun", "重新执行失败的后台任务", "re-ran a failed job"),
     EventType(Event.JOB_REQUEUED, "job.requeue", "工作进程停止，任务重新排队", "requeued a stopped worker's job"),
     EventType(Event.DEMO_SEEDED, "demo.seed", "生成演示数据", "seeded demo data"),
+    EventType(Event.REPORT_ISSUED, "report.issue", "出具公共信用信息报告", "issued a credit report"),
+    EventType(Event.REPORT_AUTHORISED, "report.authorise", "登记个人信用报告查询授权", "recorded a person's authorisation"),
 ]
 
 EVENT_TYPES: dict[Event, EventType] = {t.event: t for t in _TYPES}
