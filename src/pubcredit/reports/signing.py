@@ -144,7 +144,8 @@ def check_signature(pdf: bytes) -> SignatureCheck:
     signer_name = status.signing_cert.subject.human_friendly if status.signing_cert else ""
     intact = bool(status.intact and status.valid)
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE and len(signatures) == 1
-    trusted = bool(status.trusted) and status.signing_cert == trusted_certificate()
+    trusted = (bool(status.trusted) and status.signing_cert is not None
+               and status.signing_cert.dump() == trusted_certificate().dump())
     if not intact:
         zh, en = "签名后文件内容被改动（签名校验失败）。", "the signed bytes were changed after signing"
     elif not trusted:
