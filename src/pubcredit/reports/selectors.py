@@ -65,6 +65,11 @@ def _record_rows(record: CreditRecord, *, detailed: bool) -> list[list[str]]:
         if key == "legal_rep" and record.subject.kind == SubjectKind.NATURAL_PERSON:
             continue
         text = public._text(spec, values.get(key))
+        if text and spec.type == "date" and text != "长期":
+            try:
+                text = _date(dt.date.fromisoformat(text[:10]))
+            except ValueError:
+                pass  # shown as received
         if text:
             rows.append([spec.label_zh, text])
     return rows
