@@ -183,7 +183,7 @@ def test_unknown_subject_gets_no_clean_report():
     with pytest.raises(DomainError) as missing:
         services.report_issue(kind="public", subject=services.subject_by_code("91370303MA00000XXX"), actor=ACTOR,
                               requester="x")
-    assert missing.value.code == "report.subject_not_found"
+    assert missing.value.code == "report_subject.not_found"
 
 
 @pytest.mark.django_db

@@ -30,7 +30,7 @@ router = Router(tags=["reports (信用报告)"])
 TOKEN = DepartmentToken()
 
 
-class VerifyOut(Schema):
+class ReportVerifyOut(Schema):
     number: str
     issued: bool
     kind: str
@@ -49,7 +49,7 @@ class VerifyOut(Schema):
     message_en: str
 
 
-class FileVerifyOut(Schema):
+class ReportFileVerifyOut(Schema):
     genuine: bool
     number: str | None
     message: str
@@ -78,7 +78,7 @@ class ReportOut(Schema):
     verify_url: str
 
 
-class BatchIn(Schema):
+class ReportBatchIn(Schema):
     kind: str
     codes: list[str]
     purpose: str
@@ -87,7 +87,7 @@ class BatchIn(Schema):
     period_to: dt.date | None = None
 
 
-class BatchOut(Schema):
+class ReportBatchOut(Schema):
     id: int
     done: bool
     total: int
@@ -95,7 +95,7 @@ class BatchOut(Schema):
     zip_url: str | None
 
 
-class AuthorisationIn(Schema):
+class ReportAuthorisationIn(Schema):
     id_number: str
     scope: str
     valid_from: dt.date
@@ -104,13 +104,13 @@ class AuthorisationIn(Schema):
     document_base64: str  # the signed authorisation (scan or signed PDF)
 
 
-class AuthorisationOut(Schema):
+class ReportAuthorisationOut(Schema):
     id: int
     valid_until: dt.date
     document_sha256: str
 
 
-@router.get("/{number}/verify", response=VerifyOut, summary="核验报告编号")
+@router.get("/{number}/verify", response=ReportVerifyOut, summary="核验报告编号")
 @rate_limited("page", as_json=True)
 def verify(request, number: str):
     reg = services.registration(number)
@@ -120,7 +120,7 @@ def verify(request, number: str):
     return reg.as_dict()
 
 
-@router.post("/verify-file", response=FileVerifyOut, summary="核验报告文件")
+@router.post("/verify-file", response=ReportFileVerifyOut, summary="核验报告文件")
 @rate_limited("page", as_json=True)
 def verify_file(request, number: str = ""):
     return services.report_file_verify(request.body, number=number).as_dict()
@@ -157,8 +157,8 @@ def _batch_out(batch: ReportBatch) -> dict:
             "zip_url": f"/api/v1/reports/batches/{batch.pk}/zip" if done else None}
 
 
-@router.post("/batches", response={202: BatchOut}, auth=TOKEN, summary="批量出具报告（后台任务）")
-def batch_submit(request, body: BatchIn):
+@router.post("/batches", response={202: ReportBatchOut}, auth=TOKEN, summary="批量出具报告（后台任务）")
+def batch_submit(request, body: ReportBatchIn):
     batch = services.report_batch_submit(codes=body.codes, kind=body.kind, department=request.department,
                                          requester=request.department.name, purpose=body.purpose,
                                          procedure=body.procedure, period_from=body.period_from,
@@ -173,7 +173,7 @@ def _own_batch(request, batch_id: int) -> ReportBatch:
     return batch
 
 
-@router.get("/batches/{batch_id}", response=BatchOut, auth=TOKEN, summary="批量报告状态")
+@router.get("/batches/{batch_id}", response=ReportBatchOut, auth=TOKEN, summary="批量报告状态")
 def batch_get(request, batch_id: int):
     return _batch_out(_own_batch(request, batch_id))
 
@@ -188,8 +188,8 @@ def batch_zip(request, batch_id: int):
     return response
 
 
-@router.post("/authorisations", response={201: AuthorisationOut}, auth=TOKEN, summary="登记个人查询授权")
-def authorisation(request, body: AuthorisationIn):
+@router.post("/authorisations", response={201: ReportAuthorisationOut}, auth=TOKEN, summary="登记个人查询授权")
+def authorisation(request, body: ReportAuthorisationIn):
     try:
         document = base64.b64decode(body.document_base64, validate=True)
     except (binascii.Error, ValueError):
@@ -197,7 +197,7 @@ def authorisation(request, body: AuthorisationIn):
                           "document_base64 is not valid base64", "document_base64") from None
     subject = services.subject_by_code(body.id_number)
     if subject is None:
-        raise DomainError("authorisation.subject_not_found", "未找到该自然人。", "no such person", "id_number")
+        raise DomainError("authorisation_subject.not_found", "未找到该自然人。", "no such person", "id_number")
     row = services.authorisation_record(subject=subject, department=request.department, scope=body.scope,
                                         valid_from=body.valid_from, valid_until=body.valid_until,
                                         document_ref=body.document_ref, document=document, actor=request.actor)

@@ -139,14 +139,14 @@ def report_issue(*, kind: str, subject: Subject | None, actor: Any, requester: s
         raise DomainError("report.kind", f"未知的报告类型：{kind}（可选：public、query、special）",
                           f"unknown report kind {kind!r}", "kind")
     if subject is None:
-        raise DomainError("report.subject_not_found", "未找到该信用主体，不出具报告（不是“无记录”）。",
+        raise DomainError("report_subject.not_found", "未找到该信用主体，不出具报告（不是“无记录”）。",
                           "no such subject: no report is issued (this is not a clean report)", "subject")
     purpose, procedure = (purpose or "").strip()[:200], (procedure or "").strip()[:200]
     today = clock.today()
     authorisation = None
     if kind == ReportKind.PUBLIC:
         if subject.is_natural_person and subject_public_get(pk=subject.pk) is None:
-            raise DomainError("report.subject_not_found", "未找到该信用主体的公示信息，不出具公开版报告。",
+            raise DomainError("report_subject.not_found", "未找到该信用主体的公示信息，不出具公开版报告。",
                               "the subject is not shown on the public site", "subject")
         purpose = purpose or "信用信息查询"
     else:

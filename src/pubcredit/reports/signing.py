@@ -16,7 +16,10 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+
 from django.core.exceptions import ImproperlyConfigured
+
+from pubcredit.rules import clock
 
 DEMO_SUBJECT = "淄博市公共信用信息平台（演示签章）"
 
@@ -47,7 +50,7 @@ def demo_pair_create(directory: Path, *, force: bool = False) -> tuple[Path, Pat
     name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, DEMO_SUBJECT),
                       x509.NameAttribute(NameOID.COMMON_NAME, "pubcredit report signing (demo)")])
-    now = dt.datetime.now(dt.UTC)
+    now = clock.wall_now()  # certificate validity is real time, never the pinned business day
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
             .not_valid_after(now + dt.timedelta(days=3650))
