@@ -21,6 +21,7 @@ from django.http import HttpResponse
 from ninja import Router, Schema
 
 from pubcredit.api import DepartmentToken
+from pubcredit.api_common import ErrorOut
 from pubcredit.portal.ratelimit import rate_limited
 from pubcredit.reports import services
 from pubcredit.reports.models import Report, ReportBatch
@@ -110,7 +111,7 @@ class ReportAuthorisationOut(Schema):
     document_sha256: str
 
 
-@router.get("/{number}/verify", response=ReportVerifyOut, summary="核验报告编号")
+@router.get("/{number}/verify", response={200: ReportVerifyOut, 404: ErrorOut}, summary="核验报告编号")
 @rate_limited("page", as_json=True)
 def verify(request, number: str):
     reg = services.registration(number)
@@ -120,7 +121,9 @@ def verify(request, number: str):
     return reg.as_dict()
 
 
-@router.post("/verify-file", response=ReportFileVerifyOut, summary="核验报告文件")
+@router.post("/verify-file", response=ReportFileVerifyOut, summary="核验报告文件",
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
 @rate_limited("page", as_json=True)
 def verify_file(request, number: str = ""):
     return services.report_file_verify(request.body, number=number).as_dict()
@@ -132,7 +135,7 @@ def _report_out(report: Report) -> dict:
             "verify_url": report.snapshot["verify_url"]}
 
 
-@router.post("", response={201: ReportOut}, auth=TOKEN, summary="出具报告（部门）")
+@router.post("", response={201: ReportOut, 404: ErrorOut}, auth=TOKEN, summary="出具报告（部门）")
 def issue(request, body: ReportIn):
     report = services.report_issue(kind=body.kind, subject=services.subject_by_code(body.code), actor=request.actor,
                                    requester=request.department.name, purpose=body.purpose, procedure=body.procedure,
@@ -141,7 +144,9 @@ def issue(request, body: ReportIn):
     return 201, _report_out(report)
 
 
-@router.get("/{number}/pdf", auth=TOKEN, summary="下载已签名PDF")
+@router.get("/{number}/pdf", response={200: None, 404: ErrorOut}, auth=TOKEN, summary="下载已签名PDF",
+            openapi_extra={"responses": {200: {"description": "the signed PDF", "content": {
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}})
 def pdf(request, number: str):
     report = Report.objects.filter(number=number.upper(), department=request.department).first()
     if report is None:
@@ -157,7 +162,7 @@ def _batch_out(batch: ReportBatch) -> dict:
             "zip_url": f"/api/v1/reports/batches/{batch.pk}/zip" if done else None}
 
 
-@router.post("/batches", response={202: ReportBatchOut}, auth=TOKEN, summary="批量出具报告（后台任务）")
+@router.post("/batches", response={202: ReportBatchOut, 404: ErrorOut}, auth=TOKEN, summary="批量出具报告（后台任务）")
 def batch_submit(request, body: ReportBatchIn):
     batch = services.report_batch_submit(codes=body.codes, kind=body.kind, department=request.department,
                                          requester=request.department.name, purpose=body.purpose,
@@ -173,12 +178,14 @@ def _own_batch(request, batch_id: int) -> ReportBatch:
     return batch
 
 
-@router.get("/batches/{batch_id}", response=ReportBatchOut, auth=TOKEN, summary="批量报告状态")
+@router.get("/batches/{batch_id}", response={200: ReportBatchOut, 404: ErrorOut}, auth=TOKEN, summary="批量报告状态")
 def batch_get(request, batch_id: int):
     return _batch_out(_own_batch(request, batch_id))
 
 
-@router.get("/batches/{batch_id}/zip", auth=TOKEN, summary="下载批量报告ZIP")
+@router.get("/batches/{batch_id}/zip", response={200: None, 404: ErrorOut}, auth=TOKEN, summary="下载批量报告ZIP",
+            openapi_extra={"responses": {200: {"description": "ZIP of the PDFs and manifest.csv", "content": {
+                "application/zip": {"schema": {"type": "string", "format": "binary"}}}}}})
 def batch_zip(request, batch_id: int):
     batch = _own_batch(request, batch_id)
     if batch.finished_at is None:
@@ -188,7 +195,7 @@ def batch_zip(request, batch_id: int):
     return response
 
 
-@router.post("/authorisations", response={201: ReportAuthorisationOut}, auth=TOKEN, summary="登记个人查询授权")
+@router.post("/authorisations", response={201: ReportAuthorisationOut, 404: ErrorOut}, auth=TOKEN, summary="登记个人查询授权")
 def authorisation(request, body: ReportAuthorisationIn):
     try:
         document = base64.b64decode(body.document_base64, validate=True)
