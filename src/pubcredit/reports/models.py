@@ -58,7 +58,7 @@ class Report(models.Model):
     data_fingerprint = models.CharField("主体数据指纹", max_length=64)
     pdf = models.BinaryField("已签名PDF")
     pdf_sha256 = models.CharField("PDF文件哈希", max_length=64, db_index=True)
-    rulebook_version = models.CharField("规则版本", max_length=64)
+    rulebook_version = models.TextField("规则版本")  # every catalogue file with its version: long
 
     class Meta:
         verbose_name = "公共信用信息报告 (report)"
