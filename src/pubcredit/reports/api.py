@@ -123,7 +123,7 @@ def verify(request, number: str):
 
 @router.post("/verify-file", response=ReportFileVerifyOut, summary="核验报告文件",
              openapi_extra={"requestBody": {"required": True, "content": {
-                 "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
+                 "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
 @rate_limited("page", as_json=True)
 def verify_file(request, number: str = ""):
     return services.report_file_verify(request.body, number=number).as_dict()
