@@ -29,6 +29,7 @@ migrate: install
 
 demo: migrate
 	$(DEMO_ENV) $(BIN)/pubcredit seed_demo --if-empty
+	$(DEMO_ENV) $(BIN)/pubcredit report_signing_demo
 
 run: demo
 	@echo "pubcredit is serving at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/v1/docs)"

@@ -222,3 +222,4 @@ api.add_router("/watches", "pubcredit.sanctions.api.watch_router")  # 关注主�
 api.add_router("/measures", "pubcredit.sanctions.api.measure_router")  # 联合奖惩措施清单
 api.add_router("", "pubcredit.repair.api.router")  # 信用修复与异议 (eligibility, applications, objections)
 api.add_router("/commitments", "pubcredit.commitments.api.router")  # 信用承诺 (告知承诺 eligibility)
+api.add_router("/reports", "pubcredit.reports.api.router")  # 信用报告: issue, verify, batches (issue 16)

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "pubcredit.commitments",  # 信用承诺 (issue 17)
     "pubcredit.jobs",  # 后台任务: worker heartbeats, daily runs, progress, the operators' jobs page
     "pubcredit.repair",  # 信用修复与异议处理
+    "pubcredit.reports",  # 公共信用信息报告: issue, sign, verify
 ]
 
 MIDDLEWARE = [

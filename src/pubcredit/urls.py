@@ -13,12 +13,14 @@ urlpatterns = [
     path("departments/", include("pubcredit.accounts.urls")),
     path("collection/", include("pubcredit.ingest.urls")),
     path("publicity/", include("pubcredit.publicity.urls")),  # operator pages: feed consumers, daily runs
+    path("public/reports/", include("pubcredit.reports.urls")),  # 信用报告: public version, signed PDF, verify
     path("public/", include("pubcredit.portal.urls")),  # the public credit site (no login)
     path("lists/", include("pubcredit.lists.urls")),  # 红黑名单: entries, late pushes, identification cases
     path("repair/", include("pubcredit.repair.urls")),  # 信用修复与异议: the identifying unit's queue
     path("sanctions/", include("pubcredit.sanctions.urls")),  # 联合奖惩: checks, feedback, batch, watches, measures
     path("commitments/", include("pubcredit.commitments.urls")),  # 信用承诺: accept, verify, breach, 告知承诺
     path("jobs/", include("pubcredit.jobs.urls")),  # 后台任务: state and progress of background jobs, re-runs
+    path("reports/", include("pubcredit.reports.workbench_urls")),  # 信用报告: a department requests a report
     path("", include("pubcredit.console.urls")),  # the staff workbench: /workbench/, /login/, /subjects/ …
 ]
 

@@ -70,6 +70,9 @@ class Event(IntEnum):
     COMMITMENT_VERIFIED = 1702
     COMMITMENT_BREACHED = 1703
     COMMITMENT_EXPIRED = 1704
+    # 16xx credit reports (公共信用信息报告, issue 16)
+    REPORT_ISSUED = 1601
+    REPORT_AUTHORISED = 1602
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,8 @@ _TYPES = [
     EventType(Event.COMMITMENT_VERIFIED, "commitment.verify", "信用承诺核查", "verified a commitment"),
     EventType(Event.COMMITMENT_BREACHED, "commitment.breach", "认定违背信用承诺", "recorded a commitment breach"),
     EventType(Event.COMMITMENT_EXPIRED, "commitment.expire", "信用承诺期满", "commitment term ended"),
+    EventType(Event.REPORT_ISSUED, "report.issue", "出具公共信用信息报告", "issued a credit report"),
+    EventType(Event.REPORT_AUTHORISED, "report.authorise", "登记个人信用报告查询授权", "recorded a person's authorisation"),
 ]
 
 EVENT_TYPES: dict[Event, EventType] = {t.event: t for t in _TYPES}

@@ -1,0 +1,17 @@
+from django import forms
+
+from pubcredit.reports.models import ReportKind
+
+
+class ReportRequestForm(forms.Form):
+    """A department's request for a query or special report in a named procedure (部门申请报告)."""
+
+    kind = forms.ChoiceField(label="报告类型", choices=[(ReportKind.QUERY, ReportKind.QUERY.label),
+                                                     (ReportKind.SPECIAL, ReportKind.SPECIAL.label)])
+    code = forms.CharField(label="统一社会信用代码或身份证号码", max_length=40)
+    purpose = forms.CharField(label="用途", max_length=200, help_text="如：政府采购资格审查、行政许可审批")
+    procedure = forms.CharField(label="办理事项", max_length=200, help_text="项目编号和名称，如：ZB-2026-001 办公设备采购")
+    period_from = forms.DateField(label="查询期间起（专项报告）", required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    period_to = forms.DateField(label="查询期间止（专项报告）", required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}), help_text="最长5年，不晚于今天")

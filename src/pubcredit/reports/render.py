@@ -1,0 +1,26 @@
+"""One HTML template, two outputs: the report page and the PDF (WeasyPrint, CJK font embedded), QR by segno."""
+
+from __future__ import annotations
+
+import segno
+from django.template.loader import render_to_string
+
+FONT_FAMILY = "'WenQuanYi Zen Hei', 'WenQuanYi Micro Hei', 'Noto Sans CJK SC', sans-serif"
+
+
+def qr_data_uri(url: str) -> str:
+    return segno.make(url, error="m").svg_data_uri(scale=3, border=2)
+
+
+def report_html(snapshot: dict, *, web: bool = False, pdf_url: str = "") -> str:
+    """The report's HTML from its snapshot alone; ``web`` adds the download bar above the report (not in the PDF)."""
+    return render_to_string("reports/report.html", {
+        "r": snapshot, "qr": qr_data_uri(snapshot["verify_url"]), "web": web, "pdf_url": pdf_url,
+        "font_family": FONT_FAMILY})
+
+
+def report_pdf(snapshot: dict) -> bytes:
+    """The unsigned PDF of the same HTML."""
+    from weasyprint import HTML
+
+    return HTML(string=report_html(snapshot)).write_pdf()

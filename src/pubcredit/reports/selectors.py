@@ -1,0 +1,230 @@
+"""What a report says (报告内容): a JSON snapshot of the platform's data about one subject at issue time.
+
+The snapshot is the report: the page and the PDF are rendered from it alone (``render.py``), so an issued report can
+be rendered again with the same content whatever happens to the data later (a repair, a correction).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from pubcredit.catalog.registry import all_classes, get_class, rulebook_version
+from pubcredit.lists.choices import RemovalReasonChoice
+from pubcredit.lists.models import ListEntry
+from pubcredit.lists.rulebook import is_list, spec_for
+from pubcredit.portal import selectors as public
+from pubcredit.publicity.choices import PublicityStateChoice
+from pubcredit.publicity.models import PublicityState
+from pubcredit.records.choices import RecordStatus
+from pubcredit.records.models import CreditRecord
+from pubcredit.rules.errors import DomainError
+from pubcredit.subjects.choices import SubjectKind
+from pubcredit.subjects.models import Subject
+
+REPAIRED = "已修复"
+
+# 专项信用报告的四类来源 (发改财金〔2025〕565号): label, catalogue class (None: the catalogue has no such class yet)
+SPECIAL_SOURCES = (
+    ("admin_penalty", "行政处罚信息"),
+    ("admin_compulsion", "行政强制信息"),
+    ("serious_lists", "严重失信主体名单信息"),
+    ("criminal_judgment", "刑事裁判（犯罪记录）信息"),
+)
+
+
+def _date(value: dt.date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def _class_exists(code: str) -> bool:
+    try:
+        get_class(code)
+    except DomainError:
+        return False
+    return True
+
+
+def _record_rows(record: CreditRecord, *, detailed: bool) -> list[list[str]]:
+    """Label/value rows of a record: the class's public fields, or (query version) every field but identity
+    numbers."""
+    try:
+        info = get_class(record.class_code)
+        specs = info.fields_by_key
+    except DomainError:
+        specs = {}
+    keys = list(specs) if detailed else list(public.rulebook().policy.public_fields.get(record.class_code, ()))
+    rows = [["决定文书号", record.decision_no], ["决定日期", _date(record.decision_date)],
+            ["报送部门", record.department.name]]
+    values = record.fields or {}
+    for key in keys:
+        spec = specs.get(key)
+        if spec is None or spec.sensitive or key in ("subject_name", "subject_uscc", "decision_no", "decision_date"):
+            continue
+        if key == "legal_rep" and record.subject.kind == SubjectKind.NATURAL_PERSON:
+            continue
+        text = public._text(spec, values.get(key))
+        if text and spec.type == "date" and text != "长期":
+            try:
+                text = _date(dt.date.fromisoformat(text[:10]))
+            except ValueError:
+                pass  # shown as received
+        if text:
+            rows.append([spec.label_zh, text])
+    return rows
+
+
+def _entry_item(entry: ListEntry, *, marks: list[str] | None = None) -> dict[str, Any]:
+    spec = spec_for(entry.list_code, entry.decision_date)
+    name = spec.name_zh if spec else entry.list_code
+    rows = [["名单", name], ["认定文书号", entry.decision_no], ["认定单位", entry.identifying_unit],
+            ["认定日期", _date(entry.decision_date)], ["列入日期", _date(entry.effective_date)],
+            ["计划移出日期", _date(entry.planned_end) or "未定期限"], ["状态", entry.get_status_display()]]
+    if entry.removed_on:
+        rows.append(["移出", f"{_date(entry.removed_on)}（{entry.get_removal_reason_display()}）"])
+    if entry.legal_basis:
+        rows.append(["列入依据", entry.legal_basis])
+    return {"title": f"{name}（{entry.decision_no}）", "rows": rows, "marks": marks or []}
+
+
+def subject_facts(subject: Subject) -> dict[str, Any]:
+    """Basic information (基础信息): never a clear identity number, whatever the version."""
+    facts = public.subject_facts(subject=subject)
+    return {"name": facts["name"], "code": subject.display_code,
+            "code_label": "统一社会信用代码" if subject.uscc else "证件号码（脱敏）", "kind": facts["kind"],
+            "district": facts["district"], "legal_rep": facts["legal_rep"], "former_names": facts["former_names"]}
+
+
+def _summary(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"category": s["title"], "count": None if s.get("unchecked") else len(s["items"])} for s in sections]
+
+
+def public_content(subject: Subject) -> dict[str, Any]:
+    """The public version: exactly what the public site shows today (published records and list entries)."""
+    sections = []
+    records = public.subject_published_records(subject=subject, limit=10_000)
+    by_class: dict[str, list] = {}
+    for r in records:
+        by_class.setdefault(r.class_code, []).append(r)
+    classes = [c for c in all_classes() if c.public and not is_list(c.code)]
+    for info in classes:
+        items = [{"title": r.title, "marks": [r.severity_label] if r.severity else [],
+                  "rows": [["决定文书号", r.decision_no], ["决定日期", _date(r.decision_date)],
+                           ["决定部门", r.department],
+                           *([["公示截止", _date(r.publish_until)]] if r.publish_until else []),
+                           *[[f.label, f.text] for f in r.fields if f.key not in ("subject_name", "subject_uscc")]]}
+                 for r in by_class.get(info.code, [])]
+        if items or info.code in public.ALWAYS_SHOWN:
+            sections.append({"title": f"{info.name_zh}信息", "items": items, "empty": f"无公示的{info.name_zh}信息。"})
+    entries = public.subject_list_entries(subject=subject, limit=10_000)
+    for kind, title in (("black", "失信名单（黑名单）信息"), ("red", "守信激励（红名单、荣誉）信息")):
+        items = []
+        for e in entries:
+            if e.kind != kind:
+                continue
+            rows = [["名单", e.list_name], ["认定文书号", e.decision_no], ["认定单位", e.identifying_unit],
+                    ["认定日期", _date(e.decision_date)], ["公示起", _date(e.publish_from)],
+                    ["公示止", _date(e.publish_until) or "至移出"]]
+            if e.legal_basis:
+                rows.append(["列入依据", e.legal_basis])
+            rows += [[f.label, f.text] for f in e.fields if f.key not in ("subject_name", "subject_uscc")]
+            items.append({"title": f"{e.list_name}（{e.decision_no}）", "rows": rows, "marks": []})
+        sections.append({"title": title, "items": items, "empty": f"无公示的{title}。"})
+    return {"sections": sections, "summary": _summary(sections),
+            "scope": "本报告内容与信用网站对该主体的公示内容一致：依法公示期内的行政许可、行政处罚等信息，以及公示中的红黑名单信息。"}
+
+
+def query_content(subject: Subject) -> dict[str, Any]:
+    """The query version: every record the platform holds on the subject (revoked ones excepted) with all its
+    fields but identity numbers, its publicity state, and every list entry including removed ones."""
+    states = dict(PublicityState.objects.filter(subject=subject).values_list("record_id", "state"))
+    labels = dict(PublicityStateChoice.choices)
+    sections = []
+    records = (CreditRecord.objects.filter(subject=subject, status=RecordStatus.ACTIVE)
+               .select_related("department", "subject").order_by("-decision_date", "-id"))
+    by_class: dict[str, list] = {}
+    for r in records:
+        if not is_list(r.class_code):
+            by_class.setdefault(r.class_code, []).append(r)
+    for info in all_classes():
+        if is_list(info.code) or info.code not in by_class:
+            continue
+        items = []
+        for r in by_class[info.code]:
+            state = states.get(r.pk)
+            marks = [REPAIRED] if state == PublicityStateChoice.REPAIRED else []
+            rows = _record_rows(r, detailed=True)
+            if state:
+                rows.append(["公示状态", labels.get(state, state)])
+            items.append({"title": f"{info.name_zh}（{r.decision_no}）", "rows": rows, "marks": marks})
+        sections.append({"title": f"{info.name_zh}信息", "items": items, "empty": ""})
+    entries = ListEntry.objects.filter(subject=subject).order_by("kind", "-decision_date", "-id")
+    for kind, title in (("black", "失信名单（黑名单）信息"), ("red", "守信激励（红名单、荣誉）信息")):
+        items = [_entry_item(e, marks=[REPAIRED] if e.removal_reason == RemovalReasonChoice.REPAIRED else [])
+                 for e in entries if e.kind == kind]
+        sections.append({"title": title, "items": items, "empty": f"无{title}。"})
+    return {"sections": sections, "summary": _summary(sections),
+            "scope": "本报告为查询版：包含本平台归集的该主体全部有效信用记录（含已停止公示、已修复的记录）及全部名单记录。"
+                     "证件号码一律脱敏。"}
+
+
+def _penalty_fields() -> list[str]:
+    info = get_class("admin_penalty")
+    return [f.label_zh for f in info.fields if not f.sensitive]
+
+
+def special_content(subject: Subject, *, period_from: dt.date, period_to: dt.date) -> dict[str, Any]:
+    """专项信用报告（无违法违规记录证明版）: the four sources of 发改财金〔2025〕565号 within the period; a source the
+    catalogue does not have is said to be unchecked, never "no records"."""
+    sections, checked = [], []
+    for code, title in SPECIAL_SOURCES:
+        if code == "serious_lists":
+            entries = [e for e in ListEntry.objects.filter(subject=subject, kind="black",
+                                                            effective_date__lte=period_to)
+                       .order_by("-decision_date", "-id")
+                       if (spec := spec_for(e.list_code, e.decision_date)) is not None and spec.severity == "serious"
+                       and (e.removed_on is None or e.removed_on > period_from)]
+            items = [_entry_item(e, marks=[REPAIRED] if e.removal_reason == RemovalReasonChoice.REPAIRED else [])
+                     for e in entries]
+            fields = ["名单", "认定文书号", "认定单位", "认定日期", "列入日期", "计划移出日期", "移出日期及事由", "列入依据"]
+            checked.append({"source": title, "checked": True, "count": len(items), "fields": fields})
+            sections.append({"title": title, "items": items, "empty": "查询期间内无严重失信主体名单记录。"})
+            continue
+        if not _class_exists(code):
+            checked.append({"source": title, "checked": False, "count": 0, "fields": []})
+            sections.append({"title": title, "items": [], "unchecked": True, "empty": "本平台尚未归集此类信息（信息目录中暂无此信息类），"
+                                                                   "本报告未核查，不作“无记录”证明。"})
+            continue
+        repaired = set(PublicityState.objects.filter(subject=subject, state=PublicityStateChoice.REPAIRED)
+                       .values_list("record_id", flat=True))
+        records = (CreditRecord.objects.filter(subject=subject, class_code=code, status=RecordStatus.ACTIVE,
+                                               decision_date__gte=period_from, decision_date__lte=period_to)
+                   .select_related("department", "subject").order_by("-decision_date", "-id"))
+        items = [{"title": f"{title[:-2]}（{r.decision_no}）", "rows": _record_rows(r, detailed=False),
+                  "marks": [REPAIRED] if r.pk in repaired else []} for r in records]
+        checked.append({"source": title, "checked": True, "count": len(items),
+                        "fields": _penalty_fields() if code == "admin_penalty" else []})
+        sections.append({"title": title, "items": items, "empty": f"查询期间内无{title[:-2]}记录。"})
+    return {"sections": sections, "summary": _summary(sections), "checked_sources": checked,
+            "scope": f"查询期间：{_date(period_from)}至{_date(period_to)}。依据《关于全面推行以专项信用报告替代有无违法违规记录证明"
+                     "的通知》（发改财金〔2025〕565号），核查行政处罚、行政强制、严重失信主体名单、刑事裁判（犯罪记录）四类信息；"
+                     "已修复的信息标注“已修复”。"}
+
+
+def data_fingerprint(subject: Subject) -> str:
+    """A hash of everything a report about the subject could show: it changes when a record, its publicity state or
+    a list entry changes, so the verify page can say a newer report would differ."""
+    parts = [f"s:{subject.name}:{subject.updated_at.isoformat()}"]
+    parts += [f"r:{pk}:{v}:{h}:{st}" for pk, v, h, st in CreditRecord.objects.filter(subject=subject)
+              .order_by("id").values_list("id", "version", "content_hash", "status")]
+    parts += [f"p:{rid}:{st}" for rid, st in PublicityState.objects.filter(subject=subject)
+              .order_by("record_id").values_list("record_id", "state")]
+    parts += [f"l:{pk}:{st}:{removed}" for pk, st, removed in ListEntry.objects.filter(subject=subject)
+              .order_by("id").values_list("id", "status", "removed_on")]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def current_rulebook_version() -> str:
+    return rulebook_version()
+

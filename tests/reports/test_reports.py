@@ -1,0 +1,202 @@
+"""Credit reports (issue 16): rendered and read back with poppler, QR decoded, signatures and tampering, the special
+report's period and sources (发改财金〔2025〕565号), authorisation, masking and reproducibility."""
+
+import datetime as dt
+import io
+import re
+import subprocess
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from pubcredit.audit.services import SystemActor
+from pubcredit.publicity.models import PublicityState
+from pubcredit.reports import render, services, signing
+from pubcredit.reports.models import Report
+from pubcredit.rules.errors import DomainError
+from pubcredit.subjects.models import Subject
+
+ACTOR = SystemActor("test")
+
+
+def pdf_text(pdf: bytes) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+def first_page_png(pdf: bytes, tmp_path) -> Image.Image:
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile", str(tmp_path / "r.pdf"),
+                    str(tmp_path / "page")], check=True)
+    return Image.open(tmp_path / "page.png")
+
+
+def issue_public(name):
+    return services.report_issue(kind="public", subject=Subject.objects.get(name=name), actor=ACTOR, requester="公众")
+
+
+def issue_query(subject, department, **kw):
+    return services.report_issue(kind="query", subject=subject, actor=ACTOR, requester=department.name,
+                                 purpose="政府采购资格审查", procedure="ZB-2026-001 办公设备采购", department=department, **kw)
+
+
+@pytest.mark.django_db
+def test_public_report_pdf_reads_back_in_chinese_and_qr_decodes_to_verify_url(site, tmp_path):
+    report = issue_public(site[1])
+    text = pdf_text(bytes(report.pdf))
+    for heading in ("公共信用信息报告", "公开版", "一、报告说明", "二、基础信息", "三、公共信用信息概要", "四、详细信息",
+                    "行政许可信息", "行政处罚信息", "失信名单（黑名单）信息", report.number, site[1], "91370303MA0000010K"):
+        assert heading in text
+    png = first_page_png(bytes(report.pdf), tmp_path)
+    codes = zxingcpp.read_barcodes(png)
+    assert [c.text for c in codes] == [f"https://credit.example.cn/public/reports/{report.number}/verify/"]
+    # the page is the same template: the same sections and number
+    html = render.report_html(report.snapshot, web=True, pdf_url="/x")
+    assert "四、详细信息" in html and report.number in html
+
+
+@pytest.mark.django_db
+def test_genuine_altered_appended_and_resigned_pdfs(site, tmp_path):
+    report = issue_public(site[1])
+    pdf = bytes(report.pdf)
+    genuine = services.report_file_verify(pdf, number=report.number)
+    assert genuine.genuine and genuine.signature.ok
+    # one character of the report's text changed inside the signed bytes
+    altered = pdf.replace(b"/Producer", b"/Producex", 1)
+    assert altered != pdf
+    verdict = services.report_file_verify(altered)
+    assert not verdict.genuine and not verdict.signature.intact
+    # content appended after signing (an incremental update): signature still "intact" but not the whole file
+    appended = pdf + b"\n% edited\n"
+    verdict = services.report_file_verify(appended)
+    assert not verdict.genuine
+    # the same content re-signed with another (self-made) key
+    from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: F401 - pyHanko present
+    from pyhanko.sign import signers
+    other_key, other_cert = signing.demo_pair_create(tmp_path / "other")
+    unsigned = render.report_pdf(report.snapshot)
+    resigned = signing.sign_pdf(unsigned, reason="forged", signing_signer=signers.SimpleSigner.load(
+        str(other_key), str(other_cert)))
+    verdict = services.report_file_verify(resigned, number=report.number)
+    assert not verdict.genuine and verdict.signature.intact and not verdict.signature.trusted
+    assert "不是本平台的签章证书所签" in verdict.message_zh
+    # a wrong number for a genuine file
+    assert not services.report_file_verify(pdf, number="ZBXY000").genuine
+
+
+@pytest.mark.django_db
+def test_verify_command_exit_codes(site, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    report = issue_public(site[1])
+    good, bad = tmp_path / "good.pdf", tmp_path / "bad.pdf"
+    good.write_bytes(bytes(report.pdf))
+    bad.write_bytes(bytes(report.pdf) + b"x")
+    out = io.StringIO()
+    call_command("verify_report", str(good), stdout=out)
+    assert "真实有效" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("verify_report", str(bad), stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_verify_api_known_and_unknown_number(site, client):
+    report = issue_public(site[1])
+    ok = client.get(f"/api/v1/reports/{report.number}/verify").json()
+    assert ok["issued"] and ok["subject_name"] == site[1] and ok["content_hash"] == report.content_hash
+    assert not ok["newer_exists"]
+    missing = client.get("/api/v1/reports/ZBXY2026120100000000/verify")
+    assert missing.status_code == 404 and missing.json()["code"] == "report.not_found"
+    page = client.get(f"/public/reports/{report.number}/verify/")
+    assert page.status_code == 200 and "本平台出具过编号为" in page.content.decode()
+    upload = client.post(f"/public/reports/{report.number}/verify/",
+                         {"file": io.BytesIO(bytes(report.pdf) + b"%x")})
+    assert "不是真实有效的报告" in upload.content.decode()
+
+
+@pytest.mark.django_db
+def test_reproducible_after_a_later_repair_and_verify_says_newer_exists(site, client):
+    report = issue_public(site[1])
+    snapshot_hash = report.content_hash
+    PublicityState.objects.filter(subject=report.subject, record__class_code="admin_penalty").update(state="repaired")
+    again = Report.objects.get(pk=report.pk)
+    assert services.audit.content_hash(again.snapshot) == snapshot_hash
+    assert render.report_html(again.snapshot) == render.report_html(report.snapshot)
+    assert services.registration(report.number).newer_exists
+
+
+@pytest.mark.django_db
+def test_565_special_report_period_at_most_five_years_and_not_future(list_site, department, today):
+    subject = Subject.objects.get(name=list_site[13])
+    kw = dict(kind="special", subject=subject, actor=ACTOR, requester="x", purpose="招投标", procedure="ZB-1",
+              department=department)
+    end = today
+    with pytest.raises(DomainError) as too_long:
+        services.report_issue(**kw, period_from=end.replace(year=end.year - 5) - dt.timedelta(days=1), period_to=end)
+    assert too_long.value.code == "report.period_too_long"
+    with pytest.raises(DomainError) as future:
+        services.report_issue(**kw, period_from=end, period_to=end + dt.timedelta(days=1))
+    assert future.value.code == "report.period_future"
+    report = services.report_issue(**kw, period_from=end.replace(year=end.year - 5), period_to=end)
+    text = pdf_text(bytes(report.pdf))
+    for source in ("行政处罚信息", "行政强制信息", "严重失信主体名单信息", "刑事裁判（犯罪记录）信息"):
+        assert source in text
+    # the catalogue has no compulsion or criminal-judgment class: the report says unchecked, never "no records"
+    assert "未核查" in text and "查询期间内无行政强制" not in text
+    assert "市场监督管理严重违法失信名单" in text or "严重违法失信" in text  # the SAMR serious entry is listed
+
+
+@pytest.mark.django_db
+def test_repaired_penalty_marked_in_special_report(site, eco, today):
+    subject = Subject.objects.get(name=site[1])
+    PublicityState.objects.filter(subject=subject, record__class_code="admin_penalty").update(state="repaired")
+    report = services.report_issue(kind="special", subject=subject, actor=ACTOR, requester="x", purpose="招投标",
+                                   procedure="ZB-2", department=eco, period_from=today.replace(year=today.year - 5),
+                                   period_to=today)
+    assert "已修复" in pdf_text(bytes(report.pdf))
+
+
+@pytest.mark.django_db
+def test_natural_person_query_report_needs_authorisation(list_site, department, today):
+    person = Subject.objects.get(name="张三")
+    with pytest.raises(DomainError) as refused:
+        issue_query(person, department)
+    assert refused.value.code == "report.authorisation_required"
+    services.authorisation_record(subject=person, department=department, scope="招聘资格审查", valid_from=today,
+                                  valid_until=today + dt.timedelta(days=30), document_ref="SQ-1",
+                                  document=b"%PDF signed", actor=ACTOR)
+    report = issue_query(person, department)
+    assert report.authorisation is not None
+
+
+@pytest.mark.django_db
+def test_natural_person_public_report_masks_the_identity_number(list_site):
+    person = Subject.objects.get(name="张三")
+    report = issue_public("张三")
+    text = pdf_text(bytes(report.pdf))
+    assert person.id_masked in text
+    assert not re.search(r"(?<![0-9A-Z])\d{17}[\dX](?![0-9])", text)
+
+
+@pytest.mark.django_db
+def test_unknown_subject_gets_no_clean_report():
+    with pytest.raises(DomainError) as missing:
+        services.report_issue(kind="public", subject=services.subject_by_code("91370303MA00000XXX"), actor=ACTOR,
+                              requester="x")
+    assert missing.value.code == "report_subject.not_found"
+
+
+@pytest.mark.django_db
+def test_batch_renders_zip_with_manifest(site, department, today):
+    import zipfile
+
+    batch = services.report_batch_submit(codes=["91370303MA0000010K", "91370303MA00000XXX"], kind="query",
+                                         department=department, requester="采购中心", purpose="招投标",
+                                         procedure="ZB-3", period_from=None, period_to=None, actor=ACTOR)
+    services.report_batch_render(batch.pk, actor_label="test")
+    batch.refresh_from_db()
+    archive = zipfile.ZipFile(io.BytesIO(bytes(batch.archive)))
+    names = archive.namelist()
+    assert "manifest.csv" in names and len([n for n in names if n.endswith(".pdf")]) == 1
+    manifest = archive.read("manifest.csv").decode("utf-8-sig")
+    assert "已出具" in manifest and "未找到该信用主体" in manifest
