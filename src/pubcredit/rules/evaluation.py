@@ -374,9 +374,8 @@ def _cap_lines(lines: pl.DataFrame, group: str, caps: Mapping[str, tuple[float, 
 def score_partition(frames: Frames, card: Scorecard, as_of: dt.date) -> Scored:
     """Score one partition of subjects on ``as_of`` with one scorecard: pure, no database, same result anywhere."""
     subjects = frames.subjects.filter(pl.col("kind").is_in(list(card.evaluated_kinds))).select("subject_id")
-    ids = subjects["subject_id"]
-    scoped = Frames(subjects, frames.records.filter(pl.col("subject_id").is_in(ids)),
-                    frames.entries.filter(pl.col("subject_id").is_in(ids)))
+    scoped = Frames(subjects, frames.records.join(subjects, on="subject_id", how="semi"),
+                    frames.entries.join(subjects, on="subject_id", how="semi"))
     item_lines = pl.concat([FEATURES[item.source](item, scoped, as_of) for item in card.items])
     item_caps = _cap_lines(item_lines, "item_code", {i.code: (i.cap, i.name_zh, i.direction) for i in card.items},
                            "item")
