@@ -220,3 +220,4 @@ api.add_router("/lists", "pubcredit.lists.api.router")  # 红黑名单 (list rul
 api.add_router("/checks", "pubcredit.sanctions.api.router")  # 联合奖惩核查 (checks, feedback, replay, batch)
 api.add_router("/watches", "pubcredit.sanctions.api.watch_router")  # 关注主体 (watches and their change feed)
 api.add_router("/measures", "pubcredit.sanctions.api.measure_router")  # 联合奖惩措施清单
+api.add_router("/subjects", "pubcredit.evaluation.api.router")  # 公共信用综合评价 (department token)

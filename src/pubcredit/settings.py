@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "pubcredit.lists",  # 红黑名单
     "pubcredit.sanctions",  # 联合奖惩
     "pubcredit.jobs",  # 后台任务: worker heartbeats, daily runs, progress, the operators' jobs page
+    "pubcredit.evaluation",  # 公共信用综合评价: scorecards, runs, grades and classes (internal to government)
 ]
 
 MIDDLEWARE = [

@@ -16,7 +16,8 @@ urlpatterns = [
     path("public/", include("pubcredit.portal.urls")),  # the public credit site (no login)
     path("lists/", include("pubcredit.lists.urls")),  # 红黑名单: entries, late pushes, identification cases
     path("sanctions/", include("pubcredit.sanctions.urls")),  # 联合奖惩: checks, feedback, batch, watches, measures
-    path("jobs/", include("pubcredit.jobs.urls")),  # 后台任务: state and progress of background jobs, re-runs
+    path("jobs/", include("pubcredit.jobs.urls")),
+    path("evaluation/", include("pubcredit.evaluation.urls")),  # 公共信用综合评价 (staff only, never public)  # 后台任务: state and progress of background jobs, re-runs
     path("", include("pubcredit.console.urls")),  # the staff workbench: /workbench/, /login/, /subjects/ …
 ]
 

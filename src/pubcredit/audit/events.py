@@ -1,7 +1,7 @@
 """Registry of audit event types (审计事件). Numbered in ranges per app so codes never collide.
 
 1xx accounts · 2xx calendar · 3xx subjects · 4xx records · 5xx publicity · 6xx lists · 7xx sanctions ·
-8xx background jobs · 9xx platform
+8xx background jobs · 9xx platform · 14xx evaluation
 """
 
 from __future__ import annotations
@@ -63,6 +63,9 @@ class Event(IntEnum):
     JOB_RERUN = 801
     JOB_REQUEUED = 802
     DEMO_SEEDED = 901
+    # 14xx evaluation (公共信用综合评价)
+    EVALUATION_RUN_STARTED = 1401
+    EVALUATION_RUN_FINISHED = 1402
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,9 @@ _TYPES = [
     EventType(Event.JOB_RERUN, "job.rerun", "重新执行失败的后台任务", "re-ran a failed job"),
     EventType(Event.JOB_REQUEUED, "job.requeue", "工作进程停止，任务重新排队", "requeued a stopped worker's job"),
     EventType(Event.DEMO_SEEDED, "demo.seed", "生成演示数据", "seeded demo data"),
+    # 14xx evaluation (公共信用综合评价)
+    EventType(Event.EVALUATION_RUN_STARTED, "evaluation.start", "发起公共信用综合评价", "started an evaluation run"),
+    EventType(Event.EVALUATION_RUN_FINISHED, "evaluation.finish", "公共信用综合评价完成", "finished an evaluation run"),
 ]
 
 EVENT_TYPES: dict[Event, EventType] = {t.event: t for t in _TYPES}
