@@ -1,6 +1,6 @@
 """``pubcredit evaluate --all``: a quarterly run (公共信用综合评价) of every organisation, in this process.
 
-``--as-of`` picks the evaluation date (default: the last quarter end), ``--version`` replays a scorecard version,
+``--as-of`` picks the evaluation date (default: the last quarter end), ``--model-version`` replays a scorecard version,
 ``--resume RUN`` finishes a run that was stopped, ``--queue`` hands the run to the worker instead."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--all", action="store_true", help="评价全部主体（季度评价）")
         parser.add_argument("--as-of", type=dt.date.fromisoformat, help="评价基准日 YYYY-MM-DD")
-        parser.add_argument("--version", help="评价模型版本（回放）")
+        parser.add_argument("--model-version", dest="model_version", help="评价模型版本（回放）")
         parser.add_argument("--resume", type=int, help="继续执行已中断的评价批次")
         parser.add_argument("--queue", action="store_true", help="交给后台工作进程执行")
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         elif opts["all"]:
             try:
                 run = evaluation_run_start(actor=actor, trigger=RunTrigger.QUARTERLY, as_of=opts["as_of"],
-                                           version=opts["version"], enqueue=opts["queue"])
+                                           version=opts["model_version"], enqueue=opts["queue"])
             except DomainError as exc:
                 raise CommandError(exc.message_zh) from None
             run_id = run.pk
