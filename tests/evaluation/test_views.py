@@ -44,3 +44,20 @@ def test_subject_page_explains_every_item(client, operator, city, system_actor):
 
 def test_the_public_site_never_shows_evaluations(client, city):
     assert client.get("/evaluation/").status_code == 302  # to the login page
+
+
+def test_run_page_shows_classes_by_district_and_the_movement_since_the_last_quarter(client, operator, city,
+                                                                                     system_actor):
+    from pubcredit.evaluation import selectors
+
+    quarter = services.evaluation_run_execute(run_id=services.evaluation_run_start(
+        actor=system_actor, trigger="quarterly", enqueue=False).pk, actor=system_actor)
+    now = services.evaluation_run_execute(run_id=services.evaluation_run_start(
+        actor=system_actor, enqueue=False).pk, actor=system_actor)
+    assert selectors.previous_run(run=now) == quarter
+    matrix = {row["from"]: row["counts"] for row in selectors.class_transitions(run=now, previous=quarter)}
+    assert matrix["honest"] == [1, 0, 0, 2]  # two organisations fell from 诚信守法 to 严重失信, one stayed
+    assert sum(row["total"] for row in selectors.class_by_district(run=now)) == 3
+    client.force_login(operator)
+    page = client.get(f"/evaluation/runs/{now.pk}/").content.decode()
+    assert "类别迁移（与 2026Q3 相比）" in page and "各区县类别分布" in page

@@ -121,3 +121,32 @@ def may_run(user) -> bool:
 
 def subject_get(*, pk: int) -> Subject | None:
     return Subject.objects.filter(pk=pk).first()
+
+
+CLASS_ORDER = ("honest", "minor", "general", "serious")
+
+
+def class_by_district(*, run: EvaluationRun) -> list[dict]:
+    """Per district (区县): the number of subjects in each class; subjects with no district under 未登记区县."""
+    counts: dict[str, dict[str, int]] = {}
+    for row in run.results.values("subject__district__name", "class_code").annotate(n=Count("id")):
+        district = row["subject__district__name"] or "未登记区县"
+        counts.setdefault(district, dict.fromkeys(CLASS_ORDER, 0))[row["class_code"]] = row["n"]
+    return [{"district": name, "counts": [by[c] for c in CLASS_ORDER], "total": sum(by.values())}
+            for name, by in sorted(counts.items())]
+
+
+def previous_run(*, run: EvaluationRun) -> EvaluationRun | None:
+    """The last finished whole-city run before this one's evaluation date (the previous quarter for a quarter)."""
+    return (EvaluationRun.objects.filter(status="done", subject_ids__isnull=True, as_of__lt=run.as_of)
+            .exclude(pk=run.pk).order_by("-as_of", "-id").first())
+
+
+def class_transitions(*, run: EvaluationRun, previous: EvaluationRun) -> list[dict]:
+    """Movement between two runs (类别迁移矩阵): rows = class before, columns = class now, subjects in both."""
+    before = dict(previous.results.values_list("subject_id", "class_code"))
+    matrix = {c: dict.fromkeys(CLASS_ORDER, 0) for c in CLASS_ORDER}
+    for subject_id, class_code in run.results.values_list("subject_id", "class_code"):
+        if subject_id in before:
+            matrix[before[subject_id]][class_code] += 1
+    return [{"from": c, "counts": [matrix[c][to] for to in CLASS_ORDER]} for c in CLASS_ORDER]

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from pubcredit.evaluation import selectors
+from pubcredit.evaluation.choices import CreditClassChoice
 from pubcredit.evaluation.forms import RunStartForm
 from pubcredit.evaluation.rulebook import scorecards
 from pubcredit.evaluation.services import evaluation_run_start
@@ -57,8 +58,12 @@ def run_detail(request, pk: int):
     if run is None:
         raise Http404("评价批次不存在")
     results = Paginator(run.results.select_related("subject").order_by("score", "subject_id"), 50)
+    previous = selectors.previous_run(run=run)
     return render(request, "evaluation/run_detail.html", {
         "run": run, "distribution": selectors.grade_distribution(run=run),
+        "classes": [label for _, label in CreditClassChoice.choices],
+        "by_district": selectors.class_by_district(run=run), "previous": previous,
+        "transitions": selectors.class_transitions(run=run, previous=previous) if previous else [],
         "page": results.get_page(request.GET.get("page"))})
 
 
