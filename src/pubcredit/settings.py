@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "pubcredit.jobs",  # 后台任务: worker heartbeats, daily runs, progress, the operators' jobs page
     "pubcredit.repair",  # 信用修复与异议处理
     "pubcredit.reports",  # 公共信用信息报告: issue, sign, verify
+    "pubcredit.evaluation",  # 公共信用综合评价: scorecards, runs, grades and classes (internal to government)
 ]
 
 MIDDLEWARE = [

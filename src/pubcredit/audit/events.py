@@ -1,7 +1,7 @@
 """Registry of audit event types (审计事件). Numbered in ranges per app so codes never collide.
 
 1xx accounts · 2xx calendar · 3xx subjects · 4xx records · 5xx publicity · 6xx lists · 7xx sanctions ·
-8xx background jobs · 9xx platform
+8xx background jobs · 9xx platform · 14xx evaluation
 """
 
 from __future__ import annotations
@@ -73,6 +73,9 @@ class Event(IntEnum):
     # 16xx credit reports (公共信用信息报告, issue 16)
     REPORT_ISSUED = 1601
     REPORT_AUTHORISED = 1602
+    # 14xx evaluation (公共信用综合评价)
+    EVALUATION_RUN_STARTED = 1401
+    EVALUATION_RUN_FINISHED = 1402
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,9 @@ _TYPES = [
     EventType(Event.COMMITMENT_EXPIRED, "commitment.expire", "信用承诺期满", "commitment term ended"),
     EventType(Event.REPORT_ISSUED, "report.issue", "出具公共信用信息报告", "issued a credit report"),
     EventType(Event.REPORT_AUTHORISED, "report.authorise", "登记个人信用报告查询授权", "recorded a person's authorisation"),
+    # 14xx evaluation (公共信用综合评价)
+    EventType(Event.EVALUATION_RUN_STARTED, "evaluation.start", "发起公共信用综合评价", "started an evaluation run"),
+    EventType(Event.EVALUATION_RUN_FINISHED, "evaluation.finish", "公共信用综合评价完成", "finished an evaluation run"),
 ]
 
 EVENT_TYPES: dict[Event, EventType] = {t.event: t for t in _TYPES}

@@ -19,6 +19,7 @@ TASK_NAMES_ZH = {
     "pubcredit.publicity.tasks.daily_tick": "日常任务（名单期满移出、公示状态更新）",
     "pubcredit.lists.tasks.lists_tick": "名单期满移出",
     "pubcredit.audit.tasks.seal_audit_chain": "审计链封存",
+    "pubcredit.evaluation.tasks.evaluate_run": "公共信用综合评价",
 }
 
 

@@ -32,6 +32,7 @@ SYSTEM_ACTORS = {
     "cli:create_token": "系统（命令行建令牌）",
     "cli:lists_tick": "系统（名单每日处理）",
     "cli:tick": "系统（每日处理）",
+    "cli:evaluate": "系统（公共信用综合评价）",
 }
 _ROLE_SUFFIX = re.compile(r"\s*[(（][A-Za-z][^)）]*[)）]\s*$")
 

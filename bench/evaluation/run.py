@@ -1,0 +1,157 @@
+"""Benchmark of the evaluation engine (公共信用综合评价): the pure partition function over synthetic Parquet.
+
+    .venv/bin/python bench/evaluation/run.py --subjects 100000 --records 1000000 --entries 10000
+
+Generates organisations, penalties (severity minor/general/serious, some repaired or revoked) and list entries,
+writes them as Parquet partitioned by subject (``--partition`` subjects per file), then in a fresh child process
+per measurement: (1) the engine, ``rules.evaluation.score_partition`` partition by partition with the default Zibo
+scorecard, item lines included; (2) a bare Polars aggregate: the same per-record points (severity, decay, repeat,
+repaired) and list points summed per subject in one ``group_by``, without lines, caps or overrides — a floor,
+not the same output. Wall time and the child's peak RSS are printed as JSON lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "src"))
+AS_OF = dt.date(2026, 9, 30)
+LISTS = ["business_anomaly", "court_dishonest_debtor", "major_tax_violator", "samr_serious_violation",
+         "integrity_honor", "tax_a_level"]
+
+
+def _rand(n: int, seed: int, modulo: int) -> pl.Expr:
+    """A reproducible pseudo-random integer in [0, modulo) per row (hash of the row number; no NumPy needed)."""
+    return (pl.int_range(n, dtype=pl.UInt64).hash(seed) % modulo).cast(pl.Int64)
+
+
+def generate(directory: Path, n_subjects: int, n_records: int, n_entries: int, partition: int, seed: int) -> None:
+    start = dt.date(2022, 1, 1)
+    days = (AS_OF - start).days
+    severity = _rand(n_records, seed + 3, 10)
+    records = pl.select(
+        record_id=pl.int_range(n_records, dtype=pl.Int64), subject_id=_rand(n_records, seed + 1, n_subjects),
+        class_code=pl.lit("admin_penalty"),
+        decision_date=pl.lit(start) + pl.duration(days=_rand(n_records, seed + 2, days)),
+        severity=pl.when(severity < 6).then(pl.lit("minor")).when(severity < 9).then(pl.lit("general"))
+        .otherwise(pl.lit("serious")),
+        repaired=_rand(n_records, seed + 4, 100) < 5, revoked=_rand(n_records, seed + 5, 100) < 1,
+    )
+    removed = _rand(n_entries, seed + 8, 10) < 3
+    effective = pl.lit(start) + pl.duration(days=_rand(n_entries, seed + 7, days))
+    entries = pl.select(
+        entry_id=pl.int_range(n_entries, dtype=pl.Int64), subject_id=_rand(n_entries, seed + 6, n_subjects),
+        list_code=_rand(n_entries, seed + 9, len(LISTS)).replace_strict(dict(enumerate(LISTS)),
+                                                                        return_dtype=pl.String),
+        effective_date=effective,
+        removed_on=pl.when(removed).then(effective + pl.duration(days=200)).otherwise(None),
+        removal_reason=pl.when(removed).then(pl.lit("repaired")).otherwise(pl.lit(None, pl.String)),
+        list_name_zh=pl.lit(None, pl.String),
+    )
+    subjects = pl.select(subject_id=pl.int_range(n_subjects, dtype=pl.Int64), kind=pl.lit("legal_person"))
+    for name, frame in (("subjects", subjects), ("records", records), ("entries", entries)):
+        frame.with_columns(part=pl.col("subject_id") // partition).write_parquet(
+            directory / name, partition_by="part")
+
+
+def _parts(directory: Path) -> list[str]:
+    return sorted(p.name for p in (directory / "subjects").iterdir())
+
+
+def _read(directory: Path, name: str, part: str) -> pl.DataFrame:
+    path = directory / name / part
+    return pl.read_parquet(path) if path.exists() else None
+
+
+def score_engine(directory: Path) -> dict:
+    import yaml
+
+    from pubcredit.rules.evaluation import ENTRY_SCHEMA, RECORD_SCHEMA, SUBJECT_SCHEMA, Frames, parse_scorecard, \
+        score_partition
+
+    card = parse_scorecard(yaml.safe_load((ROOT / "src/pubcredit/rulebook/scorecards/zibo-v1.yaml").read_text()))
+    started, subjects, lines = time.perf_counter(), 0, 0
+    for part in _parts(directory):
+        frames = Frames(*(
+            (_read(directory, name, part) if _read(directory, name, part) is not None
+             else pl.DataFrame(schema=schema)).select(list(schema)).cast(schema)
+            for name, schema in (("subjects", SUBJECT_SCHEMA), ("records", RECORD_SCHEMA),
+                                 ("entries", ENTRY_SCHEMA))))
+        scored = score_partition(frames, card, AS_OF)
+        subjects += scored.scores.height
+        lines += scored.lines.height
+    return {"what": "engine", "seconds": round(time.perf_counter() - started, 2), "subjects": subjects,
+            "lines": lines}
+
+
+def score_bare(directory: Path) -> dict:
+    """The floor: per-record points for the default model's three penalty items and the list items, one sum."""
+    started = time.perf_counter()
+    records = pl.scan_parquet(directory / "records")
+    cut = {m: AS_OF.replace(year=AS_OF.year - m // 12) for m in (12, 24, 36)}
+    decay = (pl.when(pl.col("decision_date") > cut[12]).then(1.0).when(pl.col("decision_date") > cut[24]).then(0.6)
+             .when(pl.col("decision_date") > cut[36]).then(0.3).otherwise(0.0))
+    base = pl.col("severity").replace_strict({"minor": 10.0, "general": 60.0, "serious": 220.0})
+    decay = pl.when(pl.col("severity") == "minor").then(pl.when(pl.col("decision_date") > cut[12]).then(1.0)
+                                                         .otherwise(0.0)).otherwise(decay)
+    previous = pl.when(~pl.col("repaired")).then(pl.col("decision_date")).forward_fill().shift(1) \
+        .over("subject_id", "severity")
+    repeat = pl.when((pl.col("severity") != "minor") & previous.is_not_null()
+                     & (pl.col("decision_date") <= previous.dt.offset_by("12mo")) & ~pl.col("repaired")) \
+        .then(1.5).otherwise(1.0)
+    record_points = (records.filter(~pl.col("revoked") & (pl.col("decision_date") <= AS_OF))
+                     .sort("subject_id", "decision_date", "record_id")
+                     .select("subject_id", points=-base * decay * repeat
+                             * pl.when(pl.col("repaired")).then(0.0).otherwise(1.0)))
+    list_values = {"business_anomaly": -40.0, "court_dishonest_debtor": -300.0, "major_tax_violator": -300.0,
+                   "samr_serious_violation": -300.0, "integrity_honor": 30.0, "tax_a_level": 20.0}
+    list_points = (pl.scan_parquet(directory / "entries")
+                   .filter((pl.col("effective_date") <= AS_OF)
+                           & (pl.col("removed_on").is_null() | (pl.col("removed_on") > AS_OF)))
+                   .select("subject_id", points=pl.col("list_code").replace_strict(list_values)))
+    totals = pl.concat([record_points, list_points]).group_by("subject_id").agg(pl.col("points").sum()).collect()
+    return {"what": "bare aggregate (floor)", "seconds": round(time.perf_counter() - started, 2),
+            "subjects": totals.height}
+
+
+def child(mode: str, directory: str) -> None:
+    result = (score_engine if mode == "engine" else score_bare)(Path(directory))
+    result["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(json.dumps(result, ensure_ascii=False))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--subjects", type=int, default=100_000)
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--partition", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--child", nargs=2, metavar=("MODE", "DIR"))
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        generate(Path(tmp), args.subjects, args.records, args.entries, args.partition, args.seed)
+        print(json.dumps({"what": "generate", "seconds": round(time.perf_counter() - started, 2),
+                          "subjects": args.subjects, "records": args.records, "entries": args.entries,
+                          "partition": args.partition}))
+        for mode in ("bare", "engine"):
+            subprocess.run([sys.executable, __file__, "--child", mode, tmp], check=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""Reads of evaluation results (公共信用综合评价). Internal to government: staff and department tokens only, never
+the public site; a result is not in itself a basis for punishment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import polars as pl
+from django.db.models import Count, QuerySet
+
+from pubcredit.evaluation.models import EvaluationResult, EvaluationRun
+from pubcredit.lists.models import ListEntry
+from pubcredit.lists.rulebook import rulebook as list_rulebook
+from pubcredit.publicity.models import PublicityState
+from pubcredit.records.models import CreditRecord
+from pubcredit.rules.evaluation import RecordItem, Scorecard
+from pubcredit.rules.evaluation import Frames as EvaluationFrames
+from pubcredit.subjects.models import Subject
+
+
+@dataclass(frozen=True)
+class CurrentClass:
+    """A subject's latest evaluation: what graded supervision, joint punishment and incentives read."""
+
+    grade: str
+    class_code: str
+    class_name_zh: str
+    scorecard_version: str
+    evaluated_at: dt.datetime
+    as_of: dt.date
+    score: Decimal
+
+
+def latest_result(*, subject: Subject) -> EvaluationResult | None:
+    return (EvaluationResult.objects.filter(subject=subject).select_related("run")
+            .order_by("-evaluated_at", "-id").first())
+
+
+def current_class(*, subject: Subject) -> CurrentClass | None:
+    """The subject's current grade and class (诚信守法/轻微失信/一般失信/严重失信), or None: never evaluated
+    (natural persons never are)."""
+    result = latest_result(subject=subject)
+    if result is None:
+        return None
+    return CurrentClass(result.grade, result.class_code, result.class_name_zh, result.scorecard_version,
+                        result.evaluated_at, result.as_of, result.score)
+
+
+def result_history(*, subject: Subject) -> QuerySet[EvaluationResult]:
+    """Every result of the subject, newest evaluation date first (history by quarter)."""
+    return EvaluationResult.objects.filter(subject=subject).select_related("run").order_by("-as_of", "-id")
+
+
+def run_list() -> QuerySet[EvaluationRun]:
+    return EvaluationRun.objects.all()
+
+
+def run_get(*, pk: int) -> EvaluationRun | None:
+    return EvaluationRun.objects.filter(pk=pk).first()
+
+
+def grade_distribution(*, run: EvaluationRun) -> list[dict]:
+    counts = {row["grade"]: row for row in run.results.values("grade", "class_code").order_by("grade")
+              .annotate(n=Count("id"))}
+    return [counts[g] for g in ("A+", "A", "B", "C", "C-", "D", "D-") if g in counts]
+
+
+def evaluated_subject_ids(*, card: Scorecard, subject_ids: Sequence[int] | None = None) -> list[int]:
+    qs = Subject.objects.filter(kind__in=card.evaluated_kinds)
+    if subject_ids is not None:
+        qs = qs.filter(pk__in=subject_ids)
+    return list(qs.order_by("pk").values_list("pk", flat=True))
+
+
+def partition_frames(*, subject_ids: Sequence[int], card: Scorecard, as_of: dt.date,
+                     known_before: dt.datetime) -> EvaluationFrames:
+    """One partition of subjects with the records and list entries the platform had received before
+    ``known_before`` (what it knew on the evaluation date), as the engine's frames."""
+    subjects = list(Subject.objects.filter(pk__in=subject_ids).values("id", "kind"))
+    classes = sorted({c for item in card.items if isinstance(item, RecordItem) for c in item.class_codes})
+    records = list(CreditRecord.objects.filter(subject_id__in=subject_ids, class_code__in=classes,
+                                               received_at__lt=known_before, decision_date__lte=as_of)
+                   .values("id", "subject_id", "class_code", "decision_date", "status"))
+    states = {row["record_id"]: row for row in PublicityState.objects.filter(
+        record_id__in=[r["id"] for r in records]).values("record_id", "severity", "state", "ended_on")}
+    record_rows = []
+    for r in records:
+        state = states.get(r["id"], {})
+        repaired = state.get("state") == "repaired" and (state.get("ended_on") is None or state["ended_on"] <= as_of)
+        record_rows.append({"record_id": r["id"], "subject_id": r["subject_id"], "class_code": r["class_code"],
+                            "decision_date": r["decision_date"], "severity": state.get("severity") or None,
+                            "repaired": repaired,
+                            "revoked": r["status"] == "revoked" or state.get("state") == "revoked"})
+    names = {code: spec.name_zh for code in list_rulebook().codes()
+             for spec in list_rulebook().versions[code][-1:]}
+    entries = [{"entry_id": e["id"], "subject_id": e["subject_id"], "list_code": e["list_code"],
+                "effective_date": e["effective_date"], "removed_on": e["removed_on"],
+                "removal_reason": e["removal_reason"] or None, "list_name_zh": names.get(e["list_code"])}
+               for e in ListEntry.objects.filter(subject_id__in=subject_ids, created_at__lt=known_before)
+               .values("id", "subject_id", "list_code", "effective_date", "removed_on", "removal_reason")]
+    return EvaluationFrames.of([{"subject_id": s["id"], "kind": s["kind"]} for s in subjects], record_rows, entries)
+
+
+def lines_as_items(lines: pl.DataFrame) -> list[dict]:
+    return [{k: v for k, v in row.items() if k != "subject_id"} for row in lines.iter_rows(named=True)]
+
+
+def subject_by_uscc(*, uscc: str) -> Subject | None:
+    return Subject.objects.filter(uscc=uscc.strip().upper()).first()
+
+
+def may_run(user) -> bool:
+    """Starting a run is for credit-centre operators (信用中心操作员)."""
+    from pubcredit.accounts.access import is_city_operator
+
+    return bool(getattr(user, "is_authenticated", False) and is_city_operator(user))
+
+
+def subject_get(*, pk: int) -> Subject | None:
+    return Subject.objects.filter(pk=pk).first()
+
+
+CLASS_ORDER = ("honest", "minor", "general", "serious")
+
+
+def class_by_district(*, run: EvaluationRun) -> list[dict]:
+    """Per district (区县): the number of subjects in each class; subjects with no district under 未登记区县."""
+    counts: dict[str, dict[str, int]] = {}
+    for row in run.results.values("subject__district__name", "class_code").annotate(n=Count("id")):
+        district = row["subject__district__name"] or "未登记区县"
+        counts.setdefault(district, dict.fromkeys(CLASS_ORDER, 0))[row["class_code"]] = row["n"]
+    return [{"district": name, "counts": [by[c] for c in CLASS_ORDER], "total": sum(by.values())}
+            for name, by in sorted(counts.items())]
+
+
+def previous_run(*, run: EvaluationRun) -> EvaluationRun | None:
+    """The last finished whole-city run before this one's evaluation date (the previous quarter for a quarter)."""
+    return (EvaluationRun.objects.filter(status="done", subject_ids__isnull=True, as_of__lt=run.as_of)
+            .exclude(pk=run.pk).order_by("-as_of", "-id").first())
+
+
+def class_transitions(*, run: EvaluationRun, previous: EvaluationRun) -> list[dict]:
+    """Movement between two runs (类别迁移矩阵): rows = class before, columns = class now, subjects in both."""
+    before = dict(previous.results.values_list("subject_id", "class_code"))
+    matrix = {c: dict.fromkeys(CLASS_ORDER, 0) for c in CLASS_ORDER}
+    for subject_id, class_code in run.results.values_list("subject_id", "class_code"):
+        if subject_id in before:
+            matrix[before[subject_id]][class_code] += 1
+    return [{"from": c, "counts": [matrix[c][to] for to in CLASS_ORDER]} for c in CLASS_ORDER]

@@ -1,0 +1,52 @@
+"""Loading scorecard files (评价模型): bad files are refused with the file and line named; versions may not overlap."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from pubcredit.evaluation.rulebook import SCORECARD_DIR, load_scorecards
+from pubcredit.rulebook.loader import RulebookError
+
+pytestmark = pytest.mark.django_db
+
+
+def copy_default(tmp_path):
+    target = tmp_path / "zibo-v1.yaml"
+    shutil.copy(SCORECARD_DIR / "zibo-v1.yaml", target)
+    return target
+
+
+def test_the_shipped_scorecards_load():
+    assert [c.version for c in load_scorecards().cards] == ["zibo-v1"]
+
+
+def test_an_item_reading_an_unknown_class_is_refused_with_its_line(tmp_path):
+    path = copy_default(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("class_codes: [admin_penalty]", "class_codes: [admin_penalti]", 1), encoding="utf-8")
+    line = next(i for i, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "admin_penalti" in row)
+    with pytest.raises(RulebookError, match=rf"zibo-v1.yaml line {line}: items.0.class_codes"):
+        load_scorecards(tmp_path)
+
+
+def test_an_unknown_key_is_refused_with_its_line(tmp_path):
+    path = copy_default(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("    points: 10\n", "    points: 10\n    weight: 2\n", 1),
+                    encoding="utf-8")
+    line = next(i for i, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "weight" in row)
+    with pytest.raises(RulebookError, match=rf"line {line}: items.0.record.weight"):
+        load_scorecards(tmp_path)
+
+
+def test_a_second_version_overlapping_the_first_is_refused(tmp_path):
+    path = copy_default(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("version: zibo-v1", "version: zibo-v2", 1) \
+        .replace("effective_from: 2022-12-01", "effective_from: 2026-10-01", 1)
+    (tmp_path / "zibo-v2.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(RulebookError, match="overlap"):
+        load_scorecards(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("effective_to: null", "effective_to: 2026-09-30", 1),
+                    encoding="utf-8")
+    assert [c.version for c in load_scorecards(tmp_path).cards] == ["zibo-v1", "zibo-v2"]
