@@ -28,7 +28,7 @@ def test_check_then_feedback_flow(page, business_user, department, system_actor,
     assert "失信被执行人" in hits and "拒绝参与政府采购活动" in hits and "第二十二条" in hits
     assert "待反馈" in page.inner_text("[data-testid=feedback-state]")
 
-    forms = page.locator("#feedback form")
+    forms = page.locator("#feedback .measure-feedback form")  # the per-measure forms (not the one for all)
     count = forms.count()
     assert count >= 2
     # not applying a measure needs a reason: the form says so and nothing is recorded
