@@ -141,6 +141,22 @@ def test_jobs_page_shows_state_and_lets_only_operators_rerun(client, provider, o
     assert AuditEvent.objects.filter(event=Event.JOB_RERUN, actor_label="user:operator").count() == 1
 
 
+def test_city_operator_home_counts_failed_jobs_linking_to_the_failed_ones(client, provider, operator, tmp_path, today,
+                                                                          run_worker):
+    """Issue 21 item 3: the city operator's inbox counts failed jobs not yet run again; the count links to the jobs
+    page filtered to failed ones; once re-run, the job drops out of the count and the page says it was re-run."""
+    failed, _, _ = _failed_import(provider, tmp_path, run_worker)
+    client.force_login(operator)
+    counters = {c.key: c for c in client.get(reverse("console:home")).context["inbox"].counters}
+    assert (counters["jobs_failed"].count, counters["jobs_failed"].url) == (1, reverse("jobs:job_list") + "?status=FAILED")
+    rerun = job_rerun(result_id=failed.pk, actor=operator)
+    page = client.get(counters["jobs_failed"].url).content.decode()
+    assert f'data-job="{failed.pk}"' in page and f'data-job="{rerun.id}"' not in page and "已重新执行" in page
+    assert f'data-job="{rerun.id}"' in client.get(reverse("jobs:job_list")).content.decode()  # unfiltered: every job
+    counters = {c.key: c for c in client.get(reverse("console:home")).context["inbox"].counters}
+    assert counters["jobs_failed"].count == 0
+
+
 def test_a_job_claimed_again_since_it_was_seen_is_not_taken_back(provider, tmp_path, today, system_actor,
                                                                  monkeypatch):
     """Two workers hand back the same dead worker's job; the second one's look is stale: the live claim stays."""

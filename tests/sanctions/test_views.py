@@ -67,6 +67,40 @@ def test_feedback_refused_without_reason_shows_the_error(client, business_user, 
     assert not check.feedback.exists()
 
 
+def test_feedback_for_all_measures_in_one_form(client, business_user, listed, today):
+    """Issue 21 item 4: one submission records every measure still awaiting feedback, each audited as one alone;
+    a refused answer names its measure and keeps nothing."""
+    from pubcredit.audit.events import Event
+    from pubcredit.audit.models import AuditEvent
+
+    client.force_login(business_user)
+    client.post("/sanctions/check/", {"kind": "uscc", "code": uscc(1), "scenario": "government_procurement",
+                                      "reference": ""})
+    check = Check.objects.get()
+    measures = {m["code"]: m["name"] for h in check.hits for m in h["measures"] if not m.get("information")}
+    assert len(measures) >= 2
+    page = client.get(f"/sanctions/checks/{check.check_id}/").content.decode()
+    assert 'id="feedback-all"' in page and "全部提交" in page
+    first, *rest = measures
+    refused = {f"all-{first.replace('.', '-')}-applied": "0", f"all-{first.replace('.', '-')}-note": ""}
+    refused |= {f"all-{c.replace('.', '-')}-applied": "1" for c in rest}
+    response = client.post(f"/sanctions/checks/{check.check_id}/feedback/all/", refused, HTTP_HX_REQUEST="true")
+    assert f"{measures[first]}：未实施该措施的，须说明理由" in response.content.decode()
+    assert not check.feedback.exists()  # all or nothing
+
+    answers = {f"all-{c.replace('.', '-')}-applied": "1" for c in measures}
+    answers[f"all-{first.replace('.', '-')}-applied"] = "0"
+    answers[f"all-{first.replace('.', '-')}-note"] = "该项目不属于政府采购"
+    response = client.post(f"/sanctions/checks/{check.check_id}/feedback/all/", answers)
+    assert response.status_code == 302
+    check.refresh_from_db()
+    assert check.feedback_complete
+    assert {f.measure_code: f.applied for f in check.feedback.all()} == {c: c != first for c in measures}
+    assert AuditEvent.objects.filter(event=Event.CHECK_FEEDBACK, object_id=str(check.check_id)).count() == len(measures)
+    page = client.get(f"/sanctions/checks/{check.check_id}/").content.decode()
+    assert 'id="feedback-all"' not in page and "已全部反馈" in page
+
+
 def test_malformed_code_is_shown_on_the_form(client, business_user, today):
     client.force_login(business_user)
     response = client.post("/sanctions/check/", {"kind": "uscc", "code": "91370303MA0000010X",

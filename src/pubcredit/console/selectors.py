@@ -204,6 +204,7 @@ def _district(viewer, inbox: Inbox) -> None:
 def _city(viewer, inbox: Inbox) -> None:
     from pubcredit.ingest.choices import BatchStatus
     from pubcredit.ingest.models import Batch
+    from pubcredit.jobs.selectors import failed_awaiting_rerun_count
     from pubcredit.publicity.selectors import consumer_list
 
     consumers, _head = consumer_list()
@@ -216,6 +217,8 @@ def _city(viewer, inbox: Inbox) -> None:
         Counter("batches_refused", "近7天整批退回的批次", refused, reverse("ingest:batch_list"), attention=True,
                 hint="文件无法读取或缺少必填列"),
         _open_rejections(viewer), _late_counter(viewer), _repair_overdue(viewer),
+        Counter("jobs_failed", "失败待重新执行的后台任务", failed_awaiting_rerun_count(),
+                reverse("jobs:job_list") + "?status=FAILED", attention=True, hint="文件导入、日常任务或审计链封存未完成"),
     ]
 
 

@@ -35,14 +35,36 @@ class JobRow:
     status_zh: str
     progress: JobProgress | None
 
+    rerun: bool = False  # a failed job an operator has already run again (the re-run is its own row)
+
     @property
     def failed(self) -> bool:
         return self.result.status == "FAILED"
 
 
-def job_list(*, limit: int = 200) -> list[JobRow]:
-    """The newest jobs first, with their state in Chinese and their progress when the task reports one."""
-    results = list(DBTaskResult.objects.order_by("-enqueued_at")[:limit])
+def _rerun_failed_ids() -> set[str]:
+    """The failed jobs already run again: ``job_rerun`` keeps the failed row and audits which one it re-ran."""
+    from pubcredit.audit.events import Event
+    from pubcredit.audit.models import AuditEvent
+
+    return {str(i) for i in AuditEvent.objects.filter(event=Event.JOB_RERUN).values_list("data__failed", flat=True)}
+
+
+def job_list(*, limit: int = 200, status: str = "") -> list[JobRow]:
+    """The newest jobs first, with their state in Chinese and their progress when the task reports one.
+    ``status`` (one of ``STATUS_ZH``) keeps only the jobs in that state; anything else lists every job."""
+    qs = DBTaskResult.objects.order_by("-enqueued_at")
+    if status in STATUS_ZH:
+        qs = qs.filter(status=status)
+    results = list(qs[:limit])
     progress = {p.result_id: p for p in JobProgress.objects.filter(result_id__in=[r.id for r in results])}
-    return [JobRow(r, TASK_NAMES_ZH.get(r.task_path, r.task_path), STATUS_ZH.get(r.status, r.status), progress.get(r.id))
-            for r in results]
+    rerun = _rerun_failed_ids() if any(r.status == "FAILED" for r in results) else set()
+    return [JobRow(r, TASK_NAMES_ZH.get(r.task_path, r.task_path), STATUS_ZH.get(r.status, r.status), progress.get(r.id),
+                   rerun=str(r.id) in rerun) for r in results]
+
+
+def failed_awaiting_rerun_count() -> int:
+    """Failed jobs nobody has run again yet (the city operator's home counts them)."""
+    rerun = _rerun_failed_ids()
+    return sum(1 for pk in DBTaskResult.objects.filter(status="FAILED").values_list("id", flat=True)
+               if str(pk) not in rerun)

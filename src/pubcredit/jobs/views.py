@@ -24,7 +24,10 @@ def _operator(request) -> None:
 @login_required
 def job_list(request):
     _operator(request)
-    return render(request, "jobs/job_list.html", {"rows": selectors.job_list()})
+    status = request.GET.get("status", "")
+    status = status if status in selectors.STATUS_ZH else ""
+    return render(request, "jobs/job_list.html", {"rows": selectors.job_list(status=status), "status": status,
+                                                  "statuses": selectors.STATUS_ZH})
 
 
 @login_required

@@ -48,6 +48,41 @@ class FeedbackForm(forms.Form):
                            required=False)
 
 
+class FeedbackAllForm(forms.Form):
+    """One form for every measure of a check still awaiting feedback: per measure, applied or not and a note, each
+    field labelled with the measure's name so an error says which measure it is about."""
+
+    def __init__(self, *args, measures: list[dict], **kwargs):
+        super().__init__(*args, prefix="all", **kwargs)
+        self.measures = measures
+        for m in measures:
+            key = m["code"].replace(".", "-")
+            self.fields[f"{key}-applied"] = forms.TypedChoiceField(
+                label=f"{m['name']}：实施情况", choices=[("1", "已实施"), ("0", "未实施")], coerce=lambda v: v == "1",
+                widget=forms.RadioSelect, error_messages={"required": f"{m['name']}：请选择是否实施"})
+            self.fields[f"{key}-note"] = forms.CharField(
+                label="说明（未实施的须说明理由）", required=False,
+                widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+
+    def rows(self):
+        """Per measure: the measure, its applied field and its note field (for the template)."""
+        for m in self.measures:
+            key = m["code"].replace(".", "-")
+            yield {"measure": m, "applied": self[f"{key}-applied"], "note": self[f"{key}-note"]}
+
+    def answers(self) -> list[dict]:
+        return [{"measure_code": m["code"], "applied": self.cleaned_data[f"{m['code'].replace('.', '-')}-applied"],
+                 "note": self.cleaned_data[f"{m['code'].replace('.', '-')}-note"]} for m in self.measures]
+
+    def add_service_errors(self, problems) -> None:
+        """Put each refused answer's message on its measure's field (``measures.<code>.<field>``)."""
+        for problem in problems:
+            field = (problem.field or "").removeprefix("measures.")
+            code, _, part = field.rpartition(".")  # measure codes may contain dots themselves
+            name = f"{code.replace('.', '-')}-{part}"
+            self.add_error(name if name in self.fields else None, problem.message_zh)
+
+
 class BatchForm(forms.Form):
     scenario = forms.ChoiceField(label="业务场景", choices=())
     file = forms.FileField(label="名单文件（CSV / XLSX，含“统一社会信用代码”或“身份证号码”列，可含“主体名称”“业务编号”）")

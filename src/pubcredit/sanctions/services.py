@@ -244,6 +244,34 @@ def check_feedback_record(*, check: Check, measure_code: Any, applied: Any, note
     return feedback
 
 
+@transaction.atomic
+def check_feedback_record_all(*, check: Check, answers: list[dict[str, Any]], actor: Any) -> list[CheckFeedback]:
+    """Record feedback for several measures of a check in one submission (应惩必惩, one form for the whole check).
+
+    Each answer (``measure_code``, ``applied``, ``note``) goes through ``check_feedback_record``, so each is checked
+    and audited exactly as one posted alone. All or nothing: if any answer is refused, none is kept, and the error
+    lists every refused answer with the measure's Chinese name, its field as ``measures.<code>.<field>``."""
+    if not answers:
+        raise DomainError("feedback.no_answers", "没有需要反馈的措施", "no measure to report on", "measures")
+    names = {m["code"]: m["name"] for h in check.hits for m in h["measures"]}
+    problems: list[Problem] = []
+    recorded: list[CheckFeedback] = []
+    for answer in answers:
+        code = answer.get("measure_code")
+        try:
+            # validation happens before any write, so a refusal leaves the transaction usable for the next answer
+            recorded.append(check_feedback_record(check=check, measure_code=code, applied=answer.get("applied"),
+                                                  note=answer.get("note", ""), actor=actor))
+        except DomainError as exc:
+            label = names.get(code, code) if isinstance(code, str) else code
+            problems.extend(Problem(p.code, f"{label}：{p.message_zh}", f"measure {code}: {p.message_en}",
+                                    f"measures.{code}.{p.field}" if p.field else f"measures.{code}")
+                            for p in exc.problems)
+    if problems:
+        raise DomainError.from_problems(problems)  # rolls back the answers already recorded above
+    return recorded
+
+
 # --- batch screening ------------------------------------------------------------------------------------------------
 
 

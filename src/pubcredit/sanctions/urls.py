@@ -9,6 +9,7 @@ urlpatterns = [
     path("checks/", views.check_list, name="check_list"),
     path("checks/<uuid:check_id>/", views.check_detail, name="check_detail"),
     path("checks/<uuid:check_id>/feedback/", views.check_feedback, name="check_feedback"),
+    path("checks/<uuid:check_id>/feedback/all/", views.check_feedback_all, name="check_feedback_all"),
     path("batch/", views.batch_new, name="batch_new"),
     path("batch/<int:pk>/", views.batch_detail, name="batch_detail"),
     path("batch/<int:pk>/result.<str:fmt>", views.batch_result, name="batch_result"),

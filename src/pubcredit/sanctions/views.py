@@ -23,7 +23,7 @@ from pubcredit.rules.errors import DomainError
 from pubcredit.sanctions import selectors, services
 from pubcredit.sanctions.choices import CheckChannel
 from pubcredit.sanctions.exports import batch_result_response
-from pubcredit.sanctions.forms import BatchForm, CheckForm, FeedbackForm, MeasureForm, WatchForm
+from pubcredit.sanctions.forms import BatchForm, CheckForm, FeedbackAllForm, FeedbackForm, MeasureForm, WatchForm
 
 PAGE_SIZE = 50
 
@@ -96,22 +96,37 @@ def check_list(request):
                                                          "scenarios": selectors.scenario_names()})
 
 
-def _feedback_context(request, check, form_for: str | None = None, bound=None):
-    latest = selectors.feedback_latest(check)
-    may_feedback = request.user.department_id == check.department_id
-    measures = []
-    seen = set()
+def _awaiting_measures(check, latest) -> list[dict]:
+    """The check's measures to report on (information-only ones excluded) that have no feedback yet."""
+    return [m for m in _reportable_measures(check) if m["code"] not in latest]
+
+
+def _reportable_measures(check) -> list[dict]:
+    measures, seen = [], set()
     for hit in check.hits:
         for m in hit["measures"]:
             if m["code"] in seen or m.get("information"):
                 continue  # information-only measures are carried out by another authority: nothing to report
             seen.add(m["code"])
-            form = None
-            if may_feedback:
-                form = bound if form_for == m["code"] and bound is not None else FeedbackForm(
-                    initial={"measure_code": m["code"]}, prefix=m["code"].replace(".", "-"))
-            measures.append({"measure": m, "latest": latest.get(m["code"]), "form": form})
-    return {"check": check, "measures": measures, "may_feedback": may_feedback}
+            measures.append(m)
+    return measures
+
+
+def _feedback_context(request, check, form_for: str | None = None, bound=None, all_form=None):
+    latest = selectors.feedback_latest(check)
+    may_feedback = request.user.department_id == check.department_id
+    measures = []
+    for m in _reportable_measures(check):
+        form = None
+        if may_feedback:
+            form = bound if form_for == m["code"] and bound is not None else FeedbackForm(
+                initial={"measure_code": m["code"]}, prefix=m["code"].replace(".", "-"))
+        measures.append({"measure": m, "latest": latest.get(m["code"]), "form": form})
+    if may_feedback and all_form is None:
+        awaiting = _awaiting_measures(check, latest)
+        # with one measure left, its own form is the whole job: the combined form only helps with two or more
+        all_form = FeedbackAllForm(measures=awaiting) if len(awaiting) >= 2 else None
+    return {"check": check, "measures": measures, "may_feedback": may_feedback, "all_form": all_form}
 
 
 @checker_required
@@ -149,6 +164,34 @@ def check_feedback(request, check_id):
                 return redirect("sanctions:check_detail", check_id=check.check_id)
             return render(request, "sanctions/_feedback.html", _feedback_context(request, check))
     context = _feedback_context(request, check, form_for=code, bound=form)
+    if request.headers.get("HX-Request"):
+        return render(request, "sanctions/_feedback.html", context)
+    return render(request, "sanctions/check_detail.html", {**context, "replay": selectors.check_replay(check),
+                                                           "scenarios": selectors.scenario_names()})
+
+
+@require_POST
+@checker_required
+def check_feedback_all(request, check_id):
+    """Feedback for every measure still awaiting it, in one submission (all recorded or none)."""
+    check = selectors.check_get(viewer=request.user, check_id=check_id)
+    if check is None:
+        raise Http404("核查记录不存在")
+    if request.user.department_id != check.department_id:
+        raise PermissionDenied("只能由核查部门反馈措施实施情况")
+    form = FeedbackAllForm(request.POST, measures=_awaiting_measures(check, selectors.feedback_latest(check)))
+    if form.is_valid():
+        try:
+            recorded = services.check_feedback_record_all(check=check, answers=form.answers(), actor=request.user)
+        except DomainError as exc:
+            form.add_service_errors(exc.problems)
+        else:
+            check.refresh_from_db()
+            if not request.headers.get("HX-Request"):
+                messages.success(request, f"已记录 {len(recorded)} 项措施的实施情况")
+                return redirect("sanctions:check_detail", check_id=check.check_id)
+            return render(request, "sanctions/_feedback.html", _feedback_context(request, check))
+    context = _feedback_context(request, check, all_form=form)
     if request.headers.get("HX-Request"):
         return render(request, "sanctions/_feedback.html", context)
     return render(request, "sanctions/check_detail.html", {**context, "replay": selectors.check_replay(check),
