@@ -37,7 +37,7 @@ def test_department_issues_a_query_report_audited_with_purpose(site, api, client
 def test_refusals_name_their_field(site, api):
     no_procedure = api.post("/api/v1/reports", {"kind": "query", "code": USCC_1, "purpose": "招投标", "procedure": ""})
     assert no_procedure.status_code == 400 and no_procedure.json()["fields"][0]["field"] == "procedure"
-    unknown = api.post("/api/v1/reports", {"kind": "query", "code": "91370303MA00000XXX", "purpose": "招投标",
+    unknown = api.post("/api/v1/reports", {"kind": "query", "code": "91370303MA0000099Q", "purpose": "招投标",
                                            "procedure": "ZB-1"})
     assert unknown.status_code == 404 and unknown.json()["code"] == "report_subject.not_found"
     long = api.post("/api/v1/reports", {"kind": "special", "code": USCC_1, "purpose": "招投标", "procedure": "ZB-1",
@@ -64,7 +64,7 @@ def test_person_authorisation_by_api_then_query_report(list_site, api):
 @pytest.mark.django_db
 def test_bidder_list_is_rendered_on_the_worker_into_one_zip(site, api, run_worker, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        queued = api.post("/api/v1/reports/batches", {"kind": "query", "codes": [USCC_1, "91370303MA00000XXX"],
+        queued = api.post("/api/v1/reports/batches", {"kind": "query", "codes": [USCC_1, "91370303MA0000099Q"],
                                                       "purpose": "招投标", "procedure": "ZB-2026-009"})
     assert queued.status_code == 202 and not queued.json()["done"]
     assert DBTaskResult.objects.get().task_path == "pubcredit.reports.tasks.render_batch"

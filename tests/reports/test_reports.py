@@ -181,7 +181,7 @@ def test_natural_person_public_report_masks_the_identity_number(list_site):
 @pytest.mark.django_db
 def test_unknown_subject_gets_no_clean_report():
     with pytest.raises(DomainError) as missing:
-        services.report_issue(kind="public", subject=services.subject_by_code("91370303MA00000XXX"), actor=ACTOR,
+        services.report_issue(kind="public", subject=services.subject_by_code("91370303MA0000099Q"), actor=ACTOR,
                               requester="x")
     assert missing.value.code == "report_subject.not_found"
 
@@ -190,7 +190,7 @@ def test_unknown_subject_gets_no_clean_report():
 def test_batch_renders_zip_with_manifest(site, department, today):
     import zipfile
 
-    batch = services.report_batch_submit(codes=["91370303MA0000010K", "91370303MA00000XXX"], kind="query",
+    batch = services.report_batch_submit(codes=["91370303MA0000010K", "91370303MA0000099Q"], kind="query",
                                          department=department, requester="采购中心", purpose="招投标",
                                          procedure="ZB-3", period_from=None, period_to=None, actor=ACTOR)
     services.report_batch_render(batch.pk, actor_label="test")
