@@ -68,7 +68,7 @@ class BoundedJsonParser(Parser):
 
 # What the edge can answer for any operation, beside what the operation documents itself (issue 19: every status an
 # operation can return is in the OpenAPI description). 401/403 only where a token is required, 404 only with path
-# parameters, 413 only with a request body, 429 on the public (rate-limited) paths.
+# parameters, 413 only with a request body, 429 on the public (rate-limited) paths and any operation open without a token.
 EDGE_STATUSES = {
     400: "请求无效（如 JSON 格式错误、嵌套过深） / bad request",
     401: "接口令牌缺失、无效或已吊销 / token missing, invalid or revoked",
@@ -104,8 +104,8 @@ def document_edge_responses(schema: dict) -> None:
                 statuses.add(404)
             if method in ("post", "put", "patch"):
                 statuses.add(413)
-            if path.startswith("/api/v1/public/"):
-                statuses.add(429)
+            if path.startswith("/api/v1/public/") or not operation.get("security"):
+                statuses.add(429)  # open without a token: the public site's limits may apply (reports' verify too)
             responses = operation.setdefault("responses", {})
             for status in sorted(statuses):
                 documented = responses.get(status) or responses.get(str(status))

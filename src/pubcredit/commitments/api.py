@@ -26,7 +26,7 @@ class EligibilityIn(Schema):
     reference: str = ""
 
 
-class EligibilityReasonOut(Schema):
+class CommitmentEligibilityReasonOut(Schema):
     code: str
     effect: str
     effect_zh: str
@@ -38,7 +38,7 @@ class EligibilityReasonOut(Schema):
     entry_id: int | None
 
 
-class EligibilityOut(Schema):
+class CommitmentEligibilityOut(Schema):
     answer_id: str
     check_id: str
     subject_code: str
@@ -47,7 +47,7 @@ class EligibilityOut(Schema):
     matter_name: str
     eligible: bool
     eligible_zh: str
-    reasons: list[EligibilityReasonOut]
+    reasons: list[CommitmentEligibilityReasonOut]
     rulebook_version: str
     measures_version: str
     as_of: str
@@ -65,7 +65,7 @@ def answer_out(answer) -> dict[str, Any]:
             "as_of": answer.as_of.isoformat()}
 
 
-@router.post("/eligibility", response=EligibilityOut, url_name="commitment_eligibility")
+@router.post("/eligibility", response=CommitmentEligibilityOut, url_name="commitment_eligibility")
 def eligibility(request, body: EligibilityIn):
     """告知承诺适用性核查: ``subject`` is ``{"uscc": …}`` or ``{"id_number": …}``; ``matter`` a matter code of
     ``rulebook/commitments/rules.yaml`` (e.g. ``food_business_license``). ``eligible: false`` when the matter does
