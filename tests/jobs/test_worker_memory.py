@@ -38,10 +38,10 @@ def test_a_capped_worker_cannot_allocate_past_its_limit():
     assert _allocate(0, 64).startswith("allocated"), "0 leaves the process unlimited"
 
 
-def test_an_import_runs_in_a_worker_under_a_one_gigabyte_cap(tmp_path):
+def test_an_import_runs_in_a_worker_under_a_four_gigabyte_cap(tmp_path):
     url, query, drop = _database(tmp_path)
     env = {**os.environ, "PUBCREDIT_DATABASE_URL": url, "PUBCREDIT_SECRET_KEY": "k" * 50, "PUBCREDIT_DEBUG": "1",
-           "PUBCREDIT_TODAY": "2026-11-20", "PUBCREDIT_DAILY_JOBS_AT": "off", "PUBCREDIT_WORKER_MEMORY_MB": "1024"}
+           "PUBCREDIT_TODAY": "2026-11-20", "PUBCREDIT_DAILY_JOBS_AT": "off", "PUBCREDIT_WORKER_MEMORY_MB": "4096"}
     try:
         assert _cli(env, "migrate", "-v0").returncode == 0
         assert _cli(env, "create_department", "--code", "SCJGJ", "--name", "淄博市市场监督管理局",
