@@ -15,7 +15,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django_tasks_db.management.commands.db_worker import Worker
 
 from pubcredit.ingest import tasks
@@ -46,7 +46,8 @@ def worker():
     """``pubcredit worker``'s task loop in a thread of the test process (it shares the in-memory database).
 
     It opens its claiming transaction only when a job is waiting: in the shared-cache memory database a write
-    transaction refuses other writers at once (no busy wait), and the pages under test write audit events.
+    transaction refuses other writers at once (no busy wait), and the pages under test write audit events. When a
+    page's write holds the table at that moment, the claim fails before it takes the job, so the loop tries again.
     """
     stop = threading.Event()
 
@@ -59,8 +60,13 @@ def worker():
                     cursor.execute("PRAGMA read_uncommitted = 1")
             while not stop.wait(0.2):
                 if DBTaskResult.objects.ready().exists():
-                    Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
-                           max_tasks=1, worker_id="browser-test", excluded_queue_names=[]).run()
+                    try:
+                        Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
+                               startup_delay=False, max_tasks=1, worker_id="browser-test",
+                               excluded_queue_names=[]).run()
+                    except OperationalError as error:  # "database table is locked": no job was claimed
+                        if "locked" not in str(error):
+                            raise
         finally:
             connection.close()
 
