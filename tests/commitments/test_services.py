@@ -140,6 +140,41 @@ def test_a_breach_becomes_a_negative_record_of_its_class_and_a_recent_breach_ref
         commitment_withdraw(record=outcome.commitment, department=department, reason="撤回", actor=system_actor)
 
 
+def test_ndrc_order_36_art25_untrue_repair_commitment_breach_is_published_three_years_without_early_end(
+        department, system_actor, today):
+    record = accept(department, system_actor)
+    outcome = commitment_breach_record(record=record, department=department, evidence="修复承诺与事实不符",
+                                       decided_on="2026-11-20", serious_untrue=True, actor=system_actor)
+    state = PublicityState.objects.get(record=outcome.breach_record)
+    assert state.published and state.state == "published"
+    assert state.publish_until == dt.date(2029, 11, 19) and state.repairable_from is None
+    assert "第二十五条" in state.reason_zh
+
+
+def test_ndrc_order_36_art11_breach_published_per_the_declared_severity_and_withheld_without_one(
+        department, system_actor, today):
+    first = commitment_breach_record(record=accept(department, system_actor, 1), department=department,
+                                     evidence="未按承诺补齐材料", decided_on="2026-11-20", actor=system_actor)
+    withheld = PublicityState.objects.get(record=first.breach_record)
+    assert not withheld.published and "未认定失信程度" in withheld.reason_zh
+    second = commitment_breach_record(record=accept(department, system_actor, 2), department=department,
+                                      evidence="未按承诺补齐材料", decided_on="2026-11-20", severity="general",
+                                      actor=system_actor)
+    assert second.breach_record.fields["severity_declared"] == "general"
+    shown = PublicityState.objects.get(record=second.breach_record)
+    assert shown.published and shown.publish_until == dt.date(2027, 11, 19)
+    assert shown.repairable_from == dt.date(2027, 2, 20)
+
+
+def test_a_breach_with_an_unknown_severity_is_refused_and_nothing_changes(department, system_actor, today):
+    record = accept(department, system_actor)
+    with pytest.raises(DomainError) as err:
+        commitment_breach_record(record=record, department=department, evidence="事实", decided_on="2026-11-20",
+                                 severity="很严重", actor=system_actor)
+    assert err.value.code == "commitment.severity" and err.value.field == "severity"
+    assert CreditRecord.objects.get(pk=record.pk).fields["status"] == "in_force"
+
+
 def test_only_the_accepting_department_verifies(department, district_department, system_actor, today):
     record = accept(department, system_actor)
     with pytest.raises(DomainError) as err:

@@ -645,3 +645,52 @@ def test_a_sector_fine_for_a_sector_policy_does_not_declare_is_refused():
 
     with pytest.raises(PublicityRulebookError, match="ecology"):
         book_with(regime_changes={"ndrc-order-36.yaml": bad})
+
+
+# --- 违背信用承诺信息 (commitment breaches): no penalty type, so the regimes place them only as Order 36 lets them ---
+
+def breach(decided: str = "2026-06-01", **kw) -> RecordFacts:
+    return facts(decided, types=(), class_code="commitment_breach", **kw)
+
+
+def test_ndrc_order_36_art25_untrue_commitment_published_three_years_without_early_end():
+    d = decide(breach(untrue_commitment=True))
+    assert d.published and d.severity == Severity.SERIOUS
+    assert d.publish_until == D(2029, 5, 31) and d.repairable_from is None
+    assert "第36号令第二十五条" in d.reason_zh and "不得提前终止公示" in d.reason_zh
+
+
+def test_ndrc_order_36_art25_untrue_commitment_wins_over_a_lighter_declared_severity():
+    d = decide(breach(untrue_commitment=True, declared_severity=Severity.MINOR))
+    assert d.published and d.publish_until == D(2029, 5, 31)
+
+
+def test_ndrc_order_36_art12_natural_persons_untrue_commitment_not_published():
+    d = decide(breach(untrue_commitment=True, subject_kind="natural_person"))
+    assert not d.published and d.publish_from is None
+
+
+def test_ndrc_order_36_art11_breach_without_declared_severity_is_withheld_not_guessed():
+    d = decide(breach())
+    assert not d.published and d.severity is None
+    assert "未认定失信程度" in d.reason_zh and "第36号令第十一条" in d.reason_zh
+
+
+def test_ndrc_order_36_art12_declared_general_breach_three_months_to_one_year():
+    d = decide(breach(declared_severity=Severity.GENERAL))
+    assert d.published and d.severity == Severity.GENERAL
+    assert d.repairable_from == D(2026, 9, 1) and d.publish_until == D(2027, 5, 31)
+
+
+def test_ndrc_order_36_art12_declared_minor_breach_not_published():
+    assert not decide(breach(declared_severity=Severity.MINOR)).published
+
+
+def test_breach_found_by_a_market_regulator_follows_the_general_regime_not_the_penalty_system():
+    d = decide(breach(declared_severity=Severity.SERIOUS, family="market_regulation"))
+    assert d.regime == "ndrc_order_36" and d.publish_until == D(2029, 5, 31)
+
+
+def test_ndrc_order_36_art25_only_from_its_entry_into_force():
+    # decided under Order 58 (before 2026-04-01), which has no such article: the declared severity decides
+    assert not decide(breach("2026-03-02", untrue_commitment=True)).published

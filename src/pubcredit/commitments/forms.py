@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from pubcredit.commitments.rulebook import commitment_book
+from pubcredit.commitments.rulebook import breach_severities, commitment_book
 from pubcredit.rules import clock
 from pubcredit.rules.commitments import TYPE_LABELS
 
@@ -60,11 +60,14 @@ class BreachForm(forms.Form):
     decided_on = _date("违诺认定日期")
     evidence = forms.CharField(label="违诺事实及证据", required=False, widget=forms.Textarea(attrs={"rows": 4}),
                                help_text="必填：核查发现的事实、证据名称和编号")
+    severity = forms.ChoiceField(label="失信程度", required=False,
+                                 help_text="按《信用修复管理办法》第八至十条认定；不认定的违诺信息暂不公示")
     serious_untrue = forms.BooleanField(label="信用修复中承诺严重不实（公示3年不得提前终止）", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decided_on"].initial = clock.today()
+        self.fields["severity"].choices = [("", "未认定"), *breach_severities().items()]
 
 
 class WithdrawForm(forms.Form):

@@ -36,3 +36,9 @@ def book_version() -> str:
     data = load_yaml(RULES_FILE)
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
     return f"commitments@{commitment_book().version}#{digest[:12]}"
+
+
+def breach_severities() -> dict[str, str]:
+    """失信程度 the identifying unit may declare on a breach (code → 中文), as the breach class lists them."""
+    field = next(f for f in get_class(BREACH_CLASS).fields if f.key == "severity_declared")
+    return {v.code: v.label_zh for v in field.values}

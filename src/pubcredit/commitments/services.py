@@ -21,7 +21,8 @@ from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.catalog.registry import get_class
 from pubcredit.commitments.models import EligibilityAnswer
-from pubcredit.commitments.rulebook import BREACH_CLASS, COMMITMENT_CLASS, book_version, commitment_book
+from pubcredit.commitments.rulebook import (BREACH_CLASS, COMMITMENT_CLASS, book_version, breach_severities,
+                                           commitment_book)
 from pubcredit.records.choices import RecordStatus, SubmissionChannel
 from pubcredit.records.models import CreditRecord
 from pubcredit.records.services import record_submit_one
@@ -223,16 +224,22 @@ def commitment_verify(*, record: CreditRecord, department: Department, verified_
 
 @transaction.atomic
 def commitment_breach_record(*, record: CreditRecord, department: Department, evidence: Any, decided_on: Any,
-                             serious_untrue: bool = False, actor: Any,
+                             serious_untrue: bool = False, severity: Any = None, actor: Any,
                              channel: str = SubmissionChannel.FORM) -> BreachOutcome:
     """Record a breach (认定违诺): evidence is required; the commitment moves 履约中 → 已违诺 (a new version) and a
     ``commitment_breach`` record is made for the subject through the records service (versioned, assessed for
     publicity, read by checks and by the 告知承诺 eligibility). ``serious_untrue``: a seriously untrue commitment in
-    a credit repair (NDRC Order 36 第二十五条)."""
+    a credit repair (NDRC Order 36 第二十五条). ``severity`` (失信程度: minor / general / serious) is the identifying
+    unit's own placing of the breach (Order 36 第十一条); it decides publication, and without it the breach record is
+    withheld (docs/commitments.md)."""
     evidence = "" if evidence is None else str(evidence).strip()
     if not evidence:
         raise DomainError("commitment.evidence_required", "认定违诺须提供违诺事实及证据",
                           "a breach needs its facts and evidence", "evidence")
+    severity = str(severity or "").strip() or None
+    if severity is not None and severity not in breach_severities():
+        raise DomainError("commitment.severity", "失信程度只能是轻微失信、一般失信或严重失信",
+                          "severity must be minor, general or serious", "severity")
     record = _commitment_for_update(record, department)
     day = _checked_day(decided_on, "decided_on", record, "违诺认定日期")
     current = record.fields.get("status")
@@ -247,6 +254,7 @@ def commitment_breach_record(*, record: CreditRecord, department: Department, ev
         "matter": commitment_book().matters[values["matter"]].name_zh if values.get("matter") in commitment_book().matters
         else values.get("matter"),
         "breach_facts": evidence, "serious_untrue": "yes" if serious_untrue else "no",
+        **({"severity_declared": severity} if severity else {}),
         "identifying_unit": values.get("accepting_department") or department.name,
         "source_name": department.name, "source_uscc": department.uscc,
     }
@@ -256,7 +264,7 @@ def commitment_breach_record(*, record: CreditRecord, department: Department, ev
     audit.record(Event.COMMITMENT_BREACHED, actor=actor, object_type="credit_record", object_id=record.pk,
                  before={"status": current}, after={"status": "breached"}, reason=evidence[:500],
                  data={"decision_no": record.decision_no, "breach_record": breach_record.pk,
-                       "serious_untrue": serious_untrue})
+                       "serious_untrue": serious_untrue, "severity": severity})
     return BreachOutcome(record, breach_record)
 
 

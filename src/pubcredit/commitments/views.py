@@ -119,7 +119,8 @@ def commitment_act(request, pk: int, action: str):
             elif action == "breach":
                 outcome = services.commitment_breach_record(
                     record=record, department=request.user.department, evidence=data["evidence"],
-                    decided_on=data["decided_on"], serious_untrue=data["serious_untrue"], actor=request.user)
+                    decided_on=data["decided_on"], serious_untrue=data["serious_untrue"],
+                    severity=data["severity"], actor=request.user)
                 messages.success(request, f"已认定违诺，生成违诺信息 {outcome.breach_record.decision_no}")
             else:
                 services.commitment_withdraw(record=record, department=request.user.department,

@@ -71,6 +71,7 @@ _PROCEDURE_WORDS = {"summary": "summary", "简易程序": "summary", "简易": "
 DECLARED_SEVERITY_FIELD = "severity_declared"  # 失信程度（认定单位认定）
 PROCEDURE_FIELD = "procedure"  # 处罚程序（简易程序/普通程序）
 SECTOR_FIELD = "sector"  # 所属领域 (codes of policy.yaml sectors)
+UNTRUE_COMMITMENT_FIELD = "serious_untrue"  # 承诺严重不实 (违背信用承诺信息)
 
 
 @dataclass
@@ -183,6 +184,7 @@ def record_facts(record: CreditRecord, *, class_cache: dict | None = None, entry
                                department_name=record.department.name, department_code=record.department.code),
         licence_status=values.get("status") if nature != "negative" else None,
         list_publicity=list_publicity,
+        untrue_commitment=str(values.get(UNTRUE_COMMITMENT_FIELD) or "").strip() in ("yes", "是"),
     )
 
 

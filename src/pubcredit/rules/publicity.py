@@ -221,6 +221,11 @@ class SectorRule(_Strict):
 Family = Literal["ndrc", "market_regulation"]
 
 
+class FixedPeriod(_Strict):
+    months: int = Field(gt=0, le=120)
+    article: str = Field(min_length=1)
+
+
 class Regime(_Strict):
     """One regulation's publicity rules, in force from ``effective_from`` to ``effective_to`` (inclusive)."""
 
@@ -257,6 +262,9 @@ class Regime(_Strict):
     duration_article: str = ""
     natural_persons_article: str = ""
     longest_article: str = ""
+    # a record of untruthfulness found in a credit repair (Order 36 art. 25: false materials, a seriously untrue
+    # commitment): published a fixed period with no early end
+    untrue_commitment: FixedPeriod | None = None
     notes: str = ""
 
     @model_validator(mode="after")
@@ -303,6 +311,10 @@ class Policy(_Strict):
 
     version: str
     regime_classes: tuple[str, ...] = Field(min_length=1)  # negative classes the regimes classify (admin_penalty)
+    # regime classes without penalty types (违诺信息): the identifying unit declares the severity (Order 36 art. 11
+    # with art. 8(4)/9(3)/10(5), "其他情形"); undeclared, the record is withheld rather than guessed
+    declared_severity_classes: tuple[str, ...] = ()
+    declared_severity_article: str = ""
     transition: Literal["decision_date", "most_favourable"]
     transition_basis: str
     families: dict[Literal["market_regulation"], FamilyMatch]
@@ -408,6 +420,7 @@ class RecordFacts:
     family: str = "ndrc"
     licence_status: str | None = None  # 当前状态 of a licence (valid / invalid)
     list_publicity: EntryPublicity | None = None  # records of list classes: the entry's window (rules.lists)
+    untrue_commitment: bool = False  # found untrue in a credit repair (承诺严重不实, Order 36 art. 25)
 
 
 # ``n`` working days after a day, never less favourable to the subject (``rules.calendar.deadline``): the services
@@ -767,6 +780,30 @@ def _list_entry(entry: EntryPublicity, class_code: str) -> PublicityDecision:
                              ended_by=entry.ended_by.value if entry.ended_by else None)
 
 
+def _untrue_commitment(facts: RecordFacts, regime: Regime) -> PublicityDecision:
+    """Order 36 art. 25: untruthfulness in a credit repair is published for a fixed period from the finding, never
+    ended early; natural persons' items stay unpublished (art. 12 para. 3)."""
+    rule = regime.untrue_commitment
+    assert rule is not None
+    lead_zh = f"信用修复中提供虚假材料或信用承诺严重不实（{rule.article}）"
+    lead_en = f"untrue commitment or false materials in a credit repair ({rule.article})"
+    if not facts.class_public or (facts.subject_kind == "natural_person" and not facts.public_for_natural_persons):
+        return PublicityDecision(Severity.SERIOUS, regime.code, False, None, None, None,
+                                 f"{lead_zh}；涉及自然人的失信信息原则上不予公示（{regime.natural_persons_article}）。",
+                                 f"{lead_en}; natural persons: not published.", regime.rule_version)
+    until = add_months(facts.decision_date, rule.months) - dt.timedelta(days=1)
+    shown_from = max(facts.decision_date, facts.received_on)
+    if shown_from > until:
+        return PublicityDecision(Severity.SERIOUS, regime.code, True, None, None, until,
+                                 f"{lead_zh}；归集时公示期已届满，不再公示。", f"{lead_en}; received after the period.",
+                                 regime.rule_version)
+    return PublicityDecision(
+        Severity.SERIOUS, regime.code, True, shown_from, None, until,
+        f"{lead_zh}：自认定之日起公示{rule.months}个月，不得提前终止公示；公示期{_fmt(shown_from)}至{_fmt(until)}。",
+        f"{lead_en}: published {rule.months} months from the finding, no early end; shown {_fmt(shown_from)} to "
+        f"{_fmt(until)}.", regime.rule_version)
+
+
 def _favourability(decision: PublicityDecision) -> tuple:
     """Sort key: smaller is more favourable to the subject (not shown; shown shorter; repairable sooner)."""
     if not decision.published:
@@ -794,6 +831,18 @@ def assess(facts: RecordFacts, rulebook: PublicityRulebook, *, as_of: dt.date,
             f"信息类{facts.class_code}的公示规则尚未配置（policy.yaml regime_classes），暂不公示。",
             f"no publicity rule configured for class {facts.class_code} (policy.yaml regime_classes): not published.",
             f"unconfigured@{policy.version}")
+    if facts.class_code in policy.declared_severity_classes:
+        # not a penalty of a sector's publicity system: the general (NDRC) regimes decide
+        facts = replace(facts, family="ndrc")
+        own = rulebook.regime_for("ndrc", facts.decision_date)
+        if facts.untrue_commitment and own.untrue_commitment is not None:
+            return _untrue_commitment(facts, own)
+        if facts.declared_severity is None:
+            return PublicityDecision(
+                None, own.code, False, None, None, None,
+                f"认定单位未认定失信程度（轻微、一般、严重），暂不公示（{policy.declared_severity_article}）。",
+                f"no severity declared by the identifying unit: not published ({policy.declared_severity_article}).",
+                own.rule_version)
     own = rulebook.regime_for(facts.family, facts.decision_date)
     candidates = [own]
     if policy.transition == "most_favourable":
