@@ -76,3 +76,22 @@ def test_an_operator_reads_but_does_not_accept(client, operator, today):
     client.force_login(operator)
     assert client.get("/commitments/").status_code == 200
     assert client.get("/commitments/new/").status_code == 403
+
+
+def test_public_commitment_listing_is_searchable_by_matter_in_chinese(client, department, system_actor, today):
+    from pubcredit.commitments.services import commitment_accept
+    commitment_accept(department=department, values=commitment(1), actor=system_actor)
+    commitment_accept(department=department, values=commitment(2, matter="建筑工程施工许可",
+                                                               approval_no="JZ-2026-0002"), actor=system_actor)
+    everything = client.get("/public/commitments/")
+    assert everything.status_code == 200
+    assert "淄博承诺测试有限公司1" in everything.content.decode()
+    assert "淄博承诺测试有限公司2" in everything.content.decode()
+    food = client.get("/public/commitments/", {"matter": "food_business_license"})
+    html = food.content.decode()
+    assert "淄博承诺测试有限公司1" in html and "淄博承诺测试有限公司2" not in html
+    assert '<option value="food_business_license" selected>食品经营许可</option>' in html
+    _no_codes(client.get("/public/commitments/", {"matter": "construction_permit"}))
+    # an unknown matter code is ignored rather than answered with an empty page
+    unknown = client.get("/public/commitments/", {"matter": "no_such_matter"}).content.decode()
+    assert "淄博承诺测试有限公司1" in unknown and "淄博承诺测试有限公司2" in unknown

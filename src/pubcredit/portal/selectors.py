@@ -389,11 +389,12 @@ class ListingFilters:
     district: str = ""  # district code
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    matter: str = ""  # 承诺事项 code (信用承诺公示 only)
 
     def as_query(self) -> dict[str, str]:
         out = {"department": self.department, "district": self.district,
                "date_from": self.date_from.isoformat() if self.date_from else "",
-               "date_to": self.date_to.isoformat() if self.date_to else ""}
+               "date_to": self.date_to.isoformat() if self.date_to else "", "matter": self.matter}
         return {k: v for k, v in out.items() if v}
 
 
@@ -419,6 +420,8 @@ def _filtered(qs: QuerySet, filters: ListingFilters) -> QuerySet:
         qs = qs.filter(decision_date__gte=filters.date_from)
     if filters.date_to:
         qs = qs.filter(decision_date__lte=filters.date_to)
+    if filters.matter:
+        qs = qs.filter(record__fields__matter=filters.matter)
     return qs
 
 
@@ -434,9 +437,13 @@ def listing(*, class_code: str, filters: ListingFilters, page: int = 1) -> Listi
                        len(rows) > PAGE_SIZE and page < LISTING_MAX_PAGES, page >= LISTING_MAX_PAGES)
 
 
-def filter_choices() -> dict[str, Any]:
+def filter_choices(class_code: str | None = None) -> dict[str, Any]:
+    """The listing filters' choices; a class with an enumerated 承诺事项 (``matter``) is also searchable by it."""
+    matter = next((f for f in get_class(class_code).fields if f.key == "matter" and f.type == "enum"),
+                  None) if class_code else None
     return {"departments": list(Department.objects.order_by("code").values_list("code", "name")),
-            "districts": list(District.objects.order_by("code").values_list("code", "name"))}
+            "districts": list(District.objects.order_by("code").values_list("code", "name")),
+            "matters": list(matter.enum_labels.items()) if matter else []}
 
 
 def regimes_for_display() -> list[Any]:

@@ -5,6 +5,7 @@ audit of natural persons shown (``portal.services``)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from functools import cache
 from urllib.parse import urlencode
 
@@ -21,7 +22,7 @@ from pubcredit.rulebook.loader import load_yaml
 from pubcredit.rules.errors import DomainError
 from pubcredit.subjects.services import person_read_log
 
-LISTINGS = {"licenses": "admin_license", "penalties": "admin_penalty"}
+LISTINGS = {"licenses": "admin_license", "penalties": "admin_penalty", "commitments": "credit_commitment"}
 
 
 def _page(request, name: str = "page") -> int:
@@ -90,14 +91,18 @@ def subject(request, pk: int):
 def _filters(request) -> selectors.ListingFilters:
     return selectors.ListingFilters(
         department=request.GET.get("department", "").strip(), district=request.GET.get("district", "").strip(),
-        date_from=_date(request.GET.get("date_from")), date_to=_date(request.GET.get("date_to")))
+        date_from=_date(request.GET.get("date_from")), date_to=_date(request.GET.get("date_to")),
+        matter=request.GET.get("matter", "").strip())
 
 
 def _listing(request, kind: str):
     filters = _filters(request)
+    choices = selectors.filter_choices(class_code=LISTINGS[kind])
+    if filters.matter not in dict(choices["matters"]):
+        filters = replace(filters, matter="")  # an unknown matter code filters nothing rather than everything away
     result = selectors.listing(class_code=LISTINGS[kind], filters=filters, page=_page(request))
     return render(request, "portal/listing.html", {
-        **_site(), "kind": kind, "listing": result, "choices": selectors.filter_choices(),
+        **_site(), "kind": kind, "listing": result, "choices": choices,
         "base_query": urlencode(filters.as_query()),
     })
 
@@ -110,6 +115,12 @@ def licenses(request):
 @rate_limited("page")
 def penalties(request):
     return _listing(request, "penalties")
+
+
+@rate_limited("page")
+def commitments(request):
+    """信用承诺公示: published commitments, newest first, searchable by 承诺事项."""
+    return _listing(request, "commitments")
 
 
 @rate_limited("page")
