@@ -29,7 +29,7 @@ from pubcredit.lists.models import IdentificationCase, ListEntry
 from pubcredit.lists.services import (identification_check_basis, identification_decide, identification_notify,
                                       identification_open, identification_push, list_entry_remove, lists_expire_due)
 from pubcredit.records.choices import SubmissionChannel
-from pubcredit.records.demo import SubjectFactory, submission_delay
+from pubcredit.demo.records import SubjectFactory, submission_delay
 from pubcredit.rulebook.loader import load_yaml
 from pubcredit.rules import clock
 from pubcredit.rules.errors import DomainError

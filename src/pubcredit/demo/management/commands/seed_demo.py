@@ -4,14 +4,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.audit.services import SystemActor
-from pubcredit.lists import demo as lists_demo
-from pubcredit.records import demo
+from pubcredit.demo import commitments as commitments_demo
+from pubcredit.demo import lists as lists_demo
+from pubcredit.demo import records as demo
 from pubcredit.records.selectors import records_exist
 
 
 class Command(BaseCommand):
     help = ("Generate reproducible Zibo demo data (演示数据) through the platform's services — subjects, licences and "
-            "penalties, red and black lists with identification cases and checks — and print the demo logins.")
+            "penalties, red and black lists with identification cases and checks, credit commitments — and print the demo logins.")
 
     def add_arguments(self, parser):
         parser.add_argument("--subjects", type=int, default=1500, help="number of credit subjects (default 1500)")
@@ -38,11 +39,16 @@ class Command(BaseCommand):
                 task = progress.add_task("红黑名单 lists, cases, checks", total=1)
                 lists = lists_demo.seed_lists(subjects=opts["subjects"], seed=opts["seed"], actor=actor)
                 progress.advance(task, 1)
+                task = progress.add_task("信用承诺 commitments", total=1)
+                commitments = commitments_demo.seed_commitments(subjects=opts["subjects"], seed=opts["seed"],
+                                                                actor=actor)
+                progress.advance(task, 1)
             audit.record(Event.DEMO_SEEDED, actor=actor, object_type="database",
                          data={"subjects": opts["subjects"], "records": opts["records"], "seed": opts["seed"], **totals,
-                               "lists": lists})
+                               "lists": lists, "commitments": commitments})
             self.stdout.write(f"demo data: {opts['subjects']} subjects, {totals}")
             self.stdout.write(f"demo lists: {lists}")
+            self.stdout.write(f"demo commitments: {commitments}")
         self.stdout.write("demo logins (username / password):")
         for username, password, display in logins:
             self.stdout.write(f"  {username:<10} {password:<15} {display}")

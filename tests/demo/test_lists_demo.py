@@ -55,8 +55,8 @@ def test_seed_demo_produces_list_entries_that_show_on_the_public_site(client, ca
 
 
 def test_demo_list_rows_are_a_function_of_the_seed(today):
-    from pubcredit.lists.demo import _Seeder
-    from pubcredit.records.demo import ensure_departments_and_users
+    from pubcredit.demo.lists import _Seeder
+    from pubcredit.demo.records import ensure_departments_and_users
 
     ensure_departments_and_users(SystemActor("test"))
 

@@ -32,7 +32,7 @@ def test_seed_demo_is_realistic_and_goes_through_services(capsys, today):
 
 
 def test_demo_subjects_are_a_function_of_seed_and_index():
-    from pubcredit.records.demo import SubjectFactory
+    from pubcredit.demo.records import SubjectFactory
 
     assert [SubjectFactory(5)(i) for i in range(40)] == [SubjectFactory(5)(i) for i in range(40)]
     assert [SubjectFactory(5)(i) for i in range(40)] != [SubjectFactory(6)(i) for i in range(40)]
