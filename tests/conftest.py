@@ -84,7 +84,7 @@ def chromium():
 def page(chromium, live_server):
     context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)  # generous: a loaded 2-core CI machine runs the live server and Chromium together
     page.base_url = live_server.url
     yield page
     context.close()
