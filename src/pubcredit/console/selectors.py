@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from pubcredit.accounts.access import is_city_operator, record_scope
 from pubcredit.accounts.choices import Role
-from pubcredit.catalog.registry import get_class
 from pubcredit.records.models import CreditRecord
 from pubcredit.rules import clock
 from pubcredit.subjects.models import Subject
@@ -32,24 +31,6 @@ def home_figures(*, viewer) -> dict:
         figures["subjects"] = Subject.objects.count()
     figures["recent"] = list(records.select_related("subject", "department").order_by("-received_at", "-id")[:10])
     return figures
-
-
-def version_rows(*, record: CreditRecord, versions) -> list:
-    """Each version with its fields as (Chinese label, readable value) pairs, in catalogue order."""
-    info_class = get_class(record.class_code)
-    out = []
-    for version in versions:
-        labelled = []
-        for spec in info_class.fields:
-            value = version.fields.get(spec.key)
-            if spec.type == "enum" and value:
-                value = spec.enum_labels.get(value, value)
-            elif spec.type == "multi_enum" and value:
-                value = "、".join(spec.enum_labels.get(v, v) for v in value)
-            labelled.append((spec.label_zh, value))
-        version.labelled = labelled
-        out.append(version)
-    return out
 
 
 # --- homes as inboxes (issue 21 item 3) ------------------------------------------------------------------------------

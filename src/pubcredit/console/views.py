@@ -15,9 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from pubcredit.accounts.access import is_city_operator
 from pubcredit.accounts.choices import Role
-from pubcredit.console.selectors import home_figures, home_inbox, version_rows
+from pubcredit.console.selectors import home_figures, home_inbox
 from pubcredit.console.selectors import late_records as late_records_list
-from pubcredit.records.selectors import record_get, record_list_for_subject, record_versions
+from pubcredit.records.selectors import record_get, record_list_for_subject, record_versions, version_rows
 from pubcredit.request_limits import error_body
 from pubcredit.rules import identifiers
 from pubcredit.subjects.selectors import subject_get, subject_search

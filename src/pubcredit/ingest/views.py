@@ -27,7 +27,6 @@ from pubcredit.accounts.access import is_city_operator
 from pubcredit.accounts.models import Department
 from pubcredit.catalog.headers import map_headers
 from pubcredit.catalog.registry import all_classes, get_class
-from pubcredit.console.selectors import version_rows
 from pubcredit.ingest import selectors
 from pubcredit.ingest.choices import BatchStatus, RejectionStatus
 from pubcredit.ingest.exports import field_label, reason_text, rejections_response
@@ -37,7 +36,7 @@ from pubcredit.ingest.services import batch_import_file, batch_receive_file, bat
 from pubcredit.ingest.tasks import import_file
 from pubcredit.jobs.services import actor_for_task
 from pubcredit.records.choices import SubmissionChannel
-from pubcredit.records.selectors import record_versions
+from pubcredit.records.selectors import record_versions, version_rows
 from pubcredit.rules.errors import DomainError
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from pubcredit.accounts.access import record_scope
+from pubcredit.catalog.registry import get_class
 from pubcredit.records.models import CreditRecord, RecordVersion
 
 
@@ -23,3 +24,21 @@ def record_get(*, viewer, pk: int) -> CreditRecord | None:
 
 def record_versions(*, record: CreditRecord) -> QuerySet[RecordVersion]:
     return record.versions.order_by("-version")
+
+
+def version_rows(*, record: CreditRecord, versions) -> list:
+    """Each version with its fields as (Chinese label, readable value) pairs, in catalogue order."""
+    info_class = get_class(record.class_code)
+    out = []
+    for version in versions:
+        labelled = []
+        for spec in info_class.fields:
+            value = version.fields.get(spec.key)
+            if spec.type == "enum" and value:
+                value = spec.enum_labels.get(value, value)
+            elif spec.type == "multi_enum" and value:
+                value = "、".join(spec.enum_labels.get(v, v) for v in value)
+            labelled.append((spec.label_zh, value))
+        version.labelled = labelled
+        out.append(version)
+    return out
