@@ -55,6 +55,50 @@ def test_public_report_pdf_reads_back_in_chinese_and_qr_decodes_to_verify_url(si
     assert "四、详细信息" in html and report.number in html
 
 
+def page_count(pdf: bytes) -> int:
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def page_text(pdf: bytes, page: int) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), "-", "-"], input=pdf,
+                          capture_output=True, check=True).stdout.decode()
+
+
+@pytest.mark.django_db
+def test_details_are_one_table_per_section_with_the_header_on_every_page(eco, department, tmp_path):
+    """The layout that makes a PDF fast (bench/reports): one table per section, a row per record, the column header
+    repeated on each page; the 已修复 mark is drawn (looked at as pixels of the rendered page)."""
+    from tests.factories import uscc
+    from tests.publicity.factories import ndrc_penalty, submit
+
+    submit([ndrc_penalty(i + 1, subject_name="淄博版式测试有限公司", subject_uscc=uscc(30)) for i in range(30)],
+           department=eco, actor=ACTOR)
+    subject = Subject.objects.get(name="淄博版式测试有限公司")
+    first = PublicityState.objects.filter(subject=subject).order_by("record__decision_no").first()
+    PublicityState.objects.filter(pk=first.pk).update(state="repaired")
+    report = issue_query(subject, department)
+    html = render.report_html(report.snapshot)
+    non_empty = [s for s in report.snapshot["sections"] if s["items"]]
+    assert html.count('<table class="records">') == len(non_empty) == 1
+    pdf = bytes(report.pdf)
+    pages = page_count(pdf)
+    assert pages <= 12  # one table per record took about twice as many pages
+    detail_pages = [n for n in range(1, pages + 1) if "决定文书号：" in page_text(pdf, n)]
+    assert len(detail_pages) >= 2
+    for n in detail_pages:
+        assert re.search(r"序号\s+事项\s+内容", page_text(pdf, n)), f"page {n} lacks the column header"
+    assert sum(page_text(pdf, n).count("决定文书号：") for n in detail_pages) == 30
+    number_part = re.escape(first.record.decision_no[first.record.decision_no.index("〔"):])
+    marked = next(n for n in detail_pages if re.search(rf"{number_part}(?!\d)", page_text(pdf, n)))
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", str(marked), "-l", str(marked), "-singlefile",
+                    str(tmp_path / "r.pdf"), str(tmp_path / "detail")], check=True)
+    image = Image.open(tmp_path / "detail.png").convert("RGB")
+    greens = sum(1 for r, g, b in image.get_flattened_data() if g > 90 and r < 60 and b < 90 and g - r > 50)
+    assert greens > 20  # the green 已修复 frame and text (#17703a) are drawn
+
+
 @pytest.mark.django_db
 def test_genuine_altered_appended_and_resigned_pdfs(site, tmp_path):
     report = issue_public(site[1])
