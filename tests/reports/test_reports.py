@@ -244,3 +244,34 @@ def test_batch_renders_zip_with_manifest(site, department, today):
     assert "manifest.csv" in names and len([n for n in names if n.endswith(".pdf")]) == 1
     manifest = archive.read("manifest.csv").decode("utf-8-sig")
     assert "已出具" in manifest and "未找到该信用主体" in manifest
+
+
+@pytest.mark.django_db
+def test_evaluation_class_only_in_the_query_version_a_department_receives(site, department, system_actor, today):
+    """docs/evaluation.md "Internal to government": the class is for government staff only, never public; the special
+    report carries the four sources of 发改财金〔2025〕565号 only."""
+    from pubcredit.evaluation import services as evaluation
+    from pubcredit.evaluation.selectors import current_class
+
+    subject = Subject.objects.get(name=site[1])
+    run = evaluation.evaluation_run_start(actor=system_actor, as_of=today, subject_ids=[subject.pk], enqueue=False)
+    evaluation.evaluation_run_execute(run_id=run.pk, actor=system_actor)
+    current = current_class(subject=subject)
+    assert current is not None
+    report = issue_query(subject, department)
+    query = re.sub(r"\s+", "", pdf_text(bytes(report.pdf)))
+    assert "公共信用综合评价结果" in query
+    assert f"{current.class_name_zh}（{current.grade}级" in query and f"信用类别：{current.class_name_zh}" in query
+    assert "不作为失信惩戒的依据" in render.report_html(report.snapshot)
+    public = pdf_text(bytes(issue_public(site[1]).pdf))
+    special = pdf_text(bytes(services.report_issue(
+        kind="special", subject=subject, actor=ACTOR, requester="x", purpose="招投标", procedure="ZB-4",
+        department=department, period_from=today.replace(year=today.year - 1), period_to=today).pdf))
+    for text in (public, special):
+        assert "综合评价" not in text and f"（{current.grade}级）" not in text
+
+
+@pytest.mark.django_db
+def test_query_version_says_when_a_subject_was_never_evaluated(site, department):
+    text = pdf_text(bytes(issue_query(Subject.objects.get(name=site[2]), department).pdf))
+    assert "该主体尚无公共信用综合评价结果" in text

@@ -107,14 +107,27 @@ def authorisation_record(*, subject: Subject, department, scope: str, valid_from
     return row
 
 
+def evaluation_visible(kind: str, department) -> bool:
+    """May the report carry the subject's evaluation class (综合评价类别)? Only the query version handed to a
+    government department: evaluation results are internal to government, shown to staff and department tokens and
+    never on the public site (docs/evaluation.md, "Internal to government"), so never the public version; the
+    special report holds exactly the four sources of 发改财金〔2025〕565号 (rules.md §6), which do not include it.
+    The subject's own query version (self-service, issue 13's accounts) does not exist yet."""
+    return kind == ReportKind.QUERY and department is not None
+
+
 def build_snapshot(*, number: str, kind: str, subject: Subject, issued_at: dt.datetime, requester: str,
-                   purpose: str, procedure: str, period: tuple[dt.date, dt.date] | None) -> dict[str, Any]:
+                   purpose: str, procedure: str, period: tuple[dt.date, dt.date] | None,
+                   with_evaluation: bool = False) -> dict[str, Any]:
     if kind == ReportKind.PUBLIC:
         content = selectors.public_content(subject)
     elif kind == ReportKind.QUERY:
         content = selectors.query_content(subject)
     else:
         content = selectors.special_content(subject, period_from=period[0], period_to=period[1])
+    if with_evaluation:
+        content["sections"].append(selectors.evaluation_section(subject))
+        content["summary"] = selectors.summary_of(content["sections"])
     local = issued_at.astimezone(clock.PLATFORM_TZ)
     valid_until = local.date() + dt.timedelta(days=valid_days())
     return {
@@ -169,7 +182,8 @@ def report_issue(*, kind: str, subject: Subject | None, actor: Any, requester: s
         issued_at = clock.now()
         number = _new_number(today)
         snapshot = build_snapshot(number=number, kind=kind, subject=subject, issued_at=issued_at,
-                                  requester=requester, purpose=purpose, procedure=procedure, period=period)
+                                  requester=requester, purpose=purpose, procedure=procedure, period=period,
+                                  with_evaluation=evaluation_visible(kind, department))
         pdf = signing.sign_pdf(render.report_pdf(snapshot), reason=f"{ISSUER}出具报告 {number}")
         report = Report.objects.create(
             number=number, kind=kind, subject=subject, requester_label=requester[:200], department=department,
