@@ -185,8 +185,8 @@ def test_565_special_report_period_at_most_five_years_and_not_future(list_site, 
     text = pdf_text(bytes(report.pdf))
     for source in ("行政处罚信息", "行政强制信息", "严重失信主体名单信息", "刑事裁判（犯罪记录）信息"):
         assert source in text
-    # the catalogue has no compulsion or criminal-judgment class: the report says unchecked, never "no records"
-    assert "未核查" in text and "查询期间内无行政强制" not in text
+    # all four sources are in the catalogue: each is checked, and an empty one says so
+    assert "未核查" not in text and "查询期间内无行政强制记录" in text and "查询期间内无刑事裁判（犯罪记录）记录" in text
     assert "市场监督管理严重违法失信名单" in text or "严重违法失信" in text  # the SAMR serious entry is listed
 
 
@@ -275,3 +275,48 @@ def test_evaluation_class_only_in_the_query_version_a_department_receives(site, 
 def test_query_version_says_when_a_subject_was_never_evaluated(site, department):
     text = pdf_text(bytes(issue_query(Subject.objects.get(name=site[2]), department).pdf))
     assert "该主体尚无公共信用综合评价结果" in text
+
+
+def compulsion_row(n, **overrides):
+    row = {"subject_name": "淄博鑫源化工有限公司", "subject_category": "法人及非法人组织",
+           "subject_uscc": "91370303MA0000010K", "decision_no": f"淄环强〔2026〕{n}号", "decision_date": "2026-03-02",
+           "compulsion_kind": "行政强制措施", "compulsion_types": "查封；扣押", "compulsion_facts": "超标排放，拒不改正",
+           "compulsion_basis": "《中华人民共和国大气污染防治法》", "authority_name": "淄博市生态环境局",
+           "source_name": "淄博市生态环境局", "source_uscc": "11370300MB2851235E"}
+    return row | overrides
+
+
+def judgment_row(n, **overrides):
+    row = {"subject_name": "淄博鑫源化工有限公司", "subject_category": "法人及非法人组织",
+           "subject_uscc": "91370303MA0000010K", "decision_no": f"（2025）鲁0303刑初{n}号", "decision_date": "2025-06-10",
+           "court_name": "淄博市张店区人民法院", "charges": "污染环境罪", "sentence": "判处罚金人民币二十万元",
+           "source_name": "淄博市中级人民法院", "source_uscc": "11370300MB2851235E"}
+    return row | overrides
+
+
+@pytest.mark.django_db
+def test_565_special_report_reads_compulsion_and_criminal_judgments_within_the_period(site, eco, department, today,
+                                                                                      monkeypatch):
+    from pubcredit.reports import selectors
+    from tests.publicity.factories import submit
+
+    submit([compulsion_row(1), compulsion_row(2, decision_date="2019-05-05")], department=eco, actor=ACTOR,
+           class_code="admin_compulsion")
+    submit([judgment_row(7)], department=eco, actor=ACTOR, class_code="criminal_judgment")
+    subject = Subject.objects.get(name=site[1])
+
+    def special(**period):
+        return services.report_issue(kind="special", subject=subject, actor=ACTOR, requester="x", purpose="招投标",
+                                     procedure="ZB-5", department=department, **period)
+
+    report = special(period_from=today.replace(year=today.year - 3), period_to=today)
+    text = re.sub(r"\s+", "", pdf_text(bytes(report.pdf)))
+    assert "淄环强〔2026〕1号" in text and "淄环强〔2026〕2号" not in text  # the 2019 one lies before the period
+    assert "查封场所、设施或者财物" in text and "（2025）鲁0303刑初7号" in text and "污染环境罪" in text
+    checked = {c["source"]: c for c in report.snapshot["checked_sources"]}
+    assert checked["行政强制信息"]["count"] == 1 and "行政强制方式" in checked["行政强制信息"]["fields"]
+    assert checked["刑事裁判（犯罪记录）信息"]["count"] == 1 and "罪名" in checked["刑事裁判（犯罪记录）信息"]["fields"]
+    # a source the catalogue lacks on the issue day is "not checked", never "no records"
+    monkeypatch.setattr(selectors, "_class_exists", lambda code: code != "criminal_judgment")
+    text = pdf_text(bytes(special(period_from=today.replace(year=today.year - 3), period_to=today).pdf))
+    assert "未核查" in text and "查询期间内无刑事裁判" not in text and "鲁0303刑初7号" not in text

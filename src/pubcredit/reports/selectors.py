@@ -24,8 +24,11 @@ from pubcredit.subjects.choices import SubjectKind
 from pubcredit.subjects.models import Subject
 
 REPAIRED = "已修复"
+# shown on the cover and in 基础信息, or as the row title: not repeated among a record's fields
+SUBJECT_KEYS = ("subject_name", "subject_category", "subject_uscc", "id_type", "decision_no", "decision_date")
 
-# 专项信用报告的四类来源 (发改财金〔2025〕565号): label, catalogue class (None: the catalogue has no such class yet)
+# 专项信用报告的四类来源 (发改财金〔2025〕565号): catalogue class (or the serious lists) and label; a class missing
+# from the catalogue on the issue day is reported as unchecked, never as "no records"
 SPECIAL_SOURCES = (
     ("admin_penalty", "行政处罚信息"),
     ("admin_compulsion", "行政强制信息"),
@@ -60,7 +63,7 @@ def _record_rows(record: CreditRecord, *, detailed: bool) -> list[list[str]]:
     values = record.fields or {}
     for key in keys:
         spec = specs.get(key)
-        if spec is None or spec.sensitive or key in ("subject_name", "subject_uscc", "decision_no", "decision_date"):
+        if spec is None or spec.sensitive or key in SUBJECT_KEYS:
             continue
         if key == "legal_rep" and record.subject.kind == SubjectKind.NATURAL_PERSON:
             continue
@@ -169,9 +172,14 @@ def query_content(subject: Subject) -> dict[str, Any]:
                      "证件号码一律脱敏。"}
 
 
-def _penalty_fields() -> list[str]:
-    info = get_class("admin_penalty")
-    return [f.label_zh for f in info.fields if not f.sensitive]
+def _special_fields(code: str) -> list[str]:
+    """The fields a special report checks and shows for a record class: the class's public fields where the policy
+    names them (行政处罚), otherwise every field but identity numbers (行政强制, 刑事裁判: not published, so no list)."""
+    info = get_class(code)
+    public_keys = public.rulebook().policy.public_fields.get(code)
+    keys = ["decision_no", "decision_date", *(public_keys or [f.key for f in info.fields if f.key not in SUBJECT_KEYS])]
+    return [info.fields_by_key[k].label_zh for k in keys if k in info.fields_by_key and
+            not info.fields_by_key[k].sensitive]
 
 
 def special_content(subject: Subject, *, period_from: dt.date, period_to: dt.date) -> dict[str, Any]:
@@ -201,10 +209,10 @@ def special_content(subject: Subject, *, period_from: dt.date, period_to: dt.dat
         records = (CreditRecord.objects.filter(subject=subject, class_code=code, status=RecordStatus.ACTIVE,
                                                decision_date__gte=period_from, decision_date__lte=period_to)
                    .select_related("department", "subject").order_by("-decision_date", "-id"))
-        items = [{"title": f"{title[:-2]}（{r.decision_no}）", "rows": _record_rows(r, detailed=False),
+        detailed = not public.rulebook().policy.public_fields.get(code)  # not published: no public field list
+        items = [{"title": f"{title[:-2]}（{r.decision_no}）", "rows": _record_rows(r, detailed=detailed),
                   "marks": [REPAIRED] if r.pk in repaired else []} for r in records]
-        checked.append({"source": title, "checked": True, "count": len(items),
-                        "fields": _penalty_fields() if code == "admin_penalty" else []})
+        checked.append({"source": title, "checked": True, "count": len(items), "fields": _special_fields(code)})
         sections.append({"title": title, "items": items, "empty": f"查询期间内无{title[:-2]}记录。"})
     return {"sections": sections, "summary": summary_of(sections), "checked_sources": checked,
             "scope": f"查询期间：{_date(period_from)}至{_date(period_to)}。依据《关于全面推行以专项信用报告替代有无违法违规记录证明"
