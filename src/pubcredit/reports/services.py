@@ -15,7 +15,7 @@ from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.portal.selectors import subject_public_get
 from pubcredit.reports import render, selectors, signing
-from pubcredit.reports.models import PersonAuthorisation, Report, ReportKind
+from pubcredit.reports.models import PersonAuthorisation, Report, ReportKind, SigningCertificate
 from pubcredit.rules import clock
 from pubcredit.rules.errors import DomainError
 from pubcredit.subjects.models import Subject
@@ -179,6 +179,7 @@ def report_issue(*, kind: str, subject: Subject | None, actor: Any, requester: s
                                   "a natural person's report needs that person's valid authorisation", "subject")
     period = (period_check(period_from, period_to, today=today) if kind == ReportKind.SPECIAL else None)
     with transaction.atomic():
+        signing_certificate_in_use()  # before the issue time: the report falls inside the certificate's use
         issued_at = clock.now()
         number = _new_number(today)
         snapshot = build_snapshot(number=number, kind=kind, subject=subject, issued_at=issued_at,
@@ -198,6 +199,84 @@ def report_issue(*, kind: str, subject: Subject | None, actor: Any, requester: s
                            "authorisation_id": authorisation.pk if authorisation else None,
                            "content_hash": report.content_hash})
     return report
+
+
+def _certificate_row(cert, *, now: dt.datetime) -> SigningCertificate:
+    return SigningCertificate(sha256=signing.certificate_sha256(cert), subject=cert.subject.human_friendly[:300],
+                              pem=_pem(cert), not_valid_after=cert["tbs_certificate"]["validity"]["not_after"].native,
+                              in_use_from=now, current=True)
+
+
+def _public_key_der(key_path: str) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    with open(key_path, "rb") as fh:
+        key = serialization.load_pem_private_key(fh.read(), password=None)
+    return key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def _pem(cert) -> str:
+    from asn1crypto import pem as pem_codec
+
+    return pem_codec.armor("CERTIFICATE", cert.dump()).decode()
+
+
+@transaction.atomic
+def _put_in_use(cert, *, actor: Any, reason: str) -> SigningCertificate:
+    """Make ``cert`` the certificate in use: the one in use until now is retired (its reports keep verifying)."""
+    now = clock.now()
+    previous = SigningCertificate.objects.select_for_update().filter(current=True).first()
+    if previous is not None:
+        previous.current, previous.in_use_until = False, now
+        previous.save(update_fields=["current", "in_use_until"])
+    row = _certificate_row(cert, now=now)
+    row.save()
+    audit.record(Event.REPORT_SIGNING_ROTATED, actor=actor, object_type="signing_certificate", object_id=row.sha256,
+                 reason=reason, data={"subject": row.subject, "previous": previous.sha256 if previous else ""})
+    return row
+
+
+def signing_certificate_in_use() -> SigningCertificate:
+    """The registered certificate the configured key signs with. A configured certificate seen for the first time is
+    registered (and the previous one retired); one that was retired is refused: a process still holding an old key
+    after a rotation must be restarted, never sign under a retired certificate."""
+    cert = signing.trusted_certificate()
+    row = SigningCertificate.objects.filter(sha256=signing.certificate_sha256(cert)).first()
+    if row is None:
+        return _put_in_use(cert, actor=audit.SystemActor("report-signing"), reason="首次使用所配置的签章证书")
+    if not row.current:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"report signing certificate {row.sha256[:16]} was retired at {row.in_use_until}; "
+                                   "restart the web and worker processes after a rotation")
+    return row
+
+
+def signing_rotate(*, cert_path: str, key_path: str, actor: Any) -> SigningCertificate:
+    """Register a new signing pair as the one in use (更换签章证书); the key must match the certificate and the
+    certificate must be valid now. The old certificate is kept, retired, so the reports it signed still verify."""
+    from pyhanko.sign import signers
+
+    try:
+        pair = signers.SimpleSigner.load(key_path, cert_path)
+    except Exception as exc:  # noqa: BLE001 - unreadable files or a wrong pass phrase: one clear refusal
+        raise DomainError("report_signing.unreadable", f"无法读取签章密钥或证书：{exc}",
+                          "the key or certificate cannot be read", "cert") from exc
+    if pair is None:
+        raise DomainError("report_signing.unreadable", "无法读取签章密钥或证书。", "the key or certificate cannot be read",
+                          "cert")
+    cert = pair.signing_cert
+    if _public_key_der(key_path) != cert.public_key.dump():
+        raise DomainError("report_signing.mismatch", "密钥与证书不匹配。", "the key does not belong to the certificate",
+                          "key")
+    validity = cert["tbs_certificate"]["validity"]
+    now = clock.wall_now()  # certificate validity is real time
+    if not validity["not_before"].native <= now <= validity["not_after"].native:
+        raise DomainError("report_signing.expired", "证书不在有效期内。", "the certificate is not valid now", "cert")
+    if SigningCertificate.objects.filter(sha256=signing.certificate_sha256(cert)).exists():
+        raise DomainError("report_signing.known", "此证书已登记过（在用或已停用），请使用新的证书。",
+                          "this certificate was registered before", "cert")
+    return _put_in_use(cert, actor=actor, reason="更换报告签章证书")
 
 
 @dataclass(frozen=True)
@@ -266,6 +345,11 @@ def report_file_verify(pdf: bytes, *, number: str = "") -> FileVerdict:
     if report is None:
         return FileVerdict(False, claimed, "签名有效，但本平台没有出具过内容与此文件一致的报告。",
                            "validly signed but not a file the platform registered", check)
+    used = SigningCertificate.objects.filter(sha256=check.certificate_sha256).first()
+    if used is not None and not (used.in_use_from <= report.issued_at and
+                                 (used.in_use_until is None or report.issued_at <= used.in_use_until)):
+        return FileVerdict(False, report, "签名证书在报告出具时不在使用期内。",
+                           "the signing certificate was not in use when the report was issued", check)
     if number and report.number != number.strip().upper():
         return FileVerdict(False, claimed, f"此文件是报告 {report.number}，不是 {number}。",
                            f"this file is report {report.number}, not {number}", check)
