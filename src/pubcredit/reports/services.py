@@ -328,7 +328,8 @@ class FileVerdict:
         return {"genuine": self.genuine, "number": self.report.number if self.report else None,
                 "message": self.message_zh, "message_en": self.message_en,
                 "signature_intact": self.signature.intact, "signature_trusted": self.signature.trusted,
-                "signature_covers_whole_file": self.signature.whole_file, "signer": self.signature.signer}
+                "signature_covers_whole_file": self.signature.whole_file, "signer": self.signature.signer,
+                "signer_certificate_sha256": self.signature.certificate_sha256}
 
 
 def report_file_verify(pdf: bytes, *, number: str = "") -> FileVerdict:
