@@ -58,6 +58,8 @@ class Report(models.Model):
     data_fingerprint = models.CharField("主体数据指纹", max_length=64)
     pdf = models.BinaryField("已签名PDF")
     pdf_sha256 = models.CharField("PDF文件哈希", max_length=64, db_index=True)
+    # the certificate that signed the file (SigningCertificate.sha256); empty for reports issued before rotation existed
+    signing_certificate_sha256 = models.CharField("签章证书指纹", max_length=64, blank=True, default="")
     rulebook_version = models.TextField("规则版本")  # every catalogue file with its version: long
 
     class Meta:

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
@@ -179,7 +179,7 @@ def report_issue(*, kind: str, subject: Subject | None, actor: Any, requester: s
                                   "a natural person's report needs that person's valid authorisation", "subject")
     period = (period_check(period_from, period_to, today=today) if kind == ReportKind.SPECIAL else None)
     with transaction.atomic():
-        signing_certificate_in_use()  # before the issue time: the report falls inside the certificate's use
+        certificate = signing_certificate_in_use()
         issued_at = clock.now()
         number = _new_number(today)
         snapshot = build_snapshot(number=number, kind=kind, subject=subject, issued_at=issued_at,
@@ -192,7 +192,7 @@ def report_issue(*, kind: str, subject: Subject | None, actor: Any, requester: s
             period_to=period[1] if period else None, authorisation=authorisation, issued_at=issued_at,
             valid_until=dt.date.fromisoformat(snapshot["valid_until"]), snapshot=snapshot,
             content_hash=audit.content_hash(snapshot), data_fingerprint=selectors.data_fingerprint(subject),
-            pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(), rulebook_version=snapshot["rulebook_version"])
+            pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(), signing_certificate_sha256=certificate.sha256, rulebook_version=snapshot["rulebook_version"])
         audit.record(Event.REPORT_ISSUED, actor=actor, object_type="report", object_id=number, reason=purpose,
                      data={"kind": kind, "subject_id": subject.pk, "procedure": procedure,
                            "department": department.code if department else "",
@@ -243,7 +243,10 @@ def signing_certificate_in_use() -> SigningCertificate:
     cert = signing.trusted_certificate()
     row = SigningCertificate.objects.filter(sha256=signing.certificate_sha256(cert)).first()
     if row is None:
-        return _put_in_use(cert, actor=audit.SystemActor("report-signing"), reason="首次使用所配置的签章证书")
+        try:
+            return _put_in_use(cert, actor=audit.SystemActor("report-signing"), reason="首次使用所配置的签章证书")
+        except IntegrityError:  # another process registered it at the same moment
+            row = SigningCertificate.objects.get(sha256=signing.certificate_sha256(cert))
     if not row.current:
         from django.core.exceptions import ImproperlyConfigured
 
@@ -346,11 +349,9 @@ def report_file_verify(pdf: bytes, *, number: str = "") -> FileVerdict:
     if report is None:
         return FileVerdict(False, claimed, "签名有效，但本平台没有出具过内容与此文件一致的报告。",
                            "validly signed but not a file the platform registered", check)
-    used = SigningCertificate.objects.filter(sha256=check.certificate_sha256).first()
-    if used is not None and not (used.in_use_from <= report.issued_at and
-                                 (used.in_use_until is None or report.issued_at <= used.in_use_until)):
-        return FileVerdict(False, report, "签名证书在报告出具时不在使用期内。",
-                           "the signing certificate was not in use when the report was issued", check)
+    if report.signing_certificate_sha256 and report.signing_certificate_sha256 != check.certificate_sha256:
+        return FileVerdict(False, report, "签名证书与本平台登记的该报告签章证书不一致。",
+                           "signed by another platform certificate than the one registered for this report", check)
     if number and report.number != number.strip().upper():
         return FileVerdict(False, claimed, f"此文件是报告 {report.number}，不是 {number}。",
                            f"this file is report {report.number}, not {number}", check)
