@@ -1,9 +1,11 @@
 """Benchmark (issue 16): one subject with N records (default 500) → time of the report page's HTML, of the signed
-PDF (snapshot + WeasyPrint + pyHanko), and reports per second for a batch of the same subject.
+PDF (snapshot + WeasyPrint + pyHanko), each stage on its own, and reports per second for a batch of the same subject.
 
-    .venv/bin/python bench/reports/run.py [--records 500] [--batch 20]
+    .venv/bin/python bench/reports/run.py [--records 500] [--repeat 5] [--batch 10] [--baseline] [--profile FILE]
 
-Runs on a fresh SQLite database in a temporary directory; prints one JSON line.
+``--baseline`` also renders the same snapshot with ``baseline_report.html`` (the template before this change: one
+table per record) in the same run, so both figures come from the same machine under the same load.
+Runs on a fresh SQLite database in a temporary directory; prints one JSON object.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import statistics
 import sys
 import tempfile
@@ -18,14 +21,31 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
+
+
+def summary(times: list[float]) -> dict[str, float]:
+    p95 = statistics.quantiles(times, n=20, method="inclusive")[-1] if len(times) >= 2 else times[0]
+    return {"median_s": round(statistics.median(times), 3), "p95_s": round(p95, 3), "n": len(times)}
+
+
+def timed(fn, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=500)
-    parser.add_argument("--batch", type=int, default=20)
-    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--batch", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--baseline", action="store_true", help="also time the previous template in the same run")
+    parser.add_argument("--profile", help="write cProfile statistics of one signed PDF to this file")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-reports-"))
     os.environ.update(PUBCREDIT_DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}", PUBCREDIT_VAR_DIR=str(work),
@@ -37,9 +57,12 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from django.template import engines
+    from weasyprint import HTML
+
     from pubcredit.accounts.services import department_create
     from pubcredit.audit.services import SystemActor
-    from pubcredit.reports import render, services
+    from pubcredit.reports import render, services, signing
     from pubcredit.subjects.models import Subject
     from tests.factories import uscc
     from tests.publicity.factories import ndrc_penalty, submit
@@ -50,34 +73,57 @@ def main() -> None:
     submit(rows, department=department, actor=actor)
     subject = Subject.objects.get(uscc=uscc(1))
 
-    def timed(fn):
-        times = []
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-        return times
+    def snapshot():
+        return services.build_snapshot(number="ZBXY0", kind="query", subject=subject, issued_at=services.clock.now(),
+                                       requester="x", purpose="x", procedure="x", period=None)
 
-    def page():
-        snapshot = services.build_snapshot(number="ZBXY0", kind="query", subject=subject,
-                                           issued_at=services.clock.now(), requester="x", purpose="x",
-                                           procedure="x", period=None)
-        render.report_html(snapshot, web=True)
+    snap = snapshot()
+    templates = {"current": lambda: render.report_html(snap)}
+    if args.baseline:
+        baseline = engines["django"].from_string((HERE / "baseline_report.html").read_text())
+        templates["baseline"] = lambda: baseline.render(render.report_context(snap))
 
-    def pdf():
+    def issue():
         services.report_issue(kind="query", subject=subject, actor=actor, requester="x", purpose="招投标",
                               procedure="ZB", department=department)
 
-    page_times, pdf_times = timed(page), timed(pdf)
+    issue()  # warm: fonts found, signing pair made, templates compiled
+    result: dict = {"records": args.records, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                    "machine": f"{platform.node()} {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}",
+                    "page_html": summary(timed(lambda: render.report_html(snapshot(), web=True), args.repeat))}
+    for name, html_of in templates.items():
+        html = html_of()
+        stages = {"html": [], "layout": [], "write_pdf": [], "sign": []}
+        cpu = []  # this process's CPU seconds: less affected by the other engineers' load than wall time
+        for _ in range(args.repeat):
+            c0 = time.process_time()
+            t0 = time.perf_counter()
+            html = html_of()
+            t1 = time.perf_counter()
+            document = HTML(string=html).render()
+            t2 = time.perf_counter()
+            pdf = document.write_pdf()
+            t3 = time.perf_counter()
+            signing.sign_pdf(pdf, reason="bench")
+            t4 = time.perf_counter()
+            cpu.append(time.process_time() - c0)
+            for key, value in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+                stages[key].append(value)
+        result[name] = {"pages": len(document.pages), "pdf_kib": len(pdf) // 1024,
+                        **{key: summary(values) for key, values in stages.items()},
+                        "html_to_signed_pdf": summary([sum(v) for v in zip(*stages.values(), strict=True)]),
+                        "html_to_signed_pdf_cpu": summary(cpu)}
+    result["issue_signed_pdf"] = summary(timed(issue, args.repeat))
     start = time.perf_counter()
     for _ in range(args.batch):
-        pdf()
-    rate = args.batch / (time.perf_counter() - start)
-    p95 = lambda xs: statistics.quantiles(xs, n=20)[-1] if len(xs) >= 2 else xs[0]  # noqa: E731
-    print(json.dumps({"records": args.records, "page_html_median_s": round(statistics.median(page_times), 3),
-                      "page_html_p95_s": round(p95(page_times), 3),
-                      "signed_pdf_median_s": round(statistics.median(pdf_times), 3),
-                      "signed_pdf_p95_s": round(p95(pdf_times), 3), "batch_reports_per_s": round(rate, 2)}))
+        issue()
+    result["batch_reports_per_s"] = round(args.batch / (time.perf_counter() - start), 2)
+    result["load_after"] = round(os.getloadavg()[0], 1)
+    if args.profile:
+        import cProfile
+
+        cProfile.runctx("issue()", globals(), {"issue": issue}, args.profile)
+    print(json.dumps(result, ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":

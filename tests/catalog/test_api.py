@@ -18,7 +18,7 @@ def test_catalog_lists_the_classes(client):
     assert response.status_code == 200
     body = response.json()
     assert {"admin_license", "admin_penalty"} <= {c["code"] for c in body}
-    penalty = body[1]
+    penalty = next(c for c in body if c["code"] == "admin_penalty")
     assert penalty == {"code": "admin_penalty", "name_zh": "行政处罚", "name_en": "administrative penalty",
                        "nature": "negative", "subject_types": ["legal_person", "individual_business", "natural_person"],
                        "deadline_working_days": 7, "version": "2026.1", "effective_from": "2016-01-01"}

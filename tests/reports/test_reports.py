@@ -55,6 +55,50 @@ def test_public_report_pdf_reads_back_in_chinese_and_qr_decodes_to_verify_url(si
     assert "四、详细信息" in html and report.number in html
 
 
+def page_count(pdf: bytes) -> int:
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def page_text(pdf: bytes, page: int) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), "-", "-"], input=pdf,
+                          capture_output=True, check=True).stdout.decode()
+
+
+@pytest.mark.django_db
+def test_details_are_one_table_per_section_with_the_header_on_every_page(eco, department, tmp_path):
+    """The layout that makes a PDF fast (bench/reports): one table per section, a row per record, the column header
+    repeated on each page; the 已修复 mark is drawn (looked at as pixels of the rendered page)."""
+    from tests.factories import uscc
+    from tests.publicity.factories import ndrc_penalty, submit
+
+    submit([ndrc_penalty(i + 1, subject_name="淄博版式测试有限公司", subject_uscc=uscc(30)) for i in range(30)],
+           department=eco, actor=ACTOR)
+    subject = Subject.objects.get(name="淄博版式测试有限公司")
+    first = PublicityState.objects.filter(subject=subject).order_by("record__decision_no").first()
+    PublicityState.objects.filter(pk=first.pk).update(state="repaired")
+    report = issue_query(subject, department)
+    html = render.report_html(report.snapshot)
+    non_empty = [s for s in report.snapshot["sections"] if s["items"]]
+    assert html.count('<table class="records">') == len(non_empty) == 1
+    pdf = bytes(report.pdf)
+    pages = page_count(pdf)
+    assert pages <= 12  # one table per record took about twice as many pages
+    detail_pages = [n for n in range(1, pages + 1) if "决定文书号：" in page_text(pdf, n)]
+    assert len(detail_pages) >= 2
+    for n in detail_pages:
+        assert re.search(r"序号\s+事项\s+内容", page_text(pdf, n)), f"page {n} lacks the column header"
+    assert sum(page_text(pdf, n).count("决定文书号：") for n in detail_pages) == 30
+    number_part = re.escape(first.record.decision_no[first.record.decision_no.index("〔"):])
+    marked = next(n for n in detail_pages if re.search(rf"{number_part}(?!\d)", page_text(pdf, n)))
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", str(marked), "-l", str(marked), "-singlefile",
+                    str(tmp_path / "r.pdf"), str(tmp_path / "detail")], check=True)
+    image = Image.open(tmp_path / "detail.png").convert("RGB")
+    greens = sum(1 for r, g, b in image.get_flattened_data() if g > 90 and r < 60 and b < 90 and g - r > 50)
+    assert greens > 20  # the green 已修复 frame and text (#17703a) are drawn
+
+
 @pytest.mark.django_db
 def test_genuine_altered_appended_and_resigned_pdfs(site, tmp_path):
     report = issue_public(site[1])
@@ -141,8 +185,8 @@ def test_565_special_report_period_at_most_five_years_and_not_future(list_site, 
     text = pdf_text(bytes(report.pdf))
     for source in ("行政处罚信息", "行政强制信息", "严重失信主体名单信息", "刑事裁判（犯罪记录）信息"):
         assert source in text
-    # the catalogue has no compulsion or criminal-judgment class: the report says unchecked, never "no records"
-    assert "未核查" in text and "查询期间内无行政强制" not in text
+    # all four sources are in the catalogue: each is checked, and an empty one says so
+    assert "未核查" not in text and "查询期间内无行政强制记录" in text and "查询期间内无刑事裁判（犯罪记录）记录" in text
     assert "市场监督管理严重违法失信名单" in text or "严重违法失信" in text  # the SAMR serious entry is listed
 
 
@@ -200,3 +244,79 @@ def test_batch_renders_zip_with_manifest(site, department, today):
     assert "manifest.csv" in names and len([n for n in names if n.endswith(".pdf")]) == 1
     manifest = archive.read("manifest.csv").decode("utf-8-sig")
     assert "已出具" in manifest and "未找到该信用主体" in manifest
+
+
+@pytest.mark.django_db
+def test_evaluation_class_only_in_the_query_version_a_department_receives(site, department, system_actor, today):
+    """docs/evaluation.md "Internal to government": the class is for government staff only, never public; the special
+    report carries the four sources of 发改财金〔2025〕565号 only."""
+    from pubcredit.evaluation import services as evaluation
+    from pubcredit.evaluation.selectors import current_class
+
+    subject = Subject.objects.get(name=site[1])
+    run = evaluation.evaluation_run_start(actor=system_actor, as_of=today, subject_ids=[subject.pk], enqueue=False)
+    evaluation.evaluation_run_execute(run_id=run.pk, actor=system_actor)
+    current = current_class(subject=subject)
+    assert current is not None
+    report = issue_query(subject, department)
+    query = re.sub(r"\s+", "", pdf_text(bytes(report.pdf)))
+    assert "公共信用综合评价结果" in query
+    assert f"{current.class_name_zh}（{current.grade}级" in query and f"信用类别：{current.class_name_zh}" in query
+    assert "不作为失信惩戒的依据" in render.report_html(report.snapshot)
+    public = pdf_text(bytes(issue_public(site[1]).pdf))
+    special = pdf_text(bytes(services.report_issue(
+        kind="special", subject=subject, actor=ACTOR, requester="x", purpose="招投标", procedure="ZB-4",
+        department=department, period_from=today.replace(year=today.year - 1), period_to=today).pdf))
+    for text in (public, special):
+        assert "综合评价" not in text and f"（{current.grade}级）" not in text
+
+
+@pytest.mark.django_db
+def test_query_version_says_when_a_subject_was_never_evaluated(site, department):
+    text = pdf_text(bytes(issue_query(Subject.objects.get(name=site[2]), department).pdf))
+    assert "该主体尚无公共信用综合评价结果" in text
+
+
+def compulsion_row(n, **overrides):
+    row = {"subject_name": "淄博鑫源化工有限公司", "subject_category": "法人及非法人组织",
+           "subject_uscc": "91370303MA0000010K", "decision_no": f"淄环强〔2026〕{n}号", "decision_date": "2026-03-02",
+           "compulsion_kind": "行政强制措施", "compulsion_types": "查封；扣押", "compulsion_facts": "超标排放，拒不改正",
+           "compulsion_basis": "《中华人民共和国大气污染防治法》", "authority_name": "淄博市生态环境局",
+           "source_name": "淄博市生态环境局", "source_uscc": "11370300MB2851235E"}
+    return row | overrides
+
+
+def judgment_row(n, **overrides):
+    row = {"subject_name": "淄博鑫源化工有限公司", "subject_category": "法人及非法人组织",
+           "subject_uscc": "91370303MA0000010K", "decision_no": f"（2025）鲁0303刑初{n}号", "decision_date": "2025-06-10",
+           "court_name": "淄博市张店区人民法院", "charges": "污染环境罪", "sentence": "判处罚金人民币二十万元",
+           "source_name": "淄博市中级人民法院", "source_uscc": "11370300MB2851235E"}
+    return row | overrides
+
+
+@pytest.mark.django_db
+def test_565_special_report_reads_compulsion_and_criminal_judgments_within_the_period(site, eco, department, today,
+                                                                                      monkeypatch):
+    from pubcredit.reports import selectors
+    from tests.publicity.factories import submit
+
+    submit([compulsion_row(1), compulsion_row(2, decision_date="2019-05-05")], department=eco, actor=ACTOR,
+           class_code="admin_compulsion")
+    submit([judgment_row(7)], department=eco, actor=ACTOR, class_code="criminal_judgment")
+    subject = Subject.objects.get(name=site[1])
+
+    def special(**period):
+        return services.report_issue(kind="special", subject=subject, actor=ACTOR, requester="x", purpose="招投标",
+                                     procedure="ZB-5", department=department, **period)
+
+    report = special(period_from=today.replace(year=today.year - 3), period_to=today)
+    text = re.sub(r"\s+", "", pdf_text(bytes(report.pdf)))
+    assert "淄环强〔2026〕1号" in text and "淄环强〔2026〕2号" not in text  # the 2019 one lies before the period
+    assert "查封场所、设施或者财物" in text and "（2025）鲁0303刑初7号" in text and "污染环境罪" in text
+    checked = {c["source"]: c for c in report.snapshot["checked_sources"]}
+    assert checked["行政强制信息"]["count"] == 1 and "行政强制方式" in checked["行政强制信息"]["fields"]
+    assert checked["刑事裁判（犯罪记录）信息"]["count"] == 1 and "罪名" in checked["刑事裁判（犯罪记录）信息"]["fields"]
+    # a source the catalogue lacks on the issue day is "not checked", never "no records"
+    monkeypatch.setattr(selectors, "_class_exists", lambda code: code != "criminal_judgment")
+    text = pdf_text(bytes(special(period_from=today.replace(year=today.year - 3), period_to=today).pdf))
+    assert "未核查" in text and "查询期间内无刑事裁判" not in text and "鲁0303刑初7号" not in text

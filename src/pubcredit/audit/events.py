@@ -73,6 +73,7 @@ class Event(IntEnum):
     # 16xx credit reports (公共信用信息报告, issue 16)
     REPORT_ISSUED = 1601
     REPORT_AUTHORISED = 1602
+    REPORT_SIGNING_ROTATED = 1603
     # 14xx evaluation (公共信用综合评价)
     EVALUATION_RUN_STARTED = 1401
     EVALUATION_RUN_FINISHED = 1402
@@ -147,6 +148,7 @@ _TYPES = [
     EventType(Event.COMMITMENT_EXPIRED, "commitment.expire", "信用承诺期满", "commitment term ended"),
     EventType(Event.REPORT_ISSUED, "report.issue", "出具公共信用信息报告", "issued a credit report"),
     EventType(Event.REPORT_AUTHORISED, "report.authorise", "登记个人信用报告查询授权", "recorded a person's authorisation"),
+    EventType(Event.REPORT_SIGNING_ROTATED, "report.signing_rotate", "更换报告签章证书", "rotated the report signing key"),
     # 14xx evaluation (公共信用综合评价)
     EventType(Event.EVALUATION_RUN_STARTED, "evaluation.start", "发起公共信用综合评价", "started an evaluation run"),
     EventType(Event.EVALUATION_RUN_FINISHED, "evaluation.finish", "公共信用综合评价完成", "finished an evaluation run"),

@@ -59,6 +59,7 @@ class ReportFileVerifyOut(Schema):
     signature_trusted: bool
     signature_covers_whole_file: bool
     signer: str
+    signer_certificate_sha256: str
 
 
 class ReportIn(Schema):

@@ -11,7 +11,7 @@ from django.db import models
 from pubcredit.accounts.models import Department
 from pubcredit.subjects.models import Subject
 
-__all__ = ["Report", "PersonAuthorisation", "ReportBatch", "ReportKind"]
+__all__ = ["Report", "PersonAuthorisation", "ReportBatch", "ReportKind", "SigningCertificate"]
 
 
 class ReportKind(models.TextChoices):
@@ -58,6 +58,8 @@ class Report(models.Model):
     data_fingerprint = models.CharField("主体数据指纹", max_length=64)
     pdf = models.BinaryField("已签名PDF")
     pdf_sha256 = models.CharField("PDF文件哈希", max_length=64, db_index=True)
+    # the certificate that signed the file (SigningCertificate.sha256); empty for reports issued before rotation existed
+    signing_certificate_sha256 = models.CharField("签章证书指纹", max_length=64, blank=True, default="")
     rulebook_version = models.TextField("规则版本")  # every catalogue file with its version: long
 
     class Meta:
@@ -88,3 +90,27 @@ class ReportBatch(models.Model):
     class Meta:
         verbose_name = "批量报告 (report batch)"
         verbose_name_plural = verbose_name
+
+
+class SigningCertificate(models.Model):
+    """A report signing certificate (签章证书) the platform has used, with the time it was in use: reports signed
+    while it was in use keep verifying after a rotation. Only the public certificate is stored, never the key."""
+
+    sha256 = models.CharField("证书指纹（SHA-256）", max_length=64, unique=True)
+    subject = models.CharField("证书主体", max_length=300)
+    pem = models.TextField("证书（PEM）")
+    not_valid_after = models.DateTimeField("证书有效期至")
+    in_use_from = models.DateTimeField("启用时间")
+    in_use_until = models.DateTimeField("停用时间", null=True, blank=True)
+    current = models.BooleanField("在用", default=False)  # the certificate signing now (in_use_until is empty)
+
+    class Meta:
+        verbose_name = "报告签章证书 (report signing certificate)"
+        verbose_name_plural = verbose_name
+        ordering = ["-in_use_from"]
+        constraints = [models.UniqueConstraint(fields=["current"], condition=models.Q(current=True),
+                                               name="reports_one_signing_certificate_in_use",
+                                               violation_error_message="同一时间只有一个签章证书在用。")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.sha256[:16]}"

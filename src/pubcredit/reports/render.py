@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import segno
 from django.template.loader import render_to_string
 
 FONT_FAMILY = "'WenQuanYi Zen Hei', 'WenQuanYi Micro Hei', 'Noto Sans CJK SC', sans-serif"
+TEMPLATE = "reports/report.html"
 
 
 def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=3, border=2)
 
 
+def report_context(snapshot: dict, *, web: bool = False, pdf_url: str = "") -> dict[str, Any]:
+    return {"r": snapshot, "qr": qr_data_uri(snapshot["verify_url"]), "web": web, "pdf_url": pdf_url,
+            "font_family": FONT_FAMILY}
+
+
 def report_html(snapshot: dict, *, web: bool = False, pdf_url: str = "") -> str:
     """The report's HTML from its snapshot alone; ``web`` adds the download bar above the report (not in the PDF)."""
-    return render_to_string("reports/report.html", {
-        "r": snapshot, "qr": qr_data_uri(snapshot["verify_url"]), "web": web, "pdf_url": pdf_url,
-        "font_family": FONT_FAMILY})
+    return render_to_string(TEMPLATE, report_context(snapshot, web=web, pdf_url=pdf_url))
+
+
+def pdf_from_html(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
 
 
 def report_pdf(snapshot: dict) -> bytes:
     """The unsigned PDF of the same HTML."""
-    from weasyprint import HTML
-
-    return HTML(string=report_html(snapshot)).write_pdf()
+    return pdf_from_html(report_html(snapshot))

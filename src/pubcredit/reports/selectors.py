@@ -24,8 +24,11 @@ from pubcredit.subjects.choices import SubjectKind
 from pubcredit.subjects.models import Subject
 
 REPAIRED = "已修复"
+# shown on the cover and in 基础信息, or as the row title: not repeated among a record's fields
+SUBJECT_KEYS = ("subject_name", "subject_category", "subject_uscc", "id_type", "decision_no", "decision_date")
 
-# 专项信用报告的四类来源 (发改财金〔2025〕565号): label, catalogue class (None: the catalogue has no such class yet)
+# 专项信用报告的四类来源 (发改财金〔2025〕565号): catalogue class (or the serious lists) and label; a class missing
+# from the catalogue on the issue day is reported as unchecked, never as "no records"
 SPECIAL_SOURCES = (
     ("admin_penalty", "行政处罚信息"),
     ("admin_compulsion", "行政强制信息"),
@@ -60,7 +63,7 @@ def _record_rows(record: CreditRecord, *, detailed: bool) -> list[list[str]]:
     values = record.fields or {}
     for key in keys:
         spec = specs.get(key)
-        if spec is None or spec.sensitive or key in ("subject_name", "subject_uscc", "decision_no", "decision_date"):
+        if spec is None or spec.sensitive or key in SUBJECT_KEYS:
             continue
         if key == "legal_rep" and record.subject.kind == SubjectKind.NATURAL_PERSON:
             continue
@@ -96,7 +99,7 @@ def subject_facts(subject: Subject) -> dict[str, Any]:
             "district": facts["district"], "legal_rep": facts["legal_rep"], "former_names": facts["former_names"]}
 
 
-def _summary(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def summary_of(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"category": s["title"], "count": None if s.get("unchecked") else len(s["items"])} for s in sections]
 
 
@@ -131,7 +134,7 @@ def public_content(subject: Subject) -> dict[str, Any]:
             rows += [[f.label, f.text] for f in e.fields if f.key not in ("subject_name", "subject_uscc")]
             items.append({"title": f"{e.list_name}（{e.decision_no}）", "rows": rows, "marks": []})
         sections.append({"title": title, "items": items, "empty": f"无公示的{title}。"})
-    return {"sections": sections, "summary": _summary(sections),
+    return {"sections": sections, "summary": summary_of(sections),
             "scope": "本报告内容与信用网站对该主体的公示内容一致：依法公示期内的行政许可、行政处罚等信息，以及公示中的红黑名单信息。"}
 
 
@@ -164,14 +167,19 @@ def query_content(subject: Subject) -> dict[str, Any]:
         items = [_entry_item(e, marks=[REPAIRED] if e.removal_reason == RemovalReasonChoice.REPAIRED else [])
                  for e in entries if e.kind == kind]
         sections.append({"title": title, "items": items, "empty": f"无{title}。"})
-    return {"sections": sections, "summary": _summary(sections),
+    return {"sections": sections, "summary": summary_of(sections),
             "scope": "本报告为查询版：包含本平台归集的该主体全部有效信用记录（含已停止公示、已修复的记录）及全部名单记录。"
                      "证件号码一律脱敏。"}
 
 
-def _penalty_fields() -> list[str]:
-    info = get_class("admin_penalty")
-    return [f.label_zh for f in info.fields if not f.sensitive]
+def _special_fields(code: str) -> list[str]:
+    """The fields a special report checks and shows for a record class: the class's public fields where the policy
+    names them (行政处罚), otherwise every field but identity numbers (行政强制, 刑事裁判: not published, so no list)."""
+    info = get_class(code)
+    public_keys = public.rulebook().policy.public_fields.get(code)
+    keys = ["decision_no", "decision_date", *(public_keys or [f.key for f in info.fields if f.key not in SUBJECT_KEYS])]
+    return [info.fields_by_key[k].label_zh for k in keys if k in info.fields_by_key and
+            not info.fields_by_key[k].sensitive]
 
 
 def special_content(subject: Subject, *, period_from: dt.date, period_to: dt.date) -> dict[str, Any]:
@@ -201,15 +209,35 @@ def special_content(subject: Subject, *, period_from: dt.date, period_to: dt.dat
         records = (CreditRecord.objects.filter(subject=subject, class_code=code, status=RecordStatus.ACTIVE,
                                                decision_date__gte=period_from, decision_date__lte=period_to)
                    .select_related("department", "subject").order_by("-decision_date", "-id"))
-        items = [{"title": f"{title[:-2]}（{r.decision_no}）", "rows": _record_rows(r, detailed=False),
+        detailed = not public.rulebook().policy.public_fields.get(code)  # not published: no public field list
+        items = [{"title": f"{title[:-2]}（{r.decision_no}）", "rows": _record_rows(r, detailed=detailed),
                   "marks": [REPAIRED] if r.pk in repaired else []} for r in records]
-        checked.append({"source": title, "checked": True, "count": len(items),
-                        "fields": _penalty_fields() if code == "admin_penalty" else []})
+        checked.append({"source": title, "checked": True, "count": len(items), "fields": _special_fields(code)})
         sections.append({"title": title, "items": items, "empty": f"查询期间内无{title[:-2]}记录。"})
-    return {"sections": sections, "summary": _summary(sections), "checked_sources": checked,
+    return {"sections": sections, "summary": summary_of(sections), "checked_sources": checked,
             "scope": f"查询期间：{_date(period_from)}至{_date(period_to)}。依据《关于全面推行以专项信用报告替代有无违法违规记录证明"
                      "的通知》（发改财金〔2025〕565号），核查行政处罚、行政强制、严重失信主体名单、刑事裁判（犯罪记录）四类信息；"
                      "已修复的信息标注“已修复”。"}
+
+
+EVALUATION_TITLE = "公共信用综合评价结果"
+EVALUATION_NOTE = "综合评价结果仅供政府部门内部使用，不向社会公开，本身不作为失信惩戒的依据。"
+
+
+def evaluation_section(subject: Subject) -> dict[str, Any]:
+    """The subject's current comprehensive evaluation (公共信用综合评价) — only in reports a government department
+    receives (``services.evaluation_visible``): results are internal to government (docs/evaluation.md)."""
+    from pubcredit.evaluation.selectors import current_class
+
+    if subject.kind == SubjectKind.NATURAL_PERSON:
+        return {"title": EVALUATION_TITLE, "items": [], "empty": "自然人不参加公共信用综合评价。"}
+    current = current_class(subject=subject)
+    if current is None:
+        return {"title": EVALUATION_TITLE, "items": [], "empty": "该主体尚无公共信用综合评价结果。"}
+    rows = [["评价等级", current.grade], ["信用类别", current.class_name_zh], ["得分", f"{current.score:g}"],
+            ["评价基准日", _date(current.as_of)], ["评价模型版本", current.scorecard_version], ["说明", EVALUATION_NOTE]]
+    return {"title": EVALUATION_TITLE, "empty": "",
+            "items": [{"title": f"{current.class_name_zh}（{current.grade}级）", "rows": rows, "marks": []}]}
 
 
 def data_fingerprint(subject: Subject) -> str:

@@ -9,13 +9,13 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.portal.selectors import subject_public_get
 from pubcredit.reports import render, selectors, signing
-from pubcredit.reports.models import PersonAuthorisation, Report, ReportKind
+from pubcredit.reports.models import PersonAuthorisation, Report, ReportKind, SigningCertificate
 from pubcredit.rules import clock
 from pubcredit.rules.errors import DomainError
 from pubcredit.subjects.models import Subject
@@ -107,14 +107,27 @@ def authorisation_record(*, subject: Subject, department, scope: str, valid_from
     return row
 
 
+def evaluation_visible(kind: str, department) -> bool:
+    """May the report carry the subject's evaluation class (综合评价类别)? Only the query version handed to a
+    government department: evaluation results are internal to government, shown to staff and department tokens and
+    never on the public site (docs/evaluation.md, "Internal to government"), so never the public version; the
+    special report holds exactly the four sources of 发改财金〔2025〕565号 (rules.md §6), which do not include it.
+    The subject's own query version (self-service, issue 13's accounts) does not exist yet."""
+    return kind == ReportKind.QUERY and department is not None
+
+
 def build_snapshot(*, number: str, kind: str, subject: Subject, issued_at: dt.datetime, requester: str,
-                   purpose: str, procedure: str, period: tuple[dt.date, dt.date] | None) -> dict[str, Any]:
+                   purpose: str, procedure: str, period: tuple[dt.date, dt.date] | None,
+                   with_evaluation: bool = False) -> dict[str, Any]:
     if kind == ReportKind.PUBLIC:
         content = selectors.public_content(subject)
     elif kind == ReportKind.QUERY:
         content = selectors.query_content(subject)
     else:
         content = selectors.special_content(subject, period_from=period[0], period_to=period[1])
+    if with_evaluation:
+        content["sections"].append(selectors.evaluation_section(subject))
+        content["summary"] = selectors.summary_of(content["sections"])
     local = issued_at.astimezone(clock.PLATFORM_TZ)
     valid_until = local.date() + dt.timedelta(days=valid_days())
     return {
@@ -166,10 +179,12 @@ def report_issue(*, kind: str, subject: Subject | None, actor: Any, requester: s
                                   "a natural person's report needs that person's valid authorisation", "subject")
     period = (period_check(period_from, period_to, today=today) if kind == ReportKind.SPECIAL else None)
     with transaction.atomic():
+        certificate = signing_certificate_in_use()
         issued_at = clock.now()
         number = _new_number(today)
         snapshot = build_snapshot(number=number, kind=kind, subject=subject, issued_at=issued_at,
-                                  requester=requester, purpose=purpose, procedure=procedure, period=period)
+                                  requester=requester, purpose=purpose, procedure=procedure, period=period,
+                                  with_evaluation=evaluation_visible(kind, department))
         pdf = signing.sign_pdf(render.report_pdf(snapshot), reason=f"{ISSUER}出具报告 {number}")
         report = Report.objects.create(
             number=number, kind=kind, subject=subject, requester_label=requester[:200], department=department,
@@ -177,13 +192,94 @@ def report_issue(*, kind: str, subject: Subject | None, actor: Any, requester: s
             period_to=period[1] if period else None, authorisation=authorisation, issued_at=issued_at,
             valid_until=dt.date.fromisoformat(snapshot["valid_until"]), snapshot=snapshot,
             content_hash=audit.content_hash(snapshot), data_fingerprint=selectors.data_fingerprint(subject),
-            pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(), rulebook_version=snapshot["rulebook_version"])
+            pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(), signing_certificate_sha256=certificate.sha256, rulebook_version=snapshot["rulebook_version"])
         audit.record(Event.REPORT_ISSUED, actor=actor, object_type="report", object_id=number, reason=purpose,
                      data={"kind": kind, "subject_id": subject.pk, "procedure": procedure,
                            "department": department.code if department else "",
                            "authorisation_id": authorisation.pk if authorisation else None,
                            "content_hash": report.content_hash})
     return report
+
+
+def _certificate_row(cert, *, now: dt.datetime) -> SigningCertificate:
+    return SigningCertificate(sha256=signing.certificate_sha256(cert), subject=cert.subject.human_friendly[:300],
+                              pem=_pem(cert), not_valid_after=cert["tbs_certificate"]["validity"]["not_after"].native,
+                              in_use_from=now, current=True)
+
+
+def _public_key_der(key_path: str) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    with open(key_path, "rb") as fh:
+        key = serialization.load_pem_private_key(fh.read(), password=None)
+    return key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def _pem(cert) -> str:
+    from asn1crypto import pem as pem_codec
+
+    return pem_codec.armor("CERTIFICATE", cert.dump()).decode()
+
+
+@transaction.atomic
+def _put_in_use(cert, *, actor: Any, reason: str) -> SigningCertificate:
+    """Make ``cert`` the certificate in use: the one in use until now is retired (its reports keep verifying)."""
+    now = clock.now()
+    previous = SigningCertificate.objects.select_for_update().filter(current=True).first()
+    if previous is not None:
+        previous.current, previous.in_use_until = False, now
+        previous.save(update_fields=["current", "in_use_until"])
+    row = _certificate_row(cert, now=now)
+    row.save()
+    audit.record(Event.REPORT_SIGNING_ROTATED, actor=actor, object_type="signing_certificate", object_id=row.sha256,
+                 reason=reason, data={"subject": row.subject, "previous": previous.sha256 if previous else ""})
+    return row
+
+
+def signing_certificate_in_use() -> SigningCertificate:
+    """The registered certificate the configured key signs with. A configured certificate seen for the first time is
+    registered (and the previous one retired); one that was retired is refused: a process still holding an old key
+    after a rotation must be restarted, never sign under a retired certificate."""
+    cert = signing.trusted_certificate()
+    row = SigningCertificate.objects.filter(sha256=signing.certificate_sha256(cert)).first()
+    if row is None:
+        try:
+            return _put_in_use(cert, actor=audit.SystemActor("report-signing"), reason="首次使用所配置的签章证书")
+        except IntegrityError:  # another process registered it at the same moment
+            row = SigningCertificate.objects.get(sha256=signing.certificate_sha256(cert))
+    if not row.current:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"report signing certificate {row.sha256[:16]} was retired at {row.in_use_until}; "
+                                   "restart the web and worker processes after a rotation")
+    return row
+
+
+def signing_rotate(*, cert_path: str, key_path: str, actor: Any) -> SigningCertificate:
+    """Register a new signing pair as the one in use (更换签章证书); the key must match the certificate and the
+    certificate must be valid now. The old certificate is kept, retired, so the reports it signed still verify."""
+    from pyhanko.sign import signers
+
+    try:
+        pair = signers.SimpleSigner.load(key_path, cert_path)
+    except Exception as exc:  # noqa: BLE001 - unreadable files or a wrong pass phrase: one clear refusal
+        raise DomainError("report_signing.unreadable", f"无法读取签章密钥或证书：{exc}",
+                          "the key or certificate cannot be read", "cert") from exc
+    if pair is None:
+        raise DomainError("report_signing.unreadable", "无法读取签章密钥或证书。", "the key or certificate cannot be read",
+                          "cert")
+    cert = pair.signing_cert
+    if _public_key_der(key_path) != cert.public_key.dump():
+        raise DomainError("report_signing.mismatch", "密钥与证书不匹配。", "the key does not belong to the certificate",
+                          "key")
+    validity = cert["tbs_certificate"]["validity"]
+    now = clock.wall_now()  # certificate validity is real time
+    if not validity["not_before"].native <= now <= validity["not_after"].native:
+        raise DomainError("report_signing.expired", "证书不在有效期内。", "the certificate is not valid now", "cert")
+    if SigningCertificate.objects.filter(sha256=signing.certificate_sha256(cert)).exists():
+        raise DomainError("report_signing.known", "此证书已登记过（在用或已停用），请使用新的证书。",
+                          "this certificate was registered before", "cert")
+    return _put_in_use(cert, actor=actor, reason="更换报告签章证书")
 
 
 @dataclass(frozen=True)
@@ -235,7 +331,8 @@ class FileVerdict:
         return {"genuine": self.genuine, "number": self.report.number if self.report else None,
                 "message": self.message_zh, "message_en": self.message_en,
                 "signature_intact": self.signature.intact, "signature_trusted": self.signature.trusted,
-                "signature_covers_whole_file": self.signature.whole_file, "signer": self.signature.signer}
+                "signature_covers_whole_file": self.signature.whole_file, "signer": self.signature.signer,
+                "signer_certificate_sha256": self.signature.certificate_sha256}
 
 
 def report_file_verify(pdf: bytes, *, number: str = "") -> FileVerdict:
@@ -252,6 +349,9 @@ def report_file_verify(pdf: bytes, *, number: str = "") -> FileVerdict:
     if report is None:
         return FileVerdict(False, claimed, "签名有效，但本平台没有出具过内容与此文件一致的报告。",
                            "validly signed but not a file the platform registered", check)
+    if report.signing_certificate_sha256 and report.signing_certificate_sha256 != check.certificate_sha256:
+        return FileVerdict(False, report, "签名证书与本平台登记的该报告签章证书不一致。",
+                           "signed by another platform certificate than the one registered for this report", check)
     if number and report.number != number.strip().upper():
         return FileVerdict(False, claimed, f"此文件是报告 {report.number}，不是 {number}。",
                            f"this file is report {report.number}, not {number}", check)

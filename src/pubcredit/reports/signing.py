@@ -4,6 +4,10 @@ Production: set ``PUBCREDIT_REPORT_SIGNING_KEY`` and ``PUBCREDIT_REPORT_SIGNING_
 city's certificate authority (the key readable by the web and worker users only; it is never in the repository).
 Without them the platform uses a self-issued demo pair under ``var/report-signing/`` made at first use (or by
 ``pubcredit report_signing_demo``); a PDF reader then shows the signature as made by an unknown signer.
+
+Rotation (更换签章证书, ``pubcredit report_signing_rotate``): every certificate the platform has signed with is kept
+(public part only) with the time it was in use (``SigningCertificate``); a report verifies when it was signed by one
+of them while that certificate was in use, so reports signed before a rotation stay genuine.
 """
 
 from __future__ import annotations
@@ -87,9 +91,36 @@ def signer():
 
 @cache
 def trusted_certificate():
+    """The configured certificate (the one signing now)."""
     from pyhanko.keys import load_cert_from_pemder
 
     return load_cert_from_pemder(str(_paths()[1]))
+
+
+def certificate_sha256(cert) -> str:
+    """The fingerprint that names a certificate: SHA-256 of its DER bytes."""
+    import hashlib
+
+    return hashlib.sha256(cert.dump()).hexdigest()
+
+
+def load_certificate_pem(pem: str):
+    from asn1crypto import pem as pem_codec
+    from asn1crypto import x509 as asn1_x509
+
+    _, _, der = pem_codec.unarmor(pem.encode())
+    return asn1_x509.Certificate.load(der)
+
+
+def platform_certificates() -> dict[str, object]:
+    """Every certificate a genuine report can be signed with, by fingerprint: the registered ones (current and
+    retired) and the configured one (before its first report registers it)."""
+    from pubcredit.reports.models import SigningCertificate
+
+    known = {row.sha256: load_certificate_pem(row.pem) for row in SigningCertificate.objects.all()}
+    current = trusted_certificate()
+    known.setdefault(certificate_sha256(current), current)
+    return known
 
 
 def reset() -> None:
@@ -120,6 +151,7 @@ class SignatureCheck:
     signer: str
     problem_zh: str  # empty when all is well
     problem_en: str
+    certificate_sha256: str = ""  # the signing certificate's fingerprint (which platform key, after rotations)
 
     @property
     def ok(self) -> bool:
@@ -139,7 +171,15 @@ def check_signature(pdf: bytes) -> SignatureCheck:
         return SignatureCheck(False, False, False, False, "", "文件不是可读取的PDF。", "not a readable PDF")
     if not signatures:
         return SignatureCheck(False, False, False, False, "", "文件没有数字签名。", "the PDF carries no signature")
-    context = ValidationContext(trust_roots=[trusted_certificate()], allow_fetching=False)
+    platform = platform_certificates()
+    try:
+        claimed = certificate_sha256(signatures[0].signer_cert)
+    except Exception:  # noqa: BLE001 - no readable certificate: validation below says the signature is damaged
+        claimed = ""
+    # one trust root: the platform certificate the file names (several demo certificates share one subject name, so a
+    # context holding them all could try the wrong one); a stranger's certificate meets the current one and fails
+    root = platform.get(claimed) or trusted_certificate()
+    context = ValidationContext(trust_roots=[root], allow_fetching=False)
     try:
         status = validate_pdf_signature(signatures[0], context)
     except Exception:  # noqa: BLE001
@@ -147,8 +187,9 @@ def check_signature(pdf: bytes) -> SignatureCheck:
     signer_name = status.signing_cert.subject.human_friendly if status.signing_cert else ""
     intact = bool(status.intact and status.valid)
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE and len(signatures) == 1
-    trusted = (bool(status.trusted) and status.signing_cert is not None
-               and status.signing_cert.dump() == trusted_certificate().dump())
+    fingerprint = certificate_sha256(status.signing_cert) if status.signing_cert is not None else ""
+    # compared byte for byte with the platform's own certificates, not only "chains to a trusted root"
+    trusted = bool(status.trusted) and fingerprint in platform
     if not intact:
         zh, en = "签名后文件内容被改动（签名校验失败）。", "the signed bytes were changed after signing"
     elif not trusted:
@@ -157,4 +198,4 @@ def check_signature(pdf: bytes) -> SignatureCheck:
         zh, en = "签名后文件被追加了内容（增量修改）。", "content was added to the file after signing"
     else:
         zh, en = "", ""
-    return SignatureCheck(True, intact, trusted, whole, signer_name, zh, en)
+    return SignatureCheck(True, intact, trusted, whole, signer_name, zh, en, fingerprint)

@@ -20,6 +20,8 @@ class Command(BaseCommand):
             raise CommandError(f"文件不存在：{file}")
         verdict = report_file_verify(path.read_bytes(), number=number)
         self.stdout.write(verdict.message_zh)
+        if verdict.signature.certificate_sha256:
+            self.stdout.write(f"签章证书：{verdict.signature.signer}（SHA-256 {verdict.signature.certificate_sha256}）")
         if verdict.report is not None:
             info = registration(verdict.report.number).as_dict()
             self.stdout.write(f"登记：{info['number']} {info['kind_label']} {info['subject_name']} "
