@@ -9,6 +9,8 @@ NDRC Order 36 art. 3) and removes a list entry with reason "repaired"; an accept
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -119,31 +121,48 @@ def rulebook_commitment(*, record: CreditRecord, eligibility_regime: str) -> str
             f"并接受记入信用记录、3年内不得申请修复的后果（{regime.instrument_zh}{regime.fraud_article}）。")
 
 
-def _locked_app(app: RepairApplication, department: Department) -> RepairApplication:
-    locked = (RepairApplication.objects.select_for_update(of=("self",)).select_related("record", "list_entry")
-              .get(pk=app.pk))
-    if locked.department_id != department.pk:
-        raise DomainError("repair.not_identifying_unit", "只有认定单位可以办理该申请", "only the identifying unit decides",
-                          "department")
-    return locked
+@dataclass(frozen=True)
+class _Workflow:
+    """What differs between the two case workflows; :func:`_advance_case` does the rest the same way for both."""
+
+    transition: Callable[[str, str], Any]  # the pure state table of ``rules.repair``
+    snapshot: Callable[[Any], dict[str, Any]]  # the audited before/after
+    audit: Callable[..., None]
+    invalid_code: str
+    unit_zh: str  # "只有认定单位可以办理该…"
+    related: tuple[str, ...]
 
 
-def _step(app: RepairApplication, event: str, *, department: Department, actor: Any, reason: str = "",
-          apply=None) -> RepairApplication:
+def _workflow(case: RepairApplication | Objection) -> _Workflow:
+    if isinstance(case, RepairApplication):
+        return _Workflow(app_transition, _snapshot, _audit_app, "repair.invalid_transition", "申请",
+                         ("record", "list_entry"))
+    return _Workflow(obj_transition, _obj_snapshot, _audit_obj, "objection.invalid_transition", "异议", ("record",))
+
+
+def _advance_case(case, event: str, *, department: Department, actor: Any, reason: str = "", apply=None):
+    """One step of a repair application or an objection, in one transaction: lock the row, check that ``department``
+    is the identifying unit (认定单位, "谁认定、谁修复"), move the state by the rule table (a move the table lacks is a
+    ``*.invalid_transition`` error and changes nothing), let ``apply`` write the step's own fields and effects, save
+    and audit the step."""
+    flow = _workflow(case)
     with transaction.atomic():
-        app = _locked_app(app, department)
-        before = _snapshot(app)
+        case = (type(case).objects.select_for_update(of=("self",)).select_related(*flow.related).get(pk=case.pk))
+        if case.department_id != department.pk:
+            raise DomainError("repair.not_identifying_unit", f"只有认定单位可以办理该{flow.unit_zh}",
+                              "only the identifying unit decides", "department")
+        before = flow.snapshot(case)
         try:
-            app.state = app_transition(app.state, event).value
+            case.state = flow.transition(case.state, event).value
         except InvalidMove:
-            raise DomainError("repair.invalid_transition", f"当前状态（{app.get_state_display()}）不能执行该操作",
-                              f"no {event!r} from {app.state}", "state") from None
+            raise DomainError(flow.invalid_code, f"当前状态（{case.get_state_display()}）不能执行该操作",
+                              f"no {event!r} from {case.state}", "state") from None
         if apply is not None:
-            apply(app)
-        app.updated_at = clock.now()
-        app.save()
-        _audit_app(app, event, actor, before, reason)
-    return app
+            apply(case)
+        case.updated_at = clock.now()
+        case.save()
+        flow.audit(case, event, actor, before, reason)
+    return case
 
 
 def repair_application_accept(*, application: RepairApplication, department: Department, actor: Any):
@@ -153,7 +172,7 @@ def repair_application_accept(*, application: RepairApplication, department: Dep
         due = working_deadline(today, app.decide_working_days)
         app.accepted_on, app.decide_due = today, due.value
         app.deadline_provisional = app.deadline_provisional or due.provisional
-    return _step(application, "accept", department=department, actor=actor, apply=apply)
+    return _advance_case(application, "accept", department=department, actor=actor, apply=apply)
 
 
 def repair_application_notice(*, application: RepairApplication, missing: str, department: Department, actor: Any):
@@ -162,7 +181,7 @@ def repair_application_notice(*, application: RepairApplication, missing: str, d
 
     def apply(app):
         app.notice_text = text
-    return _step(application, "notice", department=department, actor=actor, reason=text, apply=apply)
+    return _advance_case(application, "notice", department=department, actor=actor, reason=text, apply=apply)
 
 
 def repair_application_supplement(*, application: RepairApplication, proof_description: str, actor: Any):
@@ -174,7 +193,7 @@ def repair_application_supplement(*, application: RepairApplication, proof_descr
         app.proof_description = f"{app.proof_description}\n补正：{proof}"
         due = working_deadline(clock.today(), app.accept_working_days)
         app.accept_due, app.deadline_provisional = due.value, app.deadline_provisional or due.provisional
-    return _step(application, "supplement", department=application.department, actor=actor, apply=apply)
+    return _advance_case(application, "supplement", department=application.department, actor=actor, apply=apply)
 
 
 def _with_reason(reason: str) -> str:
@@ -186,7 +205,7 @@ def repair_application_not_accept(*, application: RepairApplication, reason: str
 
     def apply(app):
         app.decision_reason, app.decided_on = text, clock.today()
-    return _step(application, "not_accept", department=department, actor=actor, reason=text, apply=apply)
+    return _advance_case(application, "not_accept", department=department, actor=actor, reason=text, apply=apply)
 
 
 def repair_application_extend(*, application: RepairApplication, reason: str, department: Department, actor: Any):
@@ -199,7 +218,7 @@ def repair_application_extend(*, application: RepairApplication, reason: str, de
         due = working_deadline(app.decide_due, app.extension_working_days)
         app.decide_due, app.complex_reason = due.value, text
         app.deadline_provisional = app.deadline_provisional or due.provisional
-    return _step(application, "extend", department=department, actor=actor, reason=text, apply=apply)
+    return _advance_case(application, "extend", department=department, actor=actor, reason=text, apply=apply)
 
 
 def repair_application_grant(*, application: RepairApplication, reason: str, department: Department, actor: Any):
@@ -215,7 +234,7 @@ def repair_application_grant(*, application: RepairApplication, reason: str, dep
         state = PublicityState.objects.filter(record_id=app.record_id).first()
         if state is not None and state.state == "published":
             publicity_repair(record=app.record, actor=actor, reason=f"信用修复申请{app.pk}准予修复")
-    return _step(application, "grant", department=department, actor=actor, reason=text, apply=apply)
+    return _advance_case(application, "grant", department=department, actor=actor, reason=text, apply=apply)
 
 
 def repair_application_refuse(*, application: RepairApplication, reason: str, department: Department, actor: Any):
@@ -224,11 +243,11 @@ def repair_application_refuse(*, application: RepairApplication, reason: str, de
 
     def apply(app):
         app.decision_reason, app.decided_on = text, clock.today()
-    return _step(application, "refuse", department=department, actor=actor, reason=text, apply=apply)
+    return _advance_case(application, "refuse", department=department, actor=actor, reason=text, apply=apply)
 
 
 def repair_application_withdraw(*, application: RepairApplication, actor: Any):
-    return _step(application, "withdraw", department=application.department, actor=actor, reason="申请人撤回")
+    return _advance_case(application, "withdraw", department=application.department, actor=actor, reason="申请人撤回")
 
 
 def repair_application_revoke_for_fraud(*, application: RepairApplication, reason: str, department: Department,
@@ -244,7 +263,7 @@ def repair_application_revoke_for_fraud(*, application: RepairApplication, reaso
         state = PublicityState.objects.filter(record_id=app.record_id).first()
         if state is not None and state.state == "repaired":
             publicity_transition(record=app.record, event="unrepair", actor=actor, reason=f"撤销修复决定：{text}")
-    return _step(application, "revoke", department=department, actor=actor, reason=text, apply=apply)
+    return _advance_case(application, "revoke", department=department, actor=actor, reason=text, apply=apply)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -284,27 +303,6 @@ def objection_submit(*, record: CreditRecord, objector_name: str, objector_conta
     return obj
 
 
-def _obj_step(obj: Objection, event: str, *, department: Department, actor: Any, reason: str = "",
-              apply=None) -> Objection:
-    with transaction.atomic():
-        obj = Objection.objects.select_for_update(of=("self",)).select_related("record").get(pk=obj.pk)
-        if obj.department_id != department.pk:
-            raise DomainError("repair.not_identifying_unit", "只有认定单位可以办理该异议", "only the identifying unit decides",
-                              "department")
-        before = _obj_snapshot(obj)
-        try:
-            obj.state = obj_transition(obj.state, event).value
-        except InvalidMove:
-            raise DomainError("objection.invalid_transition", f"当前状态（{obj.get_state_display()}）不能执行该操作",
-                              f"no {event!r} from {obj.state}", "state") from None
-        if apply is not None:
-            apply(obj)
-        obj.updated_at = clock.now()
-        obj.save()
-        _audit_obj(obj, event, actor, before, reason)
-    return obj
-
-
 def objection_accept(*, objection: Objection, department: Department, actor: Any) -> Objection:
     """Accept for verification (7 WD); a published record is marked 异议处理中 (held) meanwhile."""
     def apply(obj):
@@ -316,7 +314,7 @@ def objection_accept(*, objection: Objection, department: Department, actor: Any
         if state is not None and state.state == "published":
             publicity_hold(record=obj.record, actor=actor, reason=f"异议申诉{obj.pk}核查中")
             obj.held_publicity = True
-    return _obj_step(objection, "accept", department=department, actor=actor, apply=apply)
+    return _advance_case(objection, "accept", department=department, actor=actor, apply=apply)
 
 
 OUTCOMES = {"correct": "更正", "withdraw_record": "撤销信息", "dismiss": "异议不成立"}
@@ -351,4 +349,4 @@ def objection_decide(*, objection: Objection, outcome: str, reason: str, departm
                               actor=actor)
             record.refresh_from_db()
             obj.corrected_version = record.version
-    return _obj_step(objection, outcome, department=department, actor=actor, reason=text, apply=apply)
+    return _advance_case(objection, outcome, department=department, actor=actor, reason=text, apply=apply)
