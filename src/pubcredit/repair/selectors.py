@@ -65,6 +65,20 @@ def _entry_facts(entry: ListEntry, state: PublicityState | None) -> ItemFacts:
         obligations_performed=_obligations(entry.record.fields or {}), fraud_block_until=_fraud_block_until(entry.record_id))
 
 
+OBJECTION_MARK = "异议处理中"  # the mark a record carries on the public site while an objection is verified
+
+
+def records_under_objection(record_ids) -> set[int]:
+    """Of ``record_ids``, the records with an objection accepted and not yet decided (异议处理中). Publication goes on
+    meanwhile (NDRC Order 36 art. 18 does not suspend it; art. 19 keeps it even during reconsideration or
+    litigation): the public site shows the record with this mark. An objection only received, not yet accepted by
+    the identifying unit, does not mark the record: anyone may object, and acceptance is the unit's screening."""
+    ids = {int(pk) for pk in record_ids}
+    if not ids:
+        return set()
+    return set(Objection.objects.filter(record_id__in=ids, state="accepted").values_list("record_id", flat=True))
+
+
 def record_eligibility(*, record: CreditRecord) -> Eligibility:
     """信用修复资格 of one record on today (a list-class record answers for its list entry)."""
     state = PublicityState.objects.filter(record_id=record.pk).first()

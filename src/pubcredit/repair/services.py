@@ -2,8 +2,9 @@
 
 Every step applies the pure state tables of ``rules.repair``, writes one audit event in the same transaction and, where
 the law says so, calls down into publicity and lists: a grant ends publication and sharing (``publicity_repair``,
-NDRC Order 36 art. 3) and removes a list entry with reason "repaired"; an accepted objection holds publication
-(异议处理中) until it is decided; an objection upheld withdraws the record (``record_revoke``).
+NDRC Order 36 art. 3) and removes a list entry with reason "repaired"; an accepted objection leaves publication as
+it is (the public site marks the record 异议处理中 until the decision); an objection upheld withdraws the record
+(``record_revoke``) or corrects it (a new version).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pubcredit.catalog.registry import get_class
 from pubcredit.lists.models import ListEntry
 from pubcredit.lists.services import list_entry_remove
 from pubcredit.publicity.models import PublicityState
-from pubcredit.publicity.services import publicity_hold, publicity_repair, publicity_resume, publicity_transition
+from pubcredit.publicity.services import publicity_repair, publicity_resume, publicity_transition
 from pubcredit.records.models import CreditRecord
 from pubcredit.records.services import record_revoke, record_submit_one
 from pubcredit.repair import selectors
@@ -304,16 +305,16 @@ def objection_submit(*, record: CreditRecord, objector_name: str, objector_conta
 
 
 def objection_accept(*, objection: Objection, department: Department, actor: Any) -> Objection:
-    """Accept for verification (7 WD); a published record is marked 异议处理中 (held) meanwhile."""
+    """Accept for verification (受理核查): the verification limit (7 WD, Order 36 art. 18) runs from today. From now
+    until the decision the record is shown on the public site with the mark 异议处理中
+    (``selectors.records_under_objection``); its publication, sharing and check answers go on unchanged, because
+    neither art. 18 nor any other article of Order 36 suspends publication for an objection (art. 19: not even
+    reconsideration or litigation does, unless a stay is ordered)."""
     def apply(obj):
         regime = rulebook().regime_for(getattr(getattr(obj.record, "publicity", None), "regime", "") or "")
         due = working_deadline(clock.today(), regime.objection_verify_working_days)
         obj.accepted_on, obj.verify_due = clock.today(), due.value
         obj.deadline_provisional = obj.deadline_provisional or due.provisional
-        state = PublicityState.objects.filter(record_id=obj.record_id).first()
-        if state is not None and state.state == "published":
-            publicity_hold(record=obj.record, actor=actor, reason=f"异议申诉{obj.pk}核查中")
-            obj.held_publicity = True
     return _advance_case(objection, "accept", department=department, actor=actor, apply=apply)
 
 
@@ -336,7 +337,7 @@ def objection_decide(*, objection: Objection, outcome: str, reason: str, departm
         if outcome == "withdraw_record":
             record_revoke(record=record, reason=f"异议成立：{text}", actor=actor)
             return
-        if obj.held_publicity:
+        if obj.held_publicity:  # accepted before objections stopped holding publication: resume it now
             publicity_resume(record=record, actor=actor, reason=f"异议申诉{obj.pk}处理完毕：{OUTCOMES[outcome]}")
         if outcome == "correct":
             if not corrections:
