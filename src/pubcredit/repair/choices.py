@@ -6,3 +6,11 @@ ApplicationStateChoice = models.TextChoices(
     "ApplicationStateChoice", [(s.name, (s.value, APP_STATE_LABELS[s])) for s in AppState])
 ObjectionStateChoice = models.TextChoices(
     "ObjectionStateChoice", [(s.name, (s.value, OBJ_STATE_LABELS[s])) for s in ObjState])
+
+# Who a notice (办理进度通知) is for, and what became of its e-mail.
+NoticeRecipientChoice = models.TextChoices(
+    "NoticeRecipientChoice", [("APPLICANT", ("applicant", "申请人/异议人")), ("UNIT", ("unit", "认定单位"))])
+NoticeEmailChoice = models.TextChoices("NoticeEmailChoice", [
+    ("PENDING", ("pending", "待发送")), ("SENT", ("sent", "已发送")), ("FAILED", ("failed", "发送失败")),
+    ("NOT_CONFIGURED", ("not_configured", "未配置邮件服务")), ("NO_ADDRESS", ("no_address", "无电子邮箱")),
+])
