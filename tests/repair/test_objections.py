@@ -13,6 +13,7 @@ from pubcredit.reports.selectors import public_content
 from pubcredit.repair import services
 from pubcredit.repair.selectors import records_under_objection
 from pubcredit.rules import clock
+from pubcredit.rules.errors import DomainError
 from pubcredit.sanctions.services import check_run
 from tests.factories import uscc
 from tests.lists.helpers import submit_list, tax_violator_row
@@ -94,3 +95,76 @@ def test_records_under_objection_are_those_accepted_and_not_yet_decided(record, 
     assert records_under_objection([record.pk]) == set()
     # the corrected fine (5万元) is a 较小数额: the new version is minor and no longer published
     assert PublicityState.objects.get(record=record).state == "withheld"
+
+
+# --- two objections on one record (docs/repair.md "Two objections on one record") -----------------------------------
+
+
+def test_rule_one_open_objection_per_objector_and_record_a_second_is_refused(record, eco, system_actor):
+    from pubcredit.audit.models import AuditEvent
+    from pubcredit.repair.models import Objection
+
+    with clock.pinned(ON):
+        first = object_to(record, system_actor)
+        for name, contact in (("王经理", "13800000000"), (" 王 经理", "138-0000-0000")):  # spacing does not matter
+            with pytest.raises(DomainError) as exc:
+                object_to(record, system_actor, name=name, contact=contact, grounds="再次提出")
+            assert exc.value.code == "objection.already_open" and exc.value.field == "record"
+        assert Objection.objects.count() == 1
+        assert AuditEvent.objects.filter(object_type="objection").count() == 1
+        services.objection_accept(objection=first, department=eco, actor=system_actor)
+        with pytest.raises(DomainError):  # still open while verified
+            object_to(record, system_actor)
+        services.objection_decide(objection=first, outcome="dismiss", reason="信息无误", department=eco,
+                                  actor=system_actor)
+        again = object_to(record, system_actor, grounds="补充新的佐证材料")  # decided: may object again
+    assert again.state == "received" and "王经理" not in again.objector_key
+
+
+def test_rule_one_open_objection_per_objector_holds_in_the_database(record, eco, system_actor):
+    from django.db import IntegrityError, transaction
+
+    from pubcredit.repair.models import Objection
+
+    with clock.pinned(ON):
+        first = object_to(record, system_actor)
+    clone = Objection.objects.get(pk=first.pk)
+    clone.pk = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        clone.save()
+
+
+def test_rule_objections_of_different_objectors_are_each_received_and_verified_together(record, eco, system_actor):
+    from pubcredit.audit.models import AuditEvent
+
+    with clock.pinned(ON):
+        first = object_to(record, system_actor, grounds="罚款金额登记有误")
+        second = object_to(record, system_actor, name="李律师", contact="lawyer@example.cn", grounds="处罚日期有误")
+        late = object_to(record, system_actor, name="赵会计", contact="13900000000", grounds="金额有误")
+        services.objection_accept(objection=first, department=eco, actor=system_actor)
+        services.objection_accept(objection=second, department=eco, actor=system_actor)
+        decided = services.objection_decide(objection=second, outcome="correct", reason="金额与日期均已更正",
+                                            department=eco, actor=system_actor,
+                                            corrections={"fine_amount": "8"})
+    first.refresh_from_db()
+    late.refresh_from_db()
+    record.refresh_from_db()
+    assert record.version == 2  # one correction for both
+    assert (decided.state, first.state) == ("corrected", "corrected")
+    assert first.corrected_version == decided.corrected_version == 2
+    assert first.decision_reason == f"金额与日期均已更正（与异议申诉{second.pk}合并核查）"
+    assert late.state == "received"  # not yet accepted: its own acceptance step
+    first_events = [e["event"] for e in AuditEvent.objects.filter(object_type="objection", object_id=str(first.pk))
+                    .order_by("id").values_list("data", flat=True)]
+    assert first_events == ["submit", "accept", "correct"]
+
+
+def test_rule_dismissing_an_objection_not_yet_accepted_concerns_that_objection_only(record, eco, system_actor):
+    with clock.pinned(ON):
+        first = object_to(record, system_actor)
+        second = object_to(record, system_actor, name="李律师", contact="lawyer@example.cn")
+        services.objection_accept(objection=first, department=eco, actor=system_actor)
+        services.objection_decide(objection=second, outcome="dismiss", reason="异议事项与该信息无关，不予受理",
+                                  department=eco, actor=system_actor)
+    first.refresh_from_db()
+    assert first.state == "accepted" and records_under_objection([record.pk]) == {record.pk}

@@ -87,6 +87,7 @@ class ApplicationIn(Schema):
     contact_phone: str = Field(max_length=30)
     proof_description: str = Field(max_length=4000)
     commitment_signed: bool
+    contact_email: str = Field(default="", max_length=254, description="optional: each step's notice is e-mailed here")
 
 
 class ApplicationOut(Schema):
@@ -123,7 +124,7 @@ def application_submit(request, payload: ApplicationIn):
     app = services.repair_application_submit(
         record=record, applicant_uscc=payload.applicant_uscc, contact_name=payload.contact_name,
         contact_phone=payload.contact_phone, proof_description=payload.proof_description,
-        commitment_signed=payload.commitment_signed, actor=request.actor)
+        commitment_signed=payload.commitment_signed, contact_email=payload.contact_email, actor=request.actor)
     return Status(201, _app_out(app))
 
 
@@ -164,6 +165,7 @@ class ObjectionIn(Schema):
     objector_name: str = Field(max_length=100)
     objector_contact: str = Field(max_length=100)
     grounds: str = Field(max_length=4000)
+    objector_email: str = Field(default="", max_length=254, description="optional: each step's notice is e-mailed here")
 
 
 class ObjectionDecideIn(Schema):
@@ -199,7 +201,7 @@ def objection_submit(request, payload: ObjectionIn):
     record = _body_record(request, payload.record_id)
     obj = services.objection_submit(record=record, objector_name=payload.objector_name,
                                     objector_contact=payload.objector_contact, grounds=payload.grounds,
-                                    actor=request.actor)
+                                    objector_email=payload.objector_email, actor=request.actor)
     return Status(201, _obj_out(obj))
 
 
@@ -214,3 +216,30 @@ def objection_step(request, objection_id: int, action: Literal["accept", "decide
     return _obj_out(services.objection_decide(objection=obj, outcome=payload.outcome or "", reason=payload.reason,
                                               corrections=payload.corrections, department=request.department,
                                               actor=request.actor))
+
+
+class RepairNoticeOut(Schema):
+    """One step notice (办理进度通知) to the identifying unit or to the applicant/objector."""
+
+    id: int
+    recipient: str  # unit (认定单位) / applicant (申请人/异议人)
+    application_id: int | None
+    objection_id: int | None
+    step: str
+    subject_line: str
+    message: str
+    email_status: str  # pending / sent / failed / not_configured / no_address
+    email_status_zh: str
+    created_at: dt.datetime
+    read: bool
+
+
+@router.get("/repair-notices", response=list[RepairNoticeOut], url_name="repair_notices")
+def repair_notices(request, unread: bool = False):
+    """The department's notices of its repair applications and objections (both recipients), newest first, at most
+    200; ``unread``: only the unit's unread ones."""
+    return [{"id": n.pk, "recipient": n.recipient, "application_id": n.application_id,
+             "objection_id": n.objection_id, "step": n.step, "subject_line": n.subject_line, "message": n.message,
+             "email_status": n.email_status, "email_status_zh": n.get_email_status_display(),
+             "created_at": n.created_at, "read": n.read_at is not None}
+            for n in selectors.notice_list(department=request.department, unread_only=unread)[:200]]

@@ -11,7 +11,7 @@ from pubcredit.lists.models import ListEntry
 from pubcredit.publicity.models import PublicityState
 from pubcredit.records.choices import RecordStatus
 from pubcredit.records.models import CreditRecord
-from pubcredit.repair.models import OPEN_APPLICATION, OPEN_OBJECTION, Objection, RepairApplication
+from pubcredit.repair.models import OPEN_APPLICATION, OPEN_OBJECTION, Notice, Objection, RepairApplication
 from pubcredit.repair.rulebook import rulebook
 from pubcredit.rules import clock
 from pubcredit.rules.lists import parse_day
@@ -171,6 +171,14 @@ def case_queue(*, viewer) -> tuple[list[RepairApplication], list[Objection]]:
         item.due = _due(item)
         item.overdue = item.due is not None and item.due < today
         rows.append(item)
+    accepted: dict[int, list[int]] = {}
+    for item in rows:
+        if isinstance(item, Objection) and item.state == "accepted":
+            accepted.setdefault(item.record_id, []).append(item.pk)
+    for item in rows:  # 合并核查: the other accepted objections on the same record, answered by one decision
+        if isinstance(item, Objection):
+            item.verified_with = [pk for pk in accepted.get(item.record_id, []) if pk != item.pk] \
+                if item.state == "accepted" else []
     rows.sort(key=lambda r: (not r.overdue, r.due or dt.date.max, r.pk))
     return ([r for r in rows if isinstance(r, RepairApplication)], [r for r in rows if isinstance(r, Objection)])
 
@@ -193,3 +201,24 @@ def overdue_digest(*, today: dt.date | None = None) -> dict[str, Any]:
             if row["oldest_due"] is None or (due and due.isoformat() < row["oldest_due"]):
                 row["oldest_due"] = due.isoformat() if due else None
     return {"day": today.isoformat(), "units": sorted(units.values(), key=lambda r: r["oldest_due"] or "")}
+
+
+def notice_list(*, department, unread_only: bool = False) -> QuerySet[Notice]:
+    """The department's step notices (both recipients), newest first; ``unread_only``: the unit's unread ones."""
+    qs = Notice.objects.filter(department=department).select_related("application", "objection")
+    if unread_only:
+        qs = qs.filter(recipient="unit", read_at__isnull=True)
+    return qs.order_by("-id")
+
+
+def notice_list_for(*, department=None) -> QuerySet[Notice]:
+    """The notices page: one unit's notices (both recipients), or every unit's for the credit centre."""
+    qs = Notice.objects.select_related("department", "application", "objection")
+    if department is not None:
+        qs = qs.filter(department=department)
+    return qs.order_by("-id")
+
+
+def unread_notice_count(*, department) -> int:
+    """The unit's unread notices (its workbench home counts them)."""
+    return Notice.objects.filter(department=department, recipient="unit", read_at__isnull=True).count()
