@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import statistics
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -16,6 +19,7 @@ from pubcredit.repair.rulebook import rulebook
 from pubcredit.rules import clock
 from pubcredit.rules.lists import parse_day
 from pubcredit.rules.repair import Eligibility, ItemFacts, add_years, assess_eligibility
+from pubcredit.workdays.selectors import work_calendar
 
 NO_DURATION = dt.date(2099, 12, 31)
 
@@ -222,3 +226,138 @@ def notice_list_for(*, department=None) -> QuerySet[Notice]:
 def unread_notice_count(*, department) -> int:
     """The unit's unread notices (its workbench home counts them)."""
     return Notice.objects.filter(department=department, recipient="unit", read_at__isnull=True).count()
+
+
+# --- figures for governance (信用修复与异议处理情况) --------------------------------------------------------------------
+
+
+@dataclass
+class CaseFigures:
+    """Counts and handling times of one kind of case (applications or objections) for one unit or the city.
+
+    ``handling_*``: working days (工作日, platform calendar) from receipt to the decision, of the cases decided in the
+    period; ``on_time_share``: of the decided cases with a limit, the share decided by it (None: nothing to measure);
+    ``overdue_open``: open today and past the current step's limit."""
+
+    received: int = 0
+    decided: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)  # state → count, of the decided cases
+    withdrawn: int = 0  # of the cases received in the period, withdrawn by the applicant
+    open_now: int = 0
+    overdue_open: int = 0
+    handling_median: float | None = None
+    handling_p90: int | None = None
+    on_time: int = 0
+    with_limit: int = 0
+    provisional: bool = False  # a working-day count ran into a year without a holiday schedule
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.on_time / self.with_limit if self.with_limit else None
+
+
+@dataclass
+class UnitRepairFigures:
+    department_id: int | None  # None: the whole city
+    department: str
+    applications: CaseFigures
+    objections: CaseFigures
+
+
+@dataclass
+class RepairFigures:
+    period_from: dt.date
+    period_to: dt.date
+    as_of: dt.date
+    units: list[UnitRepairFigures]
+    city: UnitRepairFigures
+
+
+APPLICATION_DECIDED = ("granted", "refused", "not_accepted", "revoked")
+OBJECTION_DECIDED = ("corrected", "withdrawn_record", "dismissed")
+
+
+def _p90(values: list[int]) -> int | None:
+    """Nearest-rank 90th percentile (the smallest value at or above 90 % of the cases)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
+
+
+def _application_limit(app: RepairApplication) -> dt.date | None:
+    """The limit the decision kept or missed: the decision limit once accepted, the acceptance limit otherwise."""
+    return app.decide_due if app.accepted_on else app.accept_due
+
+
+def _objection_limit(obj: Objection) -> dt.date | None:
+    """Verification limit (7 WD from acceptance, art. 18); an objection not accepted has no limit in the law."""
+    return obj.verify_due if obj.accepted_on else None
+
+
+def _fill(figures: CaseFigures, rows: list, *, period_from: dt.date, period_to: dt.date, today: dt.date,
+          decided_states: tuple[str, ...], open_states: list[str], limit, due) -> None:
+    calendar = work_calendar()
+    times: list[int] = []
+    for row in rows:
+        if period_from <= row.received_on <= period_to:
+            figures.received += 1
+            figures.withdrawn += int(row.state == "withdrawn")  # of those received in the period
+        if row.state in open_states:
+            figures.open_now += 1
+            step_due = due(row)
+            figures.overdue_open += int(step_due is not None and step_due < today)
+            continue
+        if row.state not in decided_states or row.decided_on is None \
+                or not period_from <= row.decided_on <= period_to:
+            continue
+        outcome = "granted" if row.state == "revoked" else row.state  # a revoked grant was decided as a grant
+        figures.decided += 1
+        figures.outcomes[outcome] = figures.outcomes.get(outcome, 0) + 1
+        counted = calendar.working_days_between(row.received_on, row.decided_on)
+        figures.provisional = figures.provisional or bool(counted.warnings)
+        times.append(counted.value)
+        row_limit = limit(row)
+        if row_limit is not None:
+            figures.with_limit += 1
+            figures.on_time += int(row.decided_on <= row_limit)
+    figures.handling_median = float(statistics.median(times)) if times else None
+    figures.handling_p90 = _p90(times)
+
+
+def repair_figures(*, period_from: dt.date, period_to: dt.date, department=None) -> RepairFigures:
+    """信用修复与异议处理情况 per identifying unit and for the city, for governance (scorecards: 信用修复、信息异议).
+
+    Received: cases received in the period; decided: cases decided in the period (applications granted — a grant
+    later revoked for fraud still counts as granted —, refused or not accepted; objections corrected, withdrawn or
+    dismissed), with the working days from receipt to decision (median, 90th percentile) and the share decided within
+    the limit the case carried (applications: the decision limit once accepted, else the acceptance limit;
+    objections: the verification limit once accepted); open and overdue: as of today. ``department``: one unit only.
+    """
+    today = clock.today()
+    apps = RepairApplication.objects.filter(
+        Q(received_on__range=(period_from, period_to)) | Q(decided_on__range=(period_from, period_to))
+        | Q(state__in=OPEN_APPLICATION)).select_related("department")
+    objs = Objection.objects.filter(
+        Q(received_on__range=(period_from, period_to)) | Q(decided_on__range=(period_from, period_to))
+        | Q(state__in=OPEN_OBJECTION)).select_related("department")
+    if department is not None:
+        apps, objs = apps.filter(department=department), objs.filter(department=department)
+    apps, objs = list(apps), list(objs)
+    names = {row.department_id: row.department.name for row in [*apps, *objs]}
+    units = []
+    for dep_id in sorted(names, key=lambda pk: names[pk]):
+        unit = UnitRepairFigures(dep_id, names[dep_id], CaseFigures(), CaseFigures())
+        _fill(unit.applications, [a for a in apps if a.department_id == dep_id], period_from=period_from,
+              period_to=period_to, today=today, decided_states=APPLICATION_DECIDED, open_states=OPEN_APPLICATION,
+              limit=_application_limit, due=_due)
+        _fill(unit.objections, [o for o in objs if o.department_id == dep_id], period_from=period_from,
+              period_to=period_to, today=today, decided_states=OBJECTION_DECIDED, open_states=OPEN_OBJECTION,
+              limit=_objection_limit, due=_due)
+        units.append(unit)
+    city = UnitRepairFigures(None, "全市", CaseFigures(), CaseFigures())
+    _fill(city.applications, apps, period_from=period_from, period_to=period_to, today=today,
+          decided_states=APPLICATION_DECIDED, open_states=OPEN_APPLICATION, limit=_application_limit, due=_due)
+    _fill(city.objections, objs, period_from=period_from, period_to=period_to, today=today,
+          decided_states=OBJECTION_DECIDED, open_states=OPEN_OBJECTION, limit=_objection_limit, due=_due)
+    return RepairFigures(period_from, period_to, today, units, city)
