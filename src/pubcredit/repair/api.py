@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.conf import settings
 from django.http import Http404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from pubcredit.api import DepartmentToken
 from pubcredit.repair import selectors, services
+from pubcredit.repair.evidence import evidence_add
 from pubcredit.rules.errors import DomainError
 from pubcredit.rules.repair import Eligibility
 
@@ -126,6 +129,55 @@ def application_submit(request, payload: ApplicationIn):
         contact_phone=payload.contact_phone, proof_description=payload.proof_description,
         commitment_signed=payload.commitment_signed, contact_email=payload.contact_email, actor=request.actor)
     return Status(201, _app_out(app))
+
+
+# Registered before the step operations: their path ``/{id}/{action}`` would otherwise take ``/{id}/evidence``.
+
+
+class EvidenceOut(Schema):
+    """A proof file kept for a case (证明材料)."""
+
+    id: int
+    kind: str  # pdf / jpeg / png (by content)
+    original_name: str
+    size: int
+    sha256: str
+    scan_status: str  # pending / clean / infected / not_scanned / error
+    scan_status_zh: str
+    created_at: dt.datetime
+
+
+def _evidence_out(evidence) -> dict[str, Any]:
+    return {"id": evidence.pk, "kind": evidence.kind, "original_name": evidence.original_name, "size": evidence.size,
+            "sha256": evidence.sha256, "scan_status": evidence.scan_status,
+            "scan_status_zh": evidence.get_scan_status_display(), "created_at": evidence.created_at}
+
+
+def _upload(case, file: UploadedFile, actor):
+    if file.size and file.size > settings.PUBCREDIT_UPLOAD_MAX_BYTES:
+        raise DomainError("repair.evidence_too_large", "文件过大", "file too large", "file")
+    return Status(201, _evidence_out(evidence_add(case=case, filename=file.name or "", chunks=file.chunks(),
+                                                  actor=actor)))
+
+
+@router.post("/repair-applications/{application_id}/evidence", response={201: EvidenceOut},
+             url_name="repair_application_evidence")
+def application_evidence(request, application_id: int, file: File[UploadedFile]):
+    """Add a proof file (multipart ``file``) to an open application: PDF, JPG or PNG by content, the extension
+    agreeing, at most 10 MB; scanned for viruses on the worker when a scan command is configured (else 未扫描)."""
+    app = selectors.application_get(department=request.department, pk=application_id)
+    if app is None:
+        raise Http404
+    return _upload(app, file, request.actor)
+
+
+@router.post("/objections/{objection_id}/evidence", response={201: EvidenceOut}, url_name="objection_evidence")
+def objection_evidence(request, objection_id: int, file: File[UploadedFile]):
+    """Add a supporting file (佐证材料, multipart ``file``) to an open objection; the same checks as applications."""
+    obj = selectors.objection_get(department=request.department, pk=objection_id)
+    if obj is None:
+        raise Http404
+    return _upload(obj, file, request.actor)
 
 
 class RepairStepIn(Schema):

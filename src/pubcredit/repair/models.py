@@ -8,10 +8,11 @@ from pubcredit.accounts.models import Department
 from pubcredit.lists.models import ListEntry
 from pubcredit.records.models import CreditRecord
 from pubcredit.repair.choices import (
-    ApplicationStateChoice, NoticeEmailChoice, NoticeRecipientChoice, ObjectionStateChoice)
+    ApplicationStateChoice, EvidenceKindChoice, EvidenceScanChoice, NoticeEmailChoice, NoticeRecipientChoice,
+    ObjectionStateChoice)
 from pubcredit.subjects.models import Subject
 
-__all__ = ["RepairApplication", "Objection", "Notice"]
+__all__ = ["RepairApplication", "Objection", "Notice", "Evidence"]
 
 OPEN_APPLICATION = ["received", "incomplete", "accepted", "extended"]
 OPEN_OBJECTION = ["received", "accepted"]
@@ -141,3 +142,37 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"通知 {self.pk} ({self.step})"
+
+
+
+class Evidence(models.Model):
+    """A proof file (证明材料/佐证材料) of an application or objection: PDF, JPG or PNG, its type checked by content,
+    stored outside the web root under its SHA-256, with what the virus-scan hook said of it."""
+
+    application = models.ForeignKey(RepairApplication, verbose_name="信用修复申请", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="evidence")
+    objection = models.ForeignKey(Objection, verbose_name="异议申诉", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="evidence")
+    kind = models.CharField("文件类型", max_length=8, choices=EvidenceKindChoice.choices)
+    original_name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    stored_path = models.CharField("存储位置（相对证明材料目录）", max_length=200)
+    scan_status = models.CharField("病毒扫描", max_length=12, choices=EvidenceScanChoice.choices)
+    scan_detail = models.CharField("扫描说明", max_length=300, blank=True, default="")
+    scanned_at = models.DateTimeField("扫描时间", null=True, blank=True)
+    created_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = "证明材料 (evidence file)"
+        verbose_name_plural = verbose_name
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(application__isnull=False, objection__isnull=True)
+                | models.Q(application__isnull=True, objection__isnull=False),
+                name="repair_evidence_one_case", violation_error_message="证明材料须对应一件申请或一件异议。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"证明材料 {self.pk} ({self.original_name})"

@@ -14,7 +14,7 @@ from pubcredit.lists.models import ListEntry
 from pubcredit.publicity.models import PublicityState
 from pubcredit.records.choices import RecordStatus
 from pubcredit.records.models import CreditRecord
-from pubcredit.repair.models import OPEN_APPLICATION, OPEN_OBJECTION, Notice, Objection, RepairApplication
+from pubcredit.repair.models import OPEN_APPLICATION, OPEN_OBJECTION, Evidence, Notice, Objection, RepairApplication
 from pubcredit.repair.rulebook import rulebook
 from pubcredit.rules import clock
 from pubcredit.rules.lists import parse_day
@@ -166,8 +166,10 @@ def case_queue(*, viewer) -> tuple[list[RepairApplication], list[Objection]]:
     """Open applications and objections in the viewer's scope (its own unit; all for the credit centre), overdue
     first, then the nearest deadline; each row carries ``due`` and ``overdue``."""
     today = clock.today()
-    apps = RepairApplication.objects.filter(state__in=OPEN_APPLICATION).select_related("department", "record", "subject")
-    objs = Objection.objects.filter(state__in=OPEN_OBJECTION).select_related("department", "record")
+    apps = (RepairApplication.objects.filter(state__in=OPEN_APPLICATION)
+            .select_related("department", "record", "subject").prefetch_related("evidence"))
+    objs = (Objection.objects.filter(state__in=OPEN_OBJECTION).select_related("department", "record")
+            .prefetch_related("evidence"))
     if may_handle(viewer):
         apps, objs = apps.filter(department=viewer.department), objs.filter(department=viewer.department)
     rows: list = []
@@ -361,3 +363,14 @@ def repair_figures(*, period_from: dt.date, period_to: dt.date, department=None)
     _fill(city.objections, objs, period_from=period_from, period_to=period_to, today=today,
           decided_states=OBJECTION_DECIDED, open_states=OPEN_OBJECTION, limit=_objection_limit, due=_due)
     return RepairFigures(period_from, period_to, today, units, city)
+
+
+def evidence_for_viewer(*, viewer, pk: int) -> Evidence | None:
+    """A proof file the viewer may open: its unit's cases (the credit centre: every unit's); a deleted (infected)
+    file is not offered."""
+    qs = Evidence.objects.select_related("application", "objection").exclude(scan_status="infected")
+    if may_handle(viewer):
+        qs = qs.filter(Q(application__department=viewer.department) | Q(objection__department=viewer.department))
+    elif not may_view(viewer):
+        return None
+    return qs.filter(pk=pk).first()

@@ -33,3 +33,13 @@ def send_repair_notices(notice_ids: list[int]) -> dict[str, int]:
         status = notice_send(notice=notice).email_status
         counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+@task()
+def scan_repair_evidence(evidence_id: int) -> str:
+    """Run the virus-scan hook on one uploaded proof file; returns the recorded status."""
+    from pubcredit.repair.evidence import evidence_scan
+    from pubcredit.repair.models import Evidence
+
+    evidence = Evidence.objects.filter(pk=evidence_id).first()
+    return evidence_scan(evidence=evidence).scan_status if evidence is not None else "missing"

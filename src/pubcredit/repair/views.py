@@ -8,11 +8,12 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from pubcredit.repair import selectors, services
+from pubcredit.repair.evidence import evidence_path
 from pubcredit.repair.notices import notices_mark_read
 from pubcredit.rules.errors import DomainError
 
@@ -58,6 +59,22 @@ def notices_read(request):
     marked = notices_mark_read(department=request.user.department, up_to=up_to)
     messages.success(request, f"已将{marked}条通知标为已读")
     return redirect("repair:notices")
+
+
+EVIDENCE_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
+
+
+@viewer_required
+def evidence_download(request, pk: int):
+    """One proof file, always as a download (never rendered inline), from outside the web root."""
+    evidence = selectors.evidence_for_viewer(viewer=request.user, pk=pk)
+    path = evidence_path(evidence) if evidence is not None else None
+    if path is None or not path.exists():
+        raise Http404
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=evidence.original_name,
+                            content_type=EVIDENCE_TYPES[evidence.kind])
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 _APP_ACTIONS = {
