@@ -131,7 +131,8 @@ def application_submit(request, payload: ApplicationIn):
     return Status(201, _app_out(app))
 
 
-# Registered before the step operations: their path ``/{id}/{action}`` would otherwise take ``/{id}/evidence``.
+# --- proof files (证明材料). Registered before the step operations: their path ``/{id}/{action}`` would otherwise
+# take ``/{id}/evidence``.
 
 
 class EvidenceOut(Schema):
