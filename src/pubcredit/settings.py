@@ -308,3 +308,18 @@ PUBCREDIT_WORKER_MEMORY_MB = _env_int("PUBCREDIT_WORKER_MEMORY_MB", 0, minimum=0
 PUBCREDIT_DAILY_JOBS_AT = _env_time_of_day("PUBCREDIT_DAILY_JOBS_AT", "00:30")
 # Public-site rate limits over portal.conf.DEFAULT_RATE_LIMITS (partial dicts allowed), set by tests or a site.
 PUBCREDIT_PORTAL_RATE_LIMITS: dict = {}
+
+# --- credit repair and objections (信用修复与异议, issue 13) -----------------------------------------------------------
+# Proof files: kept here (never served by the web server); scanned on the worker by this command when set (e.g.
+# "clamdscan --no-summary"; the file's path is appended; exit 0 clean, 1 infected). Unset: recorded as 未扫描.
+PUBCREDIT_REPAIR_EVIDENCE_DIR = Path(os.environ.get("PUBCREDIT_REPAIR_EVIDENCE_DIR", "") or VAR_DIR / "repair-evidence")
+PUBCREDIT_REPAIR_EVIDENCE_MAX_BYTES = _env_int("PUBCREDIT_REPAIR_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+PUBCREDIT_REPAIR_SCAN_COMMAND = os.environ.get("PUBCREDIT_REPAIR_SCAN_COMMAND", "").strip()
+# Step notices are e-mailed through this SMTP server when it is set (otherwise kept in the workbench only).
+if os.environ.get("PUBCREDIT_EMAIL_HOST", "").strip():
+    EMAIL_HOST = os.environ["PUBCREDIT_EMAIL_HOST"].strip()
+    EMAIL_PORT = _env_int("PUBCREDIT_EMAIL_PORT", 25)
+    EMAIL_HOST_USER = os.environ.get("PUBCREDIT_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("PUBCREDIT_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = _env_flag("PUBCREDIT_EMAIL_TLS")
+    DEFAULT_FROM_EMAIL = os.environ.get("PUBCREDIT_EMAIL_FROM", "") or f"pubcredit@{EMAIL_HOST}"

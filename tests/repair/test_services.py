@@ -170,7 +170,7 @@ def test_order36_art18_objection_marks_the_record_and_its_three_outcomes(eco, sy
             assert obj.forward_due == D(2026, 11, 23)
             obj = services.objection_accept(objection=obj, department=eco, actor=system_actor)
             assert obj.verify_due == D(2026, 12, 1)
-            assert PublicityState.objects.get(record=record).state == "objection_hold"
+            assert PublicityState.objects.get(record=record).state == "published"  # not suspended (art. 18, 19)
             obj = services.objection_decide(objection=obj, outcome=outcome, reason="经核查", department=eco,
                                             actor=system_actor, corrections={"fine_amount": "5"})
         outcomes.append((obj.state, PublicityState.objects.get(record=record).state))

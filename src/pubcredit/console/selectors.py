@@ -117,7 +117,7 @@ def _provider(viewer, inbox: Inbox) -> None:
     inbox.counters += [
         _open_rejections(viewer), _late_counter(viewer),
         Counter("batches_running", "正在处理的批次", running, reverse("ingest:batch_list"), hint="处理完成后可查看结果"),
-        _late_pushes(viewer, department=viewer.department),
+        _late_pushes(viewer, department=viewer.department), _repair_notices(viewer),
     ]
     inbox.actions += [("上传归集文件", reverse("ingest:upload")), ("下载报送模板", reverse("ingest:catalog"))]
 
@@ -165,6 +165,7 @@ def _reviewer(viewer, inbox: Inbox) -> None:
     ]
     inbox.cases = open_cases[:20]
     inbox.counters.append(_repair_overdue(viewer, department=viewer.department))
+    inbox.counters.append(_repair_notices(viewer))
     if viewer.department_id:
         inbox.actions.append(("新建认定案件", reverse("lists:case_open")))
 
@@ -176,6 +177,15 @@ def _repair_overdue(viewer, department=None) -> Counter:
     counts = overdue_counts(department=department)
     return Counter("repair_overdue", "超期未办的信用修复与异议", counts["applications"] + counts["objections"],
                    reverse("repair:queue"), attention=True, hint="受理3个工作日、办理7个工作日、异议核查7个工作日")
+
+
+def _repair_notices(viewer) -> Counter:
+    """信用修复与异议 (issue 13): the unit's unread step notices (办理进度通知)."""
+    from pubcredit.repair.selectors import unread_notice_count
+
+    count = unread_notice_count(department=viewer.department) if viewer.department_id else 0
+    return Counter("repair_notices", "未读的信用修复与异议通知", count, reverse("repair:notices"), attention=True,
+                   hint="申请、异议每个办理环节的通知")
 
 
 def _district(viewer, inbox: Inbox) -> None:

@@ -58,6 +58,8 @@ class PublicRecordOut(Schema):
     publish_until: dt.date | None  # last day shown; null: no end (licences)
     repairable_from: dt.date | None  # first day credit repair may be applied for; null: not before the end
     fields: dict[str, Any]
+    under_objection: bool = False  # an objection is being verified; the record stays published meanwhile
+    objection_label: str = ""  # "异议处理中" while under_objection, else empty
 
 
 class PublicListEntryOut(Schema):
@@ -74,6 +76,8 @@ class PublicListEntryOut(Schema):
     publish_until: dt.date | None  # last day shown (planned end); null: until removed
     legal_basis: str  # 列入依据
     fields: dict[str, Any]  # the list's public fields (rulebook/lists/<code>.yaml publicity.fields)
+    under_objection: bool = False  # an objection to the entry's record is being verified; still shown
+    objection_label: str = ""  # "异议处理中" while under_objection, else empty
 
 
 class PublicSubjectOut(Schema):
@@ -115,7 +119,8 @@ def _entry(entry: selectors.PublicListEntry) -> dict:
     return {"id": entry.id, "list_code": entry.list_code, "list_name": entry.list_name, "kind": entry.kind,
             "decision_no": entry.decision_no, "decision_date": entry.decision_date,
             "identifying_unit": entry.identifying_unit, "publish_from": entry.publish_from,
-            "publish_until": entry.publish_until, "legal_basis": entry.legal_basis, "fields": entry.field_values()}
+            "publish_until": entry.publish_until, "legal_basis": entry.legal_basis, "fields": entry.field_values(),
+            "under_objection": entry.under_objection, "objection_label": entry.objection_label}
 
 
 def _brief(subject) -> dict:
@@ -155,7 +160,8 @@ def subject(request, uscc: str):
             "records": [{"id": r.id, "class_code": r.class_code, "class_name": r.class_name,
                          "decision_no": r.decision_no, "decision_date": r.decision_date, "department": r.department,
                          "severity": r.severity, "publish_from": r.publish_from, "publish_until": r.publish_until,
-                         "repairable_from": r.repairable_from, "fields": r.field_values()} for r in records],
+                         "repairable_from": r.repairable_from, "fields": r.field_values(),
+                         "under_objection": r.under_objection, "objection_label": r.objection_label} for r in records],
             "lists": [_entry(e) for e in entries]}
 
 

@@ -38,6 +38,7 @@ from pubcredit.lists.selectors import in_force_filter, in_force_sql
 from pubcredit.publicity.choices import PublicityStateChoice
 from pubcredit.publicity.models import PublicityState
 from pubcredit.publicity.rulebook import rulebook
+from pubcredit.repair.selectors import OBJECTION_MARK, records_under_objection
 from pubcredit.rules import clock, identifiers
 from pubcredit.rules.errors import DomainError
 from pubcredit.rules.lists import ListSpec, entry_publicity
@@ -246,6 +247,11 @@ class PublicRecord:
     publish_until: dt.date | None
     repairable_from: dt.date | None
     fields: tuple[PublicField, ...]
+    under_objection: bool = False  # 异议处理中: an objection is being verified; still published (Order 36 art. 18, 19)
+
+    @property
+    def objection_label(self) -> str:
+        return OBJECTION_MARK if self.under_objection else ""
 
     @property
     def severity_label(self) -> str:
@@ -280,7 +286,14 @@ def _text(spec, value: Any) -> str:
     return str(value)
 
 
-def public_record(state: PublicityState) -> PublicRecord:
+def public_records(states) -> list[PublicRecord]:
+    """:func:`public_record` of each state, with the objection mark (异议处理中) read in one query for all."""
+    states = list(states)
+    marked = records_under_objection(s.record_id for s in states)
+    return [public_record(s, under_objection=s.record_id in marked) for s in states]
+
+
+def public_record(state: PublicityState, *, under_objection: bool = False) -> PublicRecord:
     """A published record as the public sees it: the policy's public fields only, labelled."""
     record = state.record
     try:
@@ -305,7 +318,8 @@ def public_record(state: PublicityState) -> PublicRecord:
         decision_no=record.decision_no, decision_date=record.decision_date, department=record.department.name,
         severity=(state.severity or None) if negative else None, publish_from=state.publish_from,
         publish_until=state.publish_until if negative else None,
-        repairable_from=state.repairable_from if negative else None, fields=tuple(fields))
+        repairable_from=state.repairable_from if negative else None, fields=tuple(fields),
+        under_objection=under_objection)
 
 
 _SHOWN_COLUMNS = ("severity", "publish_from", "publish_until", "repairable_from", "class_code", "decision_date",
@@ -349,7 +363,7 @@ def subject_sections(*, subject: Subject, pages: dict[str, int] | None = None) -
                      .order_by("-decision_date", "-record_id")[start:start + RECORDS_PAGE_SIZE]) if total > start
                 else [])
         sections.append(RecordSection(info.code, info.name_zh, info.nature == "negative",
-                                      [public_record(s) for s in rows], page, total > start + RECORDS_PAGE_SIZE,
+                                      public_records(rows), page, total > start + RECORDS_PAGE_SIZE,
                                       f"p_{info.code}", total))
     sections.sort(key=lambda s: (ALWAYS_SHOWN.index(s.class_code) if s.class_code in ALWAYS_SHOWN else 9,
                                  s.class_code))
@@ -360,8 +374,8 @@ def subject_published_records(*, subject: Subject, limit: int = 500) -> list[Pub
     """Every published record of a subject (API ``records``), newest first, at most ``limit``. List records are not
     here: the API gives them as ``lists`` (:func:`subject_list_entries`)."""
     lists = list_rulebook().codes()
-    return [public_record(s) for s in _published().filter(subject=subject).exclude(class_code__in=lists)
-            .order_by("-decision_date", "-record_id")[:limit]]
+    return public_records(_published().filter(subject=subject).exclude(class_code__in=lists)
+                          .order_by("-decision_date", "-record_id")[:limit])
 
 
 def subject_facts(*, subject: Subject) -> dict[str, Any]:
@@ -433,7 +447,7 @@ def listing(*, class_code: str, filters: ListingFilters, page: int = 1) -> Listi
     start = (page - 1) * PAGE_SIZE
     rows = list(qs.order_by("-decision_date", "-record_id")[start:start + PAGE_SIZE + 1])
     return ListingPage(class_code, info.name_zh, filters, page,
-                       [(public_record(s), s.subject) for s in rows[:PAGE_SIZE]],
+                       list(zip(public_records(rows[:PAGE_SIZE]), [s.subject for s in rows[:PAGE_SIZE]])),
                        len(rows) > PAGE_SIZE and page < LISTING_MAX_PAGES, page >= LISTING_MAX_PAGES)
 
 
@@ -475,6 +489,11 @@ class PublicListEntry:
     legal_basis: str
     fields: tuple[PublicField, ...]
     subject: Subject
+    under_objection: bool = False  # 异议处理中 (an objection to the entry's record is being verified)
+
+    @property
+    def objection_label(self) -> str:
+        return OBJECTION_MARK if self.under_objection else ""
 
     @property
     def kind_label(self) -> str:
@@ -522,7 +541,8 @@ def _shown_entries() -> QuerySet[ListEntry]:
                   "subject__district__code", "record__received_at", "record__fields", "record__decision_date"))
 
 
-def public_entry(entry: ListEntry, today: dt.date | None = None) -> PublicListEntry | None:
+def public_entry(entry: ListEntry, today: dt.date | None = None, *,
+                 under_objection: bool = False) -> PublicListEntry | None:
     """The public view of one entry, or None when the rule does not show it today (checked in Python too, so the
     query and the pure rule cannot drift apart unnoticed)."""
     today = today or clock.today()
@@ -552,12 +572,14 @@ def public_entry(entry: ListEntry, today: dt.date | None = None) -> PublicListEn
             fields.append(PublicField(key, field_spec.label_zh, values.get(key), text))
     return PublicListEntry(entry.pk, entry.list_code, spec.name_zh, entry.kind, entry.decision_no, entry.decision_date,
                            entry.identifying_unit, decision.publish_from, decision.publish_until, entry.legal_basis,
-                           tuple(fields), entry.subject)
+                           tuple(fields), entry.subject, under_objection)
 
 
 def _public_entries(rows) -> list[PublicListEntry]:
     today = clock.today()
-    return [p for p in (public_entry(e, today) for e in rows) if p is not None]
+    rows = list(rows)
+    marked = records_under_objection(e.record_id for e in rows)
+    return [p for p in (public_entry(e, today, under_objection=e.record_id in marked) for e in rows) if p is not None]
 
 
 @dataclass

@@ -604,7 +604,10 @@ def publicity_repair(*, record: CreditRecord, actor: Any, reason: str) -> Public
 
 
 def publicity_hold(*, record: CreditRecord, actor: Any, reason: str) -> PublicityState:
-    """Hold publication while an objection (异议申诉) is verified (Order 36 art. 18)."""
+    """Hold publication (``objection_hold``, not shown). Objections no longer call it: Order 36 art. 18 does not
+    suspend publication while an objection is verified (art. 19: not even reconsideration or litigation does), so the
+    repair app keeps the record published and the portal marks it 异议处理中 (docs/repair.md). Kept for holds made
+    before, which :func:`publicity_resume` ends when their objection is decided."""
     return publicity_transition(record=record, event="hold", actor=actor, reason=reason)
 
 

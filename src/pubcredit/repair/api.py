@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.conf import settings
 from django.http import Http404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from pubcredit.api import DepartmentToken
 from pubcredit.repair import selectors, services
+from pubcredit.repair.evidence import evidence_add
 from pubcredit.rules.errors import DomainError
 from pubcredit.rules.repair import Eligibility
 
@@ -87,6 +90,7 @@ class ApplicationIn(Schema):
     contact_phone: str = Field(max_length=30)
     proof_description: str = Field(max_length=4000)
     commitment_signed: bool
+    contact_email: str = Field(default="", max_length=254, description="optional: each step's notice is e-mailed here")
 
 
 class ApplicationOut(Schema):
@@ -123,8 +127,58 @@ def application_submit(request, payload: ApplicationIn):
     app = services.repair_application_submit(
         record=record, applicant_uscc=payload.applicant_uscc, contact_name=payload.contact_name,
         contact_phone=payload.contact_phone, proof_description=payload.proof_description,
-        commitment_signed=payload.commitment_signed, actor=request.actor)
+        commitment_signed=payload.commitment_signed, contact_email=payload.contact_email, actor=request.actor)
     return Status(201, _app_out(app))
+
+
+# --- proof files (证明材料). Registered before the step operations: their path ``/{id}/{action}`` would otherwise
+# take ``/{id}/evidence``.
+
+
+class EvidenceOut(Schema):
+    """A proof file kept for a case (证明材料)."""
+
+    id: int
+    kind: str  # pdf / jpeg / png (by content)
+    original_name: str
+    size: int
+    sha256: str
+    scan_status: str  # pending / clean / infected / not_scanned / error
+    scan_status_zh: str
+    created_at: dt.datetime
+
+
+def _evidence_out(evidence) -> dict[str, Any]:
+    return {"id": evidence.pk, "kind": evidence.kind, "original_name": evidence.original_name, "size": evidence.size,
+            "sha256": evidence.sha256, "scan_status": evidence.scan_status,
+            "scan_status_zh": evidence.get_scan_status_display(), "created_at": evidence.created_at}
+
+
+def _upload(case, file: UploadedFile, actor):
+    if file.size and file.size > settings.PUBCREDIT_UPLOAD_MAX_BYTES:
+        raise DomainError("repair.evidence_too_large", "文件过大", "file too large", "file")
+    return Status(201, _evidence_out(evidence_add(case=case, filename=file.name or "", chunks=file.chunks(),
+                                                  actor=actor)))
+
+
+@router.post("/repair-applications/{application_id}/evidence", response={201: EvidenceOut},
+             url_name="repair_application_evidence")
+def application_evidence(request, application_id: int, file: File[UploadedFile]):
+    """Add a proof file (multipart ``file``) to an open application: PDF, JPG or PNG by content, the extension
+    agreeing, at most 10 MB; scanned for viruses on the worker when a scan command is configured (else 未扫描)."""
+    app = selectors.application_get(department=request.department, pk=application_id)
+    if app is None:
+        raise Http404
+    return _upload(app, file, request.actor)
+
+
+@router.post("/objections/{objection_id}/evidence", response={201: EvidenceOut}, url_name="objection_evidence")
+def objection_evidence(request, objection_id: int, file: File[UploadedFile]):
+    """Add a supporting file (佐证材料, multipart ``file``) to an open objection; the same checks as applications."""
+    obj = selectors.objection_get(department=request.department, pk=objection_id)
+    if obj is None:
+        raise Http404
+    return _upload(obj, file, request.actor)
 
 
 class RepairStepIn(Schema):
@@ -164,6 +218,7 @@ class ObjectionIn(Schema):
     objector_name: str = Field(max_length=100)
     objector_contact: str = Field(max_length=100)
     grounds: str = Field(max_length=4000)
+    objector_email: str = Field(default="", max_length=254, description="optional: each step's notice is e-mailed here")
 
 
 class ObjectionDecideIn(Schema):
@@ -199,7 +254,7 @@ def objection_submit(request, payload: ObjectionIn):
     record = _body_record(request, payload.record_id)
     obj = services.objection_submit(record=record, objector_name=payload.objector_name,
                                     objector_contact=payload.objector_contact, grounds=payload.grounds,
-                                    actor=request.actor)
+                                    objector_email=payload.objector_email, actor=request.actor)
     return Status(201, _obj_out(obj))
 
 
@@ -214,3 +269,30 @@ def objection_step(request, objection_id: int, action: Literal["accept", "decide
     return _obj_out(services.objection_decide(objection=obj, outcome=payload.outcome or "", reason=payload.reason,
                                               corrections=payload.corrections, department=request.department,
                                               actor=request.actor))
+
+
+class RepairNoticeOut(Schema):
+    """One step notice (办理进度通知) to the identifying unit or to the applicant/objector."""
+
+    id: int
+    recipient: str  # unit (认定单位) / applicant (申请人/异议人)
+    application_id: int | None
+    objection_id: int | None
+    step: str
+    subject_line: str
+    message: str
+    email_status: str  # pending / sent / failed / not_configured / no_address
+    email_status_zh: str
+    created_at: dt.datetime
+    read: bool
+
+
+@router.get("/repair-notices", response=list[RepairNoticeOut], url_name="repair_notices")
+def repair_notices(request, unread: bool = False):
+    """The department's notices of its repair applications and objections (both recipients), newest first, at most
+    200; ``unread``: only the unit's unread ones."""
+    return [{"id": n.pk, "recipient": n.recipient, "application_id": n.application_id,
+             "objection_id": n.objection_id, "step": n.step, "subject_line": n.subject_line, "message": n.message,
+             "email_status": n.email_status, "email_status_zh": n.get_email_status_display(),
+             "created_at": n.created_at, "read": n.read_at is not None}
+            for n in selectors.notice_list(department=request.department, unread_only=unread)[:200]]

@@ -7,10 +7,12 @@ from django.db import models
 from pubcredit.accounts.models import Department
 from pubcredit.lists.models import ListEntry
 from pubcredit.records.models import CreditRecord
-from pubcredit.repair.choices import ApplicationStateChoice, ObjectionStateChoice
+from pubcredit.repair.choices import (
+    ApplicationStateChoice, EvidenceKindChoice, EvidenceScanChoice, NoticeEmailChoice, NoticeRecipientChoice,
+    ObjectionStateChoice)
 from pubcredit.subjects.models import Subject
 
-__all__ = ["RepairApplication", "Objection"]
+__all__ = ["RepairApplication", "Objection", "Notice", "Evidence"]
 
 OPEN_APPLICATION = ["received", "incomplete", "accepted", "extended"]
 OPEN_OBJECTION = ["received", "accepted"]
@@ -28,6 +30,7 @@ class RepairApplication(models.Model):
     state = models.CharField("办理状态", max_length=16, choices=ApplicationStateChoice.choices)
     contact_name_encrypted = models.TextField("联系人（密文）")
     contact_phone_encrypted = models.TextField("联系电话（密文）")
+    contact_email_encrypted = models.TextField("电子邮箱（密文）", blank=True, default="")
     proof_description = models.TextField("纠正失信行为、履行义务的证明材料说明")
     commitment_text = models.TextField("信用承诺书（签署文本）")
     received_on = models.DateField("接收日期")
@@ -72,6 +75,9 @@ class Objection(models.Model):
     state = models.CharField("办理状态", max_length=20, choices=ObjectionStateChoice.choices)
     objector_name_encrypted = models.TextField("异议人（密文）")
     objector_contact_encrypted = models.TextField("联系方式（密文）")
+    objector_email_encrypted = models.TextField("电子邮箱（密文）", blank=True, default="")
+    # keyed hash of the objector's name and contact: one open objection per objector and record (docs/repair.md)
+    objector_key = models.CharField("异议人识别码", max_length=64, blank=True, default="")
     grounds = models.TextField("异议事项与理由")
     held_publicity = models.BooleanField("已暂停公示", default=False)
     received_on = models.DateField("接收日期")
@@ -91,6 +97,82 @@ class Objection(models.Model):
         verbose_name_plural = verbose_name
         ordering = ["-id"]
         indexes = [models.Index(fields=["department", "state"], name="repair_obj_queue_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "objector_key"],
+                                    condition=models.Q(state__in=OPEN_OBJECTION) & ~models.Q(objector_key=""),
+                                    name="repair_one_open_objection_per_objector",
+                                    violation_error_message="您对该信息的异议正在办理中。"),
+        ]
 
     def __str__(self) -> str:
         return f"异议 {self.pk} ({self.state})"
+
+
+class Notice(models.Model):
+    """A notice of one step of a case (办理进度通知) to the applicant or objector (by e-mail when the site has mail
+    and the person gave an address) or to the identifying unit (its workbench inbox, and its handlers' e-mail)."""
+
+    recipient = models.CharField("通知对象", max_length=12, choices=NoticeRecipientChoice.choices)
+    department = models.ForeignKey(Department, verbose_name="认定单位", on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(RepairApplication, verbose_name="信用修复申请", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="notices")
+    objection = models.ForeignKey(Objection, verbose_name="异议申诉", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="notices")
+    step = models.CharField("办理环节", max_length=20)
+    subject_line = models.CharField("标题", max_length=200)
+    message = models.TextField("通知内容")
+    email_to_encrypted = models.TextField("收件地址（密文）", blank=True, default="")
+    email_status = models.CharField("邮件状态", max_length=16, choices=NoticeEmailChoice.choices)
+    email_error = models.CharField("邮件发送错误", max_length=300, blank=True, default="")
+    created_at = models.DateTimeField("通知时间")
+    sent_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+    read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "办理进度通知 (repair notice)"
+        verbose_name_plural = verbose_name
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["department", "recipient", "read_at"], name="repair_notice_inbox_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(application__isnull=False, objection__isnull=True)
+                | models.Q(application__isnull=True, objection__isnull=False),
+                name="repair_notice_one_case", violation_error_message="通知须对应一件申请或一件异议。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"通知 {self.pk} ({self.step})"
+
+
+
+class Evidence(models.Model):
+    """A proof file (证明材料/佐证材料) of an application or objection: PDF, JPG or PNG, its type checked by content,
+    stored outside the web root under its SHA-256, with what the virus-scan hook said of it."""
+
+    application = models.ForeignKey(RepairApplication, verbose_name="信用修复申请", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="evidence")
+    objection = models.ForeignKey(Objection, verbose_name="异议申诉", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="evidence")
+    kind = models.CharField("文件类型", max_length=8, choices=EvidenceKindChoice.choices)
+    original_name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    stored_path = models.CharField("存储位置（相对证明材料目录）", max_length=200)
+    scan_status = models.CharField("病毒扫描", max_length=12, choices=EvidenceScanChoice.choices)
+    scan_detail = models.CharField("扫描说明", max_length=300, blank=True, default="")
+    scanned_at = models.DateTimeField("扫描时间", null=True, blank=True)
+    created_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = "证明材料 (evidence file)"
+        verbose_name_plural = verbose_name
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(application__isnull=False, objection__isnull=True)
+                | models.Q(application__isnull=True, objection__isnull=False),
+                name="repair_evidence_one_case", violation_error_message="证明材料须对应一件申请或一件异议。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"证明材料 {self.pk} ({self.original_name})"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import statistics
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -11,11 +14,12 @@ from pubcredit.lists.models import ListEntry
 from pubcredit.publicity.models import PublicityState
 from pubcredit.records.choices import RecordStatus
 from pubcredit.records.models import CreditRecord
-from pubcredit.repair.models import OPEN_APPLICATION, OPEN_OBJECTION, Objection, RepairApplication
+from pubcredit.repair.models import OPEN_APPLICATION, OPEN_OBJECTION, Evidence, Notice, Objection, RepairApplication
 from pubcredit.repair.rulebook import rulebook
 from pubcredit.rules import clock
 from pubcredit.rules.lists import parse_day
 from pubcredit.rules.repair import Eligibility, ItemFacts, add_years, assess_eligibility
+from pubcredit.workdays.selectors import work_calendar
 
 NO_DURATION = dt.date(2099, 12, 31)
 
@@ -63,6 +67,20 @@ def _entry_facts(entry: ListEntry, state: PublicityState | None) -> ItemFacts:
         list_effective=entry.effective_date, listings_in_window=listings,
         record_revoked=entry.record.status == RecordStatus.REVOKED,
         obligations_performed=_obligations(entry.record.fields or {}), fraud_block_until=_fraud_block_until(entry.record_id))
+
+
+OBJECTION_MARK = "异议处理中"  # the mark a record carries on the public site while an objection is verified
+
+
+def records_under_objection(record_ids) -> set[int]:
+    """Of ``record_ids``, the records with an objection accepted and not yet decided (异议处理中). Publication goes on
+    meanwhile (NDRC Order 36 art. 18 does not suspend it; art. 19 keeps it even during reconsideration or
+    litigation): the public site shows the record with this mark. An objection only received, not yet accepted by
+    the identifying unit, does not mark the record: anyone may object, and acceptance is the unit's screening."""
+    ids = {int(pk) for pk in record_ids}
+    if not ids:
+        return set()
+    return set(Objection.objects.filter(record_id__in=ids, state="accepted").values_list("record_id", flat=True))
 
 
 def record_eligibility(*, record: CreditRecord) -> Eligibility:
@@ -148,8 +166,10 @@ def case_queue(*, viewer) -> tuple[list[RepairApplication], list[Objection]]:
     """Open applications and objections in the viewer's scope (its own unit; all for the credit centre), overdue
     first, then the nearest deadline; each row carries ``due`` and ``overdue``."""
     today = clock.today()
-    apps = RepairApplication.objects.filter(state__in=OPEN_APPLICATION).select_related("department", "record", "subject")
-    objs = Objection.objects.filter(state__in=OPEN_OBJECTION).select_related("department", "record")
+    apps = (RepairApplication.objects.filter(state__in=OPEN_APPLICATION)
+            .select_related("department", "record", "subject").prefetch_related("evidence"))
+    objs = (Objection.objects.filter(state__in=OPEN_OBJECTION).select_related("department", "record")
+            .prefetch_related("evidence"))
     if may_handle(viewer):
         apps, objs = apps.filter(department=viewer.department), objs.filter(department=viewer.department)
     rows: list = []
@@ -157,6 +177,14 @@ def case_queue(*, viewer) -> tuple[list[RepairApplication], list[Objection]]:
         item.due = _due(item)
         item.overdue = item.due is not None and item.due < today
         rows.append(item)
+    accepted: dict[int, list[int]] = {}
+    for item in rows:
+        if isinstance(item, Objection) and item.state == "accepted":
+            accepted.setdefault(item.record_id, []).append(item.pk)
+    for item in rows:  # 合并核查: the other accepted objections on the same record, answered by one decision
+        if isinstance(item, Objection):
+            item.verified_with = [pk for pk in accepted.get(item.record_id, []) if pk != item.pk] \
+                if item.state == "accepted" else []
     rows.sort(key=lambda r: (not r.overdue, r.due or dt.date.max, r.pk))
     return ([r for r in rows if isinstance(r, RepairApplication)], [r for r in rows if isinstance(r, Objection)])
 
@@ -179,3 +207,170 @@ def overdue_digest(*, today: dt.date | None = None) -> dict[str, Any]:
             if row["oldest_due"] is None or (due and due.isoformat() < row["oldest_due"]):
                 row["oldest_due"] = due.isoformat() if due else None
     return {"day": today.isoformat(), "units": sorted(units.values(), key=lambda r: r["oldest_due"] or "")}
+
+
+def notice_list(*, department, unread_only: bool = False) -> QuerySet[Notice]:
+    """The department's step notices (both recipients), newest first; ``unread_only``: the unit's unread ones."""
+    qs = Notice.objects.filter(department=department).select_related("application", "objection")
+    if unread_only:
+        qs = qs.filter(recipient="unit", read_at__isnull=True)
+    return qs.order_by("-id")
+
+
+def notice_list_for(*, department=None) -> QuerySet[Notice]:
+    """The notices page: one unit's notices (both recipients), or every unit's for the credit centre."""
+    qs = Notice.objects.select_related("department", "application", "objection")
+    if department is not None:
+        qs = qs.filter(department=department)
+    return qs.order_by("-id")
+
+
+def unread_notice_count(*, department) -> int:
+    """The unit's unread notices (its workbench home counts them)."""
+    return Notice.objects.filter(department=department, recipient="unit", read_at__isnull=True).count()
+
+
+# --- figures for governance (信用修复与异议处理情况) --------------------------------------------------------------------
+
+
+@dataclass
+class CaseFigures:
+    """Counts and handling times of one kind of case (applications or objections) for one unit or the city.
+
+    ``handling_*``: working days (工作日, platform calendar) from receipt to the decision, of the cases decided in the
+    period; ``on_time_share``: of the decided cases with a limit, the share decided by it (None: nothing to measure);
+    ``overdue_open``: open today and past the current step's limit."""
+
+    received: int = 0
+    decided: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)  # state → count, of the decided cases
+    withdrawn: int = 0  # of the cases received in the period, withdrawn by the applicant
+    open_now: int = 0
+    overdue_open: int = 0
+    handling_median: float | None = None
+    handling_p90: int | None = None
+    on_time: int = 0
+    with_limit: int = 0
+    provisional: bool = False  # a working-day count ran into a year without a holiday schedule
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.on_time / self.with_limit if self.with_limit else None
+
+
+@dataclass
+class UnitRepairFigures:
+    department_id: int | None  # None: the whole city
+    department: str
+    applications: CaseFigures
+    objections: CaseFigures
+
+
+@dataclass
+class RepairFigures:
+    period_from: dt.date
+    period_to: dt.date
+    as_of: dt.date
+    units: list[UnitRepairFigures]
+    city: UnitRepairFigures
+
+
+APPLICATION_DECIDED = ("granted", "refused", "not_accepted", "revoked")
+OBJECTION_DECIDED = ("corrected", "withdrawn_record", "dismissed")
+
+
+def _p90(values: list[int]) -> int | None:
+    """Nearest-rank 90th percentile (the smallest value at or above 90 % of the cases)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
+
+
+def _application_limit(app: RepairApplication) -> dt.date | None:
+    """The limit the decision kept or missed: the decision limit once accepted, the acceptance limit otherwise."""
+    return app.decide_due if app.accepted_on else app.accept_due
+
+
+def _objection_limit(obj: Objection) -> dt.date | None:
+    """Verification limit (7 WD from acceptance, art. 18); an objection not accepted has no limit in the law."""
+    return obj.verify_due if obj.accepted_on else None
+
+
+def _fill(figures: CaseFigures, rows: list, *, period_from: dt.date, period_to: dt.date, today: dt.date,
+          decided_states: tuple[str, ...], open_states: list[str], limit, due) -> None:
+    calendar = work_calendar()
+    times: list[int] = []
+    for row in rows:
+        if period_from <= row.received_on <= period_to:
+            figures.received += 1
+            figures.withdrawn += int(row.state == "withdrawn")  # of those received in the period
+        if row.state in open_states:
+            figures.open_now += 1
+            step_due = due(row)
+            figures.overdue_open += int(step_due is not None and step_due < today)
+            continue
+        if row.state not in decided_states or row.decided_on is None \
+                or not period_from <= row.decided_on <= period_to:
+            continue
+        outcome = "granted" if row.state == "revoked" else row.state  # a revoked grant was decided as a grant
+        figures.decided += 1
+        figures.outcomes[outcome] = figures.outcomes.get(outcome, 0) + 1
+        counted = calendar.working_days_between(row.received_on, row.decided_on)
+        figures.provisional = figures.provisional or bool(counted.warnings)
+        times.append(counted.value)
+        row_limit = limit(row)
+        if row_limit is not None:
+            figures.with_limit += 1
+            figures.on_time += int(row.decided_on <= row_limit)
+    figures.handling_median = float(statistics.median(times)) if times else None
+    figures.handling_p90 = _p90(times)
+
+
+def repair_figures(*, period_from: dt.date, period_to: dt.date, department=None) -> RepairFigures:
+    """信用修复与异议处理情况 per identifying unit and for the city, for governance (scorecards: 信用修复、信息异议).
+
+    Received: cases received in the period; decided: cases decided in the period (applications granted — a grant
+    later revoked for fraud still counts as granted —, refused or not accepted; objections corrected, withdrawn or
+    dismissed), with the working days from receipt to decision (median, 90th percentile) and the share decided within
+    the limit the case carried (applications: the decision limit once accepted, else the acceptance limit;
+    objections: the verification limit once accepted); open and overdue: as of today. ``department``: one unit only.
+    """
+    today = clock.today()
+    apps = RepairApplication.objects.filter(
+        Q(received_on__range=(period_from, period_to)) | Q(decided_on__range=(period_from, period_to))
+        | Q(state__in=OPEN_APPLICATION)).select_related("department")
+    objs = Objection.objects.filter(
+        Q(received_on__range=(period_from, period_to)) | Q(decided_on__range=(period_from, period_to))
+        | Q(state__in=OPEN_OBJECTION)).select_related("department")
+    if department is not None:
+        apps, objs = apps.filter(department=department), objs.filter(department=department)
+    apps, objs = list(apps), list(objs)
+    names = {row.department_id: row.department.name for row in [*apps, *objs]}
+    units = []
+    for dep_id in sorted(names, key=lambda pk: names[pk]):
+        unit = UnitRepairFigures(dep_id, names[dep_id], CaseFigures(), CaseFigures())
+        _fill(unit.applications, [a for a in apps if a.department_id == dep_id], period_from=period_from,
+              period_to=period_to, today=today, decided_states=APPLICATION_DECIDED, open_states=OPEN_APPLICATION,
+              limit=_application_limit, due=_due)
+        _fill(unit.objections, [o for o in objs if o.department_id == dep_id], period_from=period_from,
+              period_to=period_to, today=today, decided_states=OBJECTION_DECIDED, open_states=OPEN_OBJECTION,
+              limit=_objection_limit, due=_due)
+        units.append(unit)
+    city = UnitRepairFigures(None, "全市", CaseFigures(), CaseFigures())
+    _fill(city.applications, apps, period_from=period_from, period_to=period_to, today=today,
+          decided_states=APPLICATION_DECIDED, open_states=OPEN_APPLICATION, limit=_application_limit, due=_due)
+    _fill(city.objections, objs, period_from=period_from, period_to=period_to, today=today,
+          decided_states=OBJECTION_DECIDED, open_states=OPEN_OBJECTION, limit=_objection_limit, due=_due)
+    return RepairFigures(period_from, period_to, today, units, city)
+
+
+def evidence_for_viewer(*, viewer, pk: int) -> Evidence | None:
+    """A proof file the viewer may open: its unit's cases (the credit centre: every unit's); a deleted (infected)
+    file is not offered."""
+    qs = Evidence.objects.select_related("application", "objection").exclude(scan_status="infected")
+    if may_handle(viewer):
+        qs = qs.filter(Q(application__department=viewer.department) | Q(objection__department=viewer.department))
+    elif not may_view(viewer):
+        return None
+    return qs.filter(pk=pk).first()

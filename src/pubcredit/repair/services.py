@@ -2,15 +2,21 @@
 
 Every step applies the pure state tables of ``rules.repair``, writes one audit event in the same transaction and, where
 the law says so, calls down into publicity and lists: a grant ends publication and sharing (``publicity_repair``,
-NDRC Order 36 art. 3) and removes a list entry with reason "repaired"; an accepted objection holds publication
-(异议处理中) until it is decided; an objection upheld withdraws the record (``record_revoke``).
+NDRC Order 36 art. 3) and removes a list entry with reason "repaired"; an accepted objection leaves publication as
+it is (the public site marks the record 异议处理中 until the decision); an objection upheld withdraws the record
+(``record_revoke``) or corrects it (a new version).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from pubcredit.accounts.models import Department
@@ -20,17 +26,18 @@ from pubcredit.catalog.registry import get_class
 from pubcredit.lists.models import ListEntry
 from pubcredit.lists.services import list_entry_remove
 from pubcredit.publicity.models import PublicityState
-from pubcredit.publicity.services import publicity_hold, publicity_repair, publicity_resume, publicity_transition
+from pubcredit.publicity.services import publicity_repair, publicity_resume, publicity_transition
 from pubcredit.records.models import CreditRecord
 from pubcredit.records.services import record_revoke, record_submit_one
 from pubcredit.repair import selectors
-from pubcredit.repair.models import OPEN_APPLICATION, Objection, RepairApplication
+from pubcredit.repair.models import OPEN_APPLICATION, OPEN_OBJECTION, Objection, RepairApplication
+from pubcredit.repair.notices import notify_step
 from pubcredit.repair.rulebook import rulebook
 from pubcredit.rules import clock
 from pubcredit.rules.calendar import Deadline, deadline
 from pubcredit.rules.errors import DomainError
 from pubcredit.rules.repair import InvalidMove, add_years, app_transition, obj_transition
-from pubcredit.subjects.crypto import encrypt
+from pubcredit.subjects.crypto import encrypt, lookup_hash
 from pubcredit.workdays.selectors import holiday_envelope, work_calendar
 
 __all__ = [
@@ -45,6 +52,17 @@ def working_deadline(start: dt.date, n: int) -> Deadline:
     """``n`` working days after ``start`` by the platform calendar. A year without a holiday schedule gives the
     earliest day the limit could end (the unit's time, counted in the applicant's favour), marked provisional."""
     return deadline(work_calendar(), start, n, holiday_envelope(), favour="earlier")
+
+
+def _email(value: str, field: str) -> str:
+    """An optional e-mail address for notices: empty, or a valid address (``repair.email_invalid``)."""
+    address = (value or "").strip()
+    if address:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise DomainError("repair.email_invalid", "电子邮箱格式不正确", "not a valid e-mail address", field) from None
+    return address
 
 
 def _required(value: str, code: str, zh: str, en: str, field: str) -> str:
@@ -66,7 +84,8 @@ def _audit_app(app: RepairApplication, event: str, actor: Any, before: dict | No
 
 @transaction.atomic
 def repair_application_submit(*, record: CreditRecord, applicant_uscc: str, contact_name: str, contact_phone: str,
-                              proof_description: str, commitment_signed: bool, actor: Any) -> RepairApplication:
+                              proof_description: str, commitment_signed: bool, actor: Any,
+                              contact_email: str = "") -> RepairApplication:
     """Receive an application for one item (Order 36 art. 13–15): the applicant's item, eligible today, no other
     application open; only the materials the law names (proof of correction, the signed 信用承诺书). Free of charge."""
     if record.subject.uscc != (applicant_uscc or "").strip().upper():
@@ -74,6 +93,7 @@ def repair_application_submit(*, record: CreditRecord, applicant_uscc: str, cont
                           "applicant_uscc")
     contact = _required(contact_name, "repair.contact_required", "请填写联系人", "a contact is required", "contact_name")
     phone = _required(contact_phone, "repair.phone_required", "请填写联系电话", "a phone is required", "contact_phone")
+    email = _email(contact_email, "contact_email")
     proof = _required(proof_description, "repair.proof_required", "请说明纠正失信行为、履行义务的证明材料（第十五条第一项）",
                       "describe the proof of correction", "proof_description")
     if not commitment_signed:
@@ -95,6 +115,7 @@ def repair_application_submit(*, record: CreditRecord, applicant_uscc: str, cont
         record=record, list_entry=ListEntry.objects.filter(record=record).first(), subject=record.subject,
         department=record.department, authority=eligibility.authority, state="received",
         contact_name_encrypted=encrypt(contact), contact_phone_encrypted=encrypt(phone), proof_description=proof,
+        contact_email_encrypted=encrypt(email) if email else "",
         commitment_text=commitment, received_on=today, accept_due=accept_due.value, answer_due=answer_due.value,
         deadline_provisional=accept_due.provisional or answer_due.provisional, regime=eligibility.regime,
         accept_working_days=limits.accept, decide_working_days=limits.decide,
@@ -108,6 +129,7 @@ def repair_application_submit(*, record: CreditRecord, applicant_uscc: str, cont
         raise DomainError("repair.open_application", "该信息已有办理中的信用修复申请", "an application is already open",
                           "record") from None
     _audit_app(app, "submit", actor, None)
+    notify_step(app, "submit")
     return app
 
 
@@ -119,31 +141,49 @@ def rulebook_commitment(*, record: CreditRecord, eligibility_regime: str) -> str
             f"并接受记入信用记录、3年内不得申请修复的后果（{regime.instrument_zh}{regime.fraud_article}）。")
 
 
-def _locked_app(app: RepairApplication, department: Department) -> RepairApplication:
-    locked = (RepairApplication.objects.select_for_update(of=("self",)).select_related("record", "list_entry")
-              .get(pk=app.pk))
-    if locked.department_id != department.pk:
-        raise DomainError("repair.not_identifying_unit", "只有认定单位可以办理该申请", "only the identifying unit decides",
-                          "department")
-    return locked
+@dataclass(frozen=True)
+class _Workflow:
+    """What differs between the two case workflows; :func:`_advance_case` does the rest the same way for both."""
+
+    transition: Callable[[str, str], Any]  # the pure state table of ``rules.repair``
+    snapshot: Callable[[Any], dict[str, Any]]  # the audited before/after
+    audit: Callable[..., None]
+    invalid_code: str
+    unit_zh: str  # "只有认定单位可以办理该…"
+    related: tuple[str, ...]
 
 
-def _step(app: RepairApplication, event: str, *, department: Department, actor: Any, reason: str = "",
-          apply=None) -> RepairApplication:
+def _workflow(case: RepairApplication | Objection) -> _Workflow:
+    if isinstance(case, RepairApplication):
+        return _Workflow(app_transition, _snapshot, _audit_app, "repair.invalid_transition", "申请",
+                         ("record", "list_entry"))
+    return _Workflow(obj_transition, _obj_snapshot, _audit_obj, "objection.invalid_transition", "异议", ("record",))
+
+
+def _advance_case(case, event: str, *, department: Department, actor: Any, reason: str = "", apply=None):
+    """One step of a repair application or an objection, in one transaction: lock the row, check that ``department``
+    is the identifying unit (认定单位, "谁认定、谁修复"), move the state by the rule table (a move the table lacks is a
+    ``*.invalid_transition`` error and changes nothing), let ``apply`` write the step's own fields and effects, save
+    and audit the step."""
+    flow = _workflow(case)
     with transaction.atomic():
-        app = _locked_app(app, department)
-        before = _snapshot(app)
+        case = (type(case).objects.select_for_update(of=("self",)).select_related(*flow.related).get(pk=case.pk))
+        if case.department_id != department.pk:
+            raise DomainError("repair.not_identifying_unit", f"只有认定单位可以办理该{flow.unit_zh}",
+                              "only the identifying unit decides", "department")
+        before = flow.snapshot(case)
         try:
-            app.state = app_transition(app.state, event).value
+            case.state = flow.transition(case.state, event).value
         except InvalidMove:
-            raise DomainError("repair.invalid_transition", f"当前状态（{app.get_state_display()}）不能执行该操作",
-                              f"no {event!r} from {app.state}", "state") from None
+            raise DomainError(flow.invalid_code, f"当前状态（{case.get_state_display()}）不能执行该操作",
+                              f"no {event!r} from {case.state}", "state") from None
         if apply is not None:
-            apply(app)
-        app.updated_at = clock.now()
-        app.save()
-        _audit_app(app, event, actor, before, reason)
-    return app
+            apply(case)
+        case.updated_at = clock.now()
+        case.save()
+        flow.audit(case, event, actor, before, reason)
+        notify_step(case, event, reason)
+    return case
 
 
 def repair_application_accept(*, application: RepairApplication, department: Department, actor: Any):
@@ -153,7 +193,7 @@ def repair_application_accept(*, application: RepairApplication, department: Dep
         due = working_deadline(today, app.decide_working_days)
         app.accepted_on, app.decide_due = today, due.value
         app.deadline_provisional = app.deadline_provisional or due.provisional
-    return _step(application, "accept", department=department, actor=actor, apply=apply)
+    return _advance_case(application, "accept", department=department, actor=actor, apply=apply)
 
 
 def repair_application_notice(*, application: RepairApplication, missing: str, department: Department, actor: Any):
@@ -162,7 +202,7 @@ def repair_application_notice(*, application: RepairApplication, missing: str, d
 
     def apply(app):
         app.notice_text = text
-    return _step(application, "notice", department=department, actor=actor, reason=text, apply=apply)
+    return _advance_case(application, "notice", department=department, actor=actor, reason=text, apply=apply)
 
 
 def repair_application_supplement(*, application: RepairApplication, proof_description: str, actor: Any):
@@ -174,7 +214,7 @@ def repair_application_supplement(*, application: RepairApplication, proof_descr
         app.proof_description = f"{app.proof_description}\n补正：{proof}"
         due = working_deadline(clock.today(), app.accept_working_days)
         app.accept_due, app.deadline_provisional = due.value, app.deadline_provisional or due.provisional
-    return _step(application, "supplement", department=application.department, actor=actor, apply=apply)
+    return _advance_case(application, "supplement", department=application.department, actor=actor, apply=apply)
 
 
 def _with_reason(reason: str) -> str:
@@ -186,7 +226,7 @@ def repair_application_not_accept(*, application: RepairApplication, reason: str
 
     def apply(app):
         app.decision_reason, app.decided_on = text, clock.today()
-    return _step(application, "not_accept", department=department, actor=actor, reason=text, apply=apply)
+    return _advance_case(application, "not_accept", department=department, actor=actor, reason=text, apply=apply)
 
 
 def repair_application_extend(*, application: RepairApplication, reason: str, department: Department, actor: Any):
@@ -199,7 +239,7 @@ def repair_application_extend(*, application: RepairApplication, reason: str, de
         due = working_deadline(app.decide_due, app.extension_working_days)
         app.decide_due, app.complex_reason = due.value, text
         app.deadline_provisional = app.deadline_provisional or due.provisional
-    return _step(application, "extend", department=department, actor=actor, reason=text, apply=apply)
+    return _advance_case(application, "extend", department=department, actor=actor, reason=text, apply=apply)
 
 
 def repair_application_grant(*, application: RepairApplication, reason: str, department: Department, actor: Any):
@@ -215,7 +255,7 @@ def repair_application_grant(*, application: RepairApplication, reason: str, dep
         state = PublicityState.objects.filter(record_id=app.record_id).first()
         if state is not None and state.state == "published":
             publicity_repair(record=app.record, actor=actor, reason=f"信用修复申请{app.pk}准予修复")
-    return _step(application, "grant", department=department, actor=actor, reason=text, apply=apply)
+    return _advance_case(application, "grant", department=department, actor=actor, reason=text, apply=apply)
 
 
 def repair_application_refuse(*, application: RepairApplication, reason: str, department: Department, actor: Any):
@@ -224,11 +264,11 @@ def repair_application_refuse(*, application: RepairApplication, reason: str, de
 
     def apply(app):
         app.decision_reason, app.decided_on = text, clock.today()
-    return _step(application, "refuse", department=department, actor=actor, reason=text, apply=apply)
+    return _advance_case(application, "refuse", department=department, actor=actor, reason=text, apply=apply)
 
 
 def repair_application_withdraw(*, application: RepairApplication, actor: Any):
-    return _step(application, "withdraw", department=application.department, actor=actor, reason="申请人撤回")
+    return _advance_case(application, "withdraw", department=application.department, actor=actor, reason="申请人撤回")
 
 
 def repair_application_revoke_for_fraud(*, application: RepairApplication, reason: str, department: Department,
@@ -244,7 +284,7 @@ def repair_application_revoke_for_fraud(*, application: RepairApplication, reaso
         state = PublicityState.objects.filter(record_id=app.record_id).first()
         if state is not None and state.state == "repaired":
             publicity_transition(record=app.record, event="unrepair", actor=actor, reason=f"撤销修复决定：{text}")
-    return _step(application, "revoke", department=department, actor=actor, reason=text, apply=apply)
+    return _advance_case(application, "revoke", department=department, actor=actor, reason=text, apply=apply)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -261,62 +301,68 @@ def _audit_obj(obj: Objection, event: str, actor: Any, before: dict | None, reas
                  data={"event": event, "record_id": obj.record_id})
 
 
+def objector_key(name: str, contact: str) -> str:
+    """Who objects, as a keyed hash (no clear text stored): the name and the contact, spaces and case ignored."""
+    def norm(value: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", value).split()).replace("-", "").lower()
+    return lookup_hash(f"objector:{norm(name)}|{norm(contact)}")
+
+
+def _already_open() -> DomainError:
+    return DomainError("objection.already_open", "您对该信息提出的异议正在办理中，请等待处理结果，不必重复提出",
+                       "this objector already has an open objection on this record", "record")
+
+
 @transaction.atomic
 def objection_submit(*, record: CreditRecord, objector_name: str, objector_contact: str, grounds: str,
-                     actor: Any) -> Objection:
-    """Anyone concerned may object, with evidence; forwarded to the identifying unit within 1 WD."""
+                     actor: Any, objector_email: str = "") -> Objection:
+    """Anyone concerned may object, with evidence; forwarded to the identifying unit within 1 WD (Order 36 art. 18).
+
+    Two open objections on one record (docs/repair.md, "Two objections on one record"): the same objector (same name
+    and contact) cannot open a second one while the first is open (``objection.already_open``: the first will be
+    answered); another objector's objection is received on its own — art. 18 gives each an answer — and, once
+    accepted, verified together with the others (:func:`objection_decide` answers every accepted one at once)."""
     name = _required(objector_name, "objection.name_required", "请填写异议人", "the objector is required", "objector_name")
     contact = _required(objector_contact, "objection.contact_required", "请填写联系方式", "a contact is required",
                         "objector_contact")
     text = _required(grounds, "objection.grounds_required", "请说明异议事项、理由和佐证材料", "state the grounds", "grounds")
+    email = _email(objector_email, "objector_email")
     if record.status == "revoked":
         raise DomainError("objection.record_revoked", "该信息已撤销，无需提出异议", "the record is revoked", "record")
+    key = objector_key(name, contact)
+    if Objection.objects.select_for_update().filter(record=record, objector_key=key, state__in=OPEN_OBJECTION).exists():
+        raise _already_open()
     regime = rulebook().regime_for(getattr(getattr(record, "publicity", None), "regime", "") or "")
     today, now = clock.today(), clock.now()
     forward = working_deadline(today, regime.objection_forward_working_days)
-    obj = Objection(record=record, department=record.department, state="received",
+    obj = Objection(record=record, department=record.department, state="received", objector_key=key,
                     objector_name_encrypted=encrypt(name), objector_contact_encrypted=encrypt(contact), grounds=text,
+                    objector_email_encrypted=encrypt(email) if email else "",
                     received_on=today, forward_due=forward.value, deadline_provisional=forward.provisional,
                     rule_version=rulebook().version, created_at=now, updated_at=now)
-    obj.full_clean()
-    obj.save()
+    obj.full_clean(validate_constraints=False)  # the open-objection constraint: the save below answers it
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        raise _already_open() from None
     _audit_obj(obj, "submit", actor, None)
-    return obj
-
-
-def _obj_step(obj: Objection, event: str, *, department: Department, actor: Any, reason: str = "",
-              apply=None) -> Objection:
-    with transaction.atomic():
-        obj = Objection.objects.select_for_update(of=("self",)).select_related("record").get(pk=obj.pk)
-        if obj.department_id != department.pk:
-            raise DomainError("repair.not_identifying_unit", "只有认定单位可以办理该异议", "only the identifying unit decides",
-                              "department")
-        before = _obj_snapshot(obj)
-        try:
-            obj.state = obj_transition(obj.state, event).value
-        except InvalidMove:
-            raise DomainError("objection.invalid_transition", f"当前状态（{obj.get_state_display()}）不能执行该操作",
-                              f"no {event!r} from {obj.state}", "state") from None
-        if apply is not None:
-            apply(obj)
-        obj.updated_at = clock.now()
-        obj.save()
-        _audit_obj(obj, event, actor, before, reason)
+    notify_step(obj, "submit")
     return obj
 
 
 def objection_accept(*, objection: Objection, department: Department, actor: Any) -> Objection:
-    """Accept for verification (7 WD); a published record is marked 异议处理中 (held) meanwhile."""
+    """Accept for verification (受理核查): the verification limit (7 WD, Order 36 art. 18) runs from today. From now
+    until the decision the record is shown on the public site with the mark 异议处理中
+    (``selectors.records_under_objection``); its publication, sharing and check answers go on unchanged, because
+    neither art. 18 nor any other article of Order 36 suspends publication for an objection (art. 19: not even
+    reconsideration or litigation does, unless a stay is ordered)."""
     def apply(obj):
         regime = rulebook().regime_for(getattr(getattr(obj.record, "publicity", None), "regime", "") or "")
         due = working_deadline(clock.today(), regime.objection_verify_working_days)
         obj.accepted_on, obj.verify_due = clock.today(), due.value
         obj.deadline_provisional = obj.deadline_provisional or due.provisional
-        state = PublicityState.objects.filter(record_id=obj.record_id).first()
-        if state is not None and state.state == "published":
-            publicity_hold(record=obj.record, actor=actor, reason=f"异议申诉{obj.pk}核查中")
-            obj.held_publicity = True
-    return _obj_step(objection, "accept", department=department, actor=actor, apply=apply)
+    return _advance_case(objection, "accept", department=department, actor=actor, apply=apply)
 
 
 OUTCOMES = {"correct": "更正", "withdraw_record": "撤销信息", "dismiss": "异议不成立"}
@@ -325,8 +371,13 @@ OUTCOMES = {"correct": "更正", "withdraw_record": "撤销信息", "dismiss": "
 def objection_decide(*, objection: Objection, outcome: str, reason: str, department: Department, actor: Any,
                      corrections: dict[str, Any] | None = None) -> Objection:
     """Decide with reasons: ``correct`` (a new record version through the records service), ``withdraw_record``
-    (the record is revoked and leaves publication), ``dismiss`` (publication resumes). The objector is told through
-    the objection's state and reason."""
+    (the record is revoked and leaves publication), ``dismiss`` (the record stays as it is). The objector is told
+    through the objection's state and reason and a notice.
+
+    Verified together (合并核查): a decision after verification answers every objection accepted on the record, in the
+    same transaction and with the same outcome and reasons (one correction, one revocation), each audited and
+    notified; a record cannot be both corrected and left unchanged. Dismissing an objection not yet accepted
+    (不予受理) concerns that objection only."""
     if outcome not in OUTCOMES:
         raise DomainError("objection.outcome", "处理结果须为更正、撤销信息或异议不成立", f"unknown outcome {outcome!r}",
                           "outcome")
@@ -337,8 +388,7 @@ def objection_decide(*, objection: Objection, outcome: str, reason: str, departm
         record = obj.record
         if outcome == "withdraw_record":
             record_revoke(record=record, reason=f"异议成立：{text}", actor=actor)
-            return
-        if obj.held_publicity:
+        elif obj.held_publicity:  # accepted before objections stopped holding publication: resume it now
             publicity_resume(record=record, actor=actor, reason=f"异议申诉{obj.pk}处理完毕：{OUTCOMES[outcome]}")
         if outcome == "correct":
             if not corrections:
@@ -351,4 +401,21 @@ def objection_decide(*, objection: Objection, outcome: str, reason: str, departm
                               actor=actor)
             record.refresh_from_db()
             obj.corrected_version = record.version
-    return _obj_step(objection, outcome, department=department, actor=actor, reason=text, apply=apply)
+        if obj.accepted_on is not None:
+            _answer_joined(obj, outcome, text, actor)
+    return _advance_case(objection, outcome, department=department, actor=actor, reason=text, apply=apply)
+
+
+def _answer_joined(decided: Objection, outcome: str, reason: str, actor: Any) -> None:
+    """The other objections accepted on the record get the same answer (合并核查), each with its audit and notice."""
+    others = (Objection.objects.select_for_update(of=("self",)).select_related("record")
+              .filter(record_id=decided.record_id, state="accepted").exclude(pk=decided.pk).order_by("pk"))
+    for other in others:
+        before = _obj_snapshot(other)
+        other.state = obj_transition(other.state, outcome).value
+        other.decision_reason = f"{reason}（与异议申诉{decided.pk}合并核查）"
+        other.decided_on, other.corrected_version = decided.decided_on, decided.corrected_version
+        other.updated_at = clock.now()
+        other.save()
+        _audit_obj(other, outcome, actor, before, other.decision_reason)
+        notify_step(other, outcome)

@@ -8,11 +8,13 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from pubcredit.repair import selectors, services
+from pubcredit.repair.evidence import evidence_path
+from pubcredit.repair.notices import notices_mark_read
 from pubcredit.rules.errors import DomainError
 
 
@@ -29,8 +31,50 @@ def viewer_required(view):
 @viewer_required
 def queue(request):
     applications, objections = selectors.case_queue(viewer=request.user)
+    can_act = selectors.may_handle(request.user)
+    unread = selectors.unread_notice_count(department=request.user.department) if can_act else 0
     return render(request, "repair/queue.html", {"applications": applications, "objections": objections,
-                                                 "can_act": selectors.may_handle(request.user)})
+                                                 "can_act": can_act, "unread_notices": unread})
+
+
+@viewer_required
+def notices(request):
+    """办理进度通知: the unit's notices of every step (and what was sent to the applicants); the credit centre sees
+    every unit's."""
+    department = request.user.department if selectors.may_handle(request.user) else None
+    rows = list(selectors.notice_list_for(department=department)[:200])
+    return render(request, "repair/notices.html", {"notices": rows, "can_act": department is not None,
+                                                   "newest": rows[0].pk if rows else 0})
+
+
+@require_POST
+@viewer_required
+def notices_read(request):
+    if not selectors.may_handle(request.user):
+        raise PermissionDenied("通知由认定单位标记已读")
+    try:
+        up_to = int(request.POST.get("up_to", "0"))
+    except ValueError:
+        up_to = 0
+    marked = notices_mark_read(department=request.user.department, up_to=up_to)
+    messages.success(request, f"已将{marked}条通知标为已读")
+    return redirect("repair:notices")
+
+
+EVIDENCE_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
+
+
+@viewer_required
+def evidence_download(request, pk: int):
+    """One proof file, always as a download (never rendered inline), from outside the web root."""
+    evidence = selectors.evidence_for_viewer(viewer=request.user, pk=pk)
+    path = evidence_path(evidence) if evidence is not None else None
+    if path is None or not path.exists():
+        raise Http404
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=evidence.original_name,
+                            content_type=EVIDENCE_TYPES[evidence.kind])
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 _APP_ACTIONS = {

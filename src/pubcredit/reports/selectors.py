@@ -112,7 +112,7 @@ def public_content(subject: Subject) -> dict[str, Any]:
         by_class.setdefault(r.class_code, []).append(r)
     classes = [c for c in all_classes() if c.public and not is_list(c.code)]
     for info in classes:
-        items = [{"title": r.title, "marks": [r.severity_label] if r.severity else [],
+        items = [{"title": r.title, "marks": [m for m in (r.severity_label, r.objection_label) if m],
                   "rows": [["决定文书号", r.decision_no], ["决定日期", _date(r.decision_date)],
                            ["决定部门", r.department],
                            *([["公示截止", _date(r.publish_until)]] if r.publish_until else []),
@@ -132,7 +132,7 @@ def public_content(subject: Subject) -> dict[str, Any]:
             if e.legal_basis:
                 rows.append(["列入依据", e.legal_basis])
             rows += [[f.label, f.text] for f in e.fields if f.key not in ("subject_name", "subject_uscc")]
-            items.append({"title": f"{e.list_name}（{e.decision_no}）", "rows": rows, "marks": []})
+            items.append({"title": f"{e.list_name}（{e.decision_no}）", "rows": rows, "marks": [e.objection_label] if e.under_objection else []})
         sections.append({"title": title, "items": items, "empty": f"无公示的{title}。"})
     return {"sections": sections, "summary": summary_of(sections),
             "scope": "本报告内容与信用网站对该主体的公示内容一致：依法公示期内的行政许可、行政处罚等信息，以及公示中的红黑名单信息。"}
