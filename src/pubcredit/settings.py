@@ -289,6 +289,12 @@ def _env_time_of_day(name: str, default: str) -> str:
 PUBCREDIT_AUDIT_SEAL_LOOKBACK = _env_seconds("PUBCREDIT_AUDIT_SEAL_LOOKBACK", 900)
 # ``verify_audit`` fails when an event has waited for its seal longer than this many seconds.
 PUBCREDIT_AUDIT_UNSEALED_LIMIT = _env_seconds("PUBCREDIT_AUDIT_UNSEALED_LIMIT", 60)
+# Signed checkpoints of the chain head (audit/checkpoints.py): made by the sealing job when the last one is older than
+# this many seconds, and appended to this file, which must live outside the database and its backups' reach
+# (empty: the database's copies only). The signing key: PUBCREDIT_AUDIT_SIGNING_KEY (read where it is used).
+PUBCREDIT_AUDIT_CHECKPOINT_EVERY = _env_seconds("PUBCREDIT_AUDIT_CHECKPOINT_EVERY", 3600)
+PUBCREDIT_AUDIT_CHECKPOINT_FILE = os.environ.get("PUBCREDIT_AUDIT_CHECKPOINT_FILE",
+                                                 str(VAR_DIR / "audit-checkpoints.jsonl")).strip()
 
 # --- background jobs (后台任务) -------------------------------------------------------------------------------------
 # Tasks go to a queue table in the platform's own database; ``pubcredit worker`` runs them (docs/architecture.md).
