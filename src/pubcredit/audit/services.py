@@ -320,9 +320,12 @@ def verify_chain(*, batch_size: int = 5000, export: Path | None | bool = True,
                       .values_list("position", "hash"))
         for checkpoint in known:
             when = f"the checkpoint of {checkpoint.made_at} at position {checkpoint.position}"
-            if not checkpoint.signature_valid(key):
-                found = f"{when} has no valid signature by key {checkpoints.key_id(key)} (forged or altered)"
-            elif checkpoint.position > length:
+            if not checkpoint.signature_valid(key):  # says nothing about the chain: noted, the others still count
+                checkpoint_problem = "; ".join(filter(None, [
+                    checkpoint_problem,
+                    f"{when} has no valid signature by key {checkpoints.key_id(key)} (forged or altered)"]))
+                continue
+            if checkpoint.position > length:
                 found = f"{when}: the chain ends at position {length} (links were deleted: truncated)"
             elif stored.get(1) != checkpoint.first_hash or stored.get(checkpoint.position) != checkpoint.head_hash:
                 found = f"{when}: the chain has another hash there (rows were edited and the chain recomputed)"
