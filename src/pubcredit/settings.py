@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "pubcredit.person_reads.StaffPersonReadAuditMiddleware",  # every staff read of a natural person audited
 ]
 
 AUTHENTICATION_BACKENDS = [

@@ -7,9 +7,12 @@ committed since its last round, and ``verify_chain`` walks the sealed chain. See
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,6 +119,31 @@ def _actor_fields(actor: Any) -> tuple[Any, str, str]:
     return actor, f"user:{actor.username}", department.code if department else ""
 
 
+# the persons whose read was audited explicitly during the current request (pubcredit.person_reads), or None
+_reads_audited: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("audit_reads_audited", default=None)
+
+
+@contextmanager
+def reads_audited() -> Iterator[set[str]]:
+    """Collect the ids of the subjects whose read is audited (``subject.read_person``) inside the block."""
+    audited: set[str] = set()
+    token = _reads_audited.set(audited)
+    try:
+        yield audited
+    finally:
+        _reads_audited.reset(token)
+
+
+_PERSON_READ_EVENTS = frozenset({Event.NATURAL_PERSON_READ, Event.CHECK_PERSON})
+
+
+def _note_read(event: Event, object_type: str, object_id: Any) -> None:
+    audited = _reads_audited.get()
+    # a check of a person (联合奖惩核查) is itself the audited read of that person, with its scenario as purpose
+    if audited is not None and event in _PERSON_READ_EVENTS and object_type == "subject":
+        audited.add(str(object_id))
+
+
 def record(
     event: Event,
     *,
@@ -147,6 +175,7 @@ def record(
         created_at=clock.now(),
     )
     row.save(force_insert=True)
+    _note_read(event, object_type, object_id)
     return row
 
 
@@ -184,6 +213,8 @@ def record_many(pending: list[PendingEvent], *, actor: Any) -> int:
              "data": dict(item.data or {}),  # batch events carry plain JSON values (str, int) only
              "rule_version": item.rule_version, "created_at": created_at}
             for item in pending]
+    for item in pending:
+        _note_read(item.event, item.object_type, item.object_id)
     return bulk_insert(AuditEvent, rows, _ROW_FIELDS)
 
 
