@@ -8,6 +8,7 @@ uploaded JSON/JSON-lines files, a CSV field over the csv module's limit, numbers
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.test import Client, RequestFactory
@@ -220,3 +221,27 @@ def test_the_client_address_comes_from_the_trusted_proxy_header_only_when_config
     assert client_ip(request) == "10.0.0.2"  # a client's own header is not believed
     settings.PUBCREDIT_PORTAL_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
     assert client_ip(request) == "203.0.113.7"
+
+
+# --- CSP: the pages' own scripts only, from static files ----------------------------------------------------------
+
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.IGNORECASE)
+
+
+@pytest.mark.django_db
+def test_pages_send_no_inline_script_so_the_csp_needs_no_unsafe_inline(client, operator, department, today):
+    """The chart pages start their charts from static files (static/console/*-figures.js) and the calendar banner
+    takes its colours from the stylesheet: with script-src 'self' enforced, nothing on them is blocked."""
+    client.force_login(operator)
+    pages = ["/workbench/", "/sanctions/figures/", "/departments/figures/", f"/departments/{department.code}/figures/",
+             "/calendar/", "/subjects/", "/lists/"]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert not _INLINE_SCRIPT.search(body), f"{url} has an inline script"
+        policy = response.get("Content-Security-Policy-Report-Only") or response.get("Content-Security-Policy")
+        assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    banner = client.get("/workbench/").content.decode()
+    assert 'data-testid="calendar-banner"' in banner  # shown from 1 November while next year is not loaded
+    assert 'calendar-banner" role="alert" data-testid="calendar-banner">' in banner  # no style attribute

@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "pubcredit.person_reads.StaffPersonReadAuditMiddleware",  # every staff read of a natural person audited
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -175,10 +176,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# Lockout after repeated failed logins (django-axes): 5 failures lock the username+IP for 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("PUBCREDIT_LOGIN_FAILURE_LIMIT", "5"))
+# Lockout after repeated failed logins (django-axes), for 15 minutes: 5 failures of one username from one address,
+# or 20 from one address over any usernames (accounts/lockout.py).
+PUBCREDIT_LOGIN_FAILURE_LIMIT = _env_int("PUBCREDIT_LOGIN_FAILURE_LIMIT", 5)
+PUBCREDIT_LOGIN_ADDRESS_FAILURE_LIMIT = _env_int("PUBCREDIT_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_FAILURE_LIMIT = "pubcredit.accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "console/locked_out.html"
 AXES_VERBOSE = False
 
@@ -290,6 +294,12 @@ def _env_time_of_day(name: str, default: str) -> str:
 PUBCREDIT_AUDIT_SEAL_LOOKBACK = _env_seconds("PUBCREDIT_AUDIT_SEAL_LOOKBACK", 900)
 # ``verify_audit`` fails when an event has waited for its seal longer than this many seconds.
 PUBCREDIT_AUDIT_UNSEALED_LIMIT = _env_seconds("PUBCREDIT_AUDIT_UNSEALED_LIMIT", 60)
+# Signed checkpoints of the chain head (audit/checkpoints.py): made by the sealing job when the last one is older than
+# this many seconds, and appended to this file, which must live outside the database and its backups' reach
+# (empty: the database's copies only). The signing key: PUBCREDIT_AUDIT_SIGNING_KEY (read where it is used).
+PUBCREDIT_AUDIT_CHECKPOINT_EVERY = _env_seconds("PUBCREDIT_AUDIT_CHECKPOINT_EVERY", 3600)
+PUBCREDIT_AUDIT_CHECKPOINT_FILE = os.environ.get("PUBCREDIT_AUDIT_CHECKPOINT_FILE",
+                                                 str(VAR_DIR / "audit-checkpoints.jsonl")).strip()
 
 # --- background jobs (后台任务) -------------------------------------------------------------------------------------
 # Tasks go to a queue table in the platform's own database; ``pubcredit worker`` runs them (docs/architecture.md).
@@ -306,6 +316,16 @@ PUBCREDIT_WORKER_MEMORY_MB = _env_int("PUBCREDIT_WORKER_MEMORY_MB", 0, minimum=0
 # Platform time (HH:MM, Asia/Shanghai) from which the worker enqueues the day's daily jobs, once per business day;
 # "off" when a site keeps running ``pubcredit tick`` itself.
 PUBCREDIT_DAILY_JOBS_AT = _env_time_of_day("PUBCREDIT_DAILY_JOBS_AT", "00:30")
+# Caches. "shared" is seen by every server process (the database cache; table made by `pubcredit createcachetable`).
+# The public rate-limit counters use it on PostgreSQL. On SQLite they stay in the process ("default"): a counter in
+# the database would make every public request a write that waits behind an import's lock (issue 19 item 3), and
+# a SQLite site runs one gunicorn process with threads (deploy/gunicorn.conf.py), whose threads share it.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pubcredit_cache"},
+}
+PUBCREDIT_PORTAL_RATE_CACHE = os.environ.get("PUBCREDIT_RATE_CACHE", "").strip() or (
+    "shared" if _db["ENGINE"] == "django.db.backends.postgresql" else "default")
 # Public-site rate limits over portal.conf.DEFAULT_RATE_LIMITS (partial dicts allowed), set by tests or a site.
 PUBCREDIT_PORTAL_RATE_LIMITS: dict = {}
 

@@ -1,4 +1,5 @@
-"""Migration 0003 moves the chain into its own table: an old chain still verifies, and old tampering is still found."""
+"""Migration 0003 moves the chain into its own table and 0004 adds the hash schemes: an old chain still verifies (its
+links as scheme 1), new links after it are sealed with scheme 2, and the triggers survive the table rebuilds."""
 
 import datetime as dt
 
@@ -6,10 +7,13 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from pubcredit.audit.services import GENESIS_HASH, _chain_hash, _hashed_fields, verify_chain
+from pubcredit.audit.events import Event
+from pubcredit.audit.models import AuditSeal
+from pubcredit.audit.services import (GENESIS_HASH, SystemActor, _chain_hash, _hashed_fields, audit_chain_seal,
+                                      record, verify_chain)
 
 BEFORE = [("audit", "0002_append_only")]
-AFTER = [("audit", "0003_seal_chain_apart_from_events")]
+AFTER = [("audit", "0004_signed_checkpoints_and_delete_guards")]
 
 
 def _migrate(targets):
@@ -35,9 +39,16 @@ def test_an_old_chain_becomes_the_sealed_chain_and_still_verifies():
     _migrate(AFTER)
     report = verify_chain()
     assert report.ok and report.checked == 3
-    with connection.cursor() as cursor:  # the triggers survived the table rebuild
-        with pytest.raises(Exception, match="append-only"):
-            cursor.execute("UPDATE audit_auditevent SET reason = 'x'")
+    assert list(AuditSeal.objects.values_list("scheme", flat=True)) == [1, 1, 1]
+    record(Event.SUBJECT_CREATED, actor=SystemActor("test"), object_type="subject", object_id="new")
+    assert audit_chain_seal() == 1
+    assert AuditSeal.objects.get(position=4).scheme == 2
+    assert verify_chain().checked == 4
+    with connection.cursor() as cursor:  # the triggers survived the table rebuilds
+        for statement in ("UPDATE audit_auditevent SET reason = 'x'", "UPDATE audit_auditseal SET prev_hash = 'x'",
+                          "DELETE FROM audit_auditseal", "DELETE FROM audit_auditevent"):
+            with pytest.raises(Exception, match="append-only"):
+                cursor.execute(statement)
     # leave the database at the latest migrations for the next tests
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 
-__all__ = ["AuditEvent", "AuditSeal"]
+__all__ = ["AuditCheckpoint", "AuditEvent", "AuditSeal"]
 
 
 class AuditEvent(models.Model):
@@ -50,7 +50,9 @@ class AuditSeal(models.Model):
     """One link of the hash chain (审计链): the event at ``position`` and the hash over it and the previous link.
 
     Links are appended only by the sealing job, in the order it finds events committed; ``position`` runs
-    1, 2, 3 … with no gap, so a removed link is seen as well as a removed or altered event.
+    1, 2, 3 … with no gap, so a removed link is seen as well as a removed or altered event. ``scheme`` says what the
+    hash covers: 1 (links sealed before issue 19) the event's business columns; 2 every column of the event (its id,
+    actor id and append time too) and the link's own position and seal time.
     """
 
     position = models.BigIntegerField("链位置", primary_key=True)
@@ -58,6 +60,7 @@ class AuditSeal(models.Model):
     prev_hash = models.CharField("前一条哈希", max_length=64)
     hash = models.CharField("本条哈希", max_length=64, unique=True)
     sealed_at = models.DateTimeField("封存时间", db_default=Now())
+    scheme = models.PositiveSmallIntegerField("哈希方案", default=2)
 
     class Meta:
         verbose_name = "审计链节 (audit seal)"
@@ -66,3 +69,28 @@ class AuditSeal(models.Model):
 
     def __str__(self) -> str:
         return f"链位置 {self.position} → 事件 #{self.event_id}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement of the chain head (审计链签名检查点): "link ``position`` has hash ``head_hash``".
+
+    Made by the sealing job when due and appended at once to a file outside the database
+    (``PUBCREDIT_AUDIT_CHECKPOINT_FILE``); the copy here only tells the job when the last one was made. A database
+    administrator who deletes the newest links or re-chains edited rows cannot produce a matching signature
+    without the signing key, which is kept outside the database (docs/security.md, "Audit integrity").
+    """
+
+    position = models.BigIntegerField("链位置")
+    head_hash = models.CharField("链头哈希", max_length=64)
+    first_hash = models.CharField("首条哈希", max_length=64)
+    made_at = models.DateTimeField("签署时间")
+    key_id = models.CharField("密钥标识", max_length=64)
+    signature = models.TextField("签名")
+
+    class Meta:
+        verbose_name = "审计链检查点 (audit checkpoint)"
+        verbose_name_plural = verbose_name
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"检查点 链位置 {self.position} @ {self.made_at:%Y-%m-%d %H:%M}"

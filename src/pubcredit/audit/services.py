@@ -7,10 +7,14 @@ committed since its last round, and ``verify_chain`` walks the sealed chain. See
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +22,8 @@ from django.db import connection, transaction
 
 from pubcredit import jsoncodec
 from pubcredit.audit.events import EVENT_TYPES, Event
-from pubcredit.audit.models import AuditEvent, AuditSeal
+from pubcredit.audit import checkpoints
+from pubcredit.audit.models import AuditCheckpoint, AuditEvent, AuditSeal
 from pubcredit.rules import clock
 
 GENESIS_HASH = "0" * 64
@@ -52,6 +57,7 @@ def _chain_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + "|" + _canonical(fields)).encode()).hexdigest()
 
 
+# Scheme 1 (links sealed before issue 19): the business columns only, not the id, actor id or append time.
 _HASHED = ("event", "action", "actor_label", "department_code", "object_type", "object_id", "reason",
            "before_hash", "after_hash", "data", "rule_version")
 
@@ -61,11 +67,44 @@ def _moment_text(moment: dt.datetime) -> str:
 
 
 def _hashed_fields(values: dict[str, Any]) -> dict[str, Any]:
-    """What a row's hash covers; ``values`` is a row as a dict (``vars(event)`` for a model instance)."""
+    """What a scheme-1 link's hash covers; ``values`` is a row as a dict (``vars(event)`` for a model instance)."""
     fields = {k: values[k] for k in _HASHED}
     fields["event"] = int(fields["event"])
     fields["created_at"] = _moment_text(values["created_at"])
     return fields
+
+
+HASH_SCHEME = 2  # the scheme new links are sealed with
+# Scheme 2: every column of the event row, read from the model so that a column added later is hashed too.
+EVENT_COLUMNS = tuple(field.attname for field in AuditEvent._meta.concrete_fields)
+
+
+def _event_columns(values: dict[str, Any]) -> dict[str, Any]:
+    """Every column of an event row, datetimes as UTC text (the database may hand back another offset)."""
+    out = {}
+    for name in EVENT_COLUMNS:
+        value = values[name]
+        out[name] = _moment_text(value) if isinstance(value, dt.datetime) else value
+    out["event"] = int(out["event"])
+    return out
+
+
+def _link_hash(prev_hash: str, *, position: int, sealed_at: dt.datetime, event: dict[str, Any]) -> str:
+    """A scheme-2 link: the previous hash, the link's position and seal time, and every column of its event."""
+    return _chain_hash(prev_hash, {"scheme": 2, "position": position, "sealed_at": _moment_text(sealed_at),
+                                   "event": _event_columns(event)})
+
+
+def _event_values(event: AuditEvent) -> dict[str, Any]:
+    return {name: getattr(event, name) for name in EVENT_COLUMNS}
+
+
+def link_hash_of(link: AuditSeal, prev_hash: str) -> str:
+    """Recompute a stored link's hash by its own scheme, from its event as it is now."""
+    values = _event_values(link.event)
+    if link.scheme == 1:
+        return _chain_hash(prev_hash, _hashed_fields(values))
+    return _link_hash(prev_hash, position=link.position, sealed_at=link.sealed_at, event=values)
 
 
 def actor_label(actor: Any) -> str:
@@ -78,6 +117,31 @@ def _actor_fields(actor: Any) -> tuple[Any, str, str]:
         return None, actor.label, actor.department_code
     department = getattr(actor, "department", None)
     return actor, f"user:{actor.username}", department.code if department else ""
+
+
+# the persons whose read was audited explicitly during the current request (pubcredit.person_reads), or None
+_reads_audited: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("audit_reads_audited", default=None)
+
+
+@contextmanager
+def reads_audited() -> Iterator[set[str]]:
+    """Collect the ids of the subjects whose read is audited (``subject.read_person``) inside the block."""
+    audited: set[str] = set()
+    token = _reads_audited.set(audited)
+    try:
+        yield audited
+    finally:
+        _reads_audited.reset(token)
+
+
+_PERSON_READ_EVENTS = frozenset({Event.NATURAL_PERSON_READ, Event.CHECK_PERSON})
+
+
+def _note_read(event: Event, object_type: str, object_id: Any) -> None:
+    audited = _reads_audited.get()
+    # a check of a person (联合奖惩核查) is itself the audited read of that person, with its scenario as purpose
+    if audited is not None and event in _PERSON_READ_EVENTS and object_type == "subject":
+        audited.add(str(object_id))
 
 
 def record(
@@ -111,6 +175,7 @@ def record(
         created_at=clock.now(),
     )
     row.save(force_insert=True)
+    _note_read(event, object_type, object_id)
     return row
 
 
@@ -148,10 +213,9 @@ def record_many(pending: list[PendingEvent], *, actor: Any) -> int:
              "data": dict(item.data or {}),  # batch events carry plain JSON values (str, int) only
              "rule_version": item.rule_version, "created_at": created_at}
             for item in pending]
+    for item in pending:
+        _note_read(item.event, item.object_type, item.object_id)
     return bulk_insert(AuditEvent, rows, _ROW_FIELDS)
-
-
-_SEALED_FIELDS = ("id", *_HASHED, "created_at")
 
 
 SEAL_ROUND = 20_000  # events sealed per transaction at most
@@ -182,18 +246,46 @@ def audit_chain_seal(*, limit: int = SEAL_ROUND, full: bool = False) -> int:
             lookback = dt.timedelta(seconds=settings.PUBCREDIT_AUDIT_SEAL_LOOKBACK)
             pending = pending.filter(appended_at__gte=clock.wall_now() - lookback)
         links = []
-        for values in pending.order_by("id").values(*_SEALED_FIELDS)[:limit]:
+        # the seal time is part of the hash, so it is chosen here (whole microseconds, as both databases keep it)
+        sealed_at = clock.wall_now().astimezone(dt.UTC)
+        for values in pending.order_by("id").values(*EVENT_COLUMNS)[:limit]:
             position += 1
-            link_hash = _chain_hash(prev, _hashed_fields(values))
-            links.append({"position": position, "event_id": values["id"], "prev_hash": prev, "hash": link_hash})
+            link_hash = _link_hash(prev, position=position, sealed_at=sealed_at, event=values)
+            links.append({"position": position, "event_id": values["id"], "prev_hash": prev, "hash": link_hash,
+                          "sealed_at": sealed_at, "scheme": HASH_SCHEME})
             prev = link_hash
-        return bulk_insert(AuditSeal, links, ("position", "event_id", "prev_hash", "hash"))
+        return bulk_insert(AuditSeal, links, ("position", "event_id", "prev_hash", "hash", "sealed_at", "scheme"))
 
+
+
+def audit_checkpoint_make(*, due_after: float | None = None) -> checkpoints.Checkpoint | None:
+    """Sign the chain head and append the checkpoint to the export file, then keep a copy in the database.
+
+    With ``due_after`` (seconds), only when the last checkpoint is older than that and the head has moved since; the
+    sealing job calls it so every round. None when nothing was signed (empty chain, or not due).
+    """
+    head = AuditSeal.objects.order_by("-position").values_list("position", "hash").first()
+    if head is None:
+        return None
+    last = AuditCheckpoint.objects.order_by("-made_at", "-id").first()
+    now = clock.wall_now()
+    if due_after is not None and last is not None and (
+            last.position == head[0] or (now - last.made_at).total_seconds() < due_after):
+        return None
+    first_hash = AuditSeal.objects.filter(position=1).values_list("hash", flat=True).get()
+    checkpoint = checkpoints.checkpoint_sign(position=head[0], head_hash=head[1], first_hash=first_hash, made_at=now)
+    path = checkpoints.export_path()
+    if path is not None:
+        checkpoints.export_append(checkpoint, path)
+    AuditCheckpoint.objects.create(position=checkpoint.position, head_hash=checkpoint.head_hash,
+                                   first_hash=checkpoint.first_hash, made_at=now, key_id=checkpoint.key_id,
+                                   signature=checkpoint.signature)
+    return checkpoint
 
 
 @dataclass(frozen=True)
 class ChainReport:
-    """What :func:`verify_chain` found: links checked, the first broken one, and events waiting too long."""
+    """What :func:`verify_chain` found: links checked, the first bad link, the checkpoints, events waiting too long."""
 
     checked: int
     first_broken_id: int | None  # the audit event at the first broken link
@@ -201,33 +293,89 @@ class ChainReport:
     unsealed: int = 0  # events not sealed yet (normal for a few seconds)
     unsealed_overdue: int = 0  # of those, appended longer than PUBCREDIT_AUDIT_UNSEALED_LIMIT ago
     oldest_overdue_id: int | None = None
+    first_bad_position: int | None = None  # the first link that is (or may be) not what was sealed
+    checkpoints_checked: int = 0
+    last_good_checkpoint: int | None = None  # position of the newest checkpoint the chain still matches
+    checkpoint_problem: str = ""  # the first checkpoint the chain no longer matches, and why
 
     @property
     def ok(self) -> bool:
-        return self.first_broken_id is None and self.unsealed_overdue == 0
+        return (self.first_broken_id is None and self.unsealed_overdue == 0 and not self.checkpoint_problem)
 
 
-def verify_chain(*, batch_size: int = 5000) -> ChainReport:
-    """Recompute every link in chain order; report the first broken one and the events left unsealed too long."""
+def _checkpoints_known(export: Path | None) -> tuple[list[checkpoints.Checkpoint], list[str]]:
+    """The export file's checkpoints and the database's copies, once each."""
+    found, problems = checkpoints.export_read(export) if export is not None else ([], [])
+    for row in AuditCheckpoint.objects.order_by("position", "id"):
+        found.append(checkpoints.Checkpoint(row.position, row.head_hash, row.first_hash,
+                                            row.made_at.astimezone(dt.UTC).isoformat(timespec="seconds"),
+                                            row.key_id, row.signature))
+    unique = {(c.position, c.head_hash, c.made_at, c.signature): c for c in found}
+    return sorted(unique.values(), key=lambda c: (c.position, c.made_at)), problems
+
+
+def verify_chain(*, batch_size: int = 5000, export: Path | None | bool = True,
+                 public_key: Any = None) -> ChainReport:
+    """Recompute every link in chain order, then hold the chain against every signed checkpoint.
+
+    Reports the first broken link, the newest checkpoint the chain still matches and the first one it does not
+    (a truncated chain ends before a checkpoint; a re-chained one has another hash at a checkpoint's position: the
+    rewrite lies after the last good checkpoint), and the events left unsealed too long. ``export``: the checkpoint
+    file (True: the configured one; None: the database's copies only); ``public_key``: the verifying key (default:
+    the signing key's own).
+    """
     expected_prev = GENESIS_HASH
     checked = 0
-    broken: tuple[int, str] | None = None
+    broken: tuple[int, int, str] | None = None
     # an inner join: a link whose event was deleted drops out, and the next link's back-link no longer matches
     links = AuditSeal.objects.select_related("event").order_by("position")
     for link in links.iterator(chunk_size=batch_size):
         if link.position != checked + 1 or link.prev_hash != expected_prev:
-            broken = (link.event_id, "prev_hash does not match the previous link (an event or link was removed "
-                                     "or reordered)")
+            broken = (link.event_id, checked + 1, "prev_hash does not match the previous link (an event or link was "
+                                                  "removed or reordered)")
             break
-        if _chain_hash(link.prev_hash, _hashed_fields(vars(link.event))) != link.hash:
-            broken = (link.event_id, "content does not match its hash (the row was altered)")
+        if link_hash_of(link, link.prev_hash) != link.hash:
+            broken = (link.event_id, link.position, "content does not match its hash (the row was altered)")
             break
         expected_prev = link.hash
         checked += 1
+    first_bad = broken[1] if broken else None
+
+    known, problems = _checkpoints_known(checkpoints.export_path() if export is True else export or None)
+    last_good = None
+    checkpoint_problem = "; ".join(problems)
+    if known:
+        key = public_key if public_key is not None else checkpoints.public_key_load()
+        length = AuditSeal.objects.order_by("-position").values_list("position", flat=True).first() or 0
+        stored = dict(AuditSeal.objects.filter(position__in={c.position for c in known} | {1})
+                      .values_list("position", "hash"))
+        for checkpoint in known:
+            when = f"the checkpoint of {checkpoint.made_at} at position {checkpoint.position}"
+            if not checkpoint.signature_valid(key):  # says nothing about the chain: noted, the others still count
+                checkpoint_problem = "; ".join(filter(None, [
+                    checkpoint_problem,
+                    f"{when} has no valid signature by key {checkpoints.key_id(key)} (forged or altered)"]))
+                continue
+            if checkpoint.position > length:
+                found = f"{when}: the chain ends at position {length} (links were deleted: truncated)"
+            elif stored.get(1) != checkpoint.first_hash or stored.get(checkpoint.position) != checkpoint.head_hash:
+                found = f"{when}: the chain has another hash there (rows were edited and the chain recomputed)"
+            elif first_bad is not None and first_bad <= checkpoint.position:
+                found = f"{when}: link {first_bad} before it is broken"
+            else:
+                last_good = checkpoint.position
+                continue
+            checkpoint_problem = "; ".join(filter(None, [checkpoint_problem, found]))
+            rewritten_from = (last_good or 0) + 1
+            first_bad = rewritten_from if first_bad is None else min(first_bad, rewritten_from)
+            break
+
     unsealed = AuditEvent.objects.filter(seal__isnull=True)
     overdue = unsealed.filter(
         appended_at__lt=clock.wall_now() - dt.timedelta(seconds=settings.PUBCREDIT_AUDIT_UNSEALED_LIMIT))
     overdue_count = overdue.count()
     oldest = overdue.order_by("id").values_list("id", flat=True).first() if overdue_count else None
-    return ChainReport(checked, broken[0] if broken else None, broken[1] if broken else "",
-                       unsealed=unsealed.count(), unsealed_overdue=overdue_count, oldest_overdue_id=oldest)
+    return ChainReport(checked, broken[0] if broken else None, broken[2] if broken else "",
+                       unsealed=unsealed.count(), unsealed_overdue=overdue_count, oldest_overdue_id=oldest,
+                       first_bad_position=first_bad, checkpoints_checked=len(known), last_good_checkpoint=last_good,
+                       checkpoint_problem=checkpoint_problem)
