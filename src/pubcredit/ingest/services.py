@@ -29,6 +29,7 @@ from pubcredit.bulk import bulk_insert
 from pubcredit.catalog.plan import FIRST_ROW, KEY_HASH, SeenKeys, records_to_frame
 from pubcredit.catalog.registry import get_class
 from pubcredit.catalog.schema import InfoClass
+from pubcredit.ingest import setwise
 from pubcredit.ingest.choices import BatchStatus, RejectionStatus
 from pubcredit.ingest.models import Batch, BatchKey, RejectedRow
 from pubcredit.ingest.readers import open_source
@@ -236,10 +237,12 @@ def _run(batch: Batch, info_class: InfoClass, chunks: Iterable[tuple[pl.DataFram
             continue  # committed before the process stopped, its business keys with it
         originals = {first_row + i: c for i, c in enumerate(cells)}
         with transaction.atomic():
-            result = records_submit(info_class=info_class, frame=frame, department=batch.department, actor=actor,
-                                    channel=batch.channel, received_at=batch.received_at, batch_ref=str(batch.pk),
-                                    first_row_number=first_row, originals=[c[0] for c in cells],
-                                    seen_keys=earlier_keys)
+            # file imports on PostgreSQL are written set-based (setwise.py, issue 18); the rest row by row
+            submit = setwise.chunk_submit if setwise.applies(info_class, channel=batch.channel, frame=frame) \
+                else records_submit
+            result = submit(info_class=info_class, frame=frame, department=batch.department, actor=actor,
+                            channel=batch.channel, received_at=batch.received_at, batch_ref=str(batch.pk),
+                            first_row_number=first_row, originals=[c[0] for c in cells], seen_keys=earlier_keys)
             if is_list(info_class.code):
                 list_entries_sync(result.record_ids, actor=actor)  # 红黑名单: entries follow their records
             _keys_keep(batch, result.plan_keys)
