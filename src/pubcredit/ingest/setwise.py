@@ -303,12 +303,13 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
         cursor.execute("SELECT coalesce(max(id), %s) FROM publicity_changefeedentry", [feed_after])
         feed_last = cursor.fetchone()[0]
         written = {"versions": _span(version_ids), "feed": [feed_after + 1, feed_last] if feed_last > feed_after else None}
-        audit.record_chunk(CHUNK_EVENT, actor=actor, object_type="batch", object_id=batch_ref,
-                           row_hashes=_row_hashes(cursor, batch_ref, written),
-                           data={"batch": batch_ref, "class_code": info_class.code, "first_row": first_row_number,
-                                 "last_row": first_row_number + frame.height - 1, "created": result.created,
-                                 "updated": result.updated, "unchanged": result.unchanged,
-                                 "subjects_created": subjects_created, "states_created": len(states), **written})
+        if version_ids or subjects_created or written["feed"]:  # a chunk of unchanged rows writes only its counts
+            audit.record_chunk(CHUNK_EVENT, actor=actor, object_type="batch", object_id=batch_ref,
+                               row_hashes=_row_hashes(cursor, batch_ref, written),
+                               data={"batch": batch_ref, "class_code": info_class.code, "first_row": first_row_number,
+                                     "last_row": first_row_number + frame.height - 1, "created": result.created,
+                                     "updated": result.updated, "unchanged": result.unchanged,
+                                     "subjects_created": subjects_created, "states_created": len(states), **written})
     if other_department:
         result.rejected = sorted(result.rejected + _problems_by_row(other_department), key=lambda r: r["row"])
     result.accepted = result.created + result.updated + result.unchanged
