@@ -36,7 +36,8 @@ from pubcredit.ingest.readers import open_source
 from pubcredit.lists.rulebook import is_list
 from pubcredit.lists.services import list_entries_sync
 from pubcredit.records.choices import SubmissionChannel
-from pubcredit.records.services import SubmitResult, records_submit
+from pubcredit.records import services as records_services
+from pubcredit.records.services import SubmitResult
 from pubcredit.rules import clock, identifiers
 from pubcredit.rules.errors import DomainError, Problem
 from pubcredit.subjects import crypto
@@ -220,6 +221,14 @@ def _keys_keep(batch: Batch, keys: pl.DataFrame | None) -> None:
     bulk_insert(BatchKey, ({"batch_id": batch.pk, "key_hash": h, "first_row": r} for h, r in rows), _KEY_FIELDS)
 
 
+def records_submit(**chunk: Any) -> SubmitResult:
+    """Write one validated chunk: set-based for file imports on PostgreSQL (``setwise``, issue 18), row by row
+    everywhere else (``records.services.records_submit``); same arguments and result either way."""
+    if setwise.applies(chunk["info_class"], channel=chunk["channel"], frame=chunk["frame"]):
+        return setwise.chunk_submit(**chunk)
+    return records_services.records_submit(**chunk)
+
+
 def _run(batch: Batch, info_class: InfoClass, chunks: Iterable[tuple[pl.DataFrame, list[dict], int]], *,
          actor: Any, file_warnings: list[Problem], progress: Progress | None,
          late_warnings: Callable[[], list[Problem]] = lambda: []) -> Batch:
@@ -237,12 +246,10 @@ def _run(batch: Batch, info_class: InfoClass, chunks: Iterable[tuple[pl.DataFram
             continue  # committed before the process stopped, its business keys with it
         originals = {first_row + i: c for i, c in enumerate(cells)}
         with transaction.atomic():
-            # file imports on PostgreSQL are written set-based (setwise.py, issue 18); the rest row by row
-            submit = setwise.chunk_submit if setwise.applies(info_class, channel=batch.channel, frame=frame) \
-                else records_submit
-            result = submit(info_class=info_class, frame=frame, department=batch.department, actor=actor,
-                            channel=batch.channel, received_at=batch.received_at, batch_ref=str(batch.pk),
-                            first_row_number=first_row, originals=[c[0] for c in cells], seen_keys=earlier_keys)
+            result = records_submit(info_class=info_class, frame=frame, department=batch.department, actor=actor,
+                                    channel=batch.channel, received_at=batch.received_at, batch_ref=str(batch.pk),
+                                    first_row_number=first_row, originals=[c[0] for c in cells],
+                                    seen_keys=earlier_keys)
             if is_list(info_class.code):
                 list_entries_sync(result.record_ids, actor=actor)  # 红黑名单: entries follow their records
             _keys_keep(batch, result.plan_keys)
