@@ -128,3 +128,16 @@ def test_a_correction_in_a_bulk_import_is_a_new_version_with_its_own_events(impo
     assert AuditEvent.objects.filter(action="record.version", object_id=str(record.pk)).count() == 1
     if POSTGRES:
         assert setwise.chunks_verify()[1] == []
+
+
+def test_a_record_version_finds_its_chunk_event_through_the_batch(import_file):
+    from pubcredit.ingest.selectors import chunk_event_of
+
+    batch = import_file(penalties(3), chunk_rows=2)
+    version = RecordVersion.objects.get(record__decision_no="淄市监罚〔2026〕3号")
+    event = chunk_event_of(version)
+    if POSTGRES:
+        assert event.object_id == str(batch.pk) and (event.data["first_row"], event.data["last_row"]) == (3, 3)
+    else:  # written row by row: the record has its own creation event
+        assert event is None
+        assert AuditEvent.objects.filter(action="record.create", object_id=str(version.record_id)).exists()
