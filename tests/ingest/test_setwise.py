@@ -5,6 +5,8 @@ each database's path does what it promises (the vendor decides which promise app
 """
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from pubcredit.audit.models import AuditEvent
@@ -104,8 +106,11 @@ def test_tampering_with_one_row_of_a_bulk_chunk_is_found(import_file):
         feed = ChangeFeedEntry.objects.get(decision_no="淄市监罚〔2026〕5号")
         ChangeFeedEntry.objects.filter(pk=feed.pk).delete()
         assert [p.first_row for p in setwise.chunks_verify()[1]] == [3, 5]
+        with pytest.raises(CommandError, match="2 of 3 bulk-import chunks"):
+            call_command("verify_imports")
     else:
         assert setwise.chunks_verify() == (0, [])
+        call_command("verify_imports")  # nothing bulk-imported: nothing to find
 
 
 def test_reimport_of_an_unchanged_file_writes_nothing_but_counts(import_file):
