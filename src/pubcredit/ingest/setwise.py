@@ -85,6 +85,7 @@ class _Row:
     content: str
     shown: dict[str, Any]
     secret: dict[str, Any]
+    shown_json: str  # canonical JSON of ``shown``, as stored
 
 
 def _copy(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -96,8 +97,8 @@ def _copy(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> No
 def _subjects(cursor, rows: list[_Row], *, actor: Any, reason: str,
               now: dt.datetime) -> tuple[dict[str, int], dict[int, tuple[str, str | None, str]], int]:
     """Find or create every row's subject (主体识别), as ``subjects_resolve`` does, in three statements; returns
-    ``({ref.key: subject id}, {subject id: (kind, uscc, masked id)}, subjects created)``. A code seen under a new name is renamed by the same writes and
-    event as before (renames are rare and change an existing subject)."""
+    ``({ref.key: subject id}, {subject id: (kind, uscc, masked id)}, subjects created)``. A code seen under a new
+    name is renamed by the same writes and event as before (renames are rare and change an existing subject)."""
     latest: dict[str, SubjectRef] = {}
     for row in rows:
         latest[row.ref.key] = row.ref  # the last mention in a chunk wins
@@ -189,8 +190,12 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
     for values in accepted:
         row_no = values.pop("_row")
         key = _keyed_hash(info_class.code, *[values.get(k) for k in info_class.business_key])
+        text = canonical(values)
         shown, secret = _split_sensitive(sensitive_keys, values)
-        rows.append(_Row(row_no, _subject_ref(values), key, _keyed_hash(values), shown, secret))
+        # the content hash is ``_keyed_hash(values)``: the canonical text of a 1-tuple is the value's in brackets,
+        # so the payload is encoded once for its hash and its column (twice when sensitive values are masked)
+        rows.append(_Row(row_no, _subject_ref(values), key, crypto.lookup_hash(f"[{text}]"), shown, secret,
+                         text if shown is values else canonical(shown)))
         result.accepted_keys.append(key)
         result.accepted_decision_nos.add(values["decision_no"])
 
@@ -204,8 +209,12 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
         cursor.execute("SELECT key_hash, id, department_id, content_hash, version FROM records_creditrecord "
                        "WHERE class_code = %s AND key_hash = ANY(%s)", [info_class.code, [r.key for r in rows]])
         existing = {key: (pk, dept, content, version) for key, pk, dept, content, version in cursor.fetchall()}
-        subjects, subject_facts, subjects_created = _subjects(cursor, rows, actor=actor, now=now,
-                                               reason=f"{info_class.code} {batch_ref}".strip())
+        # only rows that will write need their subject: an unchanged row writes nothing, not even a rename
+        writing = [r for r in rows if (current := existing.get(r.key)) is None
+                   or (current[1] == department.pk and current[2] != r.content)]
+        subjects, subject_facts, subjects_created = (
+            _subjects(cursor, writing, actor=actor, now=now, reason=f"{info_class.code} {batch_ref}".strip())
+            if writing else ({}, {}, 0))
 
         calendar, deadline = work_calendar(), info_class.deadline_working_days
         delays: dict[tuple[dt.date, dt.date], int] = {}
@@ -241,7 +250,7 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
                 result.record_ids.append(current[0])
             staged[row.key] = (
                 row.row_no, row.key, subjects[row.ref.key], row.shown["decision_no"], row.shown["decision_date"],
-                received_at, canonical(row.shown), jsoncodec.compact(_split_sensitive(sensitive_keys, original)[0]),
+                received_at, row.shown_json, jsoncodec.compact(_split_sensitive(sensitive_keys, original)[0]),
                 crypto.encrypt(canonical(row.secret)) if row.secret else "", row.content, delay, on_time,
                 current[0] if current else None)
         if staged:
