@@ -11,7 +11,8 @@ written by `COPY` into a second freshly migrated database with all its indexes a
 transaction. No pipeline that writes the same rows can be faster than that, so its ratio to the baseline bounds
 the import's. Since issue 18 (set-based path on PostgreSQL, one audit event per chunk) the floor follows the new
 design by itself: it copies what the import wrote. After the first import the same file is imported again (every
-row unchanged: the **re-import** time).
+row unchanged: the **re-import** time). ``--row-path`` imports row by row on PostgreSQL as before issue 18, to
+compare both paths under the same load.
 Prints a Markdown table to paste into bench/README.md.
 """
 
@@ -58,6 +59,9 @@ def sample():
         samples.append((time.perf_counter() - start, rss / 1024))
         time.sleep(2)
 
+if os.environ.get("BENCH_ROW_PATH"):  # --row-path: the row-by-row path of earlier sessions, for comparison
+    import pubcredit.ingest.setwise
+    pubcredit.ingest.setwise.applies = lambda *args, **kwargs: False
 out = StringIO(); start = time.perf_counter()
 threading.Thread(target=sample, daemon=True).start()
 call_command("import_records", sys.argv[1], "--class", "admin_penalty", "--department", "SCJGJ", stdout=out)
@@ -218,7 +222,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 2_000_000])
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--no-floor", action="store_true", help="skip the PostgreSQL write floor")
+    parser.add_argument("--row-path", action="store_true",
+                        help="import row by row on PostgreSQL too (the path before issue 18), for comparison")
     args = parser.parse_args()
+    if args.row_path:
+        os.environ["BENCH_ROW_PATH"] = "1"
     pg_url = os.environ.get("PUBCREDIT_DATABASE_URL", "")
     results = []
     with tempfile.TemporaryDirectory(prefix="pubcredit-bench-") as tmp:
