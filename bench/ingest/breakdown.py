@@ -4,7 +4,8 @@
     scripts/pg-cluster run .venv/bin/python bench/ingest/breakdown.py --rows 20000  # PostgreSQL
 
 Runs `pubcredit import_records` in a child process on a fresh database with the stages below wrapped in timers
-(wall time, nested: ``records_submit`` contains the others). Not a benchmark of its own: it explains run.py's
+(wall time, nested: ``records_submit`` contains the others; on PostgreSQL file imports take the set-based
+path, ``setwise.chunk_submit``, with its own stages). Not a benchmark of its own: it explains run.py's
 figures and tells the next optimisation where to look. ``--profile FILE`` also runs the import under ``cProfile``
 and writes its statistics to FILE (read them with ``python -m pstats FILE``); stage times are then inflated.
 """
@@ -31,6 +32,7 @@ import pubcredit.audit.services as audit
 import pubcredit.ingest.services as ingest
 import pubcredit.publicity.services as publicity
 import pubcredit.records.services as records
+import pubcredit.ingest.setwise as setwise
 
 spent = collections.Counter()
 order = []
@@ -56,6 +58,13 @@ timed(records, "publicity_assess", "  publicity assessment (with its audit and f
 timed(publicity, "record_facts", "    facts from records")
 timed(publicity.rules, "assess", "    publicity rule")
 timed(publicity, "bulk_insert", "    states + feed written")
+timed(setwise, "chunk_submit", "set-based chunk, PostgreSQL (all below)")
+timed(setwise, "validate_frame", "  validation plan (Polars)")
+timed(setwise, "_subjects", "  subjects staged and resolved")
+timed(setwise, "_copy", "  COPY into staging (subjects and rows)")
+timed(setwise, "_publicity_new", "  publicity rule and states of new records")
+timed(setwise, "bulk_insert", "  states written")
+timed(setwise, "_row_hashes", "  chunk digest (row hashes read back)")
 timed(audit, "record_many", "audit events (all stages)")
 timed(ingest, "_quarantine", "quarantine bookkeeping")
 profile = None

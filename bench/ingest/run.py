@@ -9,7 +9,10 @@ wall time and peak RSS are measured. The baseline in the same run is the bare wr
 On PostgreSQL a third figure, the **write floor**: the rows the import wrote (every table it grew), copied out and
 written by `COPY` into a second freshly migrated database with all its indexes and constraints, in one
 transaction. No pipeline that writes the same rows can be faster than that, so its ratio to the baseline bounds
-the import's.
+the import's. Since issue 18 (set-based path on PostgreSQL, one audit event per chunk) the floor follows the new
+design by itself: it copies what the import wrote. After the first import the same file is imported again (every
+row unchanged: the **re-import** time). ``--row-path`` imports row by row on PostgreSQL as before issue 18, to
+compare both paths under the same load.
 Prints a Markdown table to paste into bench/README.md.
 """
 
@@ -56,15 +59,23 @@ def sample():
         samples.append((time.perf_counter() - start, rss / 1024))
         time.sleep(2)
 
+if os.environ.get("BENCH_ROW_PATH"):  # --row-path: the row-by-row path of earlier sessions, for comparison
+    import pubcredit.ingest.setwise
+    pubcredit.ingest.setwise.applies = lambda *args, **kwargs: False
 out = StringIO(); start = time.perf_counter()
 threading.Thread(target=sample, daemon=True).start()
 call_command("import_records", sys.argv[1], "--class", "admin_penalty", "--department", "SCJGJ", stdout=out)
 elapsed = time.perf_counter() - start
 summary = json.loads(out.getvalue().strip().splitlines()[-1])
-# the highest RSS seen in each tenth of the run
+again = StringIO(); began = time.perf_counter()  # the same file once more: every row unchanged
+call_command("import_records", sys.argv[1], "--class", "admin_penalty", "--department", "SCJGJ", stdout=again)
+reimport = time.perf_counter() - began
+unchanged = json.loads(again.getvalue().strip().splitlines()[-1])["unchanged"]
+# the highest RSS seen in each tenth of the first import
 tenths = [round(max([mb for t, mb in samples if i * elapsed / 10 <= t < (i + 1) * elapsed / 10] or [0])) for i in range(10)]
 print(json.dumps({"seconds": elapsed, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "created": summary["created"], "rejected": summary["rejected_count"], "rss_by_tenth_mb": tenths}))
+                  "created": summary["created"], "rejected": summary["rejected_count"], "rss_by_tenth_mb": tenths,
+                  "reimport_seconds": reimport, "reimport_unchanged": unchanged}))
 """
 
 
@@ -211,7 +222,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 2_000_000])
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--no-floor", action="store_true", help="skip the PostgreSQL write floor")
+    parser.add_argument("--row-path", action="store_true",
+                        help="import row by row on PostgreSQL too (the path before issue 18), for comparison")
     args = parser.parse_args()
+    if args.row_path:
+        os.environ["BENCH_ROW_PATH"] = "1"
     pg_url = os.environ.get("PUBCREDIT_DATABASE_URL", "")
     results = []
     with tempfile.TemporaryDirectory(prefix="pubcredit-bench-") as tmp:
@@ -241,14 +256,15 @@ def main() -> None:
     print(f"\n### {dt.date.today().isoformat()} · {platform.node()} · {os.cpu_count()} cores · "
           f"{platform.python_version()} · {platform.platform()}\n")
     print("| database | rows | file MB | baseline s | baseline rows/s | import s | import rows/s | ratio | peak RSS MB "
-          "| write floor s (rows written) | floor ratio |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| write floor s (rows written) | floor ratio | import ÷ floor | re-import s (× faster) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for db, rows, size_mb, bare, run in results:
         rate = rows / run["seconds"]
-        floor = (f"{run['floor_seconds']:.1f} ({run['floor_rows']:,}) | {bare / run['floor_seconds']:.3f}"
-                 if "floor_seconds" in run else "– | –")
+        floor = (f"{run['floor_seconds']:.1f} ({run['floor_rows']:,}) | {bare / run['floor_seconds']:.3f} | "
+                 f"{run['floor_seconds'] / run['seconds']:.2f}" if "floor_seconds" in run else "– | – | –")
         print(f"| {db} | {rows:,} | {size_mb:.0f} | {bare:.1f} | {rows / bare:,.0f} | {run['seconds']:.1f} | {rate:,.0f} | "
-              f"{rate / (rows / bare):.3f} | {run['peak_mb']:.0f} | {floor} |")
+              f"{rate / (rows / bare):.3f} | {run['peak_mb']:.0f} | {floor} | "
+              f"{run['reimport_seconds']:.1f} ({run['seconds'] / run['reimport_seconds']:.1f}×) |")
 
 
 if __name__ == "__main__":

@@ -77,6 +77,7 @@ class Event(IntEnum):
     # 14xx evaluation (公共信用综合评价)
     EVALUATION_RUN_STARTED = 1401
     EVALUATION_RUN_FINISHED = 1402
+    RECORDS_CHUNK_IMPORTED = 404  # one committed chunk of a bulk import (issue 18)
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ _TYPES = [
     # 14xx evaluation (公共信用综合评价)
     EventType(Event.EVALUATION_RUN_STARTED, "evaluation.start", "发起公共信用综合评价", "started an evaluation run"),
     EventType(Event.EVALUATION_RUN_FINISHED, "evaluation.finish", "公共信用综合评价完成", "finished an evaluation run"),
+    EventType(Event.RECORDS_CHUNK_IMPORTED, "record.import_chunk", "批量归集入库（分块）", "imported a chunk of records"),
 ]
 
 EVENT_TYPES: dict[Event, EventType] = {t.event: t for t in _TYPES}

@@ -14,9 +14,10 @@ from django.db.models import Q, QuerySet
 from pubcredit.accounts.access import is_city_operator
 from pubcredit.accounts.choices import Role
 from pubcredit.accounts.models import Department
+from pubcredit.audit.models import AuditEvent
 from pubcredit.ingest.choices import RejectionStatus
 from pubcredit.ingest.models import Batch, RejectedRow
-from pubcredit.records.models import CreditRecord
+from pubcredit.records.models import CreditRecord, RecordVersion
 
 _NOTHING = Q(pk__in=[])
 
@@ -130,3 +131,16 @@ def better_class_for_file(*, path, filename: str, chosen: str) -> tuple[list[str
     if not fitting:
         return None
     return [m.label_zh for m in chosen_mapping.missing_required], max(fitting)[1]
+
+
+def chunk_event_of(version: RecordVersion) -> AuditEvent | None:
+    """The audit event of the bulk-import chunk that wrote a record version (分块审计事件), found through the
+    version's batch; None for versions written row by row (they have their own ``record.*`` events)."""
+    if not version.batch_ref:
+        return None
+    for event in AuditEvent.objects.filter(action="record.import_chunk", object_type="batch",
+                                           object_id=version.batch_ref).order_by("id"):
+        span = event.data.get("versions")
+        if span and span[0] <= version.pk <= span[1]:
+            return event
+    return None

@@ -29,13 +29,15 @@ from pubcredit.bulk import bulk_insert
 from pubcredit.catalog.plan import FIRST_ROW, KEY_HASH, SeenKeys, records_to_frame
 from pubcredit.catalog.registry import get_class
 from pubcredit.catalog.schema import InfoClass
+from pubcredit.ingest import setwise
 from pubcredit.ingest.choices import BatchStatus, RejectionStatus
 from pubcredit.ingest.models import Batch, BatchKey, RejectedRow
 from pubcredit.ingest.readers import open_source
 from pubcredit.lists.rulebook import is_list
 from pubcredit.lists.services import list_entries_sync
 from pubcredit.records.choices import SubmissionChannel
-from pubcredit.records.services import SubmitResult, records_submit
+from pubcredit.records import services as records_services
+from pubcredit.records.services import SubmitResult
 from pubcredit.rules import clock, identifiers
 from pubcredit.rules.errors import DomainError, Problem
 from pubcredit.subjects import crypto
@@ -181,9 +183,10 @@ def _quarantine(batch: Batch, result: SubmitResult, originals: dict[int, tuple[d
                 open_rows.filter(**{field_name: values[i:i + 500]}).update(
                     status=status, resolved_at=now, resolved_by_batch=batch)
 
-    close(RejectionStatus.RESOLVED, result.accepted_keys, sorted(result.accepted_decision_nos))
-    close(RejectionStatus.SUPERSEDED, [k for k in result.rejected_keys.values() if k],
-          sorted(set(result.rejected_decision_nos.values())))
+    if open_rows.exists():  # most departments have none open: one read instead of an update per 500 keys
+        close(RejectionStatus.RESOLVED, result.accepted_keys, sorted(result.accepted_decision_nos))
+        close(RejectionStatus.SUPERSEDED, [k for k in result.rejected_keys.values() if k],
+              sorted(set(result.rejected_decision_nos.values())))
     RejectedRow.objects.bulk_create([
         RejectedRow(batch=batch, class_code=batch.class_code, department=batch.department, row_no=item["row"],
                     key_hash=result.rejected_keys.get(item["row"], ""),
@@ -217,6 +220,14 @@ def _keys_keep(batch: Batch, keys: pl.DataFrame | None) -> None:
         return
     rows = keys.select(pl.col(KEY_HASH).reinterpret(signed=True), FIRST_ROW).iter_rows()
     bulk_insert(BatchKey, ({"batch_id": batch.pk, "key_hash": h, "first_row": r} for h, r in rows), _KEY_FIELDS)
+
+
+def records_submit(**chunk: Any) -> SubmitResult:
+    """Write one validated chunk: set-based for file imports on PostgreSQL (``setwise``, issue 18), row by row
+    everywhere else (``records.services.records_submit``); same arguments and result either way."""
+    if setwise.applies(chunk["info_class"], channel=chunk["channel"], frame=chunk["frame"]):
+        return setwise.chunk_submit(**chunk)
+    return records_services.records_submit(**chunk)
 
 
 def _run(batch: Batch, info_class: InfoClass, chunks: Iterable[tuple[pl.DataFrame, list[dict], int]], *,
