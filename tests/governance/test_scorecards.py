@@ -30,7 +30,7 @@ def card_for(department, month=OCTOBER, as_of=dt.date(2026, 10, 31), freeze=Fals
 
 
 def test_guofa_2016_33_double_publicity_within_7_working_days_across_national_day(department, system_actor):
-    """Decided 2026-09-28 (Monday before the National Day holiday, 10-01…10-07 off, 09-27 and 10-10 worked):
+    """Decided 2026-09-28 (Monday before the National Day holiday: 10-01…10-07 off, Saturday 10-10 worked):
     received 10-13 is the 7th working day (on time), 10-14 the 8th (late). Counted by calendar days both would be
     late; counted Monday–Friday only, 10-14 would be the 12th. The card says 1 of 2 late, and the drill-down
     names that record."""
@@ -111,6 +111,79 @@ def test_repair_and_objection_handling_against_their_limits(department, system_a
     assert on_time.pk not in ScorecardItem.objects.filter(object_type="repair_application").values_list(
         "object_id", flat=True)
     assert (card.figures["objection_on_time"]["total"], card.figures["objection_on_time"]["failing"]) == (1, 1)
+
+
+def test_zibo_31_item_10_check_feedback_and_item_8_list_pushes_within_7_working_days(department, system_actor):
+    """应惩必惩: a check that hit a measure needs feedback by the month's end (feedback after it does not count);
+    a list entry pushed after its 7 working days counts as a late push."""
+    import uuid
+
+    from pubcredit.lists.models import ListEntry
+    from pubcredit.sanctions.models import Check, CheckFeedback
+
+    def check(day: str, complete: bool, **extra):
+        return Check.objects.create(check_id=uuid.uuid4(), department=department, channel="api", actor_label="t",
+                                    scenario="procurement", identifier_kind="uscc", subject_code="x",
+                                    as_of=when(day), as_of_date=dt.date.fromisoformat(day), rulebook_version="t",
+                                    feedback_required=True, feedback_complete=complete, **extra)
+
+    answered = check("2026-10-09", True)
+    CheckFeedback.objects.create(check_row=answered, measure_code="m", applied=True, actor_label="t",
+                                 created_at=when("2026-10-12"))
+    unanswered = check("2026-10-20", False)
+    answered_late = check("2026-10-28", True)
+    CheckFeedback.objects.create(check_row=answered_late, measure_code="m", applied=True, actor_label="t",
+                                 created_at=when("2026-11-02"))
+    Check.objects.create(check_id=uuid.uuid4(), department=department, channel="api", actor_label="t",
+                         scenario="procurement", identifier_kind="uscc", subject_code="x", as_of=when("2026-10-21"),
+                         as_of_date=dt.date(2026, 10, 21), rulebook_version="t")  # no measure hit: no feedback due
+
+    submit(department, system_actor, penalties(1, 2, "2026-10-12"), when("2026-10-13"))
+    records = list(department.records.order_by("id"))
+    for record, late in zip(records, (False, True)):
+        ListEntry.objects.create(record=record, list_code="samr_serious", kind="black", subject=record.subject,
+                                 department=department, identifying_unit=department.name,
+                                 decision_no=record.decision_no, decision_date=dt.date(2026, 9, 28),
+                                 effective_date=dt.date(2026, 9, 28), term_source="none", term_reason="t",
+                                 push_delay_working_days=8 if late else 3, push_deadline_working_days=7,
+                                 pushed_late=late, record_version=1, rule_version="t", created_at=when("2026-10-14"),
+                                 updated_at=when("2026-10-14"))
+    card = card_for(department)
+    feedback = card.figures["check_feedback"]
+    assert (feedback["total"], feedback["failing"], feedback["value"]) == (3, 2, round(1 / 3, 4))
+    assert set(ScorecardItem.objects.filter(scorecard=card, figure="check_feedback")
+               .values_list("object_id", flat=True)) == {unanswered.pk, answered_late.pk}
+    pushes = card.figures["list_push_on_time"]
+    assert (pushes["total"], pushes["failing"], pushes["status"]) == (2, 1, "red")
+    assert "第8个工作日推送" in ScorecardItem.objects.get(scorecard=card, figure="list_push_on_time").detail
+
+
+def test_commitments_verified_by_their_due_day_moved_past_national_day(department, system_actor):
+    """A verification date on a holiday moves to the next working day (10-03 → 10-08, commitments rule); verified
+    10-09 is late, 10-08 on time; due 10-20 and unverified at the month's end: late."""
+    from pubcredit.commitments.services import commitment_accept, commitment_verify
+    from tests.commitments.helpers import commitment
+
+    with clock.pinned(dt.date(2026, 9, 25)):
+        late = commitment_accept(department=department, actor=system_actor, values=commitment(
+            1, decision_date="2026-09-25", verification_date="2026-10-03"))
+        on_time = commitment_accept(department=department, actor=system_actor, values=commitment(
+            2, decision_date="2026-09-25", verification_date="2026-10-05"))
+        commitment_accept(department=department, actor=system_actor, values=commitment(
+            3, decision_date="2026-09-25", verification_date="2026-10-20"))
+        commitment_accept(department=department, actor=system_actor, values=commitment(
+            4, decision_date="2026-09-25", verification_date="2026-11-20"))  # due next month
+    with clock.pinned(dt.date(2026, 10, 9)):
+        commitment_verify(record=late, department=department, verified_on="2026-10-09", fulfilled=True, note="核查",
+                          actor=system_actor)
+        commitment_verify(record=on_time, department=department, verified_on="2026-10-08", fulfilled=True,
+                          note="核查", actor=system_actor)
+    card = card_for(department)
+    figure = card.figures["commitment_verified_on_time"]
+    assert (figure["total"], figure["failing"]) == (3, 2)
+    details = sorted(ScorecardItem.objects.filter(scorecard=card, figure="commitment_verified_on_time")
+                     .values_list("detail", flat=True))
+    assert details == ["核查期限2026-10-08，2026-10-09核查", "核查期限2026-10-20，期末未核查"]
 
 
 def test_a_frozen_month_does_not_change_when_late_data_arrives(department, system_actor):
