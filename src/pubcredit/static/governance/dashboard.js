@@ -6,7 +6,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var data = JSON.parse(source.textContent);
   var scores = echarts.init(document.getElementById("chart-scores"));
   scores.setOption({
-    tooltip: {trigger: "axis"}, grid: {left: 8, right: 24, top: 10, bottom: 8, containLabel: true},
+    tooltip: {trigger: "axis"}, grid: {left: 8, right: 48, top: 10, bottom: 8, containLabel: true},
     xAxis: {type: "value", max: 100}, yAxis: {type: "category", inverse: true, data: data.departments},
     series: [{type: "bar", data: data.scores, label: {show: true, position: "right"}}]
   });

@@ -43,8 +43,8 @@
       series: [{type: "gauge", min: 0, max: 100, progress: {show: true, width: 18},
                 axisLine: {lineStyle: {width: 18, color: [[d.sharing.goal, "#e5534b"], [1, "#2ea043"]]}},
                 axisLabel: {color: "#b7c8ea"}, pointer: {show: true},
-                detail: {formatter: d.sharing.share === null ? "无数据" : "{value}%", color: "#fff", fontSize: 34},
-                title: {color: "#b7c8ea"},
+                detail: {formatter: d.sharing.share === null ? "无数据" : "{value}%", color: "#fff", fontSize: 34, offsetCenter: [0, "40%"]},
+                title: {color: "#b7c8ea", offsetCenter: [0, "78%"], fontSize: 16},
                 data: [{value: share, name: "实时共享部门 " + d.sharing.sharing + " / " + (d.sharing.sharing + d.sharing.not_sharing)}]}]
     }, true);
     var figures = d.figures.filter(function (f) { return f.value !== null; });
