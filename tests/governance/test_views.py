@@ -148,6 +148,21 @@ def test_progress_clears_the_monthly_overdue_flag_and_appears_in_the_dispatch_re
     assert ranking[1][0] == "淄博市市场监督管理局"
 
 
+def test_the_dispatch_report_as_pdf_has_the_same_content_with_the_cjk_font_embedded(client, operator, system_actor,
+                                                                                     scored, tmp_path):
+    import subprocess
+
+    policy_tasks_load(actor=system_actor)
+    client.force_login(operator)
+    response = client.get(reverse("governance:dispatch_pdf"), {"month": "2026-11"})
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    path = tmp_path / "dispatch.pdf"
+    path.write_bytes(response.content)
+    text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                                  check=True).stdout.split())  # table cells wrap: compare without the line breaks
+    assert "任务调度通报（2026年11月）" in text and "依法依规归集公共信用信息" in text and "淄博市市场监督管理局" in text
+
+
 def test_the_monitoring_view_lists_measured_indicators_by_month_and_the_rest_as_not_measured(client, operator,
                                                                                            scored):
     client.force_login(operator)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("tasks/", views.task_list, name="tasks"),
     path("tasks/load/", views.task_load, name="task_load"),
     path("tasks/dispatch.xlsx", views.dispatch_xlsx, name="dispatch_xlsx"),
+    path("tasks/dispatch.pdf", views.dispatch_pdf_view, name="dispatch_pdf"),
     path("tasks/<str:code>/", views.task_detail, name="task"),
     path("monitoring/", views.monitoring, name="monitoring"),
     path("screen/", views.screen, name="screen"),

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from pubcredit.governance import conf, selectors, services
-from pubcredit.governance.exports import dispatch_workbook
+from pubcredit.governance.exports import dispatch_pdf, dispatch_workbook
 from pubcredit.governance.forms import ProgressForm, TaskEditForm
 from pubcredit.governance.models import PolicyTask
 from pubcredit.rules import clock
@@ -144,6 +144,14 @@ def dispatch_xlsx(request):
     response = HttpResponse(dispatch_workbook(viewer=request.user, month=month),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="dispatch-{month:%Y-%m}.xlsx"'
+    return response
+
+
+@_operator_required
+def dispatch_pdf_view(request):
+    month = _month(request)
+    response = HttpResponse(dispatch_pdf(viewer=request.user, month=month), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="dispatch-{month:%Y-%m}.pdf"'
     return response
 
 
