@@ -8,6 +8,7 @@ import pathlib
 
 import pytest
 
+from pubcredit.accounts.services import department_create, districts_sync_from_rulebook
 from pubcredit.governance.services import scorecards_compute
 from pubcredit.rules import clock
 from tests.accounts.test_figures import penalties, submit, when
@@ -19,7 +20,11 @@ TOKEN = "wall-display-token-0123456789"
 
 
 @pytest.fixture
-def november(department, district_department, system_actor):
+def november(department, system_actor):
+    # an earlier transactional test may have flushed the districts the migration loads
+    districts_sync_from_rulebook()
+    district_department = department_create(code="ZD-SCJG", name="张店区市场监督管理局", uscc="11370303MB2851234N",
+                                            district="zhangdian", actor=system_actor)
     with clock.pinned(dt.date(2026, 11, 20)):
         submit(department, system_actor, penalties(1, 3, "2026-11-16"), when("2026-11-17"))
         submit(department, system_actor, penalties(4, 2, "2026-10-28"), when("2026-11-10"))  # 9th working day: late
