@@ -182,3 +182,24 @@ def test_a_district_operator_sees_the_district_only(client, system_actor, scored
     page = client.get(reverse("governance:dashboard")).content.decode()
     assert "张店区市场监督管理局" in page and "淄博市市场监督管理局" not in page
     assert client.get(reverse("governance:monitoring")).status_code == 403
+
+
+def test_the_digest_lists_late_and_due_within_3_working_days_and_reaches_the_inbox(client, provider, department,
+                                                                                   system_actor):
+    """Today Friday 2026-11-20: 3 working days ahead is Wednesday 11-25. A commitment verification due 11-19 is
+    late, one due 11-25 is due soon, one due 11-26 is not listed yet."""
+    from pubcredit.commitments.services import commitment_accept
+    from tests.commitments.helpers import commitment
+
+    for n, day in ((1, "2026-11-19"), (2, "2026-11-25"), (3, "2026-11-26")):
+        commitment_accept(department=department, actor=system_actor, values=commitment(
+            n, decision_date="2026-11-02", verification_date=day))
+    client.force_login(provider)
+    page = client.get(reverse("governance:digest")).content.decode()
+    assert "已逾期 <strong>1</strong> 项" in page and "2026-11-25（3个工作日）前到期 <strong>1</strong> 项" in page
+    assert "淄市监承诺〔2026〕3号" not in page
+    counters = {c.key: c for c in client.get(reverse("console:home")).context["inbox"].counters}
+    assert (counters["governance_digest"].count, counters["governance_digest"].url) == (2, reverse("governance:digest"))
+    from pubcredit.governance.selectors import digest_counts
+
+    assert digest_counts() == [{"department": "淄博市市场监督管理局", "late": 1, "due_soon": 1}]

@@ -366,3 +366,78 @@ def _evaluation_classes() -> list[dict[str, Any]]:
         return []
     counts = dict(run.results.values("class_code").annotate(n=Count("id")).order_by().values_list("class_code", "n"))
     return [{"class": CLASS_LABELS[c], "count": counts.get(c.value, 0)} for c in CreditClass]
+
+
+# -- the daily digest of what is late or due soon (逾期与临期提醒) -----------------------------------------------------
+
+DUE_SOON_WORKING_DAYS = 3
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    kind_zh: str
+    reference: str
+    due: dt.date
+    late: bool
+    url: str
+
+
+@dataclass
+class Digest:
+    department: Department
+    today: dt.date
+    horizon: dt.date  # the 3rd working day after today: due on or before it is "due soon"
+    items: list[DigestItem]
+
+    @property
+    def late(self) -> list[DigestItem]:
+        return [i for i in self.items if i.late]
+
+    @property
+    def due_soon(self) -> list[DigestItem]:
+        return [i for i in self.items if not i.late]
+
+
+def department_digest(*, department: Department, today: dt.date | None = None) -> Digest:
+    """A department's open steps with a deadline that is past (逾期) or within the next 3 working days (临期):
+    repair applications and objections it handles (their step's limit, repair app), and the verifications of the
+    commitments it accepted (``commitments.selectors.commitment_row``). Late first, then by due day."""
+    from django.urls import reverse
+
+    from pubcredit.commitments.rulebook import COMMITMENT_CLASS
+    from pubcredit.commitments.selectors import commitment_row
+    from pubcredit.repair.models import OPEN_APPLICATION, OPEN_OBJECTION, Objection, RepairApplication
+
+    today = today or clock.today()
+    horizon = work_calendar().add_working_days(today, DUE_SOON_WORKING_DAYS).value
+    items: list[DigestItem] = []
+
+    def add(kind_zh: str, reference: str, due: dt.date | None, url: str) -> None:
+        if due is not None and due <= horizon:
+            items.append(DigestItem(kind_zh, reference, due, due < today, url))
+
+    queue = reverse("repair:queue")
+    for app in RepairApplication.objects.filter(department=department, state__in=OPEN_APPLICATION) \
+            .select_related("record"):
+        add("信用修复申请（受理）" if app.state == "received" else "信用修复申请（办理）", app.record.decision_no,
+            app.accept_due if app.state == "received" else app.decide_due, queue)
+    for obj in Objection.objects.filter(department=department, state__in=OPEN_OBJECTION).select_related("record"):
+        add("异议申诉（受理）" if obj.state == "received" else "异议申诉（核查）", obj.record.decision_no,
+            obj.forward_due if obj.state == "received" else obj.verify_due, queue)
+    for record in CreditRecord.objects.filter(department=department, class_code=COMMITMENT_CLASS,
+                                              fields__status="in_force"):
+        row = commitment_row(record, today=today)
+        if row.verified_on is None:
+            add("信用承诺核查", record.decision_no, row.verification_due, reverse("commitments:detail", args=[record.pk]))
+    items.sort(key=lambda i: (not i.late, i.due, i.reference))
+    return Digest(department, today, horizon, items)
+
+
+def digest_counts(*, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Every department with something late or due soon: (department, late, due soon) — the daily job's digest."""
+    out = []
+    for department in Department.objects.order_by("code"):
+        digest = department_digest(department=department, today=today)
+        if digest.items:
+            out.append({"department": department.name, "late": len(digest.late), "due_soon": len(digest.due_soon)})
+    return out

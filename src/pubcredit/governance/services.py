@@ -31,10 +31,11 @@ class ComputeResult:
     frozen: list[str] = field(default_factory=list)  # months frozen this run
     cards: int = 0
     skipped_frozen: int = 0
+    digest: list[dict[str, Any]] = field(default_factory=list)  # departments with late or due-soon steps
 
     def as_dict(self) -> dict[str, Any]:
         return {"day": self.day, "computed": self.computed, "frozen": self.frozen, "cards": self.cards,
-                "skipped_frozen": self.skipped_frozen}
+                "skipped_frozen": self.skipped_frozen, "digest": self.digest}
 
 
 def scorecard_compute(*, department: Department, month: dt.date, as_of: dt.date, freeze: bool) -> DepartmentScorecard | None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("tasks/dispatch.pdf", views.dispatch_pdf_view, name="dispatch_pdf"),
     path("tasks/<str:code>/", views.task_detail, name="task"),
     path("monitoring/", views.monitoring, name="monitoring"),
+    path("digest/", views.digest, name="digest"),
     path("screen/", views.screen, name="screen"),
     path("screen/data/", views.screen_data, name="screen_data"),
 ]

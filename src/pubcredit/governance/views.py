@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from pubcredit.accounts.models import Department
 from pubcredit.governance import conf, selectors, services
 from pubcredit.governance.exports import dispatch_pdf, dispatch_workbook
 from pubcredit.governance.forms import ProgressForm, TaskEditForm
@@ -160,6 +161,23 @@ def monitoring(request):
     if not selectors.is_city_operator(request.user):
         raise PermissionDenied("城市信用监测仅信用中心可查看")
     return render(request, "governance/monitoring.html", {"data": selectors.monitoring(viewer=request.user)})
+
+
+@login_required
+def digest(request):
+    """The viewer's department's late and due-soon steps; operators pick a department with ``?department=``."""
+    if _given_token(request):
+        raise PermissionDenied(DISPLAY_TOKEN_ONLY_SCREEN)
+    code = request.GET.get("department", "")
+    if code and selectors.may_view(request.user):
+        department = Department.objects.filter(selectors.department_scope(request.user), code=code).first()
+        if department is None:
+            raise Http404("部门不存在")
+    elif request.user.department_id:
+        department = request.user.department
+    else:
+        raise PermissionDenied("逾期与临期提醒按部门查看，请选择部门")
+    return render(request, "governance/digest.html", {"digest": selectors.department_digest(department=department)})
 
 
 # -- the big screen (大屏) ---------------------------------------------------------------------------------------------
