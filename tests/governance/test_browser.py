@@ -59,6 +59,20 @@ def test_operator_drills_from_a_red_figure_to_the_late_records(page, operator, n
     page.screenshot(path=str(SCREENS / "governance-dashboard-390.png"), full_page=True)
 
 
+def test_operator_loads_the_task_ledger_and_reads_the_monitoring_view(page, operator, november):
+    _login(page, "/governance/tasks/")
+    page.click("button:has-text('从规则库导入任务')")
+    page.wait_for_selector("tr[data-task='T15']")
+    assert "逾期" in page.inner_text("tr[data-task='T02']")
+    page.screenshot(path=str(SCREENS / "governance-tasks-1280.png"), full_page=True)
+    page.goto(page.base_url + "/governance/monitoring/")
+    assert "双公示情况" in page.inner_text("#monitoring") and "信易贷" in page.inner_text("#not-measured")
+    page.screenshot(path=str(SCREENS / "governance-monitoring-1280.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(page.base_url + "/governance/tasks/")
+    page.screenshot(path=str(SCREENS / "governance-tasks-390.png"), full_page=True)
+
+
 def test_big_screen_renders_at_1920_by_1080_with_charts(chromium, live_server, november, settings):
     settings.PUBCREDIT_DISPLAY_TOKEN = TOKEN
     context = chromium.new_context(locale="zh-CN", viewport={"width": 1920, "height": 1080})

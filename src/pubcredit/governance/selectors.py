@@ -280,7 +280,7 @@ def task_rows(*, today: dt.date | None = None, month: dt.date | None = None) -> 
     today = today or clock.today()
     book, calendar = rulebook.task_book(), work_calendar()
     figures = rulebook.scorecard_rule(today).figures
-    tasks = list(PolicyTask.objects.order_by("code"))
+    tasks = list(PolicyTask.objects.order_by("-kind", "code"))  # the 15 tasks, then the safeguards
     periods: dict[int, set[dt.date]] = defaultdict(set)
     latest: dict[int, ProgressReport] = {}
     reports = ProgressReport.objects.filter(task__in=tasks).order_by("created_at", "id")
