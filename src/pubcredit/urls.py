@@ -22,6 +22,7 @@ urlpatterns = [
     path("jobs/", include("pubcredit.jobs.urls")),  # 后台任务: state and progress of background jobs, re-runs
     path("reports/", include("pubcredit.reports.workbench_urls")),  # 信用报告: a department requests a report
     path("evaluation/", include("pubcredit.evaluation.urls")),  # 公共信用综合评价 (staff only, never public)
+    path("governance/", include("pubcredit.governance.urls")),  # 督查与考核: scorecards, tasks, monitoring, 大屏
     path("", include("pubcredit.console.urls")),  # the staff workbench: /workbench/, /login/, /subjects/ …
 ]
 

@@ -78,6 +78,10 @@ class Event(IntEnum):
     EVALUATION_RUN_STARTED = 1401
     EVALUATION_RUN_FINISHED = 1402
     RECORDS_CHUNK_IMPORTED = 404  # one committed chunk of a bulk import (issue 18)
+    # 20xx governance (督查与考核, issue 20)
+    SCORECARDS_COMPUTED = 2001
+    POLICY_TASK_SAVED = 2011
+    POLICY_TASK_PROGRESS = 2012
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,9 @@ _TYPES = [
     EventType(Event.EVALUATION_RUN_STARTED, "evaluation.start", "发起公共信用综合评价", "started an evaluation run"),
     EventType(Event.EVALUATION_RUN_FINISHED, "evaluation.finish", "公共信用综合评价完成", "finished an evaluation run"),
     EventType(Event.RECORDS_CHUNK_IMPORTED, "record.import_chunk", "批量归集入库（分块）", "imported a chunk of records"),
+    EventType(Event.SCORECARDS_COMPUTED, "governance.scorecards", "计算部门考核", "computed department scorecards"),
+    EventType(Event.POLICY_TASK_SAVED, "governance.task", "保存政策任务", "saved a policy task"),
+    EventType(Event.POLICY_TASK_PROGRESS, "governance.progress", "报送任务进展", "reported task progress"),
 ]
 
 EVENT_TYPES: dict[Event, EventType] = {t.event: t for t in _TYPES}

@@ -233,4 +233,11 @@ def home_inbox(*, viewer) -> Inbox:
         _business(viewer, inbox)
     else:
         inbox = Inbox("您的账号尚未分配角色，请联系市社会信用中心。")
+    if viewer.department_id and viewer.role in (Role.PROVIDER, Role.REVIEWER):  # 逾期与临期提醒 (issue 20)
+        from pubcredit.governance.selectors import department_digest
+
+        digest = department_digest(department=viewer.department)
+        inbox.counters.append(Counter("governance_digest", "已逾期或3个工作日内到期的事项", len(digest.items),
+                                      reverse("governance:digest"), attention=True,
+                                      hint=f"其中已逾期 {len(digest.late)} 项"))
     return inbox

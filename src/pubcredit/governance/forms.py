@@ -1,0 +1,23 @@
+"""Forms of the task ledger: shapes only; the services check the rules (units, figures, status moves)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from pubcredit.rules.governance import RECURRENCE_LABELS, TASK_STATUS_LABELS
+
+
+class TaskEditForm(forms.Form):
+    lead_units = forms.CharField(label="牵头单位", help_text="多个单位用顿号或逗号分隔", required=False)
+    co_units = forms.CharField(label="配合单位", required=False)
+    deadline = forms.DateField(label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    recurrence = forms.ChoiceField(label="调度周期", choices=list(RECURRENCE_LABELS.items()), required=False)
+    indicators = forms.CharField(label="关联平台指标", help_text="指标代码，逗号分隔", required=False)
+    status = forms.ChoiceField(label="状态", choices=[(k.value, v) for k, v in TASK_STATUS_LABELS.items()])
+    reason = forms.CharField(label="修改说明", required=False)
+
+
+class ProgressForm(forms.Form):
+    unit = forms.CharField(label="报送单位")
+    period = forms.DateField(label="调度期（当月任一天）", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))

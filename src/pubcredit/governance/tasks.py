@@ -1,0 +1,28 @@
+"""The governance part of the daily jobs (部门考核日计算), enqueued by the worker once per business day
+(``jobs.services.DAILY_JOBS``); idempotent: a re-run recomputes the open month and never touches a frozen one."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django_tasks import task
+
+from pubcredit.audit.services import SystemActor
+from pubcredit.governance.selectors import digest_counts
+from pubcredit.governance.services import scorecards_compute
+from pubcredit.rules import clock
+
+logger = logging.getLogger("pubcredit.governance")
+
+
+@task()
+def governance_daily() -> dict[str, Any]:
+    """Scorecards, then the per-department digest of late and due-soon steps (shown on the jobs page; each
+    department reads its own in its inbox, computed live)."""
+    today = clock.today()
+    result = scorecards_compute(today=today, actor=SystemActor("worker:governance_daily"))
+    result.digest = digest_counts(today=today)
+    if result.digest:
+        logger.warning("逾期或临期事项: %s", result.digest)
+    return result.as_dict()

@@ -1,0 +1,75 @@
+/* 大屏: reads the screen's JSON (counts only) and draws the ECharts panels; refreshes every data-refresh seconds. */
+(function () {
+  "use strict";
+  var root = document.getElementById("screen");
+  var charts = {};
+  var text = {color: "#dbe7ff"};
+  var axis = {axisLabel: {color: "#b7c8ea", fontSize: 14}, axisLine: {lineStyle: {color: "#35518c"}},
+              splitLine: {lineStyle: {color: "#1f3b73"}}};
+  var EMPTY = {text: "暂无数据", left: "center", top: "middle", textStyle: {color: "#8aa4d6", fontSize: 18}};
+
+  function chart(id) {
+    if (!charts[id]) { charts[id] = echarts.init(document.getElementById(id), null, {renderer: "canvas"}); }
+    return charts[id];
+  }
+  function pct(v) { return v === null || v === undefined ? "—" : (v * 100).toFixed(1) + "%"; }
+  function bar(id, names, values, extra) {
+    chart(id).setOption(Object.assign({
+      title: names.length ? {show: false} : EMPTY, textStyle: text, tooltip: {trigger: "axis"},
+      grid: {left: 10, right: 20, top: 20, bottom: 10, containLabel: true},
+      xAxis: Object.assign({type: "value"}, axis), yAxis: Object.assign({type: "category", data: names, inverse: true}, axis),
+      series: [{type: "bar", data: values, itemStyle: {color: "#3ba0ff"}, label: {show: true, position: "right", color: "#fff"}}]
+    }, extra || {}), true);
+  }
+  function pie(id, items) {
+    chart(id).setOption({
+      title: items.length ? {show: false} : EMPTY, tooltip: {trigger: "item"},
+      legend: {bottom: 0, textStyle: text},
+      series: [{type: "pie", radius: ["35%", "65%"], data: items, label: {color: "#dbe7ff", fontSize: 15}}]
+    }, true);
+  }
+  function draw(d) {
+    document.getElementById("as-of").textContent = d.as_of;
+    var total = d.records_by_department.reduce(function (s, r) { return s + r.month; }, 0);
+    document.getElementById("n-records").textContent = total;
+    document.getElementById("n-sharing").textContent = pct(d.sharing.share);
+    document.getElementById("n-checks").textContent = d.checks.checks + " / " + d.checks.hits;
+    document.getElementById("n-lists").textContent = d.lists_in_force.reduce(function (s, r) { return s + r.count; }, 0);
+    document.getElementById("n-repairs").textContent = d.repairs_open + " / " + d.objections_open;
+    bar("c-records", d.records_by_department.map(function (r) { return r.department; }),
+        d.records_by_department.map(function (r) { return r.month; }));
+    var share = d.sharing.share === null ? 0 : Math.round(d.sharing.share * 1000) / 10;
+    chart("c-sharing").setOption({
+      series: [{type: "gauge", min: 0, max: 100, progress: {show: true, width: 18},
+                axisLine: {lineStyle: {width: 18, color: [[d.sharing.goal, "#e5534b"], [1, "#2ea043"]]}},
+                axisLabel: {color: "#b7c8ea"}, pointer: {show: true},
+                detail: {formatter: d.sharing.share === null ? "无数据" : "{value}%", color: "#fff", fontSize: 34, offsetCenter: [0, "40%"]},
+                title: {color: "#b7c8ea", offsetCenter: [0, "78%"], fontSize: 16},
+                data: [{value: share, name: "实时共享部门 " + d.sharing.sharing + " / " + (d.sharing.sharing + d.sharing.not_sharing)}]}]
+    }, true);
+    var figures = d.figures.filter(function (f) { return f.value !== null; });
+    chart("c-figures").setOption({
+      title: figures.length ? {show: false} : EMPTY, tooltip: {trigger: "axis"}, legend: {top: 0, textStyle: text},
+      grid: {left: 10, right: 20, top: 30, bottom: 10, containLabel: true},
+      xAxis: Object.assign({type: "value", max: 100}, axis),
+      yAxis: Object.assign({type: "category", inverse: true, data: figures.map(function (f) { return f.name; })}, axis),
+      series: [{name: "实际(%)", type: "bar", data: figures.map(function (f) {
+                  return {value: Math.round(f.value * 1000) / 10, itemStyle: {color: f.status === "red" ? "#e5534b" : "#2ea043"}}; })},
+               {name: "目标(%)", type: "scatter", symbol: "diamond", symbolSize: 14, itemStyle: {color: "#f2cc60"},
+                data: figures.map(function (f) { return Math.round(f.target * 1000) / 10; })}]
+    }, true);
+    bar("c-scores", d.scores.map(function (s) { return s.department; }), d.scores.map(function (s) { return s.score; }),
+        {xAxis: Object.assign({type: "value", max: 100}, axis)});
+    pie("c-lists", d.lists_in_force.map(function (r) { return {name: r.kind === "red" ? "红名单" : "黑名单", value: r.count}; }));
+    pie("c-classes", d.evaluation_classes.map(function (r) { return {name: r["class"], value: r.count}; }));
+  }
+  function load() {
+    fetch(root.dataset.source, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(draw)
+      .catch(function () { document.getElementById("as-of").textContent = "数据暂不可用"; });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    if (typeof echarts === "undefined") { return; }
+    load();
+    setInterval(load, Math.max(10, parseInt(root.dataset.refresh, 10) || 60) * 1000);
+  });
+})();
