@@ -76,6 +76,10 @@ class Event(IntEnum):
     # 14xx evaluation (公共信用综合评价)
     EVALUATION_RUN_STARTED = 1401
     EVALUATION_RUN_FINISHED = 1402
+    # 15xx supervision (双随机、一公开, issue 15): data.action names the step
+    SUPERVISION_CHANGED = 1501  # items, inspectors, conflicts, the object library
+    SUPERVISION_TASK = 1502  # a task: created, committed, drawn, draw failed, closed
+    SUPERVISION_RESULT = 1503  # a result entered or published
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,9 @@ _TYPES = [
     # 14xx evaluation (公共信用综合评价)
     EventType(Event.EVALUATION_RUN_STARTED, "evaluation.start", "发起公共信用综合评价", "started an evaluation run"),
     EventType(Event.EVALUATION_RUN_FINISHED, "evaluation.finish", "公共信用综合评价完成", "finished an evaluation run"),
+    EventType(Event.SUPERVISION_CHANGED, "supervision.library", "维护抽查事项、检查人员或对象库", "changed the supervision libraries"),
+    EventType(Event.SUPERVISION_TASK, "supervision.task", "双随机抽查任务", "random inspection task step"),
+    EventType(Event.SUPERVISION_RESULT, "supervision.result", "抽查检查结果", "inspection result step"),
 ]
 
 EVENT_TYPES: dict[Event, EventType] = {t.event: t for t in _TYPES}
