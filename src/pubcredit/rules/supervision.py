@@ -243,6 +243,8 @@ def verify(*, commitment: str, published_list_hash: str, seed_hex: str | None, c
         parsed = [Candidate(str(c["key"]), Decimal(str(c["ratio"]))) for c in candidates]
     except (KeyError, TypeError, ArithmeticError) as exc:
         return Verification(False, [("候选名单格式", False, f"无法读取：{exc}")])
+    if any(not c.ratio.is_finite() or not 0 <= c.ratio <= 100 for c in parsed):
+        return Verification(False, [("候选名单格式", False, "抽查比例须在0到100之间")])
     list_hash = candidates_hash(parsed)
     checks.append(("候选名单哈希与事先公布的一致", list_hash == published_list_hash, list_hash))
     keys = [c.key for c in parsed]
