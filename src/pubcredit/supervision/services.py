@@ -578,3 +578,65 @@ def results_publish(*, task: InspectionTask, actor: Any) -> int:
         audit.record(Event.SUPERVISION_RESULT, actor=actor, object_type="inspection_task", object_id=task.pk,
                      after={"published": count}, data={"action": "publish"})
     return count
+
+
+# --- XLSX import of the libraries ---------------------------------------------------------------------------------
+
+IMPORT_COLUMNS = {
+    "items": {"事项编码": "code", "抽查事项": "name", "检查领域": "domain", "事项类别": "kind", "特殊领域": "special_domain",
+              "检查依据": "legal_basis"},
+    "inspectors": {"执法证号": "staff_no", "姓名": "name", "执法资格": "qualifications"},
+}
+_KIND_BY_LABEL = {label: code for code, label in ITEM_KIND_LABELS.items()} | {"一般": "general", "重点": "key"}
+
+
+def _sheet_rows(data: bytes) -> list[list[Any]]:
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    except Exception as exc:  # calamine raises its own error types for a file that is not a workbook
+        raise _fail("not_xlsx", "无法读取该文件，请上传 XLSX 工作簿", f"not a readable workbook: {exc}", "file") from None
+
+
+@transaction.atomic
+def library_import(*, department: Department, kind: str, data: bytes, actor: Any) -> int:
+    """Import items (抽查事项) or inspectors (检查人员) of the department from an XLSX sheet whose first row holds
+    the Chinese column names (IMPORT_COLUMNS). All or nothing: every faulty row is named (第N行) and nothing is
+    added while one is faulty. Returns the number added."""
+    columns = IMPORT_COLUMNS.get(kind)
+    if columns is None:
+        raise _fail("import_kind", "只能导入抽查事项或检查人员", f"unknown import kind {kind!r}", "kind")
+    rows = _sheet_rows(data)
+    if not rows:
+        raise _fail("empty_file", "文件没有内容", "the sheet is empty", "file")
+    header = [str(h).strip() for h in rows[0]]
+    missing = [label for label in columns if label not in header]
+    if missing:
+        raise _fail("missing_columns", f"缺少列：{'、'.join(missing)}（第一行应为：{'、'.join(columns)}）",
+                    f"missing columns {missing}", "file")
+    index = {columns[label]: header.index(label) for label in columns}
+    problems: list[Problem] = []
+    added = 0
+    for n, row in enumerate(rows[1:], start=2):
+        values = {key: (row[i] if i < len(row) else "") for key, i in index.items()}
+        if all(str(v).strip() == "" for v in values.values()):
+            continue
+        try:
+            if kind == "items":
+                values["kind"] = _KIND_BY_LABEL.get(str(values["kind"]).strip(), str(values["kind"]).strip())
+                values["special_domain"] = str(values["special_domain"]).strip() in ("是", "1", "True", "true")
+                item_create(department=department, actor=actor, **values)
+            else:
+                inspector_create(department=department, actor=actor, **values)
+            added += 1
+        except DomainError as exc:
+            problems.extend(Problem(p.code, f"第{n}行：{p.message_zh}", f"row {n}: {p.message_en}", f"rows.{n}.{p.field}")
+                            for p in exc.problems)
+    if problems:
+        raise DomainError.from_problems(problems)
+    if not added:
+        raise _fail("empty_file", "文件没有数据行", "no data rows", "file")
+    return added

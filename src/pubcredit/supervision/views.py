@@ -51,8 +51,26 @@ def task_list(request):
     })
 
 
+def _import(request, kind: str, target: str):
+    """The XLSX upload beside a library's table (all or nothing, every faulty row named)."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择 XLSX 文件")
+        return redirect(target)
+    try:
+        added = services.library_import(department=_department_of(request), kind=kind, data=upload.read(),
+                                        actor=request.user)
+    except DomainError as exc:
+        messages.error(request, "未导入任何数据：" + "；".join(p.message_zh for p in exc.problems[:20]))
+    else:
+        messages.success(request, f"已导入{added}条")
+    return redirect(target)
+
+
 @_viewer_required
 def item_list(request):
+    if request.method == "POST" and request.POST.get("form") == "import":
+        return _import(request, "items", "supervision:items")
     form = forms.ItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -63,11 +81,14 @@ def item_list(request):
             messages.success(request, "已添加抽查事项")
             return redirect("supervision:items")
     return render(request, "supervision/items.html", {"items": selectors.items(viewer=request.user), "form": form,
-                                                      "may_edit": request.user.department_id is not None})
+                                                      "may_edit": request.user.department_id is not None,
+                                                      "columns": services.IMPORT_COLUMNS["items"]})
 
 
 @_viewer_required
 def inspector_list(request):
+    if request.method == "POST" and request.POST.get("form") == "import":
+        return _import(request, "inspectors", "supervision:inspectors")
     form = forms.InspectorForm(request.POST if request.POST.get("form") == "inspector" else None)
     conflict_form = forms.ConflictForm(request.POST if request.POST.get("form") == "conflict" else None)
     if request.method == "POST":
@@ -88,7 +109,7 @@ def inspector_list(request):
             _form_errors(form if form.is_bound else conflict_form, exc)
     return render(request, "supervision/inspectors.html", {
         "inspectors": selectors.inspectors(viewer=request.user), "form": form, "conflict_form": conflict_form,
-        "may_edit": request.user.department_id is not None})
+        "may_edit": request.user.department_id is not None, "columns": services.IMPORT_COLUMNS["inspectors"]})
 
 
 @_viewer_required
