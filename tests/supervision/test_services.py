@@ -251,3 +251,32 @@ def test_verify_draw_command_matches_a_real_draw_and_not_a_tampered_file(city, l
     with pytest.raises(SystemExit):
         call_command("verify_draw", file=str(path))
     assert "不一致" in capsys.readouterr().out
+
+
+def test_figures_show_honest_subjects_left_alone_and_the_share_of_joint_tasks(city, libraries, department,
+                                                                            district_department, system_actor):
+    drawn_task(department, [libraries["food"]], system_actor)
+    drawn_task(department, [libraries["food"], libraries["equipment"]], system_actor,
+               joint_department_ids=[district_department.pk], trigger="higher_level")
+    per_class = {row["class_code"]: row for row in selectors.inspections_per_class(year=2026)}
+    assert per_class["honest"]["random"] == 0 and per_class["honest"]["other"] == 5
+    assert per_class["serious"]["random"] == 5
+    figures = selectors.figures(year=2026)
+    assert figures["tasks"] == 2 and figures["joint_tasks"] == 1 and figures["joint_percent"] == 50
+    assert figures["objects_drawn"] == 17 + 22
+
+
+def test_the_daily_refresh_follows_a_new_evaluation_result(city, system_actor):
+    from decimal import Decimal
+
+    from pubcredit.evaluation.models import EvaluationResult, EvaluationRun
+    from pubcredit.supervision.tasks import refresh_object_library
+
+    subject = city[uscc(21)]
+    run = EvaluationRun.objects.create(trigger="on_demand", as_of=clock.today(), period="2026-11-20",
+                                       scorecard_version="zibo-v1", status="done", requested_by="test",
+                                       created_at=clock.now())
+    EvaluationResult.objects.create(run=run, subject=subject, as_of=run.as_of, scorecard_version="zibo-v1",
+                                    score=Decimal(700), grade="D", class_code="serious", evaluated_at=clock.now())
+    refresh_object_library.call()
+    assert InspectionObject.objects.get(key=uscc(21)).class_name_zh == "严重失信"

@@ -34,6 +34,7 @@ DAILY_JOBS: dict[str, tuple[str, dict[str, Any]]] = {
     "repair_overdue": ("pubcredit.repair.tasks.repair_overdue_digest", {}),  # 信用修复与异议超期提醒 (issue 13)
     # 信用承诺期满 (commitments whose term ended become 已到期)
     "commitments_expire": ("pubcredit.commitments.tasks.commitments_tick", {}),
+    "supervision_objects": ("pubcredit.supervision.tasks.refresh_object_library", {}),  # 检查对象名录库 (issue 15)
 }
 
 

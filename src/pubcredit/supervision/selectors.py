@@ -122,3 +122,22 @@ def verify_published(data: dict[str, Any]) -> Verification:
 def published_results(task: InspectionTask) -> QuerySet[InspectionResult]:
     return (InspectionResult.objects.filter(drawn_object__task=task, published_at__isnull=False)
             .select_related("drawn_object__subject", "item").order_by("drawn_object__position", "item__code"))
+
+
+def figures(*, year: int) -> dict[str, Any]:
+    """The year's inspections per department (lead) and district, the share of joint tasks and overdue result
+    publications (internal figures)."""
+    drawn = DrawnObject.objects.filter(task__year=year)
+    by_department = list(drawn.values("task__department__name").annotate(n=Count("id")).order_by("-n"))
+    by_district = list(drawn.values("subject__district__name").annotate(n=Count("id")).order_by("-n"))
+    tasks_of_year = InspectionTask.objects.filter(year=year).exclude(status="draft")
+    joint = tasks_of_year.filter(joint_departments__isnull=False).distinct().count()
+    total = tasks_of_year.count()
+    return {
+        "by_department": [(r["task__department__name"], r["n"]) for r in by_department],
+        "by_district": [(r["subject__district__name"] or "未登记区县", r["n"]) for r in by_district],
+        "tasks": total, "joint_tasks": joint, "joint_percent": round(100 * joint / total) if total else None,
+        "objects_drawn": drawn.count(),
+        "results": InspectionResult.objects.filter(drawn_object__task__year=year).count(),
+        "overdue": overdue_results().filter(drawn_object__task__year=year).count(),
+    }

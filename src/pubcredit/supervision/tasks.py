@@ -24,3 +24,11 @@ def draw_task(context: TaskContext, *, task_id: int) -> dict[str, Any]:
     except DomainError as exc:  # recorded on the task (待抽取, with the reason): not a failed job to re-run
         return {"task": task_id, "drawn": 0, "error": exc.code}
     return {"task": task.pk, "code": task.code, "drawn": task.drawn.count()}
+
+
+@task()
+def refresh_object_library() -> dict[str, Any]:
+    """Daily (jobs.services.DAILY_JOBS): the object library follows new subjects, licences and evaluation results."""
+    from pubcredit.supervision.services import object_library_refresh
+
+    return {"objects": object_library_refresh(actor=SystemActor("worker:supervision_objects"))}

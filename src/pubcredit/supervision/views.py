@@ -45,8 +45,13 @@ def _form_errors(form, exc: DomainError) -> None:
 @_viewer_required
 def task_list(request):
     year = clock.today().year
+    per_class = selectors.inspections_per_class(year=year)
+    chart = {"classes": [r["name_zh"] for r in per_class],
+             "series": {"随机抽查抽中": [r["random"] for r in per_class],
+                        "特殊领域及投诉转办等": [r["other"] for r in per_class]}}
     return render(request, "supervision/task_list.html", {
-        "tasks": selectors.tasks(viewer=request.user)[:200], "per_class": selectors.inspections_per_class(year=year),
+        "tasks": selectors.tasks(viewer=request.user)[:200], "per_class": per_class, "chart": chart,
+        "figures": selectors.figures(year=year),
         "year": year, "overdue": selectors.overdue_results().count(), "may_plan": request.user.department_id is not None,
     })
 
