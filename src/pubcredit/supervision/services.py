@@ -467,12 +467,13 @@ def task_draw_execute(*, task_id: int, actor: Any,
         raise
 
 
-@transaction.atomic
 def _draw(*, task_id: int, actor: Any, progress: Callable[[int, int], None] | None) -> InspectionTask:
-    task = InspectionTask.objects.select_for_update().get(pk=task_id)
+    """Compute first (read only, progress reported per 100 objects), then write everything in one transaction
+    that re-checks the state under a lock; a failure in either phase leaves nothing drawn."""
+    task = InspectionTask.objects.get(pk=task_id)
     if task.status == "drawn":
         return task  # a job run twice draws once
-    new_status = _move(task, "drawn")
+    _move(task, "drawn")
     if commit_seed(task.seed) != task.seed_commitment:
         raise _fail("seed_mismatch", "随机种子与事先公布的承诺值不一致，拒绝抽取", "the seed does not match its commitment",
                     "seed")
@@ -480,36 +481,47 @@ def _draw(*, task_id: int, actor: Any, progress: Callable[[int, int], None] | No
     if candidates_hash(candidates) != task.candidates_hash:
         raise _fail("list_changed", "候选名单与事先公布的哈希不一致，拒绝抽取", "the candidate list changed", "candidates")
     drawn = draw(task.seed, candidates)
-    subjects = {o.key: o.subject for o in InspectionObject.objects.filter(key__in=[d.key for d in drawn])
-                .select_related("subject")}
-    items = list(task.items.all())
-    domains = sorted({i.domain for i in items})
+    domains = sorted({i.domain for i in task.items.all()})
     facts = _inspector_facts(task)
-    by_staff = {i.staff_no: i for i in Inspector.objects.filter(staff_no__in=[f.key for f in facts])}
     departments = [str(d) for d in task_departments(task)]
     per_object = supervision_book().inspectors_per_object
-    teams, problems = {}, []
-    for d in drawn:
+    teams, problems, total = {}, [], len(drawn)
+    for n, d in enumerate(drawn, start=1):
         try:
             teams[d.key] = assign_inspectors(task.seed, d.key, domains, departments, facts, per_object)
         except DomainError as exc:
             problems.extend(exc.problems)
+        if progress and (n % 100 == 0 or n == total):
+            progress(n, total)
     if problems:
         raise DomainError.from_problems(problems)
+    return _draw_write(task_id=task_id, seed=task.seed, drawn=drawn, teams=teams, actor=actor)
+
+
+@transaction.atomic
+def _draw_write(*, task_id: int, seed: str, drawn: list, teams: dict[str, list[str]], actor: Any) -> InspectionTask:
+    task = InspectionTask.objects.select_for_update().get(pk=task_id)
+    if task.status == "drawn":
+        return task
+    new_status = _move(task, "drawn")
+    if task.seed != seed:  # changed between the two phases
+        raise _fail("seed_mismatch", "随机种子在抽取过程中被改动，拒绝抽取", "the seed changed during the draw", "seed")
+    keys, subjects = [d.key for d in drawn], {}
+    for i in range(0, len(keys), 5000):  # SQLite's limit on query parameters
+        subjects |= {o.key: o.subject for o in InspectionObject.objects.filter(key__in=keys[i:i + 5000])
+                     .select_related("subject")}
+    by_staff = {i.staff_no: i for i in Inspector.objects.filter(staff_no__in={k for t in teams.values() for k in t})}
     capped, classes = _counts_against_cap(task), task.excluded.get("classes") or {}
-    total = len(drawn)
-    for n, d in enumerate(drawn, start=1):
+    for d in drawn:
         obj = DrawnObject.objects.create(task=task, subject=subjects[d.key], key=d.key, position=d.position,
                                          order_key=d.order_key, ratio=d.ratio, class_code=classes.get(d.key, ""),
                                          counts_against_cap=capped)
         InspectorAssignment.objects.bulk_create([InspectorAssignment(drawn_object=obj, inspector=by_staff[k])
                                                  for k in teams[d.key]])
-        if progress and (n % 100 == 0 or n == total):
-            progress(n, total)
     task.status, task.drawn_at, task.seed_revealed_at = new_status, clock.now(), clock.now()
     task.save(update_fields=["status", "drawn_at", "seed_revealed_at"])
     audit.record(Event.SUPERVISION_TASK, actor=actor, object_type="inspection_task", object_id=task.pk,
-                 before={"status": "drawing"}, after={"status": new_status, "drawn": total, "seed": task.seed},
+                 before={"status": "drawing"}, after={"status": new_status, "drawn": len(drawn), "seed": task.seed},
                  rule_version=task.rule_version, data={"action": "drawn"})
     return task
 
