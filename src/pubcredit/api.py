@@ -225,3 +225,4 @@ api.add_router("/commitments", "pubcredit.commitments.api.router")  # 信用承�
 api.add_router("/reports", "pubcredit.reports.api.router")  # 信用报告: issue, verify, batches (issue 16)
 api.add_router("/subjects", "pubcredit.evaluation.api.router")  # 公共信用综合评价 (department token)
 api.add_router("/governance", "pubcredit.governance.api.router")  # 部门考核 (staff session, issue 20)
+api.add_router("/inspections", "pubcredit.supervision.api.router")  # 双随机、一公开: published draws, verification

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "pubcredit.evaluation",  # 公共信用综合评价: scorecards, runs, grades and classes (internal to government)
     "pubcredit.demo",  # 演示数据: `pubcredit seed_demo` (top layer: it drives every app's services)
     "pubcredit.governance",  # 督查与考核: department scorecards, task ledger, monitoring, dashboards (issue 20)
+    "pubcredit.supervision",  # 双随机、一公开 and graded supervision (issue 15)
 ]
 
 MIDDLEWARE = [

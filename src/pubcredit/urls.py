@@ -13,7 +13,8 @@ urlpatterns = [
     path("departments/", include("pubcredit.accounts.urls")),
     path("collection/", include("pubcredit.ingest.urls")),
     path("publicity/", include("pubcredit.publicity.urls")),  # operator pages: feed consumers, daily runs
-    path("public/reports/", include("pubcredit.reports.urls")),  # 信用报告: public version, signed PDF, verify
+    path("public/reports/", include("pubcredit.reports.urls")),
+    path("public/inspections/", include("pubcredit.supervision.public_urls")),  # 双随机、一公开: plans, draws, verify  # 信用报告: public version, signed PDF, verify
     path("public/", include("pubcredit.portal.urls")),  # the public credit site (no login)
     path("lists/", include("pubcredit.lists.urls")),  # 红黑名单: entries, late pushes, identification cases
     path("repair/", include("pubcredit.repair.urls")),  # 信用修复与异议: the identifying unit's queue
@@ -23,6 +24,7 @@ urlpatterns = [
     path("reports/", include("pubcredit.reports.workbench_urls")),  # 信用报告: a department requests a report
     path("evaluation/", include("pubcredit.evaluation.urls")),  # 公共信用综合评价 (staff only, never public)
     path("governance/", include("pubcredit.governance.urls")),  # 督查与考核: scorecards, tasks, monitoring, 大屏
+    path("supervision/", include("pubcredit.supervision.urls")),  # 双随机抽查: items, inspectors, tasks, results
     path("", include("pubcredit.console.urls")),  # the staff workbench: /workbench/, /login/, /subjects/ …
 ]
 

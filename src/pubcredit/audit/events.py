@@ -82,6 +82,10 @@ class Event(IntEnum):
     SCORECARDS_COMPUTED = 2001
     POLICY_TASK_SAVED = 2011
     POLICY_TASK_PROGRESS = 2012
+    # 15xx supervision (双随机、一公开, issue 15): data.action names the step
+    SUPERVISION_CHANGED = 1501  # items, inspectors, conflicts, the object library
+    SUPERVISION_TASK = 1502  # a task: created, committed, drawn, draw failed, closed
+    SUPERVISION_RESULT = 1503  # a result entered or published
 
 
 @dataclass(frozen=True)
@@ -161,6 +165,9 @@ _TYPES = [
     EventType(Event.SCORECARDS_COMPUTED, "governance.scorecards", "计算部门考核", "computed department scorecards"),
     EventType(Event.POLICY_TASK_SAVED, "governance.task", "保存政策任务", "saved a policy task"),
     EventType(Event.POLICY_TASK_PROGRESS, "governance.progress", "报送任务进展", "reported task progress"),
+    EventType(Event.SUPERVISION_CHANGED, "supervision.library", "维护抽查事项、检查人员或对象库", "changed the supervision libraries"),
+    EventType(Event.SUPERVISION_TASK, "supervision.task", "双随机抽查任务", "random inspection task step"),
+    EventType(Event.SUPERVISION_RESULT, "supervision.result", "抽查检查结果", "inspection result step"),
 ]
 
 EVENT_TYPES: dict[Event, EventType] = {t.event: t for t in _TYPES}

@@ -35,6 +35,7 @@ DAILY_JOBS: dict[str, tuple[str, dict[str, Any]]] = {
     # 信用承诺期满 (commitments whose term ended become 已到期)
     "commitments_expire": ("pubcredit.commitments.tasks.commitments_tick", {}),
     "governance_scorecards": ("pubcredit.governance.tasks.governance_daily", {}),  # 部门考核日计算 (issue 20)
+    "supervision_objects": ("pubcredit.supervision.tasks.refresh_object_library", {}),  # 检查对象名录库 (issue 15)
 }
 
 
