@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "pubcredit.repair",  # 信用修复与异议处理
     "pubcredit.reports",  # 公共信用信息报告: issue, sign, verify
     "pubcredit.evaluation",  # 公共信用综合评价: scorecards, runs, grades and classes (internal to government)
+    "pubcredit.finance",  # 信易贷 (authorisations, bank API) and 信易+ incentive scenarios (issue 22)
 ]
 
 MIDDLEWARE = [
@@ -109,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pubcredit.accounts.middleware.EnterpriseBoundaryMiddleware",  # enterprise accounts stay on the public site
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

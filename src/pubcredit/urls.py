@@ -22,6 +22,8 @@ urlpatterns = [
     path("jobs/", include("pubcredit.jobs.urls")),  # 后台任务: state and progress of background jobs, re-runs
     path("reports/", include("pubcredit.reports.workbench_urls")),  # 信用报告: a department requests a report
     path("evaluation/", include("pubcredit.evaluation.urls")),  # 公共信用综合评价 (staff only, never public)
+    path("public/account/", include("pubcredit.accounts.enterprise_urls")),  # 企业用户: enterprise login
+    path("public/finance/", include("pubcredit.finance.urls")),  # 信易贷: an enterprise's authorisations and reads
     path("", include("pubcredit.console.urls")),  # the staff workbench: /workbench/, /login/, /subjects/ …
 ]
 

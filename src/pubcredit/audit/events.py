@@ -76,6 +76,14 @@ class Event(IntEnum):
     # 14xx evaluation (公共信用综合评价)
     EVALUATION_RUN_STARTED = 1401
     EVALUATION_RUN_FINISHED = 1402
+    # 130 enterprise accounts; 22xx 信易贷 and 信易+ (issue 22)
+    ENTERPRISE_ACCOUNT_CREATED = 130
+    FINANCE_AUTHORISATION_GRANTED = 2201
+    FINANCE_AUTHORISATION_REVOKED = 2202
+    FINANCE_PROFILE_READ = 2203
+    FINANCE_PROFILE_REFUSED = 2204
+    INCENTIVE_ELIGIBILITY = 2211
+    INCENTIVE_USE = 2212
 
 
 @dataclass(frozen=True)
@@ -150,6 +158,15 @@ _TYPES = [
     # 14xx evaluation (公共信用综合评价)
     EventType(Event.EVALUATION_RUN_STARTED, "evaluation.start", "发起公共信用综合评价", "started an evaluation run"),
     EventType(Event.EVALUATION_RUN_FINISHED, "evaluation.finish", "公共信用综合评价完成", "finished an evaluation run"),
+    # 130 enterprise accounts; 22xx 信易贷 and 信易+ (issue 22)
+    EventType(Event.ENTERPRISE_ACCOUNT_CREATED, "enterprise_account.create", "开通企业用户", "created an enterprise account"),
+    EventType(Event.FINANCE_AUTHORISATION_GRANTED, "finance.authorise", "企业授权金融机构查询信用信息",
+              "an enterprise authorised a financial institution"),
+    EventType(Event.FINANCE_AUTHORISATION_REVOKED, "finance.revoke", "企业撤销授权", "an enterprise revoked an authorisation"),
+    EventType(Event.FINANCE_PROFILE_READ, "finance.read", "金融机构查询企业信用信息", "a financial institution read a profile"),
+    EventType(Event.FINANCE_PROFILE_REFUSED, "finance.refuse", "金融机构查询被拒绝", "a financial institution's read was refused"),
+    EventType(Event.INCENTIVE_ELIGIBILITY, "incentive.eligibility", "信易+激励适用性核查", "checked 信易+ eligibility"),
+    EventType(Event.INCENTIVE_USE, "incentive.use", "反馈信易+激励使用情况", "recorded use of a 信易+ benefit"),
 ]
 
 EVENT_TYPES: dict[Event, EventType] = {t.event: t for t in _TYPES}
