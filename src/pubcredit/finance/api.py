@@ -19,7 +19,7 @@ import uuid
 from typing import Any
 
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from pubcredit.api import DepartmentToken
 from pubcredit.api_common import ErrorOut
@@ -96,12 +96,12 @@ def profile(request, uscc: str, query: Query[FinanceProfileQuery]):
                                        reference=query.reference or "", actor=request.actor)
     except DomainError as exc:
         if exc.code in FORBIDDEN_CODES:
-            return 403, exc.as_dict()
+            return Status(403, exc.as_dict())
         raise
     if answer.profile is None:
         d = answer.decision
-        return 403, {"code": d.code, "message": d.message_zh, "message_en": d.message_en, "fields": []}
-    return 200, answer.profile
+        return Status(403, {"code": d.code, "message": d.message_zh, "message_en": d.message_en, "fields": []})
+    return Status(200, answer.profile)
 
 
 @router.get("/authorisations", response=list[FinanceAuthorisationOut], url_name="finance_authorisations")
