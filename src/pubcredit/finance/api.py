@@ -19,7 +19,8 @@ import uuid
 from typing import Any
 
 from django.http import Http404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from pubcredit.api import DepartmentToken
 from pubcredit.api_common import ErrorOut
