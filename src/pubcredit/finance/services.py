@@ -75,9 +75,12 @@ def authorisation_grant(*, account: EnterpriseAccount, institution: Any, scope: 
     if uscc not in (None, "") and str(uscc).strip().upper() != account.uscc:
         raise DomainError("finance.other_enterprise", "只能以本企业名义授权，不能为其他企业授权",
                           "an enterprise account authorises for its own enterprise only", "uscc")
-    found = institution_get(institution)
     book = profile_book()
     problems: list[Problem] = []
+    try:
+        found = institution_get(institution)
+    except DomainError as exc:
+        problems.extend(exc.problems)
     codes = scope if isinstance(scope, (list, tuple)) else []
     if not codes:
         problems.append(Problem("finance.scope_required", "请至少选择一项授权范围", "choose at least one scope item", "scope"))
