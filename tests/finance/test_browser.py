@@ -41,7 +41,7 @@ def test_enterprise_authorises_bank_reads_enterprise_sees_the_read(page, account
     page.uncheck("input[name=scope][value=admin_license]")
     page.fill("input[name=purpose_note]", "流动资金贷款 DK-2026-009")
     page.click("form.grant button[type=submit]")
-    page.wait_for_selector("tr.authorisation[data-state=in_force]")
+    page.wait_for_selector("li.authorisation[data-state=in_force]")
     assert "淄博银行张店支行" in page.inner_text("#authorisations")
 
     profile = _bank_reads(page.base_url, token)
@@ -49,7 +49,7 @@ def test_enterprise_authorises_bank_reads_enterprise_sees_the_read(page, account
     assert profile["basic"]["name"] == "淄博测试化工有限公司1"
 
     page.reload()
-    read = page.inner_text("tr.read[data-outcome=served]")
+    read = page.inner_text("li.read[data-outcome=served]")
     assert "淄博银行张店支行" in read and "已提供" in read and "DK-2026-009" in read
     screens = os.environ.get("PUBCREDIT_SCREENS_DIR")
     page.screenshot(path=str(Path(screens or tmp_path) / f"finance-enterprise-{width}.png"), full_page=True)
