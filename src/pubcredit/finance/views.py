@@ -15,6 +15,7 @@ from pubcredit.accounts.access import enterprise_login_required
 from pubcredit.finance import selectors, services
 from pubcredit.finance.choices import Purpose
 from pubcredit.finance.rulebook import incentive_book, profile_book
+from pubcredit.lists.rulebook import rulebook as list_rulebook
 from pubcredit.rules import clock
 from pubcredit.rules.errors import DomainError
 from pubcredit.rules.incentives import CLASS_LABELS, KIND_LABELS
@@ -92,7 +93,15 @@ def revoke(request, authorisation_id):
 @require_GET
 def incentives(request):
     """信易+场景: every incentive scenario, who provides it, for whom, on what conditions, with what benefit."""
+    today = clock.today()
+    lists = list_rulebook()
+
+    def list_name(code: str) -> str:
+        spec = lists.get(code, today)
+        return spec.name_zh if spec is not None else code
+
     rows = [{"s": s, "kinds_zh": "、".join(KIND_LABELS[k] for k in s.subject_kinds),
-             "classes_zh": "、".join(CLASS_LABELS[c] for c in s.eligibility.evaluation_classes)}
+             "classes_zh": "、".join(CLASS_LABELS[c] for c in s.eligibility.evaluation_classes),
+             "red_lists_zh": "、".join(list_name(c) for c in s.eligibility.red_lists_any)}
             for s in incentive_book().scenarios]
     return render(request, "finance/incentives.html", {"site_name": settings.PUBCREDIT_SITE_NAME, "scenarios": rows})
