@@ -84,6 +84,7 @@ class Event(IntEnum):
     FINANCE_PROFILE_REFUSED = 2204
     INCENTIVE_ELIGIBILITY = 2211
     INCENTIVE_USE = 2212
+    FINANCE_PRODUCT_PUBLISHED = 2205
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ _TYPES = [
     EventType(Event.FINANCE_PROFILE_REFUSED, "finance.refuse", "金融机构查询被拒绝", "a financial institution's read was refused"),
     EventType(Event.INCENTIVE_ELIGIBILITY, "incentive.eligibility", "信易+激励适用性核查", "checked 信易+ eligibility"),
     EventType(Event.INCENTIVE_USE, "incentive.use", "反馈信易+激励使用情况", "recorded use of a 信易+ benefit"),
+    EventType(Event.FINANCE_PRODUCT_PUBLISHED, "finance.product", "金融机构发布信贷产品", "published a loan product"),
 ]
 
 EVENT_TYPES: dict[Event, EventType] = {t.event: t for t in _TYPES}

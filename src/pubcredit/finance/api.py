@@ -118,6 +118,64 @@ def authorisations(request, uscc: str | None = None):
     return out
 
 
+class LoanProductIn(Schema):
+    name: str
+    description: str = ""
+    amount_min: float = Field(ge=0, description="万元")
+    amount_max: float = Field(ge=0, description="万元")
+    term_months_min: int = Field(ge=1, le=600)
+    term_months_max: int = Field(ge=1, le=600)
+    rate_min: float = Field(ge=0, le=100, description="annual rate, %")
+    rate_max: float = Field(ge=0, le=100)
+    conditions: list[dict[str, Any]] = Field(default=[], description=(
+        "each {kind: no_black_list | min_evaluation_class (value) | red_lists_any (lists) | continuous_months "
+        "(class_code, months, statuses)}"))
+
+
+class LoanProductOut(Schema):
+    product_id: str
+    institution: str
+    institution_name: str
+    name: str
+    description: str
+    amount_min: float
+    amount_max: float
+    term_months_min: int
+    term_months_max: int
+    rate_min: float
+    rate_max: float
+    conditions: list[dict[str, Any]]
+    published_at: dt.datetime
+
+
+def product_out(p) -> dict[str, Any]:
+    return {"product_id": str(p.product_id), "institution": p.institution.code, "institution_name": p.institution.name,
+            "name": p.name, "description": p.description, "amount_min": float(p.amount_min),
+            "amount_max": float(p.amount_max), "term_months_min": p.term_months_min,
+            "term_months_max": p.term_months_max, "rate_min": float(p.rate_min), "rate_max": float(p.rate_max),
+            "conditions": p.conditions, "published_at": p.published_at}
+
+
+@router.post("/products", response={201: LoanProductOut, 403: ErrorOut}, url_name="finance_product_publish")
+def product_publish(request, body: LoanProductIn):
+    """发布信贷产品 (financial institutions): amount, term and rate ranges and the conditions as data; a condition
+    naming an unknown class or list is refused with its index (``conditions[i]``)."""
+    try:
+        product = services.loan_product_publish(institution=request.department, actor=request.actor,
+                                                **body.dict())
+    except DomainError as exc:
+        if exc.code in FORBIDDEN_CODES:
+            return Status(403, exc.as_dict())
+        raise
+    return Status(201, product_out(product))
+
+
+@router.get("/products", response=list[LoanProductOut], url_name="finance_products")
+def product_list(request):
+    """Every published loan product (信贷产品), by institution."""
+    return [product_out(p) for p in selectors.products()[:500]]
+
+
 # --- 信易+ -----------------------------------------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from django.db import models
 from pubcredit.accounts.models import Department, User
 from pubcredit.finance.choices import Purpose, ReadOutcome
 
-__all__ = ["Authorisation", "ProfileRead", "IncentiveAnswer", "IncentiveUse"]
+__all__ = ["Authorisation", "ProfileRead", "IncentiveAnswer", "IncentiveUse", "LoanProduct"]
 
 
 class Authorisation(models.Model):
@@ -109,3 +109,33 @@ class IncentiveUse(models.Model):
     class Meta:
         verbose_name = "信易+使用反馈 (incentive use)"
         verbose_name_plural = verbose_name
+
+
+class LoanProduct(models.Model):
+    """A financial institution's loan product (信贷产品) with its conditions as data (rules.finance.ProductCondition),
+    which an enterprise's qualification is explained against."""
+
+    product_id = models.UUIDField("产品编号", default=uuid.uuid4, unique=True, editable=False)
+    institution = models.ForeignKey(Department, verbose_name="金融机构", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("产品名称", max_length=100)
+    description = models.CharField("产品说明", max_length=1000, blank=True)
+    amount_min = models.DecimalField("最低额度（万元）", max_digits=12, decimal_places=2)
+    amount_max = models.DecimalField("最高额度（万元）", max_digits=12, decimal_places=2)
+    term_months_min = models.PositiveSmallIntegerField("最短期限（月）")
+    term_months_max = models.PositiveSmallIntegerField("最长期限（月）")
+    rate_min = models.DecimalField("最低年利率（%）", max_digits=5, decimal_places=2)
+    rate_max = models.DecimalField("最高年利率（%）", max_digits=5, decimal_places=2)
+    conditions = models.JSONField("准入条件", default=list)
+    published_at = models.DateTimeField("发布时间")
+
+    class Meta:
+        verbose_name = "信贷产品 (loan product)"
+        verbose_name_plural = verbose_name
+        ordering = ["institution__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name"], name="finance_product_name_once",
+                                    violation_error_message="同一金融机构的产品名称不能重复。"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -12,14 +12,14 @@ from pubcredit.accounts.choices import DepartmentKind
 from pubcredit.accounts.models import Department
 from pubcredit.catalog.registry import all_classes, get_class
 from pubcredit.evaluation.selectors import current_class
-from pubcredit.finance.models import Authorisation, IncentiveAnswer, ProfileRead
+from pubcredit.finance.models import Authorisation, IncentiveAnswer, LoanProduct, ProfileRead
 from pubcredit.finance.rulebook import profile_book
 from pubcredit.lists.models import ListEntry
 from pubcredit.lists.selectors import in_force_filter
 from pubcredit.publicity.models import PublicityState
 from pubcredit.records.choices import RecordStatus
 from pubcredit.records.models import CreditRecord
-from pubcredit.rules.finance import STATE_LABELS, Grant, authorisation_state
+from pubcredit.rules.finance import STATE_LABELS, Grant, LendingFacts, ProductCondition, authorisation_state, qualify
 from pubcredit.subjects.choices import SubjectKind
 from pubcredit.subjects.models import Subject
 
@@ -197,3 +197,39 @@ def negative_records_in_force(subject: Subject) -> int:
 
 def is_person(subject: Subject | None) -> bool:
     return subject is not None and subject.kind == SubjectKind.NATURAL_PERSON
+
+
+# --- loan products --------------------------------------------------------------------------------------------------
+
+
+def products() -> QuerySet[LoanProduct]:
+    return LoanProduct.objects.select_related("institution").order_by("institution__name", "name")
+
+
+def lending_facts(*, uscc: str, today: dt.date) -> LendingFacts:
+    """What a product's conditions are checked against: lists in force, the evaluation class, monthly statuses."""
+    subject = subject_by_uscc(uscc)
+    if subject is None:
+        return LendingFacts(frozenset(), frozenset(), None, {})
+    entries = entries_in_force(subject, today)
+    found = current_class(subject=subject)
+    monthly: dict[str, dict[str, str]] = {}
+    book = profile_book()
+    codes = [i.code for i in book.items if i.source == "monthly"]
+    for code, day, fields in (CreditRecord.objects.filter(subject=subject, class_code__in=codes, status=RecordStatus.ACTIVE)
+                              .values_list("class_code", "decision_date", "fields")):
+        monthly.setdefault(code, {})[day.strftime("%Y-%m")] = fields.get("payment_status")
+    return LendingFacts(frozenset(e.list_code for e in entries if e.kind == "black"),
+                        frozenset(e.list_code for e in entries if e.kind == "red"),
+                        found.class_code if found else None, monthly)
+
+
+def product_qualifications(*, uscc: str, today: dt.date) -> list[dict[str, Any]]:
+    """Each product with whether the enterprise qualifies and why not otherwise (资格说明)."""
+    facts = lending_facts(uscc=uscc, today=today)
+    names = {i.code: i.name_zh for i in profile_book().items}
+    out = []
+    for product in products():
+        lines = qualify([ProductCondition.model_validate(c) for c in product.conditions], facts, today=today, names=names)
+        out.append({"product": product, "qualified": all(q.passed for q in lines), "lines": lines})
+    return out

@@ -5,10 +5,12 @@ reads a profile under one (every read kept, served or refused), and a provider a
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from pubcredit.accounts.access import is_financial_institution
 from pubcredit.accounts.models import Department, EnterpriseAccount
@@ -17,12 +19,12 @@ from pubcredit.audit.events import Event
 from pubcredit.evaluation.selectors import current_class
 from pubcredit.finance import selectors
 from pubcredit.finance.choices import Purpose, ReadOutcome
-from pubcredit.finance.models import Authorisation, IncentiveAnswer, IncentiveUse, ProfileRead
+from pubcredit.finance.models import Authorisation, IncentiveAnswer, IncentiveUse, LoanProduct, ProfileRead
 from pubcredit.finance.rulebook import incentive_book, incentive_version, list_kinds, profile_book, profile_version
 from pubcredit.lists.rulebook import rulebook as list_rulebook
 from pubcredit.rules import clock, identifiers
 from pubcredit.rules.errors import DomainError, Problem
-from pubcredit.rules.finance import ReadDecision, read_decision, term_problems
+from pubcredit.rules.finance import ReadDecision, parse_conditions, read_decision, term_problems
 from pubcredit.rules.incentives import SubjectFacts, eligibility
 from pubcredit.sanctions.services import subject_parse
 from pubcredit.subjects import crypto
@@ -282,3 +284,65 @@ def incentive_use_record(*, answer: IncentiveAnswer, department: Department, use
     audit.record(Event.INCENTIVE_USE, actor=actor, object_type="incentive_answer", object_id=str(answer.answer_id),
                  after={"used": used}, reason=note, data={"scenario": answer.scenario, "used": used})
     return use
+
+
+# --- loan products (信贷产品) -------------------------------------------------------------------------------------
+
+
+def _decimal(value: Any, field: str) -> Decimal:
+    """An amount or rate to two decimals (a float from JSON would carry binary noise)."""
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        raise DomainError("product.number", f"{field}须为数字", f"{field} must be a number", field) from None
+    if not number.is_finite() or number < 0:
+        raise DomainError("product.number", f"{field}须为非负数", f"{field} must be a non-negative number", field)
+    return number
+
+
+def monthly_classes() -> list[str]:
+    return [i.code for i in profile_book().items if i.source == "monthly"]
+
+
+@transaction.atomic
+def loan_product_publish(*, institution: Department, name: Any, amount_min: Any, amount_max: Any,
+                         term_months_min: Any, term_months_max: Any, rate_min: Any, rate_max: Any,
+                         conditions: Any = (), description: Any = "", actor: Any) -> LoanProduct:
+    """A financial institution publishes a loan product (发布信贷产品) with its conditions as data; a condition naming
+    an unknown class or list, or of an unknown kind, is refused naming it (``product.condition_*``)."""
+    if not is_financial_institution(institution):
+        raise DomainError("finance.not_a_financial_institution", "只有金融机构可以发布信贷产品",
+                          "only financial institutions publish loan products", "token")
+    parsed = parse_conditions(list(conditions) if isinstance(conditions, (list, tuple)) else conditions,
+                              monthly_classes=monthly_classes(), known_lists=list_kinds())
+    product = LoanProduct(institution=institution, name=_text(name, "name", limit=100),
+                          description=_text(description, "description", limit=1000),
+                          amount_min=_decimal(amount_min, "amount_min"), amount_max=_decimal(amount_max, "amount_max"),
+                          term_months_min=term_months_min, term_months_max=term_months_max,
+                          rate_min=_decimal(rate_min, "rate_min"), rate_max=_decimal(rate_max, "rate_max"),
+                          conditions=[c.model_dump(exclude_defaults=True) | {"kind": c.kind} for c in parsed],
+                          published_at=clock.now())
+    problems = []
+    if not product.name:
+        problems.append(Problem("product.name_required", "产品名称不能为空", "name is required", "name"))
+    try:
+        product.full_clean()
+    except ValidationError as exc:
+        problems.extend(Problem("product.invalid", "；".join(m), f"{f}: invalid", f) for f, m in exc.message_dict.items())
+    if not problems:
+        for low, high, label in (("amount_min", "amount_max", "额度"), ("term_months_min", "term_months_max", "期限"),
+                                 ("rate_min", "rate_max", "利率")):
+            if getattr(product, low) > getattr(product, high):
+                problems.append(Problem("product.range", f"{label}下限不能高于上限", f"{low} above {high}", low))
+    if problems:
+        raise DomainError.from_problems(problems)
+    try:
+        with transaction.atomic():
+            product.save()
+    except IntegrityError:
+        raise DomainError("product.duplicate_name", f"已有同名产品：{product.name}", "a product with this name exists",
+                          "name") from None
+    audit.record(Event.FINANCE_PRODUCT_PUBLISHED, actor=actor, object_type="loan_product",
+                 object_id=str(product.product_id), after={"institution": institution.code, "name": product.name,
+                                                           "conditions": product.conditions})
+    return product

@@ -42,6 +42,7 @@ def _enterprise_page(request, *, errors=None, posted=None, status=200):
         "purposes": Purpose.choices, "errors": errors or {}, "posted": posted,
         "default_start": today.isoformat(), "default_end": (today + dt.timedelta(days=89)).isoformat(),
         "max_term_days": book.max_term_days,
+        "products": selectors.product_qualifications(uscc=account.uscc, today=today),
     }, status=status)
 
 
@@ -104,4 +105,5 @@ def incentives(request):
              "classes_zh": "、".join(CLASS_LABELS[c] for c in s.eligibility.evaluation_classes),
              "red_lists_zh": "、".join(list_name(c) for c in s.eligibility.red_lists_any)}
             for s in incentive_book().scenarios]
-    return render(request, "finance/incentives.html", {"site_name": settings.PUBCREDIT_SITE_NAME, "scenarios": rows})
+    return render(request, "finance/incentives.html", {"site_name": settings.PUBCREDIT_SITE_NAME, "scenarios": rows,
+                                                       "products": selectors.products()})

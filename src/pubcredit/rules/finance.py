@@ -151,3 +151,110 @@ def term_problems(starts_on: dt.date, ends_on: dt.date, *, today: dt.date, max_d
         problems.append(("finance.term_too_long", f"授权期限不能超过{max_days}天", f"the term is longer than {max_days} days",
                          "ends_on"))
     return problems
+
+
+# --- loan products (信贷产品) -----------------------------------------------------------------------------------------
+
+CLASS_ORDER = ("honest", "minor", "general", "serious")  # 诚信守法 > 轻微失信 > 一般失信 > 严重失信
+CLASS_LABELS = {"honest": "诚信守法", "minor": "轻微失信", "general": "一般失信", "serious": "严重失信"}
+CONDITION_KINDS = ("no_black_list", "min_evaluation_class", "red_lists_any", "continuous_months")
+
+
+class ProductCondition(_Strict):
+    """One condition of a loan product, as data (产品准入条件):
+
+    - ``no_black_list``: no black-list entry in force;
+    - ``min_evaluation_class``: the current evaluation class at least ``value`` (honest > minor > general);
+    - ``red_lists_any``: one of the lists in ``lists`` in force;
+    - ``continuous_months``: the ``months`` months before the current one all present in the monthly class
+      ``class_code`` with a status in ``statuses`` (e.g. 12 months of social insurance paid)."""
+
+    kind: str
+    value: str | None = None
+    lists: tuple[str, ...] = ()
+    class_code: str | None = None
+    months: int | None = Field(default=None, gt=0, le=120)
+    statuses: tuple[str, ...] = ("paid",)
+
+
+def parse_conditions(data: object, *, monthly_classes: Iterable[str], known_lists: Iterable[str]) -> tuple[ProductCondition, ...]:
+    """A product's conditions, checked: known kinds, a class among the monthly classes, known lists. Raises
+    ``DomainError`` naming the condition (``conditions[i]``)."""
+    if not isinstance(data, list):
+        raise DomainError("product.conditions", "conditions 须为数组", "conditions must be a list", "conditions")
+    monthly, lists = set(monthly_classes), set(known_lists)
+    out = []
+    for i, raw in enumerate(data):
+        where = f"conditions[{i}]"
+        try:
+            cond = ProductCondition.model_validate(raw)
+        except ValueError as exc:
+            raise DomainError("product.condition", f"第{i + 1}项条件格式有误", f"{where}: {exc}".splitlines()[0], where) from None
+        if cond.kind not in CONDITION_KINDS:
+            raise DomainError("product.condition_kind", f"第{i + 1}项条件类型未知：{cond.kind}（可用：{'、'.join(CONDITION_KINDS)}）",
+                              f"{where}: unknown kind {cond.kind!r}", where)
+        if cond.kind == "min_evaluation_class" and cond.value not in CLASS_ORDER[:3]:
+            raise DomainError("product.condition_class", f"第{i + 1}项条件的评价分类须为 honest、minor 或 general",
+                              f"{where}: value must be honest, minor or general", where)
+        if cond.kind == "red_lists_any" and (not cond.lists or set(cond.lists) - lists):
+            raise DomainError("product.condition_list", f"第{i + 1}项条件引用了未知名单：{'、'.join(sorted(set(cond.lists) - lists)) or '（空）'}",
+                              f"{where}: unknown lists", where)
+        if cond.kind == "continuous_months" and (cond.class_code not in monthly or cond.months is None):
+            raise DomainError("product.condition_unknown_class", f"第{i + 1}项条件引用了未知的按月信息类：{cond.class_code}"
+                              f"（可用：{'、'.join(sorted(monthly))}），且须给出月数",
+                              f"{where}: unknown monthly class {cond.class_code!r} or months missing", where)
+        out.append(cond)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class LendingFacts:
+    black_lists: frozenset[str]
+    red_lists: frozenset[str]
+    evaluation_class: str | None
+    monthly: dict[str, dict[str, str]]  # class code → {YYYY-MM: status}
+
+
+@dataclass(frozen=True)
+class Qualification:
+    code: str
+    passed: bool
+    message_zh: str
+
+
+def _months_before(today: dt.date, count: int) -> list[str]:
+    year, month = today.year, today.month
+    out = []
+    for _ in range(count):
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+        out.append(f"{year:04d}-{month:02d}")
+    return out
+
+
+def qualify(conditions: Sequence[ProductCondition], facts: LendingFacts, *, today: dt.date,
+            names: dict[str, str]) -> list[Qualification]:
+    """Whether an enterprise meets each condition of a loan product, with the reason in Chinese (资格说明)."""
+    out = []
+    for cond in conditions:
+        if cond.kind == "no_black_list":
+            out.append(Qualification(cond.kind, not facts.black_lists, "未列入失信名单" if not facts.black_lists
+                                     else "列入" + "、".join(names.get(c, c) for c in sorted(facts.black_lists))))
+        elif cond.kind == "min_evaluation_class":
+            have = facts.evaluation_class
+            ok = have in CLASS_ORDER and CLASS_ORDER.index(have) <= CLASS_ORDER.index(cond.value)
+            out.append(Qualification(cond.kind, ok, f"综合评价须为{CLASS_LABELS[cond.value]}或以上；本企业："
+                                     f"{CLASS_LABELS.get(have or '', '尚无评价结果')}"))
+        elif cond.kind == "red_lists_any":
+            held = [c for c in cond.lists if c in facts.red_lists]
+            out.append(Qualification(cond.kind, bool(held), ("已列入" + "、".join(names.get(c, c) for c in held)) if held
+                                     else "须列入" + "、".join(names.get(c, c) for c in cond.lists) + "之一"))
+        else:
+            series = facts.monthly.get(cond.class_code or "", {})
+            wanted = _months_before(today, cond.months or 0)
+            missing = [m for m in wanted if series.get(m) not in cond.statuses]
+            label = names.get(cond.class_code or "", cond.class_code)
+            out.append(Qualification(cond.kind, not missing, f"须连续{cond.months}个月{label}正常" + (
+                "；已满足" if not missing else f"；不满足的月份：{'、'.join(sorted(missing))}")))
+    return out
