@@ -226,3 +226,5 @@ api.add_router("/reports", "pubcredit.reports.api.router")  # 信用报告: issu
 api.add_router("/subjects", "pubcredit.evaluation.api.router")  # 公共信用综合评价 (department token)
 api.add_router("/governance", "pubcredit.governance.api.router")  # 部门考核 (staff session, issue 20)
 api.add_router("/inspections", "pubcredit.supervision.api.router")  # 双随机、一公开: published draws, verification
+api.add_router("/finance", "pubcredit.finance.api.router")  # 信易贷: profiles for financial institutions (issue 22)
+api.add_router("/incentives", "pubcredit.finance.api.incentive_router")  # 信易+: incentive eligibility and use

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "pubcredit.demo",  # 演示数据: `pubcredit seed_demo` (top layer: it drives every app's services)
     "pubcredit.governance",  # 督查与考核: department scorecards, task ledger, monitoring, dashboards (issue 20)
     "pubcredit.supervision",  # 双随机、一公开 and graded supervision (issue 15)
+    "pubcredit.finance",  # 信易贷 (authorisations, bank API) and 信易+ incentive scenarios (issue 22)
 ]
 
 MIDDLEWARE = [
@@ -112,6 +113,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pubcredit.accounts.middleware.EnterpriseBoundaryMiddleware",  # enterprise accounts stay on the public site
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -25,6 +25,8 @@ urlpatterns = [
     path("evaluation/", include("pubcredit.evaluation.urls")),  # 公共信用综合评价 (staff only, never public)
     path("governance/", include("pubcredit.governance.urls")),  # 督查与考核: scorecards, tasks, monitoring, 大屏
     path("supervision/", include("pubcredit.supervision.urls")),  # 双随机抽查: items, inspectors, tasks, results
+    path("public/account/", include("pubcredit.accounts.enterprise_urls")),  # 企业用户: enterprise login
+    path("public/finance/", include("pubcredit.finance.urls")),  # 信易贷: an enterprise's authorisations and reads
     path("", include("pubcredit.console.urls")),  # the staff workbench: /workbench/, /login/, /subjects/ …
 ]
 

@@ -62,3 +62,41 @@ def may_view_person(user, subject) -> bool:
     if getattr(user, "role", "") == Role.DISTRICT_OPERATOR:
         return subject.district_id == user.district_id
     return getattr(user, "role", "") in (Role.BUSINESS_USER, Role.REVIEWER, Role.PROVIDER)
+
+
+def enterprise_account(user):
+    """The enterprise account (企业用户) ``user`` logs in with, or None for staff and anonymous visitors."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "role", "") != Role.ENTERPRISE:
+        return None
+    from pubcredit.accounts.models import EnterpriseAccount
+
+    return EnterpriseAccount.objects.filter(user_id=user.pk).first()
+
+
+def is_staff_user(user) -> bool:
+    """Whether ``user`` may use the staff workbench: every authenticated account except enterprise accounts."""
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", "") != Role.ENTERPRISE
+
+
+def is_financial_institution(department) -> bool:
+    from pubcredit.accounts.choices import DepartmentKind
+
+    return getattr(department, "kind", "") == DepartmentKind.FINANCIAL_INSTITUTION
+
+
+def enterprise_login_required(view):
+    """Decorator for public-site pages of an enterprise account: anyone else goes to the enterprise login."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+    from django.urls import reverse
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        account = enterprise_account(request.user)
+        if account is None:
+            return redirect_to_login(request.get_full_path(), reverse("enterprise:login"))
+        request.enterprise_account = account
+        return view(request, *args, **kwargs)
+
+    return wrapped

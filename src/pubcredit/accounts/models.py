@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from pubcredit.accounts.choices import DepartmentLevel, DistrictKind, Role
+from pubcredit.accounts.choices import DepartmentKind, DepartmentLevel, DistrictKind, Role
 
-__all__ = ["District", "Department", "User", "ApiToken"]
+__all__ = ["District", "Department", "User", "ApiToken", "EnterpriseAccount"]
 
 
 class District(models.Model):
@@ -36,6 +36,7 @@ class Department(models.Model):
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
     level = models.CharField("层级", max_length=10, choices=DepartmentLevel.choices)
     district = models.ForeignKey(District, verbose_name="所属区县", null=True, blank=True, on_delete=models.PROTECT)
+    kind = models.CharField("单位类型", max_length=24, choices=DepartmentKind.choices, default=DepartmentKind.GOVERNMENT)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -92,3 +93,24 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department.code}:{self.prefix}"
+
+
+class EnterpriseAccount(models.Model):
+    """An enterprise's login on the public site (企业用户): a ``User`` of role ``enterprise`` acting for the one
+    credit subject whose USCC this names. Several people of one enterprise may each have an account; an account
+    never acts for another USCC. The subject is named by its code, not a foreign key: accounts sit below subjects
+    (DESIGN.md §3), and an enterprise with no record yet may still hold an account."""
+
+    user = models.OneToOneField(User, verbose_name="用户", on_delete=models.PROTECT, related_name="enterprise_account")
+    uscc = models.CharField("统一社会信用代码", max_length=18, db_index=True)
+    enterprise_name = models.CharField("企业名称", max_length=200)
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    created_at = models.DateTimeField("开户时间")
+    created_by_label = models.CharField("开户人", max_length=150)
+
+    class Meta:
+        verbose_name = "企业用户 (enterprise account)"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_name}（{self.uscc}）"

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.db import transaction
 
-from pubcredit.accounts.choices import DepartmentLevel, Role
-from pubcredit.accounts.models import ApiToken, Department, District, User
+from pubcredit.accounts.choices import DepartmentKind, DepartmentLevel, Role
+from pubcredit.accounts.models import ApiToken, Department, District, EnterpriseAccount, User
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.rules import clock, identifiers
@@ -34,8 +34,10 @@ def district_get(code_or_name: str) -> District:
 
 
 @transaction.atomic
-def department_create(*, code: str, name: str, uscc: str, district: str | None = None, actor: Any) -> Department:
-    """Register a department (部门). A district makes it a district-level department."""
+def department_create(*, code: str, name: str, uscc: str, district: str | None = None,
+                      kind: str = DepartmentKind.GOVERNMENT, actor: Any) -> Department:
+    """Register a department (部门). A district makes it a district-level department; ``kind`` says whether it is a
+    government department or a financial institution (金融机构, see ``financial_institution_create``)."""
     code, name = code.strip(), name.strip()
     if not code or not name:
         raise DomainError("department.required", "部门代码和名称不能为空", "code and name are required", "code")
@@ -47,16 +49,28 @@ def department_create(*, code: str, name: str, uscc: str, district: str | None =
     if Department.objects.filter(uscc=check.value).exists():
         raise DomainError("department.duplicate_uscc", "该统一社会信用代码已登记为其他部门",
                           "USCC already used by another department", "uscc")
+    if kind not in DepartmentKind.values:
+        raise DomainError("department.kind", f"未知单位类型：{kind}", f"unknown department kind {kind!r}", "kind")
     district_obj = district_get(district) if district else None
     department = Department(
-        code=code, name=name, uscc=check.value, district=district_obj,
+        code=code, name=name, uscc=check.value, district=district_obj, kind=kind,
         level=DepartmentLevel.DISTRICT if district_obj else DepartmentLevel.CITY,
     )
     department.full_clean()
     department.save()
-    audit.record(Event.DEPARTMENT_CREATED, actor=actor, object_type="department", object_id=code,
-                 after={"code": code, "name": name, "uscc": check.value, "district": district_obj and district_obj.code})
+    after = {"code": code, "name": name, "uscc": check.value, "district": district_obj and district_obj.code}
+    if kind != DepartmentKind.GOVERNMENT:
+        after["kind"] = kind
+    audit.record(Event.DEPARTMENT_CREATED, actor=actor, object_type="department", object_id=code, after=after)
     return department
+
+
+def financial_institution_create(*, code: str, name: str, uscc: str, district: str | None = None,
+                                 actor: Any) -> Department:
+    """Register a financial institution (金融机构, 信易贷): a department of its own kind, with API tokens like any
+    department, that reads an enterprise's data only within that enterprise's authorisation."""
+    return department_create(code=code, name=name, uscc=uscc, district=district,
+                             kind=DepartmentKind.FINANCIAL_INSTITUTION, actor=actor)
 
 
 def department_get(code: str) -> Department:
@@ -73,6 +87,9 @@ def user_create(*, username: str, password: str, role: str, display_name: str = 
     """Create a staff account with its role and scope."""
     if role and role not in Role.values:
         raise DomainError("user.role", f"未知角色：{role}", f"unknown role {role!r}", "role")
+    if role == Role.ENTERPRISE:
+        raise DomainError("user.enterprise_role", "企业用户须通过开通企业用户办理（须指定统一社会信用代码）",
+                          "enterprise accounts are made by enterprise_account_create", "role")
     if role in (Role.PROVIDER, Role.BUSINESS_USER, Role.REVIEWER) and department is None:
         raise DomainError("user.department_required", "该角色必须属于一个部门", "this role needs a department", "department")
     if role == Role.DISTRICT_OPERATOR and district is None:
@@ -87,6 +104,43 @@ def user_create(*, username: str, password: str, role: str, display_name: str = 
     audit.record(Event.USER_CREATED, actor=actor, object_type="user", object_id=username,
                  after={"username": username, "role": role, "department": department and department.code})
     return user
+
+
+@transaction.atomic
+def enterprise_account_create(*, username: str, password: str, uscc: str, enterprise_name: str,
+                              display_name: str = "", contact_phone: str = "", actor: Any) -> EnterpriseAccount:
+    """Open an enterprise account (开通企业用户): a public-site login acting for the enterprise with ``uscc``.
+
+    The USCC is checked (GB 32100) and kept normalised; the user has role ``enterprise``, no department, and may not
+    log in to the staff workbench. Who the person is and that they act for the enterprise is verified before this
+    call (at the counter, or by the city's unified identity service); this service records the result."""
+    check = identifiers.check_uscc(uscc)
+    if not check.ok:
+        raise DomainError.from_problems([p for p in check.problems if p.code.startswith("uscc")] or check.problems)
+    enterprise_name = (enterprise_name or "").strip()
+    if not enterprise_name:
+        raise DomainError("enterprise_account.name_required", "企业名称不能为空", "enterprise name is required",
+                          "enterprise_name")
+    username = (username or "").strip()
+    if not username:
+        raise DomainError("enterprise_account.username_required", "用户名不能为空", "username is required", "username")
+    if User.objects.filter(username=username).exists():
+        raise DomainError("enterprise_account.duplicate_username", f"用户名已存在：{username}",
+                          f"username {username} exists", "username")
+    if not password or len(password) < 8:
+        raise DomainError("enterprise_account.password", "密码至少8位", "password needs 8 characters or more", "password")
+    user = User(username=username, role=Role.ENTERPRISE, display_name=(display_name or "").strip())
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    account = EnterpriseAccount(user=user, uscc=check.value, enterprise_name=enterprise_name,
+                                contact_phone=(contact_phone or "").strip(), created_at=clock.now(),
+                                created_by_label=audit.actor_label(actor))
+    account.full_clean(exclude=["user"])
+    account.save()
+    audit.record(Event.ENTERPRISE_ACCOUNT_CREATED, actor=actor, object_type="user", object_id=username,
+                 after={"username": username, "uscc": check.value, "enterprise_name": enterprise_name})
+    return account
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,15 @@ class Event(IntEnum):
     SUPERVISION_CHANGED = 1501  # items, inspectors, conflicts, the object library
     SUPERVISION_TASK = 1502  # a task: created, committed, drawn, draw failed, closed
     SUPERVISION_RESULT = 1503  # a result entered or published
+    # 130 enterprise accounts; 22xx 信易贷 and 信易+ (issue 22)
+    ENTERPRISE_ACCOUNT_CREATED = 130
+    FINANCE_AUTHORISATION_GRANTED = 2201
+    FINANCE_AUTHORISATION_REVOKED = 2202
+    FINANCE_PROFILE_READ = 2203
+    FINANCE_PROFILE_REFUSED = 2204
+    INCENTIVE_ELIGIBILITY = 2211
+    INCENTIVE_USE = 2212
+    FINANCE_PRODUCT_PUBLISHED = 2205
 
 
 @dataclass(frozen=True)
@@ -168,6 +177,16 @@ _TYPES = [
     EventType(Event.SUPERVISION_CHANGED, "supervision.library", "维护抽查事项、检查人员或对象库", "changed the supervision libraries"),
     EventType(Event.SUPERVISION_TASK, "supervision.task", "双随机抽查任务", "random inspection task step"),
     EventType(Event.SUPERVISION_RESULT, "supervision.result", "抽查检查结果", "inspection result step"),
+    # 130 enterprise accounts; 22xx 信易贷 and 信易+ (issue 22)
+    EventType(Event.ENTERPRISE_ACCOUNT_CREATED, "enterprise_account.create", "开通企业用户", "created an enterprise account"),
+    EventType(Event.FINANCE_AUTHORISATION_GRANTED, "finance.authorise", "企业授权金融机构查询信用信息",
+              "an enterprise authorised a financial institution"),
+    EventType(Event.FINANCE_AUTHORISATION_REVOKED, "finance.revoke", "企业撤销授权", "an enterprise revoked an authorisation"),
+    EventType(Event.FINANCE_PROFILE_READ, "finance.read", "金融机构查询企业信用信息", "a financial institution read a profile"),
+    EventType(Event.FINANCE_PROFILE_REFUSED, "finance.refuse", "金融机构查询被拒绝", "a financial institution's read was refused"),
+    EventType(Event.INCENTIVE_ELIGIBILITY, "incentive.eligibility", "信易+激励适用性核查", "checked 信易+ eligibility"),
+    EventType(Event.INCENTIVE_USE, "incentive.use", "反馈信易+激励使用情况", "recorded use of a 信易+ benefit"),
+    EventType(Event.FINANCE_PRODUCT_PUBLISHED, "finance.product", "金融机构发布信贷产品", "published a loan product"),
 ]
 
 EVENT_TYPES: dict[Event, EventType] = {t.event: t for t in _TYPES}

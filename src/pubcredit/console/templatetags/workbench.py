@@ -33,6 +33,7 @@ SYSTEM_ACTORS = {
     "cli:lists_tick": "系统（名单每日处理）",
     "cli:tick": "系统（每日处理）",
     "cli:evaluate": "系统（公共信用综合评价）",
+    "cli:create_enterprise_account": "系统（命令行开通企业用户）",
 }
 _ROLE_SUFFIX = re.compile(r"\s*[(（][A-Za-z][^)）]*[)）]\s*$")
 

@@ -1,0 +1,141 @@
+"""信易贷 and 信易+ tables: enterprises' authorisations of financial institutions, every read made under them (or
+refused), and the answers of 信易+ eligibility checks with the providers' feedback of use.
+
+The enterprise is named by its USCC (as its ``EnterpriseAccount``), not by a subject key: an enterprise the platform
+holds no record of may still authorise, and the profile is resolved when a bank reads it."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from pubcredit.accounts.models import Department, User
+from pubcredit.finance.choices import Purpose, ReadOutcome
+
+__all__ = ["Authorisation", "ProfileRead", "IncentiveAnswer", "IncentiveUse", "LoanProduct"]
+
+
+class Authorisation(models.Model):
+    """An enterprise's authorisation (企业授权) of one financial institution to read its credit profile: the scope
+    (profile sections), the purpose and the term (both days inclusive); revocable at any time."""
+
+    authorisation_id = models.UUIDField("授权编号", default=uuid.uuid4, unique=True, editable=False)
+    uscc = models.CharField("授权企业统一社会信用代码", max_length=18, db_index=True)
+    enterprise_name = models.CharField("授权企业名称", max_length=200)
+    institution = models.ForeignKey(Department, verbose_name="被授权金融机构", on_delete=models.PROTECT,
+                                    related_name="finance_authorisations")
+    scope = models.JSONField("授权范围（信息项代码）", default=list)
+    purpose = models.CharField("授权用途", max_length=20, choices=Purpose.choices)
+    purpose_note = models.CharField("用途说明", max_length=200, blank=True)
+    starts_on = models.DateField("授权起始日")
+    ends_on = models.DateField("授权截止日（含）")
+    granted_by = models.ForeignKey(User, verbose_name="授权人", on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField("授权时间")
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoked_by = models.ForeignKey(User, verbose_name="撤销人", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    revoke_reason = models.CharField("撤销原因", max_length=200, blank=True)
+    profile_version = models.CharField("授权范围规则版本", max_length=80)
+
+    class Meta:
+        verbose_name = "信易贷授权 (authorisation)"
+        verbose_name_plural = verbose_name
+        ordering = ["-granted_at", "-id"]
+        indexes = [models.Index(fields=["institution", "uscc"], name="finance_auth_inst_uscc_idx")]
+        constraints = [
+            models.CheckConstraint(name="finance_auth_term_order", condition=models.Q(ends_on__gte=models.F("starts_on")),
+                                   violation_error_message="授权截止日不能早于起始日。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_name} → {self.institution}"
+
+
+class ProfileRead(models.Model):
+    """One request of a financial institution for an enterprise's profile (查询记录), served or refused: what the
+    enterprise sees as "who read my data, when, for what"."""
+
+    read_id = models.UUIDField("查询编号", default=uuid.uuid4, unique=True, editable=False)
+    uscc = models.CharField("被查询企业统一社会信用代码", max_length=18, db_index=True)
+    institution = models.ForeignKey(Department, verbose_name="查询金融机构", on_delete=models.PROTECT, related_name="+")
+    authorisation = models.ForeignKey(Authorisation, verbose_name="依据授权", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="reads")
+    actor_label = models.CharField("查询者", max_length=200)
+    read_at = models.DateTimeField("查询时间")
+    outcome = models.CharField("结果", max_length=10, choices=ReadOutcome.choices)
+    refusal_code = models.CharField("拒绝原因代码", max_length=60, blank=True)
+    refusal_reason = models.CharField("拒绝原因", max_length=300, blank=True)
+    sections = models.JSONField("查询的信息项", default=list)
+    reference = models.CharField("金融机构业务编号", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "信易贷查询记录 (profile read)"
+        verbose_name_plural = verbose_name
+        ordering = ["-read_at", "-id"]
+
+
+class IncentiveAnswer(models.Model):
+    """One answer of ``POST /api/v1/incentives/eligibility`` (信易+激励适用性核查), kept as a check keeps its answer."""
+
+    answer_id = models.UUIDField("答复编号", default=uuid.uuid4, unique=True, editable=False)
+    department = models.ForeignKey(Department, verbose_name="查询单位", on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField("查询人", max_length=200)
+    scenario = models.CharField("激励场景", max_length=64)
+    subject_code = models.CharField("主体代码（自然人已脱敏）", max_length=64)
+    subject_name = models.CharField("主体名称", max_length=200, blank=True)
+    reference = models.CharField("业务编号", max_length=200, blank=True)
+    eligible = models.BooleanField("可以享受")
+    reasons = models.JSONField("理由", default=list)
+    benefit = models.TextField("激励内容")
+    rulebook_version = models.CharField("信易+规则版本", max_length=80)
+    as_of = models.DateTimeField("核查时间")
+
+    class Meta:
+        verbose_name = "信易+激励核查 (incentive eligibility answer)"
+        verbose_name_plural = verbose_name
+        indexes = [models.Index(fields=["scenario", "as_of"], name="finance_incentive_scen_idx")]
+
+
+class IncentiveUse(models.Model):
+    """The provider's feedback (使用反馈): whether the benefit was given, and why not."""
+
+    answer = models.ForeignKey(IncentiveAnswer, verbose_name="核查答复", on_delete=models.PROTECT, related_name="uses")
+    used = models.BooleanField("已给予激励")
+    note = models.CharField("说明", max_length=2000, blank=True)
+    actor_label = models.CharField("反馈人", max_length=200)
+    created_at = models.DateTimeField("反馈时间")
+
+    class Meta:
+        verbose_name = "信易+使用反馈 (incentive use)"
+        verbose_name_plural = verbose_name
+
+
+class LoanProduct(models.Model):
+    """A financial institution's loan product (信贷产品) with its conditions as data (rules.finance.ProductCondition),
+    which an enterprise's qualification is explained against."""
+
+    product_id = models.UUIDField("产品编号", default=uuid.uuid4, unique=True, editable=False)
+    institution = models.ForeignKey(Department, verbose_name="金融机构", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("产品名称", max_length=100)
+    description = models.CharField("产品说明", max_length=1000, blank=True)
+    amount_min = models.DecimalField("最低额度（万元）", max_digits=12, decimal_places=2)
+    amount_max = models.DecimalField("最高额度（万元）", max_digits=12, decimal_places=2)
+    term_months_min = models.PositiveSmallIntegerField("最短期限（月）")
+    term_months_max = models.PositiveSmallIntegerField("最长期限（月）")
+    rate_min = models.DecimalField("最低年利率（%）", max_digits=5, decimal_places=2)
+    rate_max = models.DecimalField("最高年利率（%）", max_digits=5, decimal_places=2)
+    conditions = models.JSONField("准入条件", default=list)
+    published_at = models.DateTimeField("发布时间")
+
+    class Meta:
+        verbose_name = "信贷产品 (loan product)"
+        verbose_name_plural = verbose_name
+        ordering = ["institution__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name"], name="finance_product_name_once",
+                                    violation_error_message="同一金融机构的产品名称不能重复。"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,235 @@
+"""Reads of 信易贷 and 信易+: authorisations and reads as the enterprise sees them, and the facts a profile and an
+incentive answer are made from (records, list entries, publicity states, the evaluation class)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+
+from pubcredit.accounts.choices import DepartmentKind
+from pubcredit.accounts.models import Department
+from pubcredit.catalog.registry import all_classes, get_class
+from pubcredit.evaluation.selectors import current_class
+from pubcredit.finance.models import Authorisation, IncentiveAnswer, LoanProduct, ProfileRead
+from pubcredit.finance.rulebook import profile_book
+from pubcredit.lists.models import ListEntry
+from pubcredit.lists.selectors import in_force_filter
+from pubcredit.publicity.models import PublicityState
+from pubcredit.records.choices import RecordStatus
+from pubcredit.records.models import CreditRecord
+from pubcredit.rules.finance import STATE_LABELS, Grant, LendingFacts, ProductCondition, authorisation_state, qualify
+from pubcredit.subjects.choices import SubjectKind
+from pubcredit.subjects.models import Subject
+
+# subject columns of a record: the profile names the subject once, in its basic information
+_SUBJECT_KEYS = {"subject_name", "subject_category", "subject_uscc", "legal_rep", "legal_rep_id_number", "id_type",
+                 "id_number", "source_name", "source_uscc"}
+# publicity states that end a negative record's effect (期满、修复、撤销、归档); any other state, including 不予公示
+# (a natural person's record is not published, yet in force), counts against a natural person
+ENDED_STATES = ("expired", "repaired", "revoked", "archived")
+
+
+def financial_institutions() -> QuerySet[Department]:
+    return Department.objects.filter(kind=DepartmentKind.FINANCIAL_INSTITUTION).order_by("name")
+
+
+def grant_of(authorisation: Authorisation) -> Grant:
+    return Grant(str(authorisation.authorisation_id), authorisation.starts_on, authorisation.ends_on,
+                 authorisation.revoked_at is not None, frozenset(authorisation.scope))
+
+
+def state_of(authorisation: Authorisation, today: dt.date) -> tuple[str, str]:
+    state = authorisation_state(grant_of(authorisation), today)
+    return state, STATE_LABELS[state]
+
+
+def authorisations_for_enterprise(*, uscc: str) -> QuerySet[Authorisation]:
+    return Authorisation.objects.filter(uscc=uscc).select_related("institution").order_by("-granted_at", "-id")
+
+
+def authorisations_for_institution(*, institution: Department, uscc: str | None = None) -> QuerySet[Authorisation]:
+    qs = Authorisation.objects.filter(institution=institution)
+    if uscc:
+        qs = qs.filter(uscc=uscc)
+    return qs.order_by("-granted_at", "-id")
+
+
+def reads_for_enterprise(*, uscc: str, limit: int = 200) -> QuerySet[ProfileRead]:
+    """Every read of the enterprise's profile, served or refused, newest first (谁在何时为何查询了我的信息)."""
+    return (ProfileRead.objects.filter(uscc=uscc).select_related("institution", "authorisation")
+            .order_by("-read_at", "-id")[:limit])
+
+
+def authorisation_for_enterprise(*, uscc: str, authorisation_id: Any) -> Authorisation | None:
+    return Authorisation.objects.filter(uscc=uscc, authorisation_id=authorisation_id).first()
+
+
+def answer_get(*, answer_id: Any) -> IncentiveAnswer | None:
+    return IncentiveAnswer.objects.filter(answer_id=answer_id).first()
+
+
+def subject_by_uscc(uscc: str) -> Subject | None:
+    return Subject.objects.filter(uscc=uscc).select_related("district").first()
+
+
+# --- the profile --------------------------------------------------------------------------------------------------
+
+
+def _plain(values: dict[str, Any], sensitive: set[str]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k not in _SUBJECT_KEYS and k not in sensitive and v not in (None, "")}
+
+
+def _labelled(class_code: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Enumeration codes with their Chinese labels beside them (``payment_status_zh``)."""
+    info_class = get_class(class_code)
+    out = dict(values)
+    for key, value in values.items():
+        spec = info_class.fields_by_key.get(key)
+        if spec is not None and spec.type == "enum" and isinstance(value, str):
+            out[f"{key}_zh"] = spec.enum_labels.get(value, value)
+    return out
+
+
+def _sensitive(class_code: str) -> set[str]:
+    return {f.key for f in get_class(class_code).fields if f.sensitive}
+
+
+def _shared_records(subject: Subject, class_code: str) -> list[tuple[CreditRecord, PublicityState | None]]:
+    """The subject's active records of the class still shared (共享中: a repaired or expired negative record is no
+    longer shared, publicity/docs), oldest decision first, each with its publicity state."""
+    records = list(CreditRecord.objects.filter(subject=subject, class_code=class_code, status=RecordStatus.ACTIVE)
+                   .order_by("decision_date", "pk"))
+    states = {s.record_id: s for s in PublicityState.objects.filter(record__in=records)}
+    return [(r, states.get(r.pk)) for r in records if states.get(r.pk) is None or states[r.pk].shared]
+
+
+def _state_out(state: PublicityState | None) -> dict[str, Any]:
+    if state is None:
+        return {"publicity_state": None, "publicity_state_zh": "未评估", "publish_until": None}
+    return {"publicity_state": state.state, "publicity_state_zh": state.get_state_display(),
+            "publish_until": state.publish_until}
+
+
+def _records_section(subject: Subject, class_code: str) -> list[dict[str, Any]]:
+    sensitive = _sensitive(class_code)
+    return [{"decision_no": r.decision_no, "decision_date": r.decision_date,
+             "values": _labelled(class_code, _plain(r.fields, sensitive)), **_state_out(state)}
+            for r, state in _shared_records(subject, class_code)]
+
+
+def _lists_section(subject: Subject, list_code: str, today: dt.date) -> list[dict[str, Any]]:
+    entries = (ListEntry.objects.filter(subject=subject, list_code=list_code).filter(in_force_filter(today))
+               .order_by("effective_date", "pk"))
+    states = {s.record_id: s for s in PublicityState.objects.filter(record__in=[e.record_id for e in entries])}
+    return [{"decision_no": e.decision_no, "decision_date": e.decision_date, "kind": e.kind,
+             "kind_zh": "红名单" if e.kind == "red" else "黑名单", "effective_date": e.effective_date,
+             "planned_end": e.planned_end, "identifying_unit": e.identifying_unit, **_state_out(states.get(e.record_id))}
+            for e in entries]
+
+
+def _monthly_section(subject: Subject, class_code: str) -> list[dict[str, Any]]:
+    """The class's records as a monthly series (按月序列): one point per month (and utility), oldest first."""
+    sensitive = _sensitive(class_code)
+    out = []
+    for record, _state in _shared_records(subject, class_code):
+        values = _labelled(class_code, _plain(record.fields, sensitive))
+        values.pop("decision_date", None)
+        values.pop("decision_no", None)
+        out.append({"month": record.decision_date.strftime("%Y-%m"), **values})
+    return out
+
+
+def _evaluation_section(subject: Subject) -> dict[str, Any] | None:
+    found = current_class(subject=subject)
+    if found is None:
+        return None
+    return {"grade": found.grade, "class_code": found.class_code, "class_name_zh": found.class_name_zh,
+            "as_of": found.as_of, "scorecard_version": found.scorecard_version}
+
+
+def basic_information(*, uscc: str, fallback_name: str) -> dict[str, Any]:
+    subject = subject_by_uscc(uscc)
+    if subject is None:
+        return {"uscc": uscc, "name": fallback_name, "kind": None, "kind_zh": "平台尚无该主体的信用信息",
+                "district": None, "known": False}
+    return {"uscc": uscc, "name": subject.name, "kind": subject.kind, "kind_zh": subject.get_kind_display(),
+            "district": subject.district.name if subject.district else None, "known": True}
+
+
+def profile_sections(*, uscc: str, sections: tuple[str, ...], today: dt.date) -> list[dict[str, Any]]:
+    """The authorised sections of the enterprise's profile, in the rulebook's order; nothing outside ``sections``."""
+    book = profile_book()
+    subject = subject_by_uscc(uscc)
+    out = []
+    for item in book.items:
+        if item.code not in sections:
+            continue
+        section: dict[str, Any] = {"code": item.code, "name_zh": item.name_zh, "source": item.source, "items": [],
+                                   "series": [], "evaluation": None}
+        if subject is not None:
+            if item.source == "records":
+                section["items"] = _records_section(subject, item.code)
+            elif item.source == "lists":
+                section["items"] = _lists_section(subject, item.code, today)
+            elif item.source == "monthly":
+                section["series"] = _monthly_section(subject, item.code)
+            elif item.source == "evaluation" and subject.kind in item.subject_kinds:
+                section["evaluation"] = _evaluation_section(subject)
+        out.append(section)
+    return out
+
+
+# --- incentive facts ----------------------------------------------------------------------------------------------
+
+
+def entries_in_force(subject: Subject, today: dt.date) -> list[ListEntry]:
+    return list(ListEntry.objects.filter(subject=subject).filter(in_force_filter(today)).order_by("pk"))
+
+
+def negative_records_in_force(subject: Subject) -> int:
+    """A natural person's negative records still in force (active, their effect not ended by expiry or repair)."""
+    negative = [c.code for c in all_classes() if c.nature == "negative"]
+    return (CreditRecord.objects.filter(subject=subject, class_code__in=negative, status=RecordStatus.ACTIVE)
+            .exclude(publicity__state__in=ENDED_STATES).count())
+
+
+def is_person(subject: Subject | None) -> bool:
+    return subject is not None and subject.kind == SubjectKind.NATURAL_PERSON
+
+
+# --- loan products --------------------------------------------------------------------------------------------------
+
+
+def products() -> QuerySet[LoanProduct]:
+    return LoanProduct.objects.select_related("institution").order_by("institution__name", "name")
+
+
+def lending_facts(*, uscc: str, today: dt.date) -> LendingFacts:
+    """What a product's conditions are checked against: lists in force, the evaluation class, monthly statuses."""
+    subject = subject_by_uscc(uscc)
+    if subject is None:
+        return LendingFacts(frozenset(), frozenset(), None, {})
+    entries = entries_in_force(subject, today)
+    found = current_class(subject=subject)
+    monthly: dict[str, dict[str, str]] = {}
+    book = profile_book()
+    codes = [i.code for i in book.items if i.source == "monthly"]
+    for code, day, fields in (CreditRecord.objects.filter(subject=subject, class_code__in=codes, status=RecordStatus.ACTIVE)
+                              .values_list("class_code", "decision_date", "fields")):
+        monthly.setdefault(code, {})[day.strftime("%Y-%m")] = fields.get("payment_status")
+    return LendingFacts(frozenset(e.list_code for e in entries if e.kind == "black"),
+                        frozenset(e.list_code for e in entries if e.kind == "red"),
+                        found.class_code if found else None, monthly)
+
+
+def product_qualifications(*, uscc: str, today: dt.date) -> list[dict[str, Any]]:
+    """Each product with whether the enterprise qualifies and why not otherwise (资格说明)."""
+    facts = lending_facts(uscc=uscc, today=today)
+    names = {i.code: i.name_zh for i in profile_book().items}
+    out = []
+    for product in products():
+        lines = qualify([ProductCondition.model_validate(c) for c in product.conditions], facts, today=today, names=names)
+        out.append({"product": product, "qualified": all(q.passed for q in lines), "lines": lines})
+    return out

@@ -1,0 +1,124 @@
+"""信易+ eligibility (守信激励核查) through the API: organisations and natural persons per scenario, audited, with the
+provider's feedback of use; a black-list entry removes eligibility at once and its removal restores it."""
+
+from __future__ import annotations
+
+import pytest
+
+from pubcredit.audit.models import AuditEvent
+from pubcredit.evaluation import services as evaluation
+from pubcredit.finance.models import IncentiveAnswer, IncentiveUse
+from pubcredit.lists.models import ListEntry
+from pubcredit.lists.services import list_entry_remove
+from tests.factories import person_penalty, resident_id, uscc
+from tests.finance.helpers import submit
+from tests.lists.helpers import court_person_row, samr_row, submit_list, tax_a_row
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/incentives/eligibility"
+
+
+@pytest.fixture
+def honest_org(department, system_actor, today):
+    """淄博守信测试有限公司5: a grade-A taxpayer (red list), evaluated 诚信守法."""
+    submit_list("tax_a_level", [tax_a_row(5)], department, system_actor, when="2026-11-18")
+    run = evaluation.evaluation_run_start(actor=system_actor, enqueue=False)
+    evaluation.evaluation_run_execute(run_id=run.pk, actor=system_actor)
+    return uscc(5)
+
+
+def _ask(api, subject, scenario="xinyipi_tolerance", **extra):
+    return api.post(URL, {"subject": subject, "scenario": scenario, **extra})
+
+
+def _failed(body) -> set[str]:
+    return {r["code"] for r in body["reasons"] if not r["passed"]}
+
+
+def test_an_honest_red_listed_organisation_is_eligible(department_api, honest_org):
+    answer = _ask(department_api, {"uscc": honest_org}, reference="SP-2026-88")
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["eligible"] is True and body["eligible_zh"] == "符合条件，可享受激励"
+    assert {r["code"] for r in body["reasons"]} == {"incentive.subject_kind", "incentive.black_list",
+                                                    "incentive.red_list", "incentive.evaluation_class"}
+    assert body["benefit"] == "非关键材料欠缺时容缺受理，限期补正" and "淄政办字〔2021〕31号" in body["basis"]
+    event = AuditEvent.objects.get(action="incentive.eligibility")
+    assert event.object_id == body["answer_id"] and event.data["eligible"] is True
+
+
+def test_black_list_entry_removes_eligibility_at_once_and_its_removal_restores_it(department_api, honest_org,
+                                                                                 department, system_actor):
+    """Zibo policy item 12 (守信激励): a subject on a black list has no incentive while listed."""
+    assert _ask(department_api, {"uscc": honest_org}).json()["eligible"] is True
+    submit_list("samr_serious_violation", [samr_row(5)], department, system_actor, when="2026-11-20")
+    listed = _ask(department_api, {"uscc": honest_org}).json()
+    assert listed["eligible"] is False and _failed(listed) == {"incentive.black_list"}
+    assert "严重违法失信名单" in next(r["message"] for r in listed["reasons"] if r["code"] == "incentive.black_list")
+    entry = ListEntry.objects.get(list_code="samr_serious_violation")
+    list_entry_remove(entry=entry, reason="repaired", note="信用修复决定书 淄信修〔2026〕1号", actor=system_actor)
+    assert _ask(department_api, {"uscc": honest_org}).json()["eligible"] is True
+
+
+def test_an_organisation_never_evaluated_is_not_eligible_where_a_class_is_asked(department_api, department,
+                                                                               system_actor, today):
+    submit_list("tax_a_level", [tax_a_row(6)], department, system_actor, when="2026-11-18")
+    body = _ask(department_api, {"uscc": uscc(6)}).json()
+    assert body["eligible"] is False and _failed(body) == {"incentive.evaluation_class"}
+
+
+def test_a_person_with_no_record_may_borrow_without_deposit(department_api, today):
+    body = _ask(department_api, {"id_number": resident_id(7)}, scenario="xinyiyue_library_deposit").json()
+    assert body["eligible"] is True
+    assert body["subject_code"] != resident_id(7) and "****" in body["subject_code"]  # masked, never in clear
+    assert resident_id(7) not in str(AuditEvent.objects.get(action="incentive.eligibility").data)
+
+
+def test_a_person_with_a_negative_record_in_force_is_not_eligible(department_api, department, system_actor, today):
+    submit("admin_penalty", [person_penalty(9)], department, system_actor)
+    body = _ask(department_api, {"id_number": resident_id(9)}, scenario="xinyiyue_library_deposit").json()
+    assert body["eligible"] is False and _failed(body) == {"incentive.negative_record"}
+
+
+def test_a_listed_dishonest_debtor_is_not_eligible(department_api, department, system_actor, today):
+    submit_list("court_dishonest_debtor", [court_person_row(8)], department, system_actor, when="2026-11-18")
+    body = _ask(department_api, {"id_number": resident_id(8)}, scenario="xinyixing_transport").json()
+    assert body["eligible"] is False and "incentive.black_list" in _failed(body)
+
+
+def test_a_scenario_for_persons_refuses_an_organisation_by_kind(department_api, honest_org):
+    body = _ask(department_api, {"uscc": honest_org}, scenario="xinyiyue_library_deposit").json()
+    assert body["eligible"] is False and _failed(body) == {"incentive.subject_kind"}
+
+
+def test_honours_asked_by_a_scenario_for_persons(department_api, today):
+    body = _ask(department_api, {"id_number": resident_id(10)}, scenario="housekeeping_honor_star").json()
+    assert body["eligible"] is False and _failed(body) == {"incentive.red_list"}
+
+
+def test_bad_scenario_and_subject_are_field_errors(department_api, today):
+    unknown = _ask(department_api, {"uscc": uscc(5)}, scenario="free_lunch")
+    assert unknown.status_code == 400 and unknown.json()["code"] == "incentive.unknown_scenario"
+    malformed = _ask(department_api, {"uscc": "91370303MA0000010X"})
+    assert malformed.status_code == 400 and malformed.json()["code"] == "check.malformed_identifier"
+    assert IncentiveAnswer.objects.count() == 0
+
+
+def test_feedback_of_use(department_api, honest_org, bank_api):
+    answer_id = _ask(department_api, {"uscc": honest_org}).json()["answer_id"]
+    url = f"/api/v1/incentives/answers/{answer_id}/feedback"
+    assert department_api.post(url, {"used": False}).json()["code"] == "incentive.note_required"
+    assert bank_api.post(url, {"used": True}).json()["code"] == "incentive.other_department"
+    given = department_api.post(url, {"used": True, "note": "已容缺受理"})
+    assert given.status_code == 200 and given.json()["used"] is True
+    assert IncentiveUse.objects.get().note == "已容缺受理"
+    assert AuditEvent.objects.filter(action="incentive.use", object_id=answer_id).exists()
+
+
+def test_scenarios_are_listed_with_provider_and_basis(department_api):
+    body = department_api.get("/api/v1/incentives/scenarios").json()
+    codes = {s["code"] for s in body}
+    assert {"xinyipi_green_channel", "xinyipi_tolerance", "xinyizu_rental_deposit", "xinyiyue_library_deposit",
+            "xinyiyou_tourism", "xinyixing_transport", "credit_housekeeping"} <= codes
+    assert all(s["provider_zh"] and s["basis_zh"] and s["benefit_zh"] for s in body)
