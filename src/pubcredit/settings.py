@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "pubcredit.repair",  # 信用修复与异议处理
     "pubcredit.reports",  # 公共信用信息报告: issue, sign, verify
     "pubcredit.evaluation",  # 公共信用综合评价: scorecards, runs, grades and classes (internal to government)
+    "pubcredit.integrity",  # 政务诚信: arrears ledger, government-integrity view (issue 23)
 ]
 
 MIDDLEWARE = [

@@ -76,6 +76,10 @@ class Event(IntEnum):
     # 14xx evaluation (公共信用综合评价)
     EVALUATION_RUN_STARTED = 1401
     EVALUATION_RUN_FINISHED = 1402
+    # 23xx government integrity (政务诚信, issue 23)
+    ARREARS_MOVED = 2301  # 拖欠账款投诉: filed or any step (data.event)
+    STATE_ENTERPRISE_ADDED = 2302
+    INTEGRITY_GRANTED = 2303
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,10 @@ _TYPES = [
     # 14xx evaluation (公共信用综合评价)
     EventType(Event.EVALUATION_RUN_STARTED, "evaluation.start", "发起公共信用综合评价", "started an evaluation run"),
     EventType(Event.EVALUATION_RUN_FINISHED, "evaluation.finish", "公共信用综合评价完成", "finished an evaluation run"),
+    # 23xx government integrity (政务诚信)
+    EventType(Event.ARREARS_MOVED, "arrears.step", "拖欠账款投诉办理", "arrears complaint step"),
+    EventType(Event.STATE_ENTERPRISE_ADDED, "state_enterprise.add", "登记国有企业", "registered a state enterprise"),
+    EventType(Event.INTEGRITY_GRANTED, "integrity.grant", "授予政务诚信岗位", "granted an integrity function"),
 ]
 
 EVENT_TYPES: dict[Event, EventType] = {t.event: t for t in _TYPES}

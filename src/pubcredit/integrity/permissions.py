@@ -1,0 +1,43 @@
+"""Who may do what in government integrity (政务诚信).
+
+- credit-centre operators: everything in the arrears ledger, the state-enterprise register and grants;
+- district operators: complaints against debtors registered in their district (they transfer them, too);
+- the handling department's staff (data providers, reviewers, business users of that department): their complaints;
+- leaders (granted 领导): read the ledger and its figures, never act.
+"""
+
+from __future__ import annotations
+
+from pubcredit.accounts.access import is_city_operator
+from pubcredit.accounts.choices import Role
+from pubcredit.integrity.choices import IntegrityRole
+
+__all__ = ["is_city_operator", "has_grant", "may_view_ledger", "may_assign", "may_handle"]
+
+_DEPARTMENT_ROLES = (Role.PROVIDER, Role.REVIEWER, Role.BUSINESS_USER)
+
+
+def has_grant(user, role: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.integrity_grants.filter(role=role).exists()
+
+
+def may_view_ledger(user) -> bool:
+    """Whether the 拖欠账款台账 pages open at all (rows are scoped by the selectors)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (is_city_operator(user) or user.role == Role.DISTRICT_OPERATOR
+            or (user.role in _DEPARTMENT_ROLES and bool(user.department_id)) or has_grant(user, IntegrityRole.LEADER))
+
+
+def may_assign(user, complaint) -> bool:
+    if is_city_operator(user):
+        return True
+    return (getattr(user, "role", "") == Role.DISTRICT_OPERATOR and bool(user.district_id)
+            and complaint.debtor.district_id == user.district_id)
+
+
+def may_handle(user, complaint) -> bool:
+    return (getattr(user, "is_authenticated", False) and getattr(user, "role", "") in _DEPARTMENT_ROLES
+            and bool(user.department_id) and user.department_id == complaint.handling_department_id)
