@@ -66,7 +66,7 @@ def state_enterprise_register(*, uscc: str, name: str, basis: str, actor: Any) -
     code = _uscc(uscc, "uscc", problems)
     name = _text(name, "name", "企业名称", problems, max_length=200)
     basis = _text(basis, "basis", "认定依据（如国资监管部门出资企业名单）", problems, max_length=300)
-    if code and code[:1] != "9":
+    if code and code[:2] != "91":
         problems.append(Problem("state_enterprise.not_enterprise", "该代码不是企业的统一社会信用代码（前两位应为91）",
                                 "not an enterprise's code (91…)", "uscc"))
     if code and StateEnterprise.objects.filter(uscc=code).exists():
