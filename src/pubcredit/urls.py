@@ -22,6 +22,8 @@ urlpatterns = [
     path("jobs/", include("pubcredit.jobs.urls")),  # 后台任务: state and progress of background jobs, re-runs
     path("reports/", include("pubcredit.reports.workbench_urls")),  # 信用报告: a department requests a report
     path("evaluation/", include("pubcredit.evaluation.urls")),  # 公共信用综合评价 (staff only, never public)
+    path("integrity/", include("pubcredit.integrity.urls")),  # 政务诚信: arrears ledger, figures (issue 23)
+    path("public/integrity/", include("pubcredit.integrity.public_urls")),  # 拖欠账款投诉 on the public site
     path("", include("pubcredit.console.urls")),  # the staff workbench: /workbench/, /login/, /subjects/ …
 ]
 

@@ -1,0 +1,19 @@
+from django import template
+
+from pubcredit.integrity import permissions
+
+register = template.Library()
+
+
+@register.filter
+def may_view_arrears(user) -> bool:
+    """Whether the menu shows 拖欠账款台账 (operators, district offices, departments, leaders)."""
+    return permissions.may_view_ledger(user)
+
+
+@register.filter
+def yuan(value) -> str:
+    """An amount in yuan with thousands separators: ``120,000.00元``; none: ``—``."""
+    if value is None:
+        return "—"
+    return f"{value:,.2f}元"

@@ -1,0 +1,175 @@
+"""Pages of the arrears ledger (拖欠账款台账): the public complaint form (no login), and in the workbench the ledger,
+one complaint with the step its handler takes next, its evidence files and the figures (清欠统计) leaders read.
+Thin: forms check shapes, selectors read, services write."""
+
+from __future__ import annotations
+
+import functools
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from pubcredit.audit.services import SystemActor
+from pubcredit.ingest.forms import upload_too_large
+from pubcredit.integrity import permissions, selectors, services
+from pubcredit.integrity.forms import AssignForm, ComplaintForm, PaymentForm, PlanForm, VerifyForm
+from pubcredit.integrity.rulebook import arrears_book
+from pubcredit.portal.ratelimit import client_ip, rate_limited
+from pubcredit.rules.errors import DomainError
+from pubcredit.rules.integrity import STATUS_LABELS
+
+PAGE_SIZE = 50
+_CONTENT_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
+
+
+def _site() -> dict[str, str]:
+    return {"site_name": settings.PUBCREDIT_SITE_NAME}
+
+
+def _form_errors(form, exc: DomainError) -> None:
+    for problem in exc.problems:
+        field = (problem.field or "").split(".")[0]
+        form.add_error(field if field in form.fields else None, problem.message_zh)
+
+
+# --- public site ----------------------------------------------------------------------------------------------
+
+@rate_limited("page")
+def complaint_new(request):
+    """拖欠账款投诉 on the public site: a firm names itself, the debtor, the contract, the amount and its evidence."""
+    form = ComplaintForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        uploads = form.cleaned_data["evidence"]
+        refusals = [(u.name, r) for u in uploads if (r := upload_too_large(u.size)) is not None]
+        for name, refusal in refusals:  # refused before a byte of it is read
+            form.add_error("evidence", f"{name}：{refusal.message_zh}")
+        if not refusals:
+            values = {k: v for k, v in form.cleaned_data.items() if k != "evidence"}
+            try:
+                complaint = services.arrears_complaint_file(
+                    **values, evidence=[services.EvidenceFile(u.name, u.read()) for u in uploads],
+                    actor=SystemActor(f"public:{client_ip(request)}"))
+            except DomainError as exc:
+                _form_errors(form, exc)
+            else:
+                return render(request, "integrity/public_filed.html", {
+                    **_site(), "complaint": complaint, "book": arrears_book(),
+                    "status_zh": STATUS_LABELS[complaint.status]})
+    return render(request, "integrity/public_new.html", {**_site(), "form": form, "book": arrears_book()},
+                  status=400 if request.method == "POST" else 200)
+
+
+# --- workbench ------------------------------------------------------------------------------------------------
+
+def _ledger_required(view):
+    @functools.wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not permissions.may_view_ledger(request.user):
+            raise PermissionDenied("无权查看拖欠账款台账")
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
+@_ledger_required
+def ledger(request):
+    status = request.GET.get("status", "")
+    page = Paginator(selectors.complaints(viewer=request.user, status=status),
+                     PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "integrity/ledger.html", {
+        "page": page, "rows": [selectors.complaint_row(c) for c in page], "status": status,
+        "statuses": STATUS_LABELS, "figures": selectors.figures(viewer=request.user)})
+
+
+@_ledger_required
+def figures(request):
+    """清欠统计: the leaders' view, by debtor, handling department and district, with the share cleared."""
+    return render(request, "integrity/figures.html", {"figures": selectors.figures(viewer=request.user),
+                                                      "book": arrears_book()})
+
+
+def _get(request, pk: int):
+    complaint = selectors.complaint_get(viewer=request.user, pk=pk)
+    if complaint is None:
+        raise Http404("没有该投诉")
+    return complaint
+
+
+_FORMS = {"assign": AssignForm, "verify": VerifyForm, "plan": PlanForm, "pay": PaymentForm}
+
+
+@_ledger_required
+def complaint_detail(request, pk: int, *, bound: dict | None = None):
+    complaint = _get(request, pk)
+    row = selectors.complaint_row(complaint)
+    handler = permissions.may_handle(request.user, complaint)
+    steps = []
+    if complaint.status == "filed" and permissions.may_assign(request.user, complaint):
+        steps.append(("assign", "转交处理部门"))
+    if handler and complaint.status == "assigned":
+        steps.append(("verify", "核实欠款"))
+    if handler and complaint.status == "verified":
+        steps.append(("plan", "约定还款计划"))
+    if handler and complaint.status in ("verified", "planned"):
+        steps.append(("pay", "登记还款"))
+    bound = bound or {}
+    forms = [(action, title, bound.get(action) or _FORMS[action]()) for action, title in steps]
+    return render(request, "integrity/detail.html", {
+        "row": row, "complaint": complaint, "forms": forms, "payments": complaint.payments.all(),
+        "evidence": complaint.evidence.defer("content"), "book": arrears_book()}, status=400 if bound else 200)
+
+
+@require_POST
+@_ledger_required
+def complaint_act(request, pk: int, action: str):
+    complaint = _get(request, pk)
+    form_class = _FORMS.get(action)
+    if form_class is None:
+        raise Http404("未知操作")
+    form = form_class(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "assign":
+                services.arrears_complaint_assign(complaint=complaint, department=data["department"],
+                                                  actor=request.user)
+                messages.success(request, f"已转交{data['department'].name}处理")
+            elif action == "verify":
+                confirmed = data["outcome"] == "confirmed"
+                services.arrears_complaint_verify(complaint=complaint, confirmed=confirmed,
+                                                  amount_owed=data["amount_owed"], verified_on=data["verified_on"],
+                                                  note=data["note"], actor=request.user)
+                messages.success(request, "已核实欠款" if confirmed else "已认定投诉不属实")
+            elif action == "plan":
+                services.arrears_plan_agree(complaint=complaint, plan_last_day=data["plan_last_day"],
+                                            plan_note=data["plan_note"], actor=request.user)
+                messages.success(request, "已记录还款计划")
+            else:
+                services.arrears_payment_record(complaint=complaint, amount=data["amount"], paid_on=data["paid_on"],
+                                                note=data["note"], actor=request.user)
+                messages.success(request, "已登记还款")
+            return redirect("integrity:complaint", pk=complaint.pk)
+        except DomainError as exc:
+            _form_errors(form, exc)
+    return complaint_detail(request, pk, bound={action: form})
+
+
+@_ledger_required
+def evidence_file(request, pk: int, file_id: int):
+    complaint = _get(request, pk)
+    found = complaint.evidence.filter(pk=file_id).first()
+    if found is None:
+        raise Http404("没有该材料")
+    response = HttpResponse(bytes(found.content), content_type=_CONTENT_TYPES.get(found.file_type,
+                                                                                 "application/octet-stream"))
+    # attachment: an uploaded file is never rendered inline on the platform's origin
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(found.filename)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
