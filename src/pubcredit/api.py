@@ -224,3 +224,4 @@ api.add_router("", "pubcredit.repair.api.router")  # 信用修复与异议 (elig
 api.add_router("/commitments", "pubcredit.commitments.api.router")  # 信用承诺 (告知承诺 eligibility)
 api.add_router("/reports", "pubcredit.reports.api.router")  # 信用报告: issue, verify, batches (issue 16)
 api.add_router("/subjects", "pubcredit.evaluation.api.router")  # 公共信用综合评价 (department token)
+api.add_router("/integrity", "pubcredit.integrity.api.router")  # 政务诚信: arrears ledger (issue 23)

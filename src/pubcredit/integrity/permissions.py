@@ -3,13 +3,15 @@
 - credit-centre operators: everything in the arrears ledger, the state-enterprise register and grants;
 - district operators: complaints against debtors registered in their district (they transfer them, too);
 - the handling department's staff (data providers, reviewers, business users of that department): their complaints;
-- leaders (granted 领导): read the ledger and its figures, never act.
+- leaders (granted 领导): read the ledger and its figures, never act;
+- a department's API token: the complaints that department handles.
 """
 
 from __future__ import annotations
 
 from pubcredit.accounts.access import is_city_operator
 from pubcredit.accounts.choices import Role
+from pubcredit.audit.services import SystemActor
 from pubcredit.integrity.choices import IntegrityRole
 
 __all__ = ["is_city_operator", "has_grant", "may_view_ledger", "may_assign", "may_handle"]
@@ -39,5 +41,9 @@ def may_assign(user, complaint) -> bool:
 
 
 def may_handle(user, complaint) -> bool:
+    """The handling department's staff, or its system calling with the department's API token."""
+    if isinstance(user, SystemActor):
+        department = complaint.handling_department
+        return bool(user.department_code) and department is not None and department.code == user.department_code
     return (getattr(user, "is_authenticated", False) and getattr(user, "role", "") in _DEPARTMENT_ROLES
             and bool(user.department_id) and user.department_id == complaint.handling_department_id)

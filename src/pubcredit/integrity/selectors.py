@@ -157,3 +157,9 @@ def state_enterprises() -> QuerySet[StateEnterprise]:
 
 def is_state_enterprise(uscc: str) -> bool:
     return StateEnterprise.objects.filter(uscc=uscc).exists()
+
+
+def department_complaints(*, department, status: str = "") -> QuerySet[ArrearsComplaint]:
+    """The complaints transferred to ``department`` (its API token's view)."""
+    qs = ArrearsComplaint.objects.filter(handling_department=department).select_related("debtor", "handling_department")
+    return qs.filter(status=status) if status in STATUS_LABELS else qs
