@@ -14,11 +14,18 @@ from pubcredit.accounts.access import is_city_operator
 from pubcredit.accounts.choices import Role
 from pubcredit.integrity import permissions
 from pubcredit.integrity.choices import IntegrityRole
+from pubcredit.catalog.registry import get_class
 from pubcredit.integrity.models import ArrearsComplaint, StateEnterprise
+from pubcredit.lists.models import ListEntry
+from pubcredit.lists.selectors import entries_in_force, in_force_filter
+from pubcredit.records.choices import RecordStatus
+from pubcredit.records.models import CreditRecord
+from pubcredit.subjects.models import Subject
 from pubcredit.integrity.rulebook import arrears_book
 from pubcredit.rules import clock
 from pubcredit.rules.integrity import (
-    DEBTOR_KIND_LABELS, OPEN_STATUSES, STATUS_LABELS, ArrearsFacts, Flag, arrears_flags, next_due, share)
+    DEBTOR_KIND_LABELS, OPEN_STATUSES, STATUS_LABELS, ArrearsFacts, Flag, arrears_flags, classify_debtor, next_due,
+    share)
 from pubcredit.workdays.selectors import work_calendar
 
 _NOTHING = Q(pk__in=[])
@@ -163,3 +170,124 @@ def department_complaints(*, department, status: str = "") -> QuerySet[ArrearsCo
     """The complaints transferred to ``department`` (its API token's view)."""
     qs = ArrearsComplaint.objects.filter(handling_department=department).select_related("debtor", "handling_department")
     return qs.filter(status=status) if status in STATUS_LABELS else qs
+
+
+# --- the government-integrity view (政务诚信) -------------------------------------------------------------------
+
+COURT_LIST = "court_dishonest_debtor"  # 失信被执行人名单: the body as judgment debtor
+# catalogue classes about a government body's own dishonesty, read like any record (docs/integrity.md)
+GOVERNMENT_CLASSES = ("gov_unfulfilled_commitment", "gov_lost_admin_judgment", "gov_audit_finding",
+                      "commitment_breach")
+_SETTLED = {"gov_unfulfilled_commitment": "fulfilled", "gov_audit_finding": "fulfilled",
+            "gov_lost_admin_judgment": "fulfilled"}
+_CONTENT_FIELDS = ("commitment_content", "finding", "case_cause", "breach_facts")
+
+
+def may_view_government(viewer, subject: Subject | None = None) -> bool:
+    """Operators and leaders read every body; a district office the bodies registered in its district."""
+    if is_city_operator(viewer) or permissions.has_grant(viewer, IntegrityRole.LEADER):
+        return True
+    return (getattr(viewer, "role", "") == Role.DISTRICT_OPERATOR and bool(viewer.district_id)
+            and (subject is None or subject.district_id == viewer.district_id))
+
+
+def debtor_class_of(subject: Subject):
+    """What the code and the state-enterprise register say the body is (机关, 事业单位, 国有企业), or None."""
+    if not subject.uscc:
+        return None
+    found = classify_debtor(subject.uscc, state_owned=is_state_enterprise(subject.uscc))
+    return found if found.in_scope else None
+
+
+@dataclass(frozen=True)
+class RecordLine:
+    record: CreditRecord
+    class_name: str
+    status_zh: str
+    open: bool  # not fulfilled / not rectified yet
+    content: str  # what was promised, found or judged, in the class's own field
+
+
+@dataclass
+class GovernmentView:
+    subject: Subject
+    kind_zh: str
+    category_zh: str
+    court_entries: list
+    arrears: list[ComplaintRow]
+    records: list[RecordLine]
+
+    @property
+    def open_records(self) -> list[RecordLine]:
+        return [r for r in self.records if r.open]
+
+    @property
+    def arrears_past_plan(self) -> list[ComplaintRow]:
+        return [r for r in self.arrears if r.past_plan]
+
+    @property
+    def outstanding(self) -> Decimal:
+        return sum((r.outstanding or Decimal(0) for r in self.arrears if r.complaint.status in OPEN_STATUSES),
+                   Decimal("0.00"))
+
+    @property
+    def flags(self) -> list[str]:
+        """What a leader should see first: 失信被执行人, arrears past plan, open findings."""
+        flags = []
+        if self.court_entries:
+            flags.append(f"失信被执行人（{len(self.court_entries)}条在列）")
+        if self.arrears_past_plan:
+            flags.append(f"拖欠账款逾期未清偿（{len(self.arrears_past_plan)}件）")
+        if self.open_records:
+            flags.append(f"未履行承诺或未整改事项（{len(self.open_records)}条）")
+        return flags
+
+
+def _record_line(record: CreditRecord) -> RecordLine:
+    info_class = get_class(record.class_code)
+    status = record.fields.get("status", "")
+    status_field = next((f for f in info_class.fields if f.key == "status"), None)
+    labels = {v.code: v.label_zh for v in status_field.values} if status_field else {}
+    content = next((record.fields[k] for k in _CONTENT_FIELDS if record.fields.get(k)), "—")
+    if record.class_code == "commitment_breach":
+        return RecordLine(record, info_class.name_zh, "已违诺", True, content)
+    return RecordLine(record, info_class.name_zh, labels.get(status, "—"), status != _SETTLED.get(record.class_code),
+                      content)
+
+
+def government_view(*, viewer, subject_id: int) -> GovernmentView | None:
+    """A 机关, 事业单位 or state enterprise's government-integrity view: the court list entries where it is the debtor
+    (in force today), the arrears complaints against it (with 逾期未清偿), and its records of the government classes.
+    None when the subject is no such body or the viewer may not read it."""
+    subject = Subject.objects.select_related("district").filter(pk=subject_id).first()
+    if subject is None or not may_view_government(viewer, subject):
+        return None
+    found = debtor_class_of(subject)
+    if found is None:
+        return None
+    today = clock.today()
+    court = [e for e in entries_in_force(subject_id=subject.pk, day=today) if e.list_code == COURT_LIST]
+    arrears = [complaint_row(c, today=today) for c in ArrearsComplaint.objects.filter(debtor=subject)
+               .select_related("debtor", "handling_department").order_by("-filed_on", "-id")]
+    records = [_record_line(r) for r in CreditRecord.objects.filter(
+        subject=subject, class_code__in=GOVERNMENT_CLASSES, status=RecordStatus.ACTIVE).order_by("-decision_date")]
+    return GovernmentView(subject, found.kind_zh, found.category_zh, court, arrears, records)
+
+
+def government_bodies(*, viewer, query: str = "") -> list[GovernmentView]:
+    """Bodies with anything to show (an arrears complaint, a court entry or a government-class record), those with
+    flags first; ``query`` filters by name or code."""
+    if not may_view_government(viewer):
+        return []
+    ids = set(ArrearsComplaint.objects.values_list("debtor_id", flat=True))
+    ids |= set(CreditRecord.objects.filter(class_code__in=GOVERNMENT_CLASSES, status=RecordStatus.ACTIVE)
+               .values_list("subject_id", flat=True))
+    ids |= set(ListEntry.objects.filter(list_code=COURT_LIST).filter(in_force_filter(clock.today()))
+               .filter(Q(subject__uscc__startswith="11") | Q(subject__uscc__startswith="12")
+                       | Q(subject__uscc__in=StateEnterprise.objects.values("uscc")))
+               .values_list("subject_id", flat=True))
+    subjects = Subject.objects.filter(pk__in=ids)
+    if query:
+        subjects = subjects.filter(Q(name__contains=query) | Q(uscc=query.strip().upper()))
+    views = [v for s in subjects.order_by("name")[:200] if (v := government_view(viewer=viewer, subject_id=s.pk))]
+    return sorted(views, key=lambda v: (not v.flags, v.subject.name))

@@ -10,4 +10,6 @@ urlpatterns = [
     path("arrears/<int:pk>/", views.complaint_detail, name="complaint"),
     path("arrears/<int:pk>/evidence/<int:file_id>/", views.evidence_file, name="evidence"),
     path("arrears/<int:pk>/<str:action>/", views.complaint_act, name="act"),
+    path("bodies/", views.government_list, name="bodies"),  # 政务诚信: government bodies with flags
+    path("bodies/<int:subject_id>/", views.government_detail, name="body"),
 ]

@@ -173,3 +173,31 @@ def evidence_file(request, pk: int, file_id: int):
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(found.filename)}"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- the government-integrity view ----------------------------------------------------------------------------
+
+def _government_required(view):
+    @functools.wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not selectors.may_view_government(request.user):
+            raise PermissionDenied("仅信用中心、区县信用办和领导可查看政务诚信")
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
+@_government_required
+def government_list(request):
+    query = request.GET.get("q", "").strip()[:100]
+    return render(request, "integrity/bodies.html", {"views": selectors.government_bodies(viewer=request.user,
+                                                                                           query=query),
+                                                     "q": query})
+
+
+@_government_required
+def government_detail(request, subject_id: int):
+    found = selectors.government_view(viewer=request.user, subject_id=subject_id)
+    if found is None:
+        raise Http404("该主体不是机关、事业单位或国有企业，或不在您的查看范围内")
+    return render(request, "integrity/body.html", {"view": found})

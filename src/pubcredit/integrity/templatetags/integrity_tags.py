@@ -17,3 +17,11 @@ def yuan(value) -> str:
     if value is None:
         return "—"
     return f"{value:,.2f}元"
+
+
+@register.filter
+def may_view_government(user) -> bool:
+    """Whether the menu shows 政务诚信 (operators, district offices, leaders)."""
+    from pubcredit.integrity.selectors import may_view_government as allowed
+
+    return bool(getattr(user, "is_authenticated", False)) and allowed(user)
