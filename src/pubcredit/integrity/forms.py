@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from pubcredit.accounts.models import Department
-from pubcredit.integrity.rulebook import arrears_book
+from pubcredit.integrity.rulebook import arrears_book, files_book
+from pubcredit.rules.integrity import STAFF_KINDS
 from pubcredit.rules import clock
 
 
@@ -81,3 +82,28 @@ class PaymentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["paid_on"].initial = clock.today()
+
+
+class FileCreateForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50)
+    id_number = forms.CharField(label="身份证号码", max_length=24, help_text="加密保存，页面只显示脱敏号码")
+    staff_kind = forms.ChoiceField(label="人员类别", choices=list(STAFF_KINDS.items()))
+    position = forms.CharField(label="职务", max_length=100)
+
+
+class FileEntryForm(forms.Form):
+    kind = forms.ChoiceField(label="记录类别")
+    title = forms.CharField(label="事项", max_length=200, required=False, help_text="不填则用记录类别的名称")
+    decided_on = _date("日期")
+    detail = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="任职诚信承诺须填写承诺内容")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(c, k.name_zh) for c, k in files_book().kinds.items()]
+        self.fields["decided_on"].initial = clock.today()
+
+
+class AppointmentCheckForm(forms.Form):
+    id_number = forms.CharField(label="拟任人员身份证号码", max_length=24)
+    purpose = forms.CharField(label="审查事由", max_length=200, help_text="如：拟任某某科科长")

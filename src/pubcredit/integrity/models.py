@@ -8,9 +8,11 @@ from django.db import models
 
 from pubcredit.accounts.models import Department
 from pubcredit.integrity.choices import ArrearsStatus, DebtorKind, IntegrityRole
+from pubcredit.rules.integrity import STAFF_KINDS
 from pubcredit.subjects.models import Subject
 
-__all__ = ["StateEnterprise", "ArrearsComplaint", "ArrearsEvidence", "ArrearsPayment", "IntegrityGrant"]
+__all__ = ["StateEnterprise", "ArrearsComplaint", "ArrearsEvidence", "ArrearsPayment", "IntegrityGrant", "IntegrityFile",
+           "IntegrityFileEntry"]
 
 
 class StateEnterprise(models.Model):
@@ -132,3 +134,45 @@ class IntegrityGrant(models.Model):
         verbose_name = "政务诚信岗位 (integrity grant)"
         verbose_name_plural = verbose_name
         constraints = [models.UniqueConstraint(fields=["user", "role"], name="integrity_grant_once")]
+
+
+class IntegrityFile(models.Model):
+    """诚信档案 of a civil servant or a judicial or law-enforcement officer, kept by their organisation's personnel
+    office. The identity number is stored as the subjects app stores it: encrypted, a keyed lookup hash, masked."""
+
+    organisation = models.ForeignKey(Department, verbose_name="所在单位", on_delete=models.PROTECT,
+                                     related_name="integrity_files")
+    staff_kind = models.CharField("人员类别", max_length=20, choices=list(STAFF_KINDS.items()))
+    name = models.CharField("姓名", max_length=50)
+    position = models.CharField("职务", max_length=100)
+    id_hash = models.CharField("证件号码查找哈希", max_length=64, unique=True)
+    id_encrypted = models.TextField("证件号码密文")
+    id_masked = models.CharField("证件号码（脱敏）", max_length=24)
+    created_at = models.DateTimeField("建档时间")
+
+    class Meta:
+        verbose_name = "诚信档案 (integrity file)"
+        verbose_name_plural = verbose_name
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.id_masked}）"
+
+
+class IntegrityFileEntry(models.Model):
+    """One record of an integrity file: a commitment signed on appointment, a commendation, a sanction, a
+    dishonesty record; its kind says whether it matters for appointment (rulebook/integrity/files.yaml)."""
+
+    file = models.ForeignKey(IntegrityFile, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField("记录类别", max_length=32)
+    title = models.CharField("事项", max_length=200)
+    decided_on = models.DateField("日期")
+    detail = models.TextField("内容", blank=True)
+    removed_on = models.DateField("移出/撤销日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "诚信档案记录 (integrity file entry)"
+        verbose_name_plural = verbose_name
+        ordering = ["-decided_on", "-id"]

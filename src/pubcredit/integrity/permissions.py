@@ -47,3 +47,11 @@ def may_handle(user, complaint) -> bool:
         return bool(user.department_code) and department is not None and department.code == user.department_code
     return (getattr(user, "is_authenticated", False) and getattr(user, "role", "") in _DEPARTMENT_ROLES
             and bool(user.department_id) and user.department_id == complaint.handling_department_id)
+
+
+def may_keep_files(user, organisation_id: int | None = None) -> bool:
+    """诚信档案: only a personnel office (人事部门, granted) reads and writes, and only its own organisation's staff;
+    no operator, leader or superuser reads them (the strictest access of the platform)."""
+    if not has_grant(user, IntegrityRole.PERSONNEL_OFFICE) or not user.department_id:
+        return False
+    return organisation_id is None or user.department_id == organisation_id

@@ -291,3 +291,14 @@ def government_bodies(*, viewer, query: str = "") -> list[GovernmentView]:
         subjects = subjects.filter(Q(name__contains=query) | Q(uscc=query.strip().upper()))
     views = [v for s in subjects.order_by("name")[:200] if (v := government_view(viewer=viewer, subject_id=s.pk))]
     return sorted(views, key=lambda v: (not v.flags, v.subject.name))
+
+
+def own_integrity_files(*, viewer) -> QuerySet:
+    """The files of the personnel office's own organisation (names and masked numbers only; opening one is a read
+    through ``files.integrity_file_read``, audited)."""
+    from pubcredit.integrity.models import IntegrityFile
+
+    if not permissions.may_keep_files(viewer):
+        return IntegrityFile.objects.none()
+    return IntegrityFile.objects.filter(organisation_id=viewer.department_id).only(
+        "id", "name", "id_masked", "position", "staff_kind", "organisation_id")

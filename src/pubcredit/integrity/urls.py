@@ -12,4 +12,7 @@ urlpatterns = [
     path("arrears/<int:pk>/<str:action>/", views.complaint_act, name="act"),
     path("bodies/", views.government_list, name="bodies"),  # 政务诚信: government bodies with flags
     path("bodies/<int:subject_id>/", views.government_detail, name="body"),
+    path("files/", views.file_list, name="files"),  # 诚信档案: the personnel office's own staff
+    path("files/check/", views.appointment_check, name="appointment_check"),
+    path("files/<int:pk>/", views.file_detail, name="file"),
 ]

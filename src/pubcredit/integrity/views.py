@@ -18,12 +18,13 @@ from django.views.decorators.http import require_POST
 
 from pubcredit.audit.services import SystemActor
 from pubcredit.ingest.forms import upload_too_large
-from pubcredit.integrity import permissions, selectors, services
-from pubcredit.integrity.forms import AssignForm, ComplaintForm, PaymentForm, PlanForm, VerifyForm
-from pubcredit.integrity.rulebook import arrears_book
+from pubcredit.integrity import files, permissions, selectors, services
+from pubcredit.integrity.forms import (
+    AppointmentCheckForm, AssignForm, ComplaintForm, FileCreateForm, FileEntryForm, PaymentForm, PlanForm, VerifyForm)
+from pubcredit.integrity.rulebook import arrears_book, files_book
 from pubcredit.portal.ratelimit import client_ip, rate_limited
 from pubcredit.rules.errors import DomainError
-from pubcredit.rules.integrity import STATUS_LABELS
+from pubcredit.rules.integrity import STAFF_KINDS, STATUS_LABELS
 
 PAGE_SIZE = 50
 _CONTENT_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
@@ -201,3 +202,70 @@ def government_detail(request, subject_id: int):
     if found is None:
         raise Http404("该主体不是机关、事业单位或国有企业，或不在您的查看范围内")
     return render(request, "integrity/body.html", {"view": found})
+
+
+# --- integrity files (诚信档案): the personnel office only ------------------------------------------------------
+
+def _personnel_required(view):
+    @functools.wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not permissions.may_keep_files(request.user):
+            raise PermissionDenied("仅本单位人事部门可查阅和登记诚信档案")
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
+@_personnel_required
+def file_list(request):
+    form = FileCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = files.integrity_file_create(**form.cleaned_data, actor=request.user)
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"已为{created.name}建立诚信档案")
+            return redirect("integrity:file", pk=created.pk)
+    return render(request, "integrity/files.html", {"files": selectors.own_integrity_files(viewer=request.user),
+                                                    "form": form, "staff_kinds": STAFF_KINDS},
+                  status=400 if request.method == "POST" else 200)
+
+
+@_personnel_required
+def file_detail(request, pk: int):
+    try:
+        found = files.integrity_file_read(file_id=pk, viewer=request.user, purpose="人事部门查阅诚信档案")
+    except DomainError as exc:
+        raise PermissionDenied(exc.message_zh) from exc
+    form = FileEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = form.cleaned_data
+            if data["kind"] == "commitment":
+                files.integrity_commitment_sign(file=found, signed_on=data["decided_on"], content=data["detail"],
+                                                actor=request.user)
+            else:
+                files.integrity_file_entry_add(file=found, actor=request.user, **data)
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "已登记")
+            return redirect("integrity:file", pk=found.pk)
+    kinds = files_book().kinds
+    entries = [(e, kinds[e.kind].name_zh if e.kind in kinds else e.kind) for e in found.entries.all()]
+    return render(request, "integrity/file.html", {"file": found, "entries": entries, "form": form,
+                                                   "staff_kind_zh": STAFF_KINDS.get(found.staff_kind, "")},
+                  status=400 if request.method == "POST" else 200)
+
+
+@_personnel_required
+def appointment_check(request):
+    form = AppointmentCheckForm(request.POST or None)
+    answer = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer = files.appointment_check_run(**form.cleaned_data, actor=request.user)
+        except DomainError as exc:
+            _form_errors(form, exc)
+    return render(request, "integrity/appointment_check.html", {"form": form, "answer": answer})

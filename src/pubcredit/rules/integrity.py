@@ -269,3 +269,75 @@ def share(part: Decimal, whole: Decimal) -> Decimal | None:
     if not whole:
         return None
     return (part * 100 / whole).quantize(Decimal("0.1"))
+
+
+# --- integrity files of civil servants and judicial and law-enforcement staff (诚信档案) -------------------------
+
+STAFF_KINDS = {"civil_servant": "公务员", "judicial": "司法人员", "law_enforcement": "行政执法人员"}
+
+
+class FileEntryKind(_Strict):
+    name_zh: str
+    matters: bool  # may bar or delay an appointment while in effect
+    months: int | None = Field(default=None, gt=0)  # how long it matters from its decision; None: until removed
+
+
+class FilesRulebook(_Strict):
+    version: str
+    kinds: dict[str, FileEntryKind] = Field(min_length=1)
+    commitment_required: bool
+
+
+def parse_files_rulebook(data: Any) -> FilesRulebook:
+    book = FilesRulebook.model_validate(data)
+    if "commitment" not in book.kinds:
+        raise ValueError("kinds: the integrity commitment (commitment) is required")
+    return book
+
+
+@dataclass(frozen=True)
+class FileEntryFacts:
+    kind: str
+    decided_on: dt.date
+    removed_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class AppointmentReason:
+    code: str
+    effect: Literal["bar", "caution"]
+    message_zh: str
+    until: dt.date | None = None
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def appointment_check(entries: list[FileEntryFacts], *, today: dt.date, book: FilesRulebook) -> list[AppointmentReason]:
+    """Which records of an integrity file matter for an appointment today (任用审查), each with its reason; records
+    that do not matter (commendations, expired sanctions) are left out, so the answer exposes nothing else.
+
+    A sanction matters from its decision for its kind's months (rulebook ``files.yaml``, UNVERIFIED periods of
+    政务处分法); a dishonesty record without a period matters until removed; no integrity commitment is a caution."""
+    reasons: list[AppointmentReason] = []
+    for entry in entries:
+        kind = book.kinds.get(entry.kind)
+        if kind is None or not kind.matters or (entry.removed_on and entry.removed_on <= today):
+            continue
+        until = _add_months(entry.decided_on, kind.months) if kind.months else None
+        if until is not None and today >= until:
+            continue
+        suffix = f"，影响期至{until.isoformat()}" if until else "，尚未移出"
+        reasons.append(AppointmentReason(entry.kind, "bar", f"{kind.name_zh}（{entry.decided_on.isoformat()}）{suffix}",
+                                         until))
+    if book.commitment_required and not any(e.kind == "commitment" and not e.removed_on for e in entries):
+        reasons.append(AppointmentReason("commitment_missing", "caution", "档案中没有任职诚信承诺，任用前应签署"))
+    return reasons

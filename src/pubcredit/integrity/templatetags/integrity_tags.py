@@ -25,3 +25,9 @@ def may_view_government(user) -> bool:
     from pubcredit.integrity.selectors import may_view_government as allowed
 
     return bool(getattr(user, "is_authenticated", False)) and allowed(user)
+
+
+@register.filter
+def may_keep_files(user) -> bool:
+    """Whether the menu shows 诚信档案 (the personnel offices only)."""
+    return permissions.may_keep_files(user)
