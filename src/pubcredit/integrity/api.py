@@ -135,3 +135,35 @@ def arrears_payment(request, complaint_id: int, payload: IntegrityArrearsPayment
                                               paid_on=payload.paid_on, note=payload.note, actor=request.actor)
     payment.complaint.refresh_from_db()
     return Status(201, _out(payment.complaint))
+
+
+class IntegrityCourtMeasureOut(Schema):
+    department: str
+    scenario: str
+    checked_on: dt.date
+    measure_code: str
+    measure_name: str
+    applied: bool
+    note: str
+    reported_at: dt.datetime
+
+
+class IntegrityCourtCaseOut(Schema):
+    entry_id: int
+    decision_no: str
+    subject_name: str
+    subject_code: str
+    status: str
+    removed_on: dt.date | None
+    checks: int
+    measures: list[IntegrityCourtMeasureOut]
+
+
+@router.get("/court-feedback", response=list[IntegrityCourtCaseOut], url_name="integrity_court_feedback")
+def court_feedback(request, since: dt.date | None = None):
+    """司法联动: per 失信被执行人 case the token's court pushed (decided on or after ``since``; at most 200, newest
+    first), the checks that hit it and the measures departments reported applied or not (``applied``, ``note``)."""
+    return [{"entry_id": c.entry.pk, "decision_no": c.entry.decision_no, "subject_name": c.entry.subject.name,
+             "subject_code": c.entry.subject.display_code, "status": c.entry.status, "removed_on": c.entry.removed_on,
+             "checks": c.checks, "measures": [r.__dict__ for r in c.reports]}
+            for c in selectors.court_feedback(department=request.department, since=since)]

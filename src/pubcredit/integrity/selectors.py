@@ -302,3 +302,67 @@ def own_integrity_files(*, viewer) -> QuerySet:
         return IntegrityFile.objects.none()
     return IntegrityFile.objects.filter(organisation_id=viewer.department_id).only(
         "id", "name", "id_masked", "position", "staff_kind", "organisation_id")
+
+
+# --- judicial linkage: the court's feedback loop (司法联动：联合惩戒反馈) ------------------------------------------
+
+@dataclass(frozen=True)
+class MeasureReport:
+    department: str
+    scenario: str
+    checked_on: dt.date
+    measure_code: str
+    measure_name: str
+    applied: bool
+    note: str
+    reported_at: dt.datetime
+
+
+@dataclass
+class CourtCase:
+    """One 失信被执行人 entry the court pushed, with what departments did about it (per case, 一案一反馈)."""
+
+    entry: ListEntry
+    checks: int = 0
+    reports: list[MeasureReport] = field(default_factory=list)
+
+    @property
+    def applied(self) -> int:
+        return sum(r.applied for r in self.reports)
+
+
+def may_read_court_feedback(viewer) -> bool:
+    return is_city_operator(viewer) or bool(getattr(viewer, "department_id", None))
+
+
+def court_feedback(*, department, since: dt.date | None = None, limit: int = 200) -> list[CourtCase]:
+    """For the court (the department that pushed the 失信被执行人 entries), each case with the checks that hit it and
+    the measures the checking departments reported applied or not (``sanctions`` check feedback), newest first."""
+    from pubcredit.sanctions.models import CheckFeedback, CheckHit
+    from pubcredit.sanctions.rulebook import measure_book
+
+    entries = ListEntry.objects.filter(list_code=COURT_LIST, department=department).select_related("subject")
+    if since is not None:
+        entries = entries.filter(decision_date__gte=since)
+    cases = {e.pk: CourtCase(e) for e in entries.order_by("-decision_date", "-id")[:limit]}
+    if not cases:
+        return []
+    check_entries: dict[int, set[int]] = defaultdict(set)
+    for check_id, entry_id in CheckHit.objects.filter(entry_id__in=cases).values_list("check_row_id", "entry_id"):
+        check_entries[check_id].add(entry_id)
+        cases[entry_id].checks += 1
+    book = measure_book()
+    today = clock.today()
+    feedback = (CheckFeedback.objects.filter(check_row_id__in=check_entries)
+                .select_related("check_row", "check_row__department").order_by("created_at", "id"))
+    for fb in feedback:
+        measure = book.current(fb.measure_code, today)
+        if measure is not None and COURT_LIST not in measure.lists:
+            continue  # a measure of another list the same check hit: not the court's case
+        check = fb.check_row
+        report = MeasureReport(check.department.name if check.department else check.actor_label, check.scenario,
+                               check.as_of_date, fb.measure_code, measure.name_zh if measure else fb.measure_code,
+                               fb.applied, fb.note, fb.created_at)
+        for entry_id in check_entries[check.pk]:  # the court entries this check hit (usually one)
+            cases[entry_id].reports.append(report)
+    return list(cases.values())

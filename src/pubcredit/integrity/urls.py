@@ -15,4 +15,5 @@ urlpatterns = [
     path("files/", views.file_list, name="files"),  # 诚信档案: the personnel office's own staff
     path("files/check/", views.appointment_check, name="appointment_check"),
     path("files/<int:pk>/", views.file_detail, name="file"),
+    path("court-feedback/", views.court_feedback, name="court_feedback"),  # 司法联动: measures per case
 ]

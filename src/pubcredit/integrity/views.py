@@ -269,3 +269,15 @@ def appointment_check(request):
         except DomainError as exc:
             _form_errors(form, exc)
     return render(request, "integrity/appointment_check.html", {"form": form, "answer": answer})
+
+
+# --- judicial linkage: what departments did about the court's cases -------------------------------------------
+
+@login_required
+def court_feedback(request):
+    """联合惩戒反馈: the court's staff see, per 失信被执行人 case it pushed, the measures departments applied."""
+    department = request.user.department
+    if department is None:
+        raise PermissionDenied("仅推送失信被执行人名单的法院工作人员可查看反馈")
+    cases = selectors.court_feedback(department=department)
+    return render(request, "integrity/court_feedback.html", {"cases": cases, "department": department})
