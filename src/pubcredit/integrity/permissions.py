@@ -20,9 +20,14 @@ _DEPARTMENT_ROLES = (Role.PROVIDER, Role.REVIEWER, Role.BUSINESS_USER)
 
 
 def has_grant(user, role: str) -> bool:
+    """Whether ``user`` holds a function of this app; read once per request's user object (the menu asks often)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.integrity_grants.filter(role=role).exists()
+    roles = getattr(user, "_integrity_roles", None)
+    if roles is None:
+        roles = frozenset(user.integrity_grants.values_list("role", flat=True))
+        user._integrity_roles = roles
+    return role in roles
 
 
 def may_view_ledger(user) -> bool:

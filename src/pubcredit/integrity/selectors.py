@@ -366,3 +366,7 @@ def court_feedback(*, department, since: dt.date | None = None, limit: int = 200
         for entry_id in check_entries[check.pk]:  # the court entries this check hit (usually one)
             cases[entry_id].reports.append(report)
     return list(cases.values())
+
+
+def court_pushes(*, department_id: int) -> bool:
+    return ListEntry.objects.filter(list_code=COURT_LIST, department_id=department_id).exists()

@@ -91,6 +91,7 @@ def integrity_grant(*, user: Any, role: str, actor: Any) -> IntegrityGrant:
                           "a personnel office belongs to an organisation", "user")
     grant, created = IntegrityGrant.objects.get_or_create(user=user, role=role,
                                                           defaults={"granted_by": _user(actor), "granted_at": clock.now()})
+    user.__dict__.pop("_integrity_roles", None)  # the cached functions of this user object are stale now
     if created:
         audit.record(Event.INTEGRITY_GRANTED, actor=actor, object_type="user", object_id=user.pk, after={"role": role})
     return grant

@@ -31,3 +31,11 @@ def may_view_government(user) -> bool:
 def may_keep_files(user) -> bool:
     """Whether the menu shows 诚信档案 (the personnel offices only)."""
     return permissions.may_keep_files(user)
+
+
+@register.filter
+def pushes_court_list(user) -> bool:
+    """Whether the menu shows 联合惩戒反馈: the user's department pushed 失信被执行人 entries (a court)."""
+    from pubcredit.integrity.selectors import court_pushes
+
+    return bool(getattr(user, "department_id", None)) and court_pushes(department_id=user.department_id)
