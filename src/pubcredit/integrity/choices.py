@@ -25,3 +25,23 @@ class IntegrityRole(models.TextChoices):
 
     LEADER = "leader", "领导（查看清欠统计）"
     PERSONNEL_OFFICE = "personnel_office", "人事部门（诚信档案）"
+    EDITOR = "editor", "宣传编辑（诚信宣传）"
+    PUBLICITY_REVIEWER = "publicity_reviewer", "宣传审核（诚信宣传）"
+
+
+class ArticleKind(models.TextChoices):
+    """Integrity publicity on the site (诚信宣传)."""
+
+    NEWS = "news", "诚信新闻"
+    REWARD_CASE = "reward_case", "守信激励典型案例"
+    PUNISH_CASE = "punish_case", "失信惩戒典型案例"
+    MODEL_UNIT = "model_unit", "诚信示范单位和街区"
+    CAMPAIGN = "campaign", "诚信宣传活动"
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PENDING = "pending", "待审核"
+    RETURNED = "returned", "退回修改"
+    APPROVED = "approved", "审核通过待发布"
+    PUBLISHED = "published", "已发布"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from pubcredit.accounts.models import Department
+from pubcredit.integrity.choices import ArticleKind
 from pubcredit.integrity.rulebook import arrears_book, files_book
 from pubcredit.rules.integrity import STAFF_KINDS
 from pubcredit.rules import clock
@@ -107,3 +108,13 @@ class FileEntryForm(forms.Form):
 class AppointmentCheckForm(forms.Form):
     id_number = forms.CharField(label="拟任人员身份证号码", max_length=24)
     purpose = forms.CharField(label="审查事由", max_length=200, help_text="如：拟任某某科科长")
+
+
+class ArticleForm(forms.Form):
+    kind = forms.ChoiceField(label="栏目", choices=ArticleKind.choices)
+    title = forms.CharField(label="标题", max_length=200)
+    body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 10}))
+
+
+class ArticleStepForm(forms.Form):
+    note = forms.CharField(label="审核意见", max_length=500, required=False, help_text="退回修改时必填")

@@ -7,12 +7,12 @@ from django.conf import settings
 from django.db import models
 
 from pubcredit.accounts.models import Department
-from pubcredit.integrity.choices import ArrearsStatus, DebtorKind, IntegrityRole
+from pubcredit.integrity.choices import ArrearsStatus, ArticleKind, ArticleStatus, DebtorKind, IntegrityRole
 from pubcredit.rules.integrity import STAFF_KINDS
 from pubcredit.subjects.models import Subject
 
 __all__ = ["StateEnterprise", "ArrearsComplaint", "ArrearsEvidence", "ArrearsPayment", "IntegrityGrant", "IntegrityFile",
-           "IntegrityFileEntry"]
+           "IntegrityFileEntry", "IntegrityArticle"]
 
 
 class StateEnterprise(models.Model):
@@ -176,3 +176,28 @@ class IntegrityFileEntry(models.Model):
         verbose_name = "诚信档案记录 (integrity file entry)"
         verbose_name_plural = verbose_name
         ordering = ["-decided_on", "-id"]
+
+
+class IntegrityArticle(models.Model):
+    """诚信宣传: news, typical cases (守信激励 / 失信惩戒), model units and campaign pages, published on the site only
+    after a reviewer other than the author approved them."""
+
+    kind = models.CharField("栏目", max_length=16, choices=ArticleKind.choices)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("正文")
+    status = models.CharField("状态", max_length=12, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    review_note = models.CharField("审核意见", max_length=500, blank=True)
+    published_on = models.DateField("发布日期", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间")
+
+    class Meta:
+        verbose_name = "诚信宣传 (integrity publicity)"
+        verbose_name_plural = verbose_name
+        ordering = ["-published_on", "-id"]
+        constraints = [models.CheckConstraint(
+            name="article_published_after_review",
+            condition=~models.Q(status="published") | models.Q(reviewer__isnull=False, published_on__isnull=False),
+            violation_error_message="未经审核的稿件不能发布。")]

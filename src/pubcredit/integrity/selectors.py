@@ -370,3 +370,23 @@ def court_feedback(*, department, since: dt.date | None = None, limit: int = 200
 
 def court_pushes(*, department_id: int) -> bool:
     return ListEntry.objects.filter(list_code=COURT_LIST, department_id=department_id).exists()
+
+
+# --- integrity publicity (诚信宣传) -----------------------------------------------------------------------------
+
+def published_articles(*, kind: str = ""):
+    """What the public site shows: published pieces only, newest first."""
+    from pubcredit.integrity.models import IntegrityArticle
+
+    qs = IntegrityArticle.objects.filter(status="published")
+    return qs.filter(kind=kind) if kind else qs
+
+
+def editorial_articles(*, viewer):
+    """Editors and reviewers see every piece in the workflow; nobody else."""
+    from pubcredit.integrity.models import IntegrityArticle
+
+    if not (permissions.has_grant(viewer, IntegrityRole.EDITOR)
+            or permissions.has_grant(viewer, IntegrityRole.PUBLICITY_REVIEWER)):
+        return IntegrityArticle.objects.none()
+    return IntegrityArticle.objects.select_related("author", "reviewer").order_by("-updated_at", "-id")

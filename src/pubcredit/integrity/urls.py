@@ -16,4 +16,6 @@ urlpatterns = [
     path("files/check/", views.appointment_check, name="appointment_check"),
     path("files/<int:pk>/", views.file_detail, name="file"),
     path("court-feedback/", views.court_feedback, name="court_feedback"),  # 司法联动: measures per case
+    path("articles/", views.article_list, name="articles"),  # 诚信宣传: draft, review, publish
+    path("articles/<int:pk>/", views.article_detail, name="article"),
 ]

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 
 from pubcredit.audit.services import SystemActor
 from pubcredit.ingest.forms import upload_too_large
-from pubcredit.integrity import files, permissions, selectors, services
+from pubcredit.integrity import files, permissions, publicity, selectors, services
+from pubcredit.integrity.choices import ArticleKind, IntegrityRole
 from pubcredit.integrity.forms import (
-    AppointmentCheckForm, AssignForm, ComplaintForm, FileCreateForm, FileEntryForm, PaymentForm, PlanForm, VerifyForm)
+    AppointmentCheckForm, ArticleForm, ArticleStepForm, AssignForm, ComplaintForm, FileCreateForm, FileEntryForm, PaymentForm, PlanForm, VerifyForm)
 from pubcredit.integrity.rulebook import arrears_book, files_book
 from pubcredit.portal.ratelimit import client_ip, rate_limited
 from pubcredit.rules.errors import DomainError
@@ -281,3 +282,74 @@ def court_feedback(request):
         raise PermissionDenied("仅推送失信被执行人名单的法院工作人员可查看反馈")
     cases = selectors.court_feedback(department=department)
     return render(request, "integrity/court_feedback.html", {"cases": cases, "department": department})
+
+
+# --- integrity publicity (诚信宣传) -----------------------------------------------------------------------------
+
+_STEP_LABELS = {"submit": "提交审核", "approve": "审核通过", "return": "退回修改", "publish": "发布"}
+
+
+def _editorial_required(view):
+    @functools.wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not (permissions.has_grant(request.user, IntegrityRole.EDITOR)
+                or permissions.has_grant(request.user, IntegrityRole.PUBLICITY_REVIEWER)):
+            raise PermissionDenied("仅宣传编辑和审核人员可管理诚信宣传稿件")
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
+@_editorial_required
+def article_list(request):
+    form = ArticleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = publicity.article_save(**form.cleaned_data, actor=request.user)
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "稿件已保存")
+            return redirect("integrity:article", pk=article.pk)
+    return render(request, "integrity/articles.html", {
+        "articles": selectors.editorial_articles(viewer=request.user), "form": form,
+        "may_write": permissions.has_grant(request.user, IntegrityRole.EDITOR)},
+        status=400 if request.method == "POST" else 200)
+
+
+@_editorial_required
+def article_detail(request, pk: int):
+    article = selectors.editorial_articles(viewer=request.user).filter(pk=pk).first()
+    if article is None:
+        raise Http404("没有该稿件")
+    form = ArticleStepForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        step = request.POST.get("step", "")
+        try:
+            if step not in _STEP_LABELS:
+                raise DomainError("article.step", "未知操作", f"unknown step {step!r}")
+            publicity.article_step(article=article, step=step, note=form.cleaned_data["note"], actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message_zh)
+        else:
+            messages.success(request, f"已{_STEP_LABELS[step]}")
+        return redirect("integrity:article", pk=article.pk)
+    steps = [(s, label) for s, label in _STEP_LABELS.items() if (article.status, s) in publicity.ARTICLE_MOVES]
+    return render(request, "integrity/article.html", {"article": article, "form": form, "steps": steps})
+
+
+@rate_limited("page")
+def public_news(request):
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in ArticleKind.values else ""
+    page = Paginator(selectors.published_articles(kind=kind), 20).get_page(request.GET.get("page"))
+    return render(request, "integrity/public_news.html", {**_site(), "page": page, "kind": kind,
+                                                          "kinds": ArticleKind.choices})
+
+
+@rate_limited("page")
+def public_article(request, pk: int):
+    article = selectors.published_articles().filter(pk=pk).first()
+    if article is None:
+        raise Http404("没有该文章")
+    return render(request, "integrity/public_article.html", {**_site(), "article": article})

@@ -39,3 +39,12 @@ def pushes_court_list(user) -> bool:
     from pubcredit.integrity.selectors import court_pushes
 
     return bool(getattr(user, "department_id", None)) and court_pushes(department_id=user.department_id)
+
+
+@register.filter
+def may_edit_publicity(user) -> bool:
+    """Whether the menu shows 诚信宣传 (editors and publicity reviewers)."""
+    from pubcredit.integrity.choices import IntegrityRole
+
+    return permissions.has_grant(user, IntegrityRole.EDITOR) or permissions.has_grant(
+        user, IntegrityRole.PUBLICITY_REVIEWER)
