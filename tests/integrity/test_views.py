@@ -74,3 +74,16 @@ def test_ledger_pages_per_role(client, today, public_actor, operator, handler, p
 
 def test_anonymous_users_never_see_the_ledger(client, today):
     assert client.get("/integrity/arrears/").status_code == 302  # to the login page
+
+
+def test_operators_keep_the_state_enterprise_register(client, today, operator, provider):
+    client.force_login(provider)
+    assert client.get("/integrity/state-enterprises/").status_code == 403
+    client.force_login(operator)
+    response = client.post("/integrity/state-enterprises/", {"uscc": uscc(888, registrar="92"), "name": "某个体户",
+                                                             "basis": "名单"})
+    assert response.status_code == 400 and "前两位应为91" in response.content.decode()
+    response = client.post("/integrity/state-enterprises/", {"uscc": uscc(888), "name": "淄博某国有控股公司",
+                                                             "basis": "市国资委出资企业名单（2026）"})
+    assert response.status_code == 302
+    assert "淄博某国有控股公司" in client.get("/integrity/state-enterprises/").content.decode()

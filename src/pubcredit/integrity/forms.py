@@ -118,3 +118,9 @@ class ArticleForm(forms.Form):
 
 class ArticleStepForm(forms.Form):
     note = forms.CharField(label="审核意见", max_length=500, required=False, help_text="退回修改时必填")
+
+
+class StateEnterpriseForm(forms.Form):
+    uscc = forms.CharField(label="统一社会信用代码", max_length=24)
+    name = forms.CharField(label="企业名称", max_length=200)
+    basis = forms.CharField(label="认定依据", max_length=300, help_text="如：市国资委出资企业名单（2026）")

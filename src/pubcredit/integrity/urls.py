@@ -18,4 +18,5 @@ urlpatterns = [
     path("court-feedback/", views.court_feedback, name="court_feedback"),  # 司法联动: measures per case
     path("articles/", views.article_list, name="articles"),  # 诚信宣传: draft, review, publish
     path("articles/<int:pk>/", views.article_detail, name="article"),
+    path("state-enterprises/", views.state_enterprise_list, name="state_enterprises"),  # 国有企业名录
 ]

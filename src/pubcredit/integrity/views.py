@@ -21,7 +21,8 @@ from pubcredit.ingest.forms import upload_too_large
 from pubcredit.integrity import files, permissions, publicity, selectors, services
 from pubcredit.integrity.choices import ArticleKind, IntegrityRole
 from pubcredit.integrity.forms import (
-    AppointmentCheckForm, ArticleForm, ArticleStepForm, AssignForm, ComplaintForm, FileCreateForm, FileEntryForm, PaymentForm, PlanForm, VerifyForm)
+    AppointmentCheckForm, ArticleForm, ArticleStepForm, AssignForm, ComplaintForm, FileCreateForm, FileEntryForm, PaymentForm, PlanForm,
+    StateEnterpriseForm, VerifyForm)
 from pubcredit.integrity.rulebook import arrears_book, files_book
 from pubcredit.portal.ratelimit import client_ip, rate_limited
 from pubcredit.rules.errors import DomainError
@@ -353,3 +354,21 @@ def public_article(request, pk: int):
     if article is None:
         raise Http404("没有该文章")
     return render(request, "integrity/public_article.html", {**_site(), "article": article})
+
+
+@login_required
+def state_enterprise_list(request):
+    """国有企业名录: the state-owned flag the ledger and the government view read; credit-centre operators keep it."""
+    if not permissions.is_city_operator(request.user):
+        raise PermissionDenied("仅信用中心操作员可维护国有企业名录")
+    form = StateEnterpriseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = services.state_enterprise_register(**form.cleaned_data, actor=request.user)
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"已登记{row.name}")
+            return redirect("integrity:state_enterprises")
+    return render(request, "integrity/state_enterprises.html", {"rows": selectors.state_enterprises(), "form": form},
+                  status=400 if request.method == "POST" else 200)
