@@ -99,7 +99,9 @@ def test_payment_larger_than_owed_is_refused():
 
 @pytest.mark.parametrize("raw,code", [("abc", "amount.invalid"), ("0", "amount.not_positive"),
                                       ("-5", "amount.not_positive"), ("1.005", "amount.precision"),
-                                      ("NaN", "amount.invalid"), ("", "amount.invalid")])
+                                      ("NaN", "amount.invalid"), ("", "amount.invalid"),
+                                      ("sNaN", "amount.invalid"), ("1e400", "amount.too_large"),
+                                      ("1e-400", "amount.precision")])
 def test_amounts_are_positive_yuan_with_cents(raw, code):
     with pytest.raises(DomainError) as exc:
         check_amount(raw)

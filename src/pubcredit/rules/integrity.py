@@ -192,10 +192,10 @@ def check_amount(amount: Any, *, field_name: str = "amount") -> Decimal:
         raise DomainError("amount.invalid", "金额应为数字（单位：元）", "amount must be a number (yuan)", field_name)
     if value <= 0:
         raise DomainError("amount.not_positive", "金额应大于0", "amount must be positive", field_name)
+    if value >= Decimal("1e14"):  # before quantize: a huge exponent would overflow it
+        raise DomainError("amount.too_large", "金额过大", "amount too large", field_name)
     if value != value.quantize(CENT):
         raise DomainError("amount.precision", "金额最多保留两位小数（分）", "at most two decimals", field_name)
-    if value >= Decimal("1e14"):
-        raise DomainError("amount.too_large", "金额过大", "amount too large", field_name)
     return value.quantize(CENT)
 
 
