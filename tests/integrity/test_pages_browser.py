@@ -18,6 +18,14 @@ from tests.lists.helpers import court_row, submit_list
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
+@pytest.fixture(autouse=True)
+def _districts(db):
+    """A transactional test after another may find the migrations' districts flushed: load them from the rulebook."""
+    from pubcredit.accounts.services import districts_sync_from_rulebook
+
+    districts_sync_from_rulebook()
+
+
 def _login(chromium, base_url, username, password, width):
     context = chromium.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
     page = context.new_page()
