@@ -228,3 +228,4 @@ api.add_router("/governance", "pubcredit.governance.api.router")  # 部门考核
 api.add_router("/inspections", "pubcredit.supervision.api.router")  # 双随机、一公开: published draws, verification
 api.add_router("/finance", "pubcredit.finance.api.router")  # 信易贷: profiles for financial institutions (issue 22)
 api.add_router("/incentives", "pubcredit.finance.api.incentive_router")  # 信易+: incentive eligibility and use
+api.add_router("/integrity", "pubcredit.integrity.api.router")  # 政务诚信: arrears ledger (issue 23)

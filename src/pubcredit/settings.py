@@ -98,10 +98,11 @@ INSTALLED_APPS = [
     "pubcredit.repair",  # 信用修复与异议处理
     "pubcredit.reports",  # 公共信用信息报告: issue, sign, verify
     "pubcredit.evaluation",  # 公共信用综合评价: scorecards, runs, grades and classes (internal to government)
-    "pubcredit.demo",  # 演示数据: `pubcredit seed_demo` (top layer: it drives every app's services)
     "pubcredit.governance",  # 督查与考核: department scorecards, task ledger, monitoring, dashboards (issue 20)
     "pubcredit.supervision",  # 双随机、一公开 and graded supervision (issue 15)
     "pubcredit.finance",  # 信易贷 (authorisations, bank API) and 信易+ incentive scenarios (issue 22)
+    "pubcredit.integrity",  # 政务诚信: arrears ledger, government-integrity view (issue 23)
+    "pubcredit.demo",  # 演示数据: `pubcredit seed_demo` (top layer: it drives every app's services)
 ]
 
 MIDDLEWARE = [

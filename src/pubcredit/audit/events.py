@@ -95,6 +95,14 @@ class Event(IntEnum):
     INCENTIVE_ELIGIBILITY = 2211
     INCENTIVE_USE = 2212
     FINANCE_PRODUCT_PUBLISHED = 2205
+    # 23xx government integrity (政务诚信, issue 23)
+    ARREARS_MOVED = 2301  # 拖欠账款投诉: filed or any step (data.event)
+    STATE_ENTERPRISE_ADDED = 2302
+    INTEGRITY_GRANTED = 2303
+    INTEGRITY_FILE_WRITTEN = 2310  # 诚信档案: created or an entry added (data.event)
+    INTEGRITY_FILE_READ = 2311  # every read of an integrity file
+    APPOINTMENT_CHECK = 2312  # 任用审查
+    ARTICLE_MOVED = 2320  # 诚信宣传: saved, submitted, reviewed or published (data.event)
 
 
 @dataclass(frozen=True)
@@ -187,6 +195,14 @@ _TYPES = [
     EventType(Event.INCENTIVE_ELIGIBILITY, "incentive.eligibility", "信易+激励适用性核查", "checked 信易+ eligibility"),
     EventType(Event.INCENTIVE_USE, "incentive.use", "反馈信易+激励使用情况", "recorded use of a 信易+ benefit"),
     EventType(Event.FINANCE_PRODUCT_PUBLISHED, "finance.product", "金融机构发布信贷产品", "published a loan product"),
+    # 23xx government integrity (政务诚信)
+    EventType(Event.ARREARS_MOVED, "arrears.step", "拖欠账款投诉办理", "arrears complaint step"),
+    EventType(Event.STATE_ENTERPRISE_ADDED, "state_enterprise.add", "登记国有企业", "registered a state enterprise"),
+    EventType(Event.INTEGRITY_GRANTED, "integrity.grant", "授予政务诚信岗位", "granted an integrity function"),
+    EventType(Event.INTEGRITY_FILE_WRITTEN, "integrity_file.write", "诚信档案登记", "wrote an integrity file"),
+    EventType(Event.INTEGRITY_FILE_READ, "integrity_file.read", "查阅诚信档案", "read an integrity file"),
+    EventType(Event.APPOINTMENT_CHECK, "integrity_file.appointment_check", "任用诚信审查", "ran an appointment check"),
+    EventType(Event.ARTICLE_MOVED, "integrity_article.step", "诚信宣传稿件办理", "integrity publicity step"),
 ]
 
 EVENT_TYPES: dict[Event, EventType] = {t.event: t for t in _TYPES}

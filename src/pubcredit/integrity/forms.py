@@ -1,0 +1,126 @@
+"""Forms of the arrears ledger (拖欠账款台账): shapes only; the services check the rules."""
+
+from __future__ import annotations
+
+from django import forms
+
+from pubcredit.accounts.models import Department
+from pubcredit.integrity.choices import ArticleKind
+from pubcredit.integrity.rulebook import arrears_book, files_book
+from pubcredit.rules.integrity import STAFF_KINDS
+from pubcredit.rules import clock
+
+
+def _date(label: str, *, help_text: str = "") -> forms.DateField:
+    return forms.DateField(label=label, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several evidence files in one input; the service checks their number, type and size."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class ComplaintForm(forms.Form):
+    complainant_name = forms.CharField(label="投诉企业名称", max_length=200)
+    complainant_uscc = forms.CharField(label="投诉企业统一社会信用代码", max_length=24)
+    contact_name = forms.CharField(label="联系人", max_length=50)
+    contact_phone = forms.CharField(label="联系电话", max_length=30, help_text="仅用于处理部门联系，不公开")
+    debtor_name = forms.CharField(label="被投诉单位名称", max_length=200)
+    debtor_uscc = forms.CharField(label="被投诉单位统一社会信用代码", max_length=24,
+                                  help_text="机关、事业单位或国有企业；其他单位请按提示另行投诉")
+    contract_ref = forms.CharField(label="合同名称或编号", max_length=200)
+    claimed_amount = forms.CharField(label="拖欠金额（元）", max_length=20)
+    description = forms.CharField(label="拖欠情况", max_length=4000, widget=forms.Textarea(attrs={"rows": 5}),
+                                  help_text="采购的货物、工程或服务，验收时间，合同约定的付款期限")
+    evidence = MultipleFileField(label="证明材料", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rules = arrears_book().evidence
+        kinds = "、".join(t.name_zh for t in rules.types.values())
+        self.fields["evidence"].help_text = f"合同、验收单、发票等，{kinds}，最多{rules.max_files}个文件"
+        self.fields["evidence"].widget.attrs["accept"] = ",".join(
+            s for t in rules.types.values() for s in t.suffixes)
+
+
+class AssignForm(forms.Form):
+    department = forms.ModelChoiceField(label="处理部门", queryset=Department.objects.order_by("code"),
+                                        help_text="被投诉单位的主管部门或监管部门（谁主管谁负责、谁监管谁负责）")
+
+
+class VerifyForm(forms.Form):
+    outcome = forms.ChoiceField(label="核实结论", choices=[("confirmed", "欠款属实"), ("rejected", "不属实")])
+    amount_owed = forms.CharField(label="核实欠款金额（元）", max_length=20, required=False,
+                                  help_text="欠款属实时必填，可与投诉金额不同")
+    verified_on = _date("核实日期")
+    note = forms.CharField(label="核实情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["verified_on"].initial = clock.today()
+
+
+class PlanForm(forms.Form):
+    plan_last_day = _date("还款计划完成日期", help_text="到期仍有欠款的，标记为逾期未清偿")
+    plan_note = forms.CharField(label="还款计划", widget=forms.Textarea(attrs={"rows": 3}),
+                                help_text="分期安排、资金来源")
+
+
+class PaymentForm(forms.Form):
+    amount = forms.CharField(label="还款金额（元）", max_length=20, help_text="不得超过尚欠金额")
+    paid_on = _date("还款日期")
+    note = forms.CharField(label="说明", max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paid_on"].initial = clock.today()
+
+
+class FileCreateForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50)
+    id_number = forms.CharField(label="身份证号码", max_length=24, help_text="加密保存，页面只显示脱敏号码")
+    staff_kind = forms.ChoiceField(label="人员类别", choices=list(STAFF_KINDS.items()))
+    position = forms.CharField(label="职务", max_length=100)
+
+
+class FileEntryForm(forms.Form):
+    kind = forms.ChoiceField(label="记录类别")
+    title = forms.CharField(label="事项", max_length=200, required=False, help_text="不填则用记录类别的名称")
+    decided_on = _date("日期")
+    detail = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="任职诚信承诺须填写承诺内容")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(c, k.name_zh) for c, k in files_book().kinds.items()]
+        self.fields["decided_on"].initial = clock.today()
+
+
+class AppointmentCheckForm(forms.Form):
+    id_number = forms.CharField(label="拟任人员身份证号码", max_length=24)
+    purpose = forms.CharField(label="审查事由", max_length=200, help_text="如：拟任某某科科长")
+
+
+class ArticleForm(forms.Form):
+    kind = forms.ChoiceField(label="栏目", choices=ArticleKind.choices)
+    title = forms.CharField(label="标题", max_length=200)
+    body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 10}))
+
+
+class ArticleStepForm(forms.Form):
+    note = forms.CharField(label="审核意见", max_length=500, required=False, help_text="退回修改时必填")
+
+
+class StateEnterpriseForm(forms.Form):
+    uscc = forms.CharField(label="统一社会信用代码", max_length=24)
+    name = forms.CharField(label="企业名称", max_length=200)
+    basis = forms.CharField(label="认定依据", max_length=300, help_text="如：市国资委出资企业名单（2026）")

@@ -1,0 +1,203 @@
+"""Government integrity (政务诚信): the state-enterprise register, the arrears ledger (拖欠账款台账) with its evidence
+and payments, and the functions granted inside this app (leaders, personnel offices)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from pubcredit.accounts.models import Department
+from pubcredit.integrity.choices import ArrearsStatus, ArticleKind, ArticleStatus, DebtorKind, IntegrityRole
+from pubcredit.rules.integrity import STAFF_KINDS
+from pubcredit.subjects.models import Subject
+
+__all__ = ["StateEnterprise", "ArrearsComplaint", "ArrearsEvidence", "ArrearsPayment", "IntegrityGrant", "IntegrityFile",
+           "IntegrityFileEntry", "IntegrityArticle"]
+
+
+class StateEnterprise(models.Model):
+    """国有企业名录: the state-owned flag a USCC cannot carry, kept by the credit centre with its basis."""
+
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    name = models.CharField("企业名称", max_length=200)
+    basis = models.CharField("认定依据", max_length=300)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "国有企业名录 (state enterprise)"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.uscc}）"
+
+
+class ArrearsComplaint(models.Model):
+    """One firm's complaint that a 机关, 事业单位 or state enterprise owes it money (拖欠中小企业款项投诉)."""
+
+    number = models.CharField("投诉编号", max_length=24, unique=True)
+    status = models.CharField("办理状态", max_length=16, choices=ArrearsStatus.choices, default=ArrearsStatus.FILED)
+    # the complainant (投诉人): a firm by its code; the contact is for the handling department only, never public
+    complainant_uscc = models.CharField("投诉企业统一社会信用代码", max_length=18, db_index=True)
+    complainant_name = models.CharField("投诉企业名称", max_length=200)
+    contact_name = models.CharField("联系人", max_length=50)
+    contact_phone = models.CharField("联系电话", max_length=30)
+    # the debtor (被投诉人)
+    debtor = models.ForeignKey(Subject, verbose_name="被投诉单位", on_delete=models.PROTECT, related_name="arrears")
+    debtor_kind = models.CharField("被投诉单位类型", max_length=24, choices=DebtorKind.choices)
+    contract_ref = models.CharField("合同名称或编号", max_length=200)
+    claimed_amount = models.DecimalField("投诉金额（元）", max_digits=16, decimal_places=2)
+    description = models.TextField("拖欠情况")
+    filed_on = models.DateField("受理日期")
+    # the handling department (处理投诉部门) and its verification
+    handling_department = models.ForeignKey(Department, verbose_name="处理部门", null=True, blank=True,
+                                            on_delete=models.PROTECT, related_name="arrears_handled")
+    assigned_on = models.DateField("转交日期", null=True, blank=True)
+    verified_on = models.DateField("核实日期", null=True, blank=True)
+    amount_owed = models.DecimalField("核实欠款金额（元）", max_digits=16, decimal_places=2, null=True, blank=True)
+    verification_note = models.TextField("核实情况", blank=True)
+    plan_last_day = models.DateField("还款计划完成日期", null=True, blank=True)
+    plan_note = models.TextField("还款计划", blank=True)
+    planned_on = models.DateField("计划约定日期", null=True, blank=True)
+    amount_paid = models.DecimalField("已还金额（元）", max_digits=16, decimal_places=2, default=0)
+    cleared_on = models.DateField("清偿日期", null=True, blank=True)
+    rulebook_version = models.CharField("规则版本", max_length=64)
+    created_at = models.DateTimeField("创建时间")
+    updated_at = models.DateTimeField("更新时间")
+
+    class Meta:
+        verbose_name = "拖欠账款投诉 (arrears complaint)"
+        verbose_name_plural = verbose_name
+        ordering = ["-filed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(name="arrears_paid_within_owed",
+                                   condition=models.Q(amount_owed__isnull=True, amount_paid=0)
+                                   | models.Q(amount_paid__lte=models.F("amount_owed")),
+                                   violation_error_message="已还金额不能超过核实欠款金额。"),
+            models.CheckConstraint(name="arrears_claim_positive", condition=models.Q(claimed_amount__gt=0),
+                                   violation_error_message="投诉金额应大于0。"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def outstanding(self):
+        """尚欠金额: the verified amount less what has been paid (None before verification)."""
+        return None if self.amount_owed is None else self.amount_owed - self.amount_paid
+
+
+class ArrearsEvidence(models.Model):
+    """An evidence file of a complaint (证明材料: contract, acceptance, invoice…), kept in the database."""
+
+    complaint = models.ForeignKey(ArrearsComplaint, on_delete=models.PROTECT, related_name="evidence")
+    filename = models.CharField("文件名", max_length=200)
+    file_type = models.CharField("文件类型", max_length=16)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    content = models.BinaryField("内容")
+
+    class Meta:
+        verbose_name = "投诉证明材料 (evidence)"
+        verbose_name_plural = verbose_name
+        ordering = ["id"]
+
+
+class ArrearsPayment(models.Model):
+    """A payment the handling department recorded against a verified complaint (还款登记)."""
+
+    complaint = models.ForeignKey(ArrearsComplaint, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField("还款金额（元）", max_digits=16, decimal_places=2)
+    paid_on = models.DateField("还款日期")
+    note = models.CharField("说明", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "还款登记 (payment)"
+        verbose_name_plural = verbose_name
+        ordering = ["paid_on", "id"]
+        constraints = [models.CheckConstraint(name="arrears_payment_positive", condition=models.Q(amount__gt=0),
+                                              violation_error_message="还款金额应大于0。")]
+
+
+class IntegrityGrant(models.Model):
+    """A function inside this app granted to a staff user (领导 reads the ledger's figures; 人事部门 reads its own
+    organisation's integrity files). Kept here, not as a platform role, so a user keeps their department role."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="integrity_grants")
+    role = models.CharField("岗位", max_length=24, choices=IntegrityRole.choices)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField("授予时间")
+
+    class Meta:
+        verbose_name = "政务诚信岗位 (integrity grant)"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="integrity_grant_once")]
+
+
+class IntegrityFile(models.Model):
+    """诚信档案 of a civil servant or a judicial or law-enforcement officer, kept by their organisation's personnel
+    office. The identity number is stored as the subjects app stores it: encrypted, a keyed lookup hash, masked."""
+
+    organisation = models.ForeignKey(Department, verbose_name="所在单位", on_delete=models.PROTECT,
+                                     related_name="integrity_files")
+    staff_kind = models.CharField("人员类别", max_length=20, choices=list(STAFF_KINDS.items()))
+    name = models.CharField("姓名", max_length=50)
+    position = models.CharField("职务", max_length=100)
+    id_hash = models.CharField("证件号码查找哈希", max_length=64, unique=True)
+    id_encrypted = models.TextField("证件号码密文")
+    id_masked = models.CharField("证件号码（脱敏）", max_length=24)
+    created_at = models.DateTimeField("建档时间")
+
+    class Meta:
+        verbose_name = "诚信档案 (integrity file)"
+        verbose_name_plural = verbose_name
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.id_masked}）"
+
+
+class IntegrityFileEntry(models.Model):
+    """One record of an integrity file: a commitment signed on appointment, a commendation, a sanction, a
+    dishonesty record; its kind says whether it matters for appointment (rulebook/integrity/files.yaml)."""
+
+    file = models.ForeignKey(IntegrityFile, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField("记录类别", max_length=32)
+    title = models.CharField("事项", max_length=200)
+    decided_on = models.DateField("日期")
+    detail = models.TextField("内容", blank=True)
+    removed_on = models.DateField("移出/撤销日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "诚信档案记录 (integrity file entry)"
+        verbose_name_plural = verbose_name
+        ordering = ["-decided_on", "-id"]
+
+
+class IntegrityArticle(models.Model):
+    """诚信宣传: news, typical cases (守信激励 / 失信惩戒), model units and campaign pages, published on the site only
+    after a reviewer other than the author approved them."""
+
+    kind = models.CharField("栏目", max_length=16, choices=ArticleKind.choices)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("正文")
+    status = models.CharField("状态", max_length=12, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    review_note = models.CharField("审核意见", max_length=500, blank=True)
+    published_on = models.DateField("发布日期", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间")
+
+    class Meta:
+        verbose_name = "诚信宣传 (integrity publicity)"
+        verbose_name_plural = verbose_name
+        ordering = ["-published_on", "-id"]
+        constraints = [models.CheckConstraint(
+            name="article_published_after_review",
+            condition=~models.Q(status="published") | models.Q(reviewer__isnull=False, published_on__isnull=False),
+            violation_error_message="未经审核的稿件不能发布。")]

@@ -1,0 +1,392 @@
+"""Reads of government integrity (政务诚信): the arrears ledger scoped to the viewer, one complaint's row with its
+deadline and flags, and the ledger's figures by debtor, handling department and district (清欠统计)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from pubcredit.accounts.access import is_city_operator
+from pubcredit.accounts.choices import Role
+from pubcredit.integrity import permissions
+from pubcredit.integrity.choices import IntegrityRole
+from pubcredit.catalog.registry import get_class
+from pubcredit.integrity.models import ArrearsComplaint, StateEnterprise
+from pubcredit.lists.models import ListEntry
+from pubcredit.lists.selectors import entries_in_force, in_force_filter
+from pubcredit.records.choices import RecordStatus
+from pubcredit.records.models import CreditRecord
+from pubcredit.subjects.models import Subject
+from pubcredit.integrity.rulebook import arrears_book
+from pubcredit.rules import clock
+from pubcredit.rules.integrity import (
+    DEBTOR_KIND_LABELS, OPEN_STATUSES, STATUS_LABELS, ArrearsFacts, Flag, arrears_flags, classify_debtor, next_due,
+    share)
+from pubcredit.workdays.selectors import work_calendar
+
+_NOTHING = Q(pk__in=[])
+
+
+def ledger_scope(viewer) -> Q:
+    """Filter on ArrearsComplaint for what ``viewer`` reads: the city (operators, leaders), the debtors of their
+    district (district operators), or the complaints their department handles."""
+    if not permissions.may_view_ledger(viewer):
+        return _NOTHING
+    if is_city_operator(viewer) or permissions.has_grant(viewer, IntegrityRole.LEADER):
+        return Q()
+    if viewer.role == Role.DISTRICT_OPERATOR:
+        return Q(debtor__district_id=viewer.district_id) if viewer.district_id else _NOTHING
+    return Q(handling_department_id=viewer.department_id)
+
+
+def complaints(*, viewer, status: str = "", debtor_id: int | None = None) -> QuerySet[ArrearsComplaint]:
+    qs = ArrearsComplaint.objects.filter(ledger_scope(viewer)).select_related(
+        "debtor", "debtor__district", "handling_department")
+    if status in STATUS_LABELS:
+        qs = qs.filter(status=status)
+    if debtor_id is not None:
+        qs = qs.filter(debtor_id=debtor_id)
+    return qs
+
+
+def complaint_get(*, viewer, pk: int) -> ArrearsComplaint | None:
+    return complaints(viewer=viewer).filter(pk=pk).first()
+
+
+def _facts(c: ArrearsComplaint) -> ArrearsFacts:
+    return ArrearsFacts(status=c.status, filed_on=c.filed_on, assigned_on=c.assigned_on, verified_on=c.verified_on,
+                        plan_last_day=c.plan_last_day, outstanding=c.outstanding or Decimal(0))
+
+
+@dataclass(frozen=True)
+class ComplaintRow:
+    complaint: ArrearsComplaint
+    status_zh: str
+    debtor_kind_zh: str
+    due: dt.date | None
+    flags: list[Flag]
+    outstanding: Decimal | None
+
+    @property
+    def past_plan(self) -> bool:
+        return any(f.code == "past_plan" for f in self.flags)
+
+
+def complaint_row(c: ArrearsComplaint, *, today: dt.date | None = None) -> ComplaintRow:
+    book, calendar = arrears_book(), work_calendar()
+    today = today or clock.today()
+    facts = _facts(c)
+    return ComplaintRow(c, STATUS_LABELS.get(c.status, c.status), DEBTOR_KIND_LABELS.get(c.debtor_kind, c.debtor_kind),
+                        next_due(facts, book=book, calendar=calendar),
+                        arrears_flags(facts, today=today, book=book, calendar=calendar), c.outstanding)
+
+
+@dataclass
+class Tally:
+    """One line of the figures: complaints, verified amount, paid, outstanding, share cleared."""
+
+    key: str
+    label: str
+    complaints: int = 0
+    open: int = 0
+    cleared: int = 0
+    past_plan: int = 0
+    owed: Decimal = Decimal("0.00")
+    paid: Decimal = Decimal("0.00")
+    flagged: bool = False
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.owed - self.paid
+
+    @property
+    def cleared_share(self) -> Decimal | None:
+        """清偿率: paid as a share of the verified amount owed."""
+        return share(self.paid, self.owed)
+
+    def add(self, row: ComplaintRow) -> None:
+        c = row.complaint
+        self.complaints += 1
+        self.open += c.status in OPEN_STATUSES
+        self.cleared += c.status == "cleared"
+        self.past_plan += row.past_plan
+        self.flagged = self.flagged or row.past_plan
+        if c.amount_owed is not None:
+            self.owed += c.amount_owed
+            self.paid += c.amount_paid
+
+
+@dataclass
+class LedgerFigures:
+    total: Tally
+    by_debtor: list[Tally] = field(default_factory=list)
+    by_department: list[Tally] = field(default_factory=list)
+    by_district: list[Tally] = field(default_factory=list)
+    by_status: dict[str, int] = field(default_factory=dict)
+    flagged: list[ComplaintRow] = field(default_factory=list)
+
+
+def figures(*, viewer) -> LedgerFigures:
+    """清欠统计 over what ``viewer`` reads: by debtor, handling department and district, with the share cleared and
+    the debtors past their plan (逾期未清偿) first."""
+    today = clock.today()
+    total = Tally("all", "合计")
+    groups: dict[str, dict[str, Tally]] = {"debtor": {}, "department": {}, "district": {}}
+    by_status: dict[str, int] = defaultdict(int)
+    flagged: list[ComplaintRow] = []
+    for c in complaints(viewer=viewer).order_by("id"):
+        row = complaint_row(c, today=today)
+        total.add(row)
+        by_status[c.status] += 1
+        if row.past_plan:
+            flagged.append(row)
+        keys = {"debtor": (str(c.debtor_id), c.debtor.name),
+                "department": (str(c.handling_department_id or ""),
+                               c.handling_department.name if c.handling_department else "尚未转交"),
+                "district": (str(c.debtor.district_id or ""), c.debtor.district.name if c.debtor.district else "市外或未识别")}
+        for group, (key, label) in keys.items():
+            groups[group].setdefault(key, Tally(key, label)).add(row)
+
+    def ordered(tallies: dict[str, Tally]) -> list[Tally]:
+        return sorted(tallies.values(), key=lambda t: (not t.flagged, -t.outstanding, t.label))
+
+    return LedgerFigures(total, ordered(groups["debtor"]), ordered(groups["department"]), ordered(groups["district"]),
+                         {s: by_status.get(s, 0) for s in STATUS_LABELS}, flagged)
+
+
+def state_enterprises() -> QuerySet[StateEnterprise]:
+    return StateEnterprise.objects.order_by("name")
+
+
+def is_state_enterprise(uscc: str) -> bool:
+    return StateEnterprise.objects.filter(uscc=uscc).exists()
+
+
+def department_complaints(*, department, status: str = "") -> QuerySet[ArrearsComplaint]:
+    """The complaints transferred to ``department`` (its API token's view)."""
+    qs = ArrearsComplaint.objects.filter(handling_department=department).select_related("debtor", "handling_department")
+    return qs.filter(status=status) if status in STATUS_LABELS else qs
+
+
+# --- the government-integrity view (政务诚信) -------------------------------------------------------------------
+
+COURT_LIST = "court_dishonest_debtor"  # 失信被执行人名单: the body as judgment debtor
+# catalogue classes about a government body's own dishonesty, read like any record (docs/integrity.md)
+GOVERNMENT_CLASSES = ("gov_unfulfilled_commitment", "gov_lost_admin_judgment", "gov_audit_finding",
+                      "commitment_breach")
+_SETTLED = {"gov_unfulfilled_commitment": "fulfilled", "gov_audit_finding": "fulfilled",
+            "gov_lost_admin_judgment": "fulfilled"}
+_CONTENT_FIELDS = ("commitment_content", "finding", "case_cause", "breach_facts")
+
+
+def may_view_government(viewer, subject: Subject | None = None) -> bool:
+    """Operators and leaders read every body; a district office the bodies registered in its district."""
+    if is_city_operator(viewer) or permissions.has_grant(viewer, IntegrityRole.LEADER):
+        return True
+    return (getattr(viewer, "role", "") == Role.DISTRICT_OPERATOR and bool(viewer.district_id)
+            and (subject is None or subject.district_id == viewer.district_id))
+
+
+def debtor_class_of(subject: Subject):
+    """What the code and the state-enterprise register say the body is (机关, 事业单位, 国有企业), or None."""
+    if not subject.uscc:
+        return None
+    found = classify_debtor(subject.uscc, state_owned=is_state_enterprise(subject.uscc))
+    return found if found.in_scope else None
+
+
+@dataclass(frozen=True)
+class RecordLine:
+    record: CreditRecord
+    class_name: str
+    status_zh: str
+    open: bool  # not fulfilled / not rectified yet
+    content: str  # what was promised, found or judged, in the class's own field
+
+
+@dataclass
+class GovernmentView:
+    subject: Subject
+    kind_zh: str
+    category_zh: str
+    court_entries: list
+    arrears: list[ComplaintRow]
+    records: list[RecordLine]
+
+    @property
+    def open_records(self) -> list[RecordLine]:
+        return [r for r in self.records if r.open]
+
+    @property
+    def arrears_past_plan(self) -> list[ComplaintRow]:
+        return [r for r in self.arrears if r.past_plan]
+
+    @property
+    def outstanding(self) -> Decimal:
+        return sum((r.outstanding or Decimal(0) for r in self.arrears if r.complaint.status in OPEN_STATUSES),
+                   Decimal("0.00"))
+
+    @property
+    def flags(self) -> list[str]:
+        """What a leader should see first: 失信被执行人, arrears past plan, open findings."""
+        flags = []
+        if self.court_entries:
+            flags.append(f"失信被执行人（{len(self.court_entries)}条在列）")
+        if self.arrears_past_plan:
+            flags.append(f"拖欠账款逾期未清偿（{len(self.arrears_past_plan)}件）")
+        if self.open_records:
+            flags.append(f"未履行承诺或未整改事项（{len(self.open_records)}条）")
+        return flags
+
+
+def _record_line(record: CreditRecord) -> RecordLine:
+    info_class = get_class(record.class_code)
+    status = record.fields.get("status", "")
+    status_field = next((f for f in info_class.fields if f.key == "status"), None)
+    labels = {v.code: v.label_zh for v in status_field.values} if status_field else {}
+    content = next((record.fields[k] for k in _CONTENT_FIELDS if record.fields.get(k)), "—")
+    if record.class_code == "commitment_breach":
+        return RecordLine(record, info_class.name_zh, "已违诺", True, content)
+    return RecordLine(record, info_class.name_zh, labels.get(status, "—"), status != _SETTLED.get(record.class_code),
+                      content)
+
+
+def government_view(*, viewer, subject_id: int) -> GovernmentView | None:
+    """A 机关, 事业单位 or state enterprise's government-integrity view: the court list entries where it is the debtor
+    (in force today), the arrears complaints against it (with 逾期未清偿), and its records of the government classes.
+    None when the subject is no such body or the viewer may not read it."""
+    subject = Subject.objects.select_related("district").filter(pk=subject_id).first()
+    if subject is None or not may_view_government(viewer, subject):
+        return None
+    found = debtor_class_of(subject)
+    if found is None:
+        return None
+    today = clock.today()
+    court = [e for e in entries_in_force(subject_id=subject.pk, day=today) if e.list_code == COURT_LIST]
+    arrears = [complaint_row(c, today=today) for c in ArrearsComplaint.objects.filter(debtor=subject)
+               .select_related("debtor", "handling_department").order_by("-filed_on", "-id")]
+    records = [_record_line(r) for r in CreditRecord.objects.filter(
+        subject=subject, class_code__in=GOVERNMENT_CLASSES, status=RecordStatus.ACTIVE).order_by("-decision_date")]
+    return GovernmentView(subject, found.kind_zh, found.category_zh, court, arrears, records)
+
+
+def government_bodies(*, viewer, query: str = "") -> list[GovernmentView]:
+    """Bodies with anything to show (an arrears complaint, a court entry or a government-class record), those with
+    flags first; ``query`` filters by name or code."""
+    if not may_view_government(viewer):
+        return []
+    ids = set(ArrearsComplaint.objects.values_list("debtor_id", flat=True))
+    ids |= set(CreditRecord.objects.filter(class_code__in=GOVERNMENT_CLASSES, status=RecordStatus.ACTIVE)
+               .values_list("subject_id", flat=True))
+    ids |= set(ListEntry.objects.filter(list_code=COURT_LIST).filter(in_force_filter(clock.today()))
+               .filter(Q(subject__uscc__startswith="11") | Q(subject__uscc__startswith="12")
+                       | Q(subject__uscc__in=StateEnterprise.objects.values("uscc")))
+               .values_list("subject_id", flat=True))
+    subjects = Subject.objects.filter(pk__in=ids)
+    if query:
+        subjects = subjects.filter(Q(name__contains=query) | Q(uscc=query.strip().upper()))
+    views = [v for s in subjects.order_by("name")[:200] if (v := government_view(viewer=viewer, subject_id=s.pk))]
+    return sorted(views, key=lambda v: (not v.flags, v.subject.name))
+
+
+def own_integrity_files(*, viewer) -> QuerySet:
+    """The files of the personnel office's own organisation (names and masked numbers only; opening one is a read
+    through ``files.integrity_file_read``, audited)."""
+    from pubcredit.integrity.models import IntegrityFile
+
+    if not permissions.may_keep_files(viewer):
+        return IntegrityFile.objects.none()
+    return IntegrityFile.objects.filter(organisation_id=viewer.department_id).only(
+        "id", "name", "id_masked", "position", "staff_kind", "organisation_id")
+
+
+# --- judicial linkage: the court's feedback loop (司法联动：联合惩戒反馈) ------------------------------------------
+
+@dataclass(frozen=True)
+class MeasureReport:
+    department: str
+    scenario: str
+    checked_on: dt.date
+    measure_code: str
+    measure_name: str
+    applied: bool
+    note: str
+    reported_at: dt.datetime
+
+
+@dataclass
+class CourtCase:
+    """One 失信被执行人 entry the court pushed, with what departments did about it (per case, 一案一反馈)."""
+
+    entry: ListEntry
+    checks: int = 0
+    reports: list[MeasureReport] = field(default_factory=list)
+
+    @property
+    def applied(self) -> int:
+        return sum(r.applied for r in self.reports)
+
+
+def may_read_court_feedback(viewer) -> bool:
+    return is_city_operator(viewer) or bool(getattr(viewer, "department_id", None))
+
+
+def court_feedback(*, department, since: dt.date | None = None, limit: int = 200) -> list[CourtCase]:
+    """For the court (the department that pushed the 失信被执行人 entries), each case with the checks that hit it and
+    the measures the checking departments reported applied or not (``sanctions`` check feedback), newest first."""
+    from pubcredit.sanctions.models import CheckFeedback, CheckHit
+    from pubcredit.sanctions.rulebook import measure_book
+
+    entries = ListEntry.objects.filter(list_code=COURT_LIST, department=department).select_related("subject")
+    if since is not None:
+        entries = entries.filter(decision_date__gte=since)
+    cases = {e.pk: CourtCase(e) for e in entries.order_by("-decision_date", "-id")[:limit]}
+    if not cases:
+        return []
+    check_entries: dict[int, set[int]] = defaultdict(set)
+    for check_id, entry_id in CheckHit.objects.filter(entry_id__in=cases).values_list("check_row_id", "entry_id"):
+        check_entries[check_id].add(entry_id)
+        cases[entry_id].checks += 1
+    book = measure_book()
+    today = clock.today()
+    feedback = (CheckFeedback.objects.filter(check_row_id__in=check_entries)
+                .select_related("check_row", "check_row__department").order_by("created_at", "id"))
+    for fb in feedback:
+        measure = book.current(fb.measure_code, today)
+        if measure is not None and COURT_LIST not in measure.lists:
+            continue  # a measure of another list the same check hit: not the court's case
+        check = fb.check_row
+        report = MeasureReport(check.department.name if check.department else check.actor_label, check.scenario,
+                               check.as_of_date, fb.measure_code, measure.name_zh if measure else fb.measure_code,
+                               fb.applied, fb.note, fb.created_at)
+        for entry_id in check_entries[check.pk]:  # the court entries this check hit (usually one)
+            cases[entry_id].reports.append(report)
+    return list(cases.values())
+
+
+def court_pushes(*, department_id: int) -> bool:
+    return ListEntry.objects.filter(list_code=COURT_LIST, department_id=department_id).exists()
+
+
+# --- integrity publicity (诚信宣传) -----------------------------------------------------------------------------
+
+def published_articles(*, kind: str = ""):
+    """What the public site shows: published pieces only, newest first."""
+    from pubcredit.integrity.models import IntegrityArticle
+
+    qs = IntegrityArticle.objects.filter(status="published")
+    return qs.filter(kind=kind) if kind else qs
+
+
+def editorial_articles(*, viewer):
+    """Editors and reviewers see every piece in the workflow; nobody else."""
+    from pubcredit.integrity.models import IntegrityArticle
+
+    if not (permissions.has_grant(viewer, IntegrityRole.EDITOR)
+            or permissions.has_grant(viewer, IntegrityRole.PUBLICITY_REVIEWER)):
+        return IntegrityArticle.objects.none()
+    return IntegrityArticle.objects.select_related("author", "reviewer").order_by("-updated_at", "-id")

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from pubcredit.integrity import views
+
+app_name = "integrity"
+
+urlpatterns = [
+    path("arrears/", views.ledger, name="ledger"),
+    path("arrears/figures/", views.figures, name="figures"),
+    path("arrears/<int:pk>/", views.complaint_detail, name="complaint"),
+    path("arrears/<int:pk>/evidence/<int:file_id>/", views.evidence_file, name="evidence"),
+    path("arrears/<int:pk>/<str:action>/", views.complaint_act, name="act"),
+    path("bodies/", views.government_list, name="bodies"),  # 政务诚信: government bodies with flags
+    path("bodies/<int:subject_id>/", views.government_detail, name="body"),
+    path("files/", views.file_list, name="files"),  # 诚信档案: the personnel office's own staff
+    path("files/check/", views.appointment_check, name="appointment_check"),
+    path("files/<int:pk>/", views.file_detail, name="file"),
+    path("court-feedback/", views.court_feedback, name="court_feedback"),  # 司法联动: measures per case
+    path("articles/", views.article_list, name="articles"),  # 诚信宣传: draft, review, publish
+    path("articles/<int:pk>/", views.article_detail, name="article"),
+    path("state-enterprises/", views.state_enterprise_list, name="state_enterprises"),  # 国有企业名录
+]

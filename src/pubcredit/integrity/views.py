@@ -1,0 +1,374 @@
+"""Pages of the arrears ledger (拖欠账款台账): the public complaint form (no login), and in the workbench the ledger,
+one complaint with the step its handler takes next, its evidence files and the figures (清欠统计) leaders read.
+Thin: forms check shapes, selectors read, services write."""
+
+from __future__ import annotations
+
+import functools
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from pubcredit.audit.services import SystemActor
+from pubcredit.ingest.forms import upload_too_large
+from pubcredit.integrity import files, permissions, publicity, selectors, services
+from pubcredit.integrity.choices import ArticleKind, IntegrityRole
+from pubcredit.integrity.forms import (
+    AppointmentCheckForm, ArticleForm, ArticleStepForm, AssignForm, ComplaintForm, FileCreateForm, FileEntryForm, PaymentForm, PlanForm,
+    StateEnterpriseForm, VerifyForm)
+from pubcredit.integrity.rulebook import arrears_book, files_book
+from pubcredit.portal.ratelimit import client_ip, rate_limited
+from pubcredit.rules.errors import DomainError
+from pubcredit.rules.integrity import STAFF_KINDS, STATUS_LABELS
+
+PAGE_SIZE = 50
+_CONTENT_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
+
+
+def _site() -> dict[str, str]:
+    return {"site_name": settings.PUBCREDIT_SITE_NAME}
+
+
+def _form_errors(form, exc: DomainError) -> None:
+    for problem in exc.problems:
+        field = (problem.field or "").split(".")[0]
+        form.add_error(field if field in form.fields else None, problem.message_zh)
+
+
+# --- public site ----------------------------------------------------------------------------------------------
+
+@rate_limited("page")
+def complaint_new(request):
+    """拖欠账款投诉 on the public site: a firm names itself, the debtor, the contract, the amount and its evidence."""
+    form = ComplaintForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        uploads = form.cleaned_data["evidence"]
+        refusals = [(u.name, r) for u in uploads if (r := upload_too_large(u.size)) is not None]
+        for name, refusal in refusals:  # refused before a byte of it is read
+            form.add_error("evidence", f"{name}：{refusal.message_zh}")
+        if not refusals:
+            values = {k: v for k, v in form.cleaned_data.items() if k != "evidence"}
+            try:
+                complaint = services.arrears_complaint_file(
+                    **values, evidence=[services.EvidenceFile(u.name, u.read()) for u in uploads],
+                    actor=SystemActor(f"public:{client_ip(request)}"))
+            except DomainError as exc:
+                _form_errors(form, exc)
+            else:
+                return render(request, "integrity/public_filed.html", {
+                    **_site(), "complaint": complaint, "book": arrears_book(),
+                    "status_zh": STATUS_LABELS[complaint.status]})
+    return render(request, "integrity/public_new.html", {**_site(), "form": form, "book": arrears_book()},
+                  status=400 if request.method == "POST" else 200)
+
+
+# --- workbench ------------------------------------------------------------------------------------------------
+
+def _ledger_required(view):
+    @functools.wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not permissions.may_view_ledger(request.user):
+            raise PermissionDenied("无权查看拖欠账款台账")
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
+@_ledger_required
+def ledger(request):
+    status = request.GET.get("status", "")
+    page = Paginator(selectors.complaints(viewer=request.user, status=status),
+                     PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "integrity/ledger.html", {
+        "page": page, "rows": [selectors.complaint_row(c) for c in page], "status": status,
+        "statuses": STATUS_LABELS, "figures": selectors.figures(viewer=request.user)})
+
+
+@_ledger_required
+def figures(request):
+    """清欠统计: the leaders' view, by debtor, handling department and district, with the share cleared."""
+    return render(request, "integrity/figures.html", {"figures": selectors.figures(viewer=request.user),
+                                                      "book": arrears_book()})
+
+
+def _get(request, pk: int):
+    complaint = selectors.complaint_get(viewer=request.user, pk=pk)
+    if complaint is None:
+        raise Http404("没有该投诉")
+    return complaint
+
+
+_FORMS = {"assign": AssignForm, "verify": VerifyForm, "plan": PlanForm, "pay": PaymentForm}
+
+
+@_ledger_required
+def complaint_detail(request, pk: int, *, bound: dict | None = None):
+    complaint = _get(request, pk)
+    row = selectors.complaint_row(complaint)
+    handler = permissions.may_handle(request.user, complaint)
+    steps = []
+    if complaint.status == "filed" and permissions.may_assign(request.user, complaint):
+        steps.append(("assign", "转交处理部门"))
+    if handler and complaint.status == "assigned":
+        steps.append(("verify", "核实欠款"))
+    if handler and complaint.status == "verified":
+        steps.append(("plan", "约定还款计划"))
+    if handler and complaint.status in ("verified", "planned"):
+        steps.append(("pay", "登记还款"))
+    bound = bound or {}
+    forms = [(action, title, bound.get(action) or _FORMS[action]()) for action, title in steps]
+    return render(request, "integrity/detail.html", {
+        "row": row, "complaint": complaint, "forms": forms, "payments": complaint.payments.all(),
+        "evidence": complaint.evidence.defer("content"), "book": arrears_book()}, status=400 if bound else 200)
+
+
+@require_POST
+@_ledger_required
+def complaint_act(request, pk: int, action: str):
+    complaint = _get(request, pk)
+    form_class = _FORMS.get(action)
+    if form_class is None:
+        raise Http404("未知操作")
+    form = form_class(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "assign":
+                services.arrears_complaint_assign(complaint=complaint, department=data["department"],
+                                                  actor=request.user)
+                messages.success(request, f"已转交{data['department'].name}处理")
+            elif action == "verify":
+                confirmed = data["outcome"] == "confirmed"
+                services.arrears_complaint_verify(complaint=complaint, confirmed=confirmed,
+                                                  amount_owed=data["amount_owed"], verified_on=data["verified_on"],
+                                                  note=data["note"], actor=request.user)
+                messages.success(request, "已核实欠款" if confirmed else "已认定投诉不属实")
+            elif action == "plan":
+                services.arrears_plan_agree(complaint=complaint, plan_last_day=data["plan_last_day"],
+                                            plan_note=data["plan_note"], actor=request.user)
+                messages.success(request, "已记录还款计划")
+            else:
+                services.arrears_payment_record(complaint=complaint, amount=data["amount"], paid_on=data["paid_on"],
+                                                note=data["note"], actor=request.user)
+                messages.success(request, "已登记还款")
+            return redirect("integrity:complaint", pk=complaint.pk)
+        except DomainError as exc:
+            _form_errors(form, exc)
+    return complaint_detail(request, pk, bound={action: form})
+
+
+@_ledger_required
+def evidence_file(request, pk: int, file_id: int):
+    complaint = _get(request, pk)
+    found = complaint.evidence.filter(pk=file_id).first()
+    if found is None:
+        raise Http404("没有该材料")
+    response = HttpResponse(bytes(found.content), content_type=_CONTENT_TYPES.get(found.file_type,
+                                                                                 "application/octet-stream"))
+    # attachment: an uploaded file is never rendered inline on the platform's origin
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(found.filename)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- the government-integrity view ----------------------------------------------------------------------------
+
+def _government_required(view):
+    @functools.wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not selectors.may_view_government(request.user):
+            raise PermissionDenied("仅信用中心、区县信用办和领导可查看政务诚信")
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
+@_government_required
+def government_list(request):
+    query = request.GET.get("q", "").strip()[:100]
+    return render(request, "integrity/bodies.html", {"views": selectors.government_bodies(viewer=request.user,
+                                                                                           query=query),
+                                                     "q": query})
+
+
+@_government_required
+def government_detail(request, subject_id: int):
+    found = selectors.government_view(viewer=request.user, subject_id=subject_id)
+    if found is None:
+        raise Http404("该主体不是机关、事业单位或国有企业，或不在您的查看范围内")
+    return render(request, "integrity/body.html", {"view": found})
+
+
+# --- integrity files (诚信档案): the personnel office only ------------------------------------------------------
+
+def _personnel_required(view):
+    @functools.wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not permissions.may_keep_files(request.user):
+            raise PermissionDenied("仅本单位人事部门可查阅和登记诚信档案")
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
+@_personnel_required
+def file_list(request):
+    form = FileCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = files.integrity_file_create(**form.cleaned_data, actor=request.user)
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"已为{created.name}建立诚信档案")
+            return redirect("integrity:file", pk=created.pk)
+    return render(request, "integrity/files.html", {"files": selectors.own_integrity_files(viewer=request.user),
+                                                    "form": form, "staff_kinds": STAFF_KINDS},
+                  status=400 if request.method == "POST" else 200)
+
+
+@_personnel_required
+def file_detail(request, pk: int):
+    try:
+        found = files.integrity_file_read(file_id=pk, viewer=request.user, purpose="人事部门查阅诚信档案")
+    except DomainError as exc:
+        raise PermissionDenied(exc.message_zh) from exc
+    form = FileEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = form.cleaned_data
+            if data["kind"] == "commitment":
+                files.integrity_commitment_sign(file=found, signed_on=data["decided_on"], content=data["detail"],
+                                                actor=request.user)
+            else:
+                files.integrity_file_entry_add(file=found, actor=request.user, **data)
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "已登记")
+            return redirect("integrity:file", pk=found.pk)
+    kinds = files_book().kinds
+    entries = [(e, kinds[e.kind].name_zh if e.kind in kinds else e.kind) for e in found.entries.all()]
+    return render(request, "integrity/file.html", {"file": found, "entries": entries, "form": form,
+                                                   "staff_kind_zh": STAFF_KINDS.get(found.staff_kind, "")},
+                  status=400 if request.method == "POST" else 200)
+
+
+@_personnel_required
+def appointment_check(request):
+    form = AppointmentCheckForm(request.POST or None)
+    answer = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer = files.appointment_check_run(**form.cleaned_data, actor=request.user)
+        except DomainError as exc:
+            _form_errors(form, exc)
+    return render(request, "integrity/appointment_check.html", {"form": form, "answer": answer})
+
+
+# --- judicial linkage: what departments did about the court's cases -------------------------------------------
+
+@login_required
+def court_feedback(request):
+    """联合惩戒反馈: the court's staff see, per 失信被执行人 case it pushed, the measures departments applied."""
+    department = request.user.department
+    if department is None:
+        raise PermissionDenied("仅推送失信被执行人名单的法院工作人员可查看反馈")
+    cases = selectors.court_feedback(department=department)
+    return render(request, "integrity/court_feedback.html", {"cases": cases, "department": department})
+
+
+# --- integrity publicity (诚信宣传) -----------------------------------------------------------------------------
+
+_STEP_LABELS = {"submit": "提交审核", "approve": "审核通过", "return": "退回修改", "publish": "发布"}
+
+
+def _editorial_required(view):
+    @functools.wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not (permissions.has_grant(request.user, IntegrityRole.EDITOR)
+                or permissions.has_grant(request.user, IntegrityRole.PUBLICITY_REVIEWER)):
+            raise PermissionDenied("仅宣传编辑和审核人员可管理诚信宣传稿件")
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
+@_editorial_required
+def article_list(request):
+    form = ArticleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = publicity.article_save(**form.cleaned_data, actor=request.user)
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "稿件已保存")
+            return redirect("integrity:article", pk=article.pk)
+    return render(request, "integrity/articles.html", {
+        "articles": selectors.editorial_articles(viewer=request.user), "form": form,
+        "may_write": permissions.has_grant(request.user, IntegrityRole.EDITOR)},
+        status=400 if request.method == "POST" else 200)
+
+
+@_editorial_required
+def article_detail(request, pk: int):
+    article = selectors.editorial_articles(viewer=request.user).filter(pk=pk).first()
+    if article is None:
+        raise Http404("没有该稿件")
+    form = ArticleStepForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        step = request.POST.get("step", "")
+        try:
+            if step not in _STEP_LABELS:
+                raise DomainError("article.step", "未知操作", f"unknown step {step!r}")
+            publicity.article_step(article=article, step=step, note=form.cleaned_data["note"], actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message_zh)
+        else:
+            messages.success(request, f"已{_STEP_LABELS[step]}")
+        return redirect("integrity:article", pk=article.pk)
+    steps = [(s, label) for s, label in _STEP_LABELS.items() if (article.status, s) in publicity.ARTICLE_MOVES]
+    return render(request, "integrity/article.html", {"article": article, "form": form, "steps": steps})
+
+
+@rate_limited("page")
+def public_news(request):
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in ArticleKind.values else ""
+    page = Paginator(selectors.published_articles(kind=kind), 20).get_page(request.GET.get("page"))
+    return render(request, "integrity/public_news.html", {**_site(), "page": page, "kind": kind,
+                                                          "kinds": ArticleKind.choices})
+
+
+@rate_limited("page")
+def public_article(request, pk: int):
+    article = selectors.published_articles().filter(pk=pk).first()
+    if article is None:
+        raise Http404("没有该文章")
+    return render(request, "integrity/public_article.html", {**_site(), "article": article})
+
+
+@login_required
+def state_enterprise_list(request):
+    """国有企业名录: the state-owned flag the ledger and the government view read; credit-centre operators keep it."""
+    if not permissions.is_city_operator(request.user):
+        raise PermissionDenied("仅信用中心操作员可维护国有企业名录")
+    form = StateEnterpriseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = services.state_enterprise_register(**form.cleaned_data, actor=request.user)
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"已登记{row.name}")
+            return redirect("integrity:state_enterprises")
+    return render(request, "integrity/state_enterprises.html", {"rows": selectors.state_enterprises(), "form": form},
+                  status=400 if request.method == "POST" else 200)

@@ -1,0 +1,343 @@
+"""Government integrity (政务诚信) as pure rules: which debtors the arrears ledger (拖欠账款台账) takes, the ledger's
+rulebook, its status moves, deadlines in working days, payments and the flags a complaint raises.
+
+No Django here: the integrity app reads the facts (a complaint's dates and amounts, the state-enterprise register,
+the platform's calendar) and passes them in. Source: 《保障中小企业款项支付条例》 (docs/integrity.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pubcredit.rules.calendar import WorkCalendar
+from pubcredit.rules.errors import DomainError
+
+# GB 32100-2015 表1: the first character of a USCC is the registration-management department (登记管理部门代码), the
+# second the category of organisation (机构类别代码) under that department.
+REGISTRATION_DEPARTMENTS = {"1": "机构编制", "2": "外交", "3": "司法行政", "4": "文化", "5": "民政", "6": "旅游",
+                            "7": "宗教", "8": "工会", "9": "工商（市场监督管理）", "A": "中央军委改革和编制办公室",
+                            "N": "农业", "Y": "其他"}
+CATEGORIES = {"11": "机关", "12": "事业单位", "13": "中央编办直接管理机构编制的群众团体", "19": "其他（机构编制）",
+              "51": "社会团体", "52": "民办非企业单位", "53": "基金会", "59": "其他（民政）",
+              "91": "企业", "92": "个体工商户", "93": "农民专业合作社"}
+
+DebtorKind = Literal["government_body", "public_institution", "state_enterprise"]
+DEBTOR_KIND_LABELS: dict[str, str] = {"government_body": "机关", "public_institution": "事业单位",
+                                      "state_enterprise": "国有企业"}
+# Organisations the 政务诚信 view covers as "government": registered by the 机构编制 department as 机关 or 事业单位.
+GOVERNMENT_CATEGORIES: dict[str, str] = {"11": "government_body", "12": "public_institution"}
+
+
+@dataclass(frozen=True)
+class DebtorClass:
+    """What a USCC (and the state-enterprise register) says about a debtor."""
+
+    kind: str | None  # a DebtorKind, or None when the ledger does not take complaints against it
+    category_zh: str  # what the code's first two characters say, in words
+
+    @property
+    def in_scope(self) -> bool:
+        return self.kind is not None
+
+    @property
+    def kind_zh(self) -> str:
+        return DEBTOR_KIND_LABELS.get(self.kind or "", "其他单位")
+
+
+def uscc_category(uscc: str) -> str:
+    """The registration department and category of a USCC in words, e.g. ``机构编制 · 机关``."""
+    department = REGISTRATION_DEPARTMENTS.get(uscc[:1], "未知登记管理部门")
+    return f"{department} · {CATEGORIES.get(uscc[:2], '其他类别')}"
+
+
+def classify_debtor(uscc: str, *, state_owned: bool) -> DebtorClass:
+    """GB 32100 表1 and the state-enterprise register: 机关 (11), 事业单位 (12), 国有企业 (a 91 enterprise on the register).
+
+    《保障中小企业款项支付条例》第二条 covers 机关、事业单位 and large enterprises; the 政府和国企清欠 ledger takes the
+    first two and the state-owned ones (the register is the state-owned flag; the code alone cannot tell).
+    """
+    kind = GOVERNMENT_CATEGORIES.get(uscc[:2])
+    if kind is None and state_owned and uscc[:2] == "91":
+        kind = "state_enterprise"
+    return DebtorClass(kind, uscc_category(uscc))
+
+
+def is_government(uscc: str) -> bool:
+    """A 机关 or 事业单位 by its code (GB 32100 表1): the bodies the 政务诚信 view is about besides state enterprises."""
+    return uscc[:2] in GOVERNMENT_CATEGORIES
+
+
+# --- the rulebook ---------------------------------------------------------------------------------------------
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Deadline(_Strict):
+    days: int = Field(ge=0)
+    unit: Literal["working_days", "calendar_days"]
+    basis_zh: str
+
+    @property
+    def text_zh(self) -> str:
+        return f"{self.days}个工作日" if self.unit == "working_days" else f"{self.days}日"
+
+
+class EvidenceType(_Strict):
+    name_zh: str
+    suffixes: list[str] = Field(min_length=1)
+    magic: list[str] = Field(min_length=1)  # leading bytes (latin-1 in YAML escapes)
+
+    def matches(self, filename: str, head: bytes) -> bool:
+        return filename.lower().endswith(tuple(self.suffixes)) and any(
+            head.startswith(m.encode("latin-1")) for m in self.magic)
+
+
+class EvidenceRules(_Strict):
+    max_files: int = Field(gt=0)
+    types: dict[str, EvidenceType] = Field(min_length=1)
+
+
+class Deadlines(_Strict):
+    assign: Deadline
+    verify: Deadline
+    plan: Deadline
+    plan_grace: Deadline
+
+
+class ArrearsRulebook(_Strict):
+    version: str
+    deadlines: Deadlines
+    evidence: EvidenceRules
+    route_other_debtor_zh: str
+    route_other_debtor_en: str
+
+
+def parse_rulebook(data: Any) -> ArrearsRulebook:
+    """Validate ``rulebook/integrity/arrears.yaml``; unknown keys are refused (ValueError)."""
+    return ArrearsRulebook.model_validate(data)
+
+
+# --- status moves ---------------------------------------------------------------------------------------------
+
+STATUS_LABELS = {"filed": "已受理待转交", "assigned": "已转交待核实", "verified": "已核实待约定计划",
+                 "planned": "按计划清偿中", "cleared": "已清偿", "rejected": "核实不属实"}
+OPEN_STATUSES = frozenset({"filed", "assigned", "verified", "planned"})
+# (status, event) → new status. A payment may come before a plan is agreed (the debtor pays at once).
+TRANSITIONS: dict[tuple[str, str], str] = {
+    ("filed", "assign"): "assigned",
+    ("assigned", "verify"): "verified",
+    ("assigned", "reject"): "rejected",
+    ("verified", "plan"): "planned",
+    ("verified", "pay"): "verified",
+    ("planned", "pay"): "planned",
+    ("verified", "clear"): "cleared",
+    ("planned", "clear"): "cleared",
+}
+EVENT_LABELS = {"assign": "转交处理部门", "verify": "核实欠款", "reject": "认定不属实", "plan": "约定还款计划",
+                "pay": "登记还款", "clear": "清偿完毕"}
+
+
+def next_status(current: str, event: str) -> str:
+    """The status after ``event``, or a DomainError naming what the complaint's state allows."""
+    new = TRANSITIONS.get((current, event))
+    if new is None:
+        raise DomainError("arrears.state",
+                          f"投诉当前状态为「{STATUS_LABELS.get(current, current)}」，不能{EVENT_LABELS.get(event, event)}",
+                          f"a complaint in state {current!r} does not allow {event!r}", "status")
+    return new
+
+
+# --- deadlines ------------------------------------------------------------------------------------------------
+
+def due_date(start: dt.date, deadline: Deadline, calendar: WorkCalendar) -> dt.date:
+    """The last day of a deadline counted from ``start`` (the day itself not counted).
+
+    Working days go through the platform's calendar (holidays and make-up days); a deadline in calendar days that
+    ends on a rest day moves to the next working day (《民法典》第二百零三条, as the repair rules do).
+    """
+    if deadline.unit == "working_days":
+        return calendar.add_working_days(start, deadline.days).value if deadline.days else start
+    due = start + dt.timedelta(days=deadline.days)
+    while not calendar.is_working_day(due):
+        due += dt.timedelta(days=1)
+    return due
+
+
+def plan_due(plan_last_day: dt.date, book: ArrearsRulebook, calendar: WorkCalendar) -> dt.date:
+    """The day by which a plan must be paid off: its last day, moved off a rest day, plus the grace."""
+    due = plan_last_day
+    while not calendar.is_working_day(due):
+        due += dt.timedelta(days=1)
+    return due_date(due, book.deadlines.plan_grace, calendar)
+
+
+# --- payments -------------------------------------------------------------------------------------------------
+
+CENT = Decimal("0.01")
+
+
+def check_amount(amount: Any, *, field_name: str = "amount") -> Decimal:
+    """A positive amount in yuan with at most two decimals."""
+    try:
+        value = Decimal(str(amount)).normalize() if amount not in (None, "") else None
+    except ArithmeticError:
+        value = None
+    if value is None or not value.is_finite():
+        raise DomainError("amount.invalid", "金额应为数字（单位：元）", "amount must be a number (yuan)", field_name)
+    if value <= 0:
+        raise DomainError("amount.not_positive", "金额应大于0", "amount must be positive", field_name)
+    if value >= Decimal("1e14"):  # before quantize: a huge exponent would overflow it
+        raise DomainError("amount.too_large", "金额过大", "amount too large", field_name)
+    if value != value.quantize(CENT):
+        raise DomainError("amount.precision", "金额最多保留两位小数（分）", "at most two decimals", field_name)
+    return value.quantize(CENT)
+
+
+def check_payment(amount: Decimal, outstanding: Decimal) -> None:
+    """A payment may not exceed what is still owed (the verified amount less payments already recorded)."""
+    if amount > outstanding:
+        raise DomainError("arrears.overpayment",
+                          f"还款金额{amount}元超过尚欠金额{outstanding}元：请核对，多付部分不在本台账登记",
+                          f"payment {amount} exceeds the outstanding {outstanding}", "amount")
+
+
+# --- flags ----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ArrearsFacts:
+    status: str
+    filed_on: dt.date
+    assigned_on: dt.date | None = None
+    verified_on: dt.date | None = None
+    plan_last_day: dt.date | None = None
+    outstanding: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    label_zh: str
+    due: dt.date
+
+
+def arrears_flags(facts: ArrearsFacts, *, today: dt.date, book: ArrearsRulebook, calendar: WorkCalendar) -> list[Flag]:
+    """Deadlines passed for the step a complaint waits on; ``past_plan`` (逾期未清偿) once a plan's day has passed
+    with money still owed — the flag the 政务诚信 view shows for a government debtor."""
+    flags: list[Flag] = []
+    d = book.deadlines
+    if facts.status == "filed":
+        due = due_date(facts.filed_on, d.assign, calendar)
+        if today > due:
+            flags.append(Flag("assign_overdue", "逾期未转交", due))
+    elif facts.status == "assigned" and facts.assigned_on:
+        due = due_date(facts.assigned_on, d.verify, calendar)
+        if today > due:
+            flags.append(Flag("verify_overdue", "逾期未核实", due))
+    elif facts.status == "verified" and facts.verified_on:
+        due = due_date(facts.verified_on, d.plan, calendar)
+        if today > due:
+            flags.append(Flag("plan_overdue", "逾期未约定还款计划", due))
+    elif facts.status == "planned" and facts.plan_last_day and facts.outstanding > 0:
+        due = plan_due(facts.plan_last_day, book, calendar)
+        if today > due:
+            flags.append(Flag("past_plan", "逾期未清偿", due))
+    return flags
+
+
+def next_due(facts: ArrearsFacts, *, book: ArrearsRulebook, calendar: WorkCalendar) -> dt.date | None:
+    """The day the step a complaint waits on is due, for the ledger's 办理时限 column."""
+    d = book.deadlines
+    if facts.status == "filed":
+        return due_date(facts.filed_on, d.assign, calendar)
+    if facts.status == "assigned" and facts.assigned_on:
+        return due_date(facts.assigned_on, d.verify, calendar)
+    if facts.status == "verified" and facts.verified_on:
+        return due_date(facts.verified_on, d.plan, calendar)
+    if facts.status == "planned" and facts.plan_last_day:
+        return plan_due(facts.plan_last_day, book, calendar)
+    return None
+
+
+def share(part: Decimal, whole: Decimal) -> Decimal | None:
+    """``part / whole`` as a percentage with one decimal, None when nothing is owed."""
+    if not whole:
+        return None
+    return (part * 100 / whole).quantize(Decimal("0.1"))
+
+
+# --- integrity files of civil servants and judicial and law-enforcement staff (诚信档案) -------------------------
+
+STAFF_KINDS = {"civil_servant": "公务员", "judicial": "司法人员", "law_enforcement": "行政执法人员"}
+
+
+class FileEntryKind(_Strict):
+    name_zh: str
+    matters: bool  # may bar or delay an appointment while in effect
+    months: int | None = Field(default=None, gt=0)  # how long it matters from its decision; None: until removed
+
+
+class FilesRulebook(_Strict):
+    version: str
+    kinds: dict[str, FileEntryKind] = Field(min_length=1)
+    commitment_required: bool
+
+
+def parse_files_rulebook(data: Any) -> FilesRulebook:
+    book = FilesRulebook.model_validate(data)
+    if "commitment" not in book.kinds:
+        raise ValueError("kinds: the integrity commitment (commitment) is required")
+    return book
+
+
+@dataclass(frozen=True)
+class FileEntryFacts:
+    kind: str
+    decided_on: dt.date
+    removed_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class AppointmentReason:
+    code: str
+    effect: Literal["bar", "caution"]
+    message_zh: str
+    until: dt.date | None = None
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def appointment_check(entries: list[FileEntryFacts], *, today: dt.date, book: FilesRulebook) -> list[AppointmentReason]:
+    """Which records of an integrity file matter for an appointment today (任用审查), each with its reason; records
+    that do not matter (commendations, expired sanctions) are left out, so the answer exposes nothing else.
+
+    A sanction matters from its decision for its kind's months (rulebook ``files.yaml``, UNVERIFIED periods of
+    政务处分法); a dishonesty record without a period matters until removed; no integrity commitment is a caution."""
+    reasons: list[AppointmentReason] = []
+    for entry in entries:
+        kind = book.kinds.get(entry.kind)
+        if kind is None or not kind.matters or (entry.removed_on and entry.removed_on <= today):
+            continue
+        until = _add_months(entry.decided_on, kind.months) if kind.months else None
+        if until is not None and today >= until:
+            continue
+        suffix = f"，影响期至{until.isoformat()}" if until else "，尚未移出"
+        reasons.append(AppointmentReason(entry.kind, "bar", f"{kind.name_zh}（{entry.decided_on.isoformat()}）{suffix}",
+                                         until))
+    if book.commitment_required and not any(e.kind == "commitment" and not e.removed_on for e in entries):
+        reasons.append(AppointmentReason("commitment_missing", "caution", "档案中没有任职诚信承诺，任用前应签署"))
+    return reasons

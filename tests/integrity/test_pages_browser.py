@@ -1,0 +1,86 @@
+"""The integrity pages at phone (390 px) and desk (1366 px) width: no sideways scroll, no English, no raw codes —
+the government-integrity view with a flagged body, an integrity file, the appointment check and the court's
+feedback page (screenshots under the test's tmp directory)."""
+
+import datetime as dt
+
+import pytest
+
+from pubcredit.accounts.services import department_create
+from pubcredit.integrity import files, services
+from pubcredit.rules import clock
+from pubcredit.sanctions.services import check_feedback_record, check_run
+from tests.console.pagecheck import problems, rulebook_codes
+from tests.factories import resident_id, uscc
+from tests.integrity.helpers import GOVERNMENT_DEBTOR, complaint_input
+from tests.lists.helpers import court_row, submit_list
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture(autouse=True)
+def _districts(db):
+    """A transactional test after another may find the migrations' districts flushed: load them from the rulebook."""
+    from pubcredit.accounts.services import districts_sync_from_rulebook
+
+    districts_sync_from_rulebook()
+
+
+def _login(chromium, base_url, username, password, width):
+    context = chromium.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(base_url + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/workbench/")
+    return context, page
+
+
+def test_integrity_pages_fit_phone_and_desk(chromium, live_server, today, public_actor, operator, handler, leader,
+                                            department, system_actor, tmp_path):
+    from pubcredit.accounts.choices import Role
+    from pubcredit.accounts.services import user_create
+
+    court = department_create(code="ZDFY", name="淄博市张店区人民法院", uscc=uscc(77, registrar="11"),
+                              district="zhangdian", actor=system_actor)
+    clerk = user_create(username="court", password="Court#2026-ok", role=Role.PROVIDER, department=court,
+                        display_name="执行局", actor=system_actor)
+    hr = user_create(username="hr", password="Personnel#2026", role=Role.BUSINESS_USER, department=department,
+                     display_name="人事科", actor=system_actor)
+    services.integrity_grant(user=hr, role="personnel_office", actor=operator)
+    with clock.pinned(dt.date(2026, 9, 1)):
+        complaint = services.arrears_complaint_file(**complaint_input(), actor=public_actor)
+        services.arrears_complaint_assign(complaint=complaint, department=handler.department, actor=operator)
+        services.arrears_complaint_verify(complaint=complaint, confirmed=True, amount_owed="50000", note="",
+                                          verified_on=dt.date(2026, 9, 1), actor=handler)
+        services.arrears_plan_agree(complaint=complaint, plan_last_day=dt.date(2026, 10, 30), plan_note="一次付清",
+                                    actor=handler)
+    submit_list("court_dishonest_debtor", [court_row(1, subject_name="淄博市某某局", subject_uscc=GOVERNMENT_DEBTOR)],
+                court, system_actor)
+    hit = check_run(department=department, subject={"uscc": GOVERNMENT_DEBTOR}, scenario="government_procurement",
+                    actor=system_actor)
+    for m in [m for h in hit.hits for m in h["measures"]]:
+        check_feedback_record(check=hit, measure_code=m["code"], applied=True, actor=system_actor)
+    staff = files.integrity_file_create(name="李某", id_number=resident_id(31), staff_kind="judicial",
+                                        position="执行局法官助理", actor=hr)
+    files.integrity_file_entry_add(file=staff, kind="demerit", title="记过处分", decided_on=dt.date(2026, 6, 1), actor=hr)
+
+    codes = rulebook_codes()
+    pages = [("leader", "Leader#2026", ["/integrity/bodies/", f"/integrity/bodies/{complaint.debtor_id}/",
+                                         "/integrity/arrears/", "/integrity/arrears/figures/"]),
+             ("hr", "Personnel#2026", ["/integrity/files/", f"/integrity/files/{staff.pk}/", "/integrity/files/check/"]),
+             ("court", "Court#2026-ok", ["/integrity/court-feedback/"])]
+    found = {}
+    for width in (390, 1366):
+        for username, password, urls in pages:
+            context, page = _login(chromium, live_server.url, username, password, width)
+            for url in urls:
+                page.goto(live_server.url + url)
+                assert page.locator("h1").count() == 1, url
+                if issues := problems(page, codes):
+                    found[f"{url} @{width}"] = issues
+                page.screenshot(path=str(tmp_path / f"{url.strip('/').replace('/', '-')}-{width}.png"), full_page=True)
+            context.close()
+    assert found == {}
