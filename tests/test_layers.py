@@ -27,7 +27,8 @@ LAYERS: list[set[str]] = [
     {"ingest"},  # collection: files, forms and API batches become records
     {"sanctions", "repair", "evaluation"},
     {"commitments", "supervision", "reports", "figures", "finance", "incentives", "integrity"},  # read checks
-    {"governance", "portal", "console"},
+    {"governance"},  # reads every system's figures; the console's inbox shows its digest
+    {"portal", "console"},
     {"demo"},
 ]
 
@@ -39,7 +40,7 @@ KNOWN_DEBT: dict[tuple[str, str], str] = {
     ("records", "lists"): "records_submit derives list entries: a records-changed event",
     ("publicity", "lists"): "publicity reads a list record's entry window",
     ("lists", "publicity"): "list decisions re-assess their records' publicity",
-    ("reports", "portal"): "reports read the public subject view and the public rate limit: to publicity/accounts",
+    ("reports", "portal"): "reports read the public subject view: to publicity",
 }
 
 

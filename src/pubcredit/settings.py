@@ -331,7 +331,7 @@ CACHES = {
 }
 PUBCREDIT_PORTAL_RATE_CACHE = os.environ.get("PUBCREDIT_RATE_CACHE", "").strip() or (
     "shared" if _db["ENGINE"] == "django.db.backends.postgresql" else "default")
-# Public-site rate limits over portal.conf.DEFAULT_RATE_LIMITS (partial dicts allowed), set by tests or a site.
+# Public-site rate limits over ratelimit.DEFAULT_RATE_LIMITS (partial dicts allowed), set by tests or a site.
 PUBCREDIT_PORTAL_RATE_LIMITS: dict = {}
 
 # --- credit repair and objections (信用修复与异议, issue 13) -----------------------------------------------------------

@@ -4,7 +4,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from pubcredit.portal import conf, ratelimit
+from pubcredit import ratelimit
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_api_gets_the_same_limits_as_json(client, site, frozen):
 
 def test_defaults_let_a_person_browse(client, site, frozen):
     """A person: a dozen searches and a few dozen pages in a minute — never limited by the defaults."""
-    assert conf.rate_limits()["search"] == (30, 60) and conf.rate_limits()["page"] == (120, 60)
+    assert ratelimit.rate_limits()["search"] == (30, 60) and ratelimit.rate_limits()["page"] == (120, 60)
     codes = [client.get(reverse("portal:search"), {"q": "有限公司"}).status_code for _ in range(12)]
     codes += [client.get(reverse("portal:penalties")).status_code for _ in range(40)]
     assert set(codes) == {200}

@@ -24,7 +24,7 @@ from pubcredit.integrity.forms import (
     AppointmentCheckForm, ArticleForm, ArticleStepForm, AssignForm, ComplaintForm, FileCreateForm, FileEntryForm, PaymentForm, PlanForm,
     StateEnterpriseForm, VerifyForm)
 from pubcredit.integrity.rulebook import arrears_book, files_book
-from pubcredit.portal.ratelimit import client_ip, rate_limited
+from pubcredit.ratelimit import client_ip, rate_limited
 from pubcredit.rules.errors import DomainError
 from pubcredit.rules.integrity import STAFF_KINDS, STATUS_LABELS
 

@@ -15,7 +15,7 @@ from ninja import Query, Router, Schema
 
 from pubcredit.audit.services import SystemActor
 from pubcredit.portal import selectors
-from pubcredit.portal.ratelimit import client_ip, rate_limited
+from pubcredit.ratelimit import client_ip, rate_limited
 from pubcredit.portal.services import public_person_reads_log
 from pubcredit.rules.errors import DomainError, Problem
 from pubcredit.subjects.services import person_read_log

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from pubcredit.audit.services import SystemActor
 from pubcredit.portal import selectors
-from pubcredit.portal.ratelimit import client_ip, rate_limited
+from pubcredit.ratelimit import client_ip, rate_limited
 from pubcredit.portal.services import public_person_reads_log
 from pubcredit.rulebook.loader import load_yaml
 from pubcredit.rules.errors import DomainError

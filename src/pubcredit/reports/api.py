@@ -22,7 +22,7 @@ from ninja import Router, Schema
 
 from pubcredit.api import DepartmentToken
 from pubcredit.api_common import ErrorOut
-from pubcredit.portal.ratelimit import rate_limited
+from pubcredit.ratelimit import rate_limited
 from pubcredit.reports import services
 from pubcredit.reports.models import Report, ReportBatch
 from pubcredit.rules.errors import DomainError

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pubcredit.audit.services import SystemActor
-from pubcredit.portal.ratelimit import client_ip, rate_limited
+from pubcredit.ratelimit import client_ip, rate_limited
 from pubcredit.portal.selectors import subject_public_get
 from pubcredit.reports import render as report_render
 from pubcredit.reports import services

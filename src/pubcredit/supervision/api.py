@@ -15,7 +15,7 @@ from typing import Any
 from django.http import Http404
 from ninja import Router, Schema
 
-from pubcredit.portal.ratelimit import rate_limited
+from pubcredit.ratelimit import rate_limited
 from pubcredit.supervision import selectors
 
 router = Router(tags=["inspections"])

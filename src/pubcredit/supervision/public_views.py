@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
-from pubcredit.portal.ratelimit import rate_limited
+from pubcredit.ratelimit import rate_limited
 from pubcredit.supervision import forms, selectors
 
 

@@ -1,5 +1,8 @@
 """Per-client rate limiting of the public site and API (访问频率限制): fixed windows counted in Django's cache.
 
+Shared web plumbing, below every app (like ``request_limits``): the portal, reports, supervision and integrity pages
+all count their public requests here.
+
 A client over its bucket's limit gets 429 with ``Retry-After`` (seconds to the window's end); pages get a short
 Chinese page, the API the platform's error shape.
 """
@@ -10,11 +13,34 @@ import functools
 import math
 import time
 
+from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
-from pubcredit.portal import conf
+# bucket → (requests allowed, window in seconds) per client IP; None disables a bucket.
+# A person searching and reading pages stays far below these; a scraper meets 429 with Retry-After.
+DEFAULT_RATE_LIMITS: dict[str, tuple[int, int] | None] = {
+    "search": (30, 60),  # name/code searches (page and API): 30 a minute
+    "page": (120, 60),  # subject pages, listings, API subject reads: 120 a minute
+}
+
+
+def rate_limits() -> dict[str, tuple[int, int] | None]:
+    """``PUBCREDIT_PORTAL_RATE_LIMITS`` (partial dicts allowed) over the defaults."""
+    return {**DEFAULT_RATE_LIMITS, **settings.PUBCREDIT_PORTAL_RATE_LIMITS}
+
+
+def client_ip_header() -> str:
+    """``PUBCREDIT_PORTAL_CLIENT_IP_HEADER``: META key set by the reverse proxy (e.g. ``HTTP_X_REAL_IP``); empty
+    (default) uses ``REMOTE_ADDR``. Only set it behind a proxy that overwrites the header."""
+    return getattr(settings, "PUBCREDIT_PORTAL_CLIENT_IP_HEADER", "")
+
+
+def rate_cache_alias() -> str:
+    """``PUBCREDIT_PORTAL_RATE_CACHE``: the cache holding the counters (default ``default``; with several server
+    processes it must be a shared cache, e.g. Redis or the database cache)."""
+    return getattr(settings, "PUBCREDIT_PORTAL_RATE_CACHE", "default")
 
 
 def _now() -> float:
@@ -22,7 +48,7 @@ def _now() -> float:
 
 
 def client_ip(request) -> str:
-    header = conf.client_ip_header()
+    header = client_ip_header()
     if header:
         value = request.META.get(header, "")
         if value:
@@ -32,14 +58,14 @@ def client_ip(request) -> str:
 
 def hit(request, bucket: str) -> int | None:
     """Count one request; return the seconds to wait when the client is over the limit, else None."""
-    setting = conf.rate_limits().get(bucket)
+    setting = rate_limits().get(bucket)
     if not setting:
         return None
     limit, window = setting
     now = _now()
     start = int(now // window) * window
     key = f"pubcredit:portal:rl:{bucket}:{client_ip(request)}:{start}"
-    cache = caches[conf.rate_cache_alias()]
+    cache = caches[rate_cache_alias()]
     if cache.add(key, 1, timeout=window + 5):
         count = 1
     else:
