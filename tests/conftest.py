@@ -41,7 +41,9 @@ def department(db, system_actor):
 
 @pytest.fixture
 def district_department(db, system_actor):
-    from pubcredit.accounts.services import department_create
+    from pubcredit.accounts.services import department_create, districts_sync_from_rulebook
+
+    districts_sync_from_rulebook()  # a transactional test before this one may have flushed the migrated districts
 
     return department_create(code="ZD-SCJG", name="张店区市场监督管理局", uscc="11370303MB2851234N",
                              district="zhangdian", actor=system_actor)

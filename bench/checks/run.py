@@ -69,7 +69,7 @@ def _machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {total} GiB RAM, {platform.platform()}, Python {platform.python_version()}"
 
 
-def _wait(port: int, seconds: float = 60) -> None:
+def _wait(port: int, seconds: float = 240) -> None:  # a loaded 2-core host takes minutes to start 16 threads
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:

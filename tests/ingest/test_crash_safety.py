@@ -97,7 +97,10 @@ def test_kill_minus_nine_leaves_whole_chunks_and_rerun_completes(tmp_path):
         assert records == versions == ROWS
         assert batches == [(summary["batch_id"], ROWS, "done")]
         assert (summary["created"], summary["unchanged"], summary["rejected_count"]) == (ROWS, 0, 0)
-        assert _cli(env, "verify_audit").returncode == 0
+        # the chain is sealed by a worker; on a loaded host the import outlives verify_audit's one-minute grace
+        assert _cli(env, "worker", "--batch").returncode == 0
+        verified = _cli(env, "verify_audit")
+        assert verified.returncode == 0 and " 0 events verified" not in verified.stdout, verified.stderr[-2000:]
 
         again = _cli(env, *command[3:])
         summary = json.loads(again.stdout.strip().splitlines()[-1])

@@ -2,6 +2,10 @@
 (function () {
   "use strict";
   var root = document.getElementById("screen");
+  // a 1920×1080 wall display: on a narrower window (a laptop, a phone) the whole screen is zoomed to the width
+  function fit() { root.style.zoom = Math.min(1, window.innerWidth / 1920); }
+  fit();
+  window.addEventListener("resize", fit);
   var charts = {};
   var text = {color: "#dbe7ff"};
   var axis = {axisLabel: {color: "#b7c8ea", fontSize: 14}, axisLine: {lineStyle: {color: "#35518c"}},
