@@ -538,3 +538,34 @@ def public_government_cases() -> list[CaseRow]:
     rows = [case_row(c, today=today) for c in GovernmentCase.objects.filter(serious=True).exclude(status="removed")
             .select_related("body").order_by("-identified_on", "-id")[:500]]
     return [r for r in rows if r.public]
+
+
+# --- what the governance scorecards read (部门考核：清欠按计划清偿) ----------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanDue:
+    """An agreed repayment plan a department answers for: the day it was due and the day the debt was cleared."""
+
+    complaint_id: int
+    number: str
+    debtor_name: str
+    due: dt.date  # the plan's last day moved off a rest day, plus the grace (rules.integrity.plan_due)
+    cleared_on: dt.date | None
+    as_debtor: bool  # the department owes the money itself (else it handles a debtor that is no platform department)
+
+
+def arrears_plans_of_department(*, department, as_of: dt.date) -> list[PlanDue]:
+    """Plans agreed by ``as_of`` that ``department`` answers for: complaints against itself (the debtor's USCC is the
+    department's), and complaints it handles against a debtor that is not a platform department (事业单位, state
+    enterprises: 谁主管谁负责, 条例第二十五条), so the city sum counts every plan once."""
+    from pubcredit.accounts.models import Department
+    from pubcredit.rules.integrity import plan_due
+
+    book, calendar = arrears_book(), work_calendar()
+    own = Q(debtor__uscc=department.uscc)
+    handled = Q(handling_department=department) & ~Q(debtor__uscc__in=Department.objects.values("uscc"))
+    rows = (ArrearsComplaint.objects.filter(own | handled, plan_last_day__isnull=False, planned_on__lte=as_of)
+            .select_related("debtor").order_by("id"))
+    return [PlanDue(c.pk, c.number, c.debtor.name, plan_due(c.plan_last_day, book, calendar),
+                    c.cleared_on if c.cleared_on and c.cleared_on <= as_of else None, c.debtor.uscc == department.uscc)
+            for c in rows]
