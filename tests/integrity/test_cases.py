@@ -213,3 +213,10 @@ def test_only_operators_and_the_bodys_district_office_identify(complaint_past_pl
         refused = client.post(f"/integrity/cases/{case.pk}/remove/", {"removal_reason": "wrongful", "note": ""})
         assert refused.status_code == 400 and "认定有误撤销须写明理由" in refused.content.decode()
     assert GovernmentCase.objects.get().status == "open"
+
+
+def test_the_public_sites_menu_leads_to_integrity_publicity_and_it_to_the_government_cases(client):
+    home = client.get("/").content.decode()  # the public site's home
+    assert 'href="/public/integrity/news/"' in home and "诚信宣传" in home
+    news = client.get("/public/integrity/news/").content.decode()
+    assert 'href="/public/integrity/government-cases/"' in news and 'href="/public/integrity/arrears/"' in news
