@@ -400,7 +400,8 @@ def case_new(request, subject_id: int):
         raise Http404("该主体不是机关、事业单位或国有企业，或不在您的查看范围内")
     if not cases.may_act_on_cases(request.user, found.subject):
         raise PermissionDenied("仅信用中心或该单位所在区县的信用办可认定政府失信")
-    form = CaseIdentifyForm(request.POST or None, sources=selectors.identifiable_sources(subject_id=subject_id))
+    sources = selectors.identifiable_sources(subject_id=subject_id)
+    form = CaseIdentifyForm(request.POST or None, sources=sources)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         source_type, source_id = data["source"]
@@ -414,7 +415,8 @@ def case_new(request, subject_id: int):
         else:
             messages.success(request, f"已认定政府失信案件{case.number}")
             return redirect("integrity:case", pk=case.pk)
-    return render(request, "integrity/case_new.html", {"view": found, "form": form, "book": cases_book()},
+    return render(request, "integrity/case_new.html", {"view": found, "form": form, "book": cases_book(),
+                                                       "has_sources": bool(sources)},
                   status=400 if request.method == "POST" else 200)
 
 
