@@ -569,3 +569,11 @@ def arrears_plans_of_department(*, department, as_of: dt.date) -> list[PlanDue]:
     return [PlanDue(c.pk, c.number, c.debtor.name, plan_due(c.plan_last_day, book, calendar),
                     c.cleared_on if c.cleared_on and c.cleared_on <= as_of else None, c.debtor.uscc == department.uscc)
             for c in rows]
+
+
+def complaints_of_complainant(*, uscc: str) -> list[ComplaintRow]:
+    """The complaints a firm filed (its enterprise account's USCC), newest first, with their step's due day: what the
+    firm follows on the public site. Never another firm's, never the contact details."""
+    today = clock.today()
+    return [complaint_row(c, today=today) for c in ArrearsComplaint.objects.filter(complainant_uscc=uscc)
+            .select_related("debtor", "handling_department").order_by("-filed_on", "-id")[:200]]

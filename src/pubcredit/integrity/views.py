@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from pubcredit.accounts.access import enterprise_login_required
 from pubcredit.audit.services import SystemActor
 from pubcredit.ingest.forms import upload_too_large
 from pubcredit.integrity import cases, files, permissions, publicity, selectors, services
@@ -472,3 +473,12 @@ def public_cases(request):
     """政务失信公示: serious cases only (条例第二十六条), without any person's name."""
     return render(request, "integrity/public_cases.html", {**_site(), "rows": selectors.public_government_cases(),
                                                            "book": cases_book()})
+
+
+@rate_limited("page")
+@enterprise_login_required
+def my_complaints(request):
+    """企业用户: the arrears complaints the logged-in enterprise filed, with their progress (issue 22's accounts)."""
+    account = request.enterprise_account
+    return render(request, "integrity/public_mine.html", {
+        **_site(), "account": account, "rows": selectors.complaints_of_complainant(uscc=account.uscc)})
