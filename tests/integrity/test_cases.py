@@ -220,3 +220,65 @@ def test_the_public_sites_menu_leads_to_integrity_publicity_and_it_to_the_govern
     assert 'href="/public/integrity/news/"' in home and "诚信宣传" in home
     news = client.get("/public/integrity/news/").content.decode()
     assert 'href="/public/integrity/government-cases/"' in news and 'href="/public/integrity/arrears/"' in news
+
+
+def test_case_moves_and_removal_reasons_follow_the_table():
+    from pubcredit.rules.integrity import case_next_status
+
+    assert case_next_status("open", "rectify") == "rectified"
+    assert case_next_status("rectified", "remove", removal_reason="rectified") == "removed"
+    assert case_next_status("open", "remove", removal_reason="source_gone", source_live=False) == "removed"
+    assert case_next_status("open", "remove", removal_reason="wrongful") == "removed"
+    for args, code in [(("removed", "rectify"), "gov_case.state"), (("rectified", "rectify"), "gov_case.state")]:
+        with pytest.raises(DomainError) as exc:
+            case_next_status(*args)
+        assert exc.value.code == code
+    with pytest.raises(DomainError) as exc:
+        case_next_status("open", "remove", removal_reason="")
+    assert exc.value.code == "gov_case.removal_reason"
+
+
+def test_sme_payment_art26_only_serious_standing_cases_are_public():
+    from pubcredit.rules.integrity import case_public
+
+    assert case_public(status="open", serious=True, source_live=True)
+    assert case_public(status="rectified", serious=True, source_live=True)
+    assert not case_public(status="open", serious=False, source_live=True)  # recorded, not published
+    assert not case_public(status="removed", serious=True, source_live=True)
+    assert not case_public(status="open", serious=True, source_live=False)  # the court deleted, the debt was paid
+
+
+def test_the_cases_rulebook_refuses_unknown_keys_and_a_record_ground_without_its_class():
+    import copy
+
+    from pubcredit.rulebook.loader import load_yaml
+    from pubcredit.rules.integrity import parse_cases_rulebook
+
+    data = load_yaml("integrity/cases.yaml")
+    book = parse_cases_rulebook(data)
+    assert book.deadlines.remove_after_source_gone.days == 3 and book.deadlines.remove_after_source_gone.unit == \
+        "working_days"
+    bad = copy.deepcopy(data)
+    bad["grounds"]["audit_finding"].pop("record_class")
+    with pytest.raises(ValueError, match="record_class"):
+        parse_cases_rulebook(bad)
+    bad = copy.deepcopy(data)
+    bad["deadlines"]["rectify"]["weeks"] = 2
+    with pytest.raises(ValueError):
+        parse_cases_rulebook(bad)
+
+
+def test_a_rulebook_edit_of_the_rectification_limit_moves_the_due_day(complaint_past_plan, operator, monkeypatch):
+    import copy
+
+    from pubcredit.integrity import rulebook
+    from pubcredit.rulebook.loader import load_yaml
+    from pubcredit.rules.integrity import parse_cases_rulebook
+
+    data = copy.deepcopy(load_yaml("integrity/cases.yaml"))
+    data["deadlines"]["rectify"]["days"] = 10
+    monkeypatch.setattr(rulebook, "cases_book", lambda: parse_cases_rulebook(data))
+    monkeypatch.setattr(cases, "cases_book", lambda: parse_cases_rulebook(data))
+    with clock.pinned(PAST_PLAN):
+        case = _identify(complaint_past_plan.debtor, "arrears", complaint_past_plan.pk, operator)
+    assert case.rectify_due == add_working_days(PAST_PLAN, 10).value == dt.date(2026, 12, 4)
