@@ -15,17 +15,17 @@ from pubcredit.accounts.choices import Role
 from pubcredit.integrity import permissions
 from pubcredit.integrity.choices import IntegrityRole
 from pubcredit.catalog.registry import get_class
-from pubcredit.integrity.models import ArrearsComplaint, StateEnterprise
+from pubcredit.integrity.models import ArrearsComplaint, GovernmentCase, StateEnterprise
 from pubcredit.lists.models import ListEntry
 from pubcredit.lists.selectors import entries_in_force, in_force_filter
 from pubcredit.records.choices import RecordStatus
 from pubcredit.records.models import CreditRecord
 from pubcredit.subjects.models import Subject
-from pubcredit.integrity.rulebook import arrears_book
+from pubcredit.integrity.rulebook import arrears_book, cases_book
 from pubcredit.rules import clock
 from pubcredit.rules.integrity import (
-    DEBTOR_KIND_LABELS, OPEN_STATUSES, STATUS_LABELS, ArrearsFacts, Flag, arrears_flags, classify_debtor, next_due,
-    share)
+    CASE_STATUS_LABELS, DEBTOR_KIND_LABELS, OPEN_STATUSES, STATUS_LABELS, ArrearsFacts, CaseFacts, Flag, arrears_flags,
+    case_flags, case_public, classify_debtor, next_due, plan_due, share)
 from pubcredit.workdays.selectors import work_calendar
 
 _NOTHING = Q(pk__in=[])
@@ -274,8 +274,6 @@ def government_view(*, viewer, subject_id: int) -> GovernmentView | None:
                .select_related("debtor", "handling_department").order_by("-filed_on", "-id")]
     records = [_record_line(r) for r in CreditRecord.objects.filter(
         subject=subject, class_code__in=GOVERNMENT_CLASSES, status=RecordStatus.ACTIVE).order_by("-decision_date")]
-    from pubcredit.integrity.models import GovernmentCase
-
     cases = [case_row(c, today=today) for c in GovernmentCase.objects.filter(body=subject).select_related("body")]
     return GovernmentView(subject, found.kind_zh, found.category_zh, court, arrears, records, cases)
 
@@ -285,8 +283,6 @@ def government_bodies(*, viewer, query: str = "") -> list[GovernmentView]:
     flags first; ``query`` filters by name or code."""
     if not may_view_government(viewer):
         return []
-    from pubcredit.integrity.models import GovernmentCase
-
     ids = set(ArrearsComplaint.objects.values_list("debtor_id", flat=True))
     ids |= set(GovernmentCase.objects.values_list("body_id", flat=True))
     ids |= set(CreditRecord.objects.filter(class_code__in=GOVERNMENT_CLASSES, status=RecordStatus.ACTIVE)
@@ -420,8 +416,6 @@ class CaseSource:
 
 
 def _record_ground(class_code: str) -> str | None:
-    from pubcredit.integrity.rulebook import cases_book
-
     return next((code for code, g in cases_book().grounds.items() if g.record_class == class_code), None)
 
 
@@ -462,8 +456,6 @@ def case_source(source_type: str, source_id: int, *, today: dt.date | None = Non
 def identifiable_sources(*, subject_id: int) -> list[CaseSource]:
     """What a body may be identified on today: arrears past plan, court entries in force, open government records;
     sources an open case already rests on are left out."""
-    from pubcredit.integrity.models import GovernmentCase
-
     taken = set(GovernmentCase.objects.filter(body_id=subject_id).exclude(status="removed")
                 .values_list("source_type", "source_id"))
     candidates = [("arrears", pk) for pk in ArrearsComplaint.objects.filter(debtor_id=subject_id, status="planned")
@@ -477,7 +469,7 @@ def identifiable_sources(*, subject_id: int) -> list[CaseSource]:
 
 @dataclass(frozen=True)
 class CaseRow:
-    case: "object"
+    case: GovernmentCase
     ground_zh: str
     status_zh: str
     source: CaseSource | None
@@ -485,16 +477,11 @@ class CaseRow:
 
     @property
     def public(self) -> bool:
-        from pubcredit.rules.integrity import case_public
-
         return case_public(status=self.case.status, serious=self.case.serious,
                            source_live=bool(self.source and self.source.live))
 
 
 def case_row(case, *, today: dt.date | None = None) -> CaseRow:
-    from pubcredit.integrity.rulebook import cases_book
-    from pubcredit.rules.integrity import CASE_STATUS_LABELS, CaseFacts, case_flags
-
     today = today or clock.today()
     book = cases_book()
     source = case_source(case.source_type, case.source_id, today=today)
@@ -515,8 +502,6 @@ def cases_scope(viewer) -> Q:
 
 
 def government_cases(*, viewer, status: str = "", body_id: int | None = None):
-    from pubcredit.integrity.models import GovernmentCase
-
     qs = GovernmentCase.objects.filter(cases_scope(viewer)).select_related("body", "body__district")
     if status:
         qs = qs.filter(status=status)
@@ -532,8 +517,6 @@ def government_case_get(*, viewer, pk: int):
 def public_government_cases() -> list[CaseRow]:
     """政务失信公示: serious cases (条例第二十六条) not removed whose ground still stands — a court's deletion or a
     clearance takes a case off the site at once; no person's name is in the row."""
-    from pubcredit.integrity.models import GovernmentCase
-
     today = clock.today()
     rows = [case_row(c, today=today) for c in GovernmentCase.objects.filter(serious=True).exclude(status="removed")
             .select_related("body").order_by("-identified_on", "-id")[:500]]
@@ -559,7 +542,6 @@ def arrears_plans_of_department(*, department, as_of: dt.date) -> list[PlanDue]:
     department's), and complaints it handles against a debtor that is not a platform department (事业单位, state
     enterprises: 谁主管谁负责, 条例第二十五条), so the city sum counts every plan once."""
     from pubcredit.accounts.models import Department
-    from pubcredit.rules.integrity import plan_due
 
     book, calendar = arrears_book(), work_calendar()
     own = Q(debtor__uscc=department.uscc)
