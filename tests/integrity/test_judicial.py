@@ -80,3 +80,35 @@ def test_spc_rule_art10_court_deletion_reflected_on_portal_and_checks_within_3_w
         assert api.status_code == 200 and "（2026）鲁0303执1号之一" not in json.dumps(api.json(), ensure_ascii=False)
         [case] = selectors.court_feedback(department=court)
         assert case.entry.removed_on == paid_on  # the court sees its deletion took effect
+
+
+def test_spc_rule_art10_court_deletion_reflected_in_reports_and_evaluation_the_day_it_is_pushed(court, system_actor):
+    """The two readers the first test leaves out: the public credit report's content and the evaluation engine's
+    lines (公共信用综合评价) both drop the entry from the deletion's push, inside the 3 working days."""
+    from pubcredit.evaluation.rulebook import scorecards
+    from pubcredit.evaluation.selectors import partition_frames
+    from pubcredit.reports.selectors import public_content
+    from pubcredit.rules.evaluation import score_partition
+    from pubcredit.subjects.models import Subject
+
+    submit_list("court_dishonest_debtor", [court_row(1)], court, system_actor)
+    subject = Subject.objects.get(uscc=uscc(1))
+    entry_id = subject.list_entries.get().pk
+
+    def report_mentions() -> bool:
+        return any("（2026）鲁0303执1号之一" in item["title"] for s in public_content(subject)["sections"]
+                   for item in s["items"])
+
+    def evaluation_lines(day: dt.date) -> list:
+        card = scorecards().for_day(day)
+        frames = partition_frames(subject_ids=[subject.pk], card=card, as_of=day, known_before=clock.now())
+        lines = score_partition(frames, card, day).lines
+        return lines.filter(lines["source_kind"] == "list")["source_id"].to_list()
+
+    with clock.pinned(dt.date(2026, 11, 20)):
+        assert report_mentions() and evaluation_lines(dt.date(2026, 11, 20)) == [entry_id]
+    submit_list("court_dishonest_debtor", [court_row(1, removal_date="2026-11-24", removal_reason="履行完毕删除")],
+                court, system_actor, when="2026-11-25")
+    with clock.pinned(dt.date(2026, 11, 25)):
+        assert dt.date(2026, 11, 25) <= add_working_days(dt.date(2026, 11, 24), 3).value
+        assert not report_mentions() and evaluation_lines(dt.date(2026, 11, 25)) == []

@@ -84,3 +84,57 @@ def test_integrity_pages_fit_phone_and_desk(chromium, live_server, today, public
                 page.screenshot(path=str(tmp_path / f"{url.strip('/').replace('/', '-')}-{width}.png"), full_page=True)
             context.close()
     assert found == {}
+
+
+def test_government_case_pages_fit_phone_and_desk(chromium, live_server, today, public_actor, operator, handler, leader,
+                                                  system_actor):
+    """政府失信案件: the list and one case for a leader, the identification form and the case with its forms for the
+    operator, and the public list of serious cases (政务失信公示), at 390 and 1366 px."""
+    import pathlib
+
+    from pubcredit.integrity import cases
+
+    with clock.pinned(dt.date(2026, 9, 1)):
+        complaint = services.arrears_complaint_file(**complaint_input(), actor=public_actor)
+        services.arrears_complaint_assign(complaint=complaint, department=handler.department, actor=operator)
+        services.arrears_complaint_verify(complaint=complaint, confirmed=True, amount_owed="50000", note="",
+                                          verified_on=dt.date(2026, 9, 1), actor=handler)
+        services.arrears_plan_agree(complaint=complaint, plan_last_day=dt.date(2026, 10, 30), plan_note="一次付清",
+                                    actor=handler)
+    other = services.arrears_complaint_file(**complaint_input(contract_ref="绿化养护合同（ZB-2026-031）"),
+                                            actor=public_actor)
+    case = cases.government_case_identify(body=complaint.debtor, source_type="arrears", source_id=complaint.pk,
+                                          facts="约定2026年10月30日前付清工程款5万元，逾期未付。",
+                                          supervisor="淄博市人民政府办公室", serious=True, actor=operator)
+    cases.accountability_record_add(case=case, person_name="赵某", position="副局长", responsibility="leader",
+                                    measure="inquiry_talk", decided_on=today, deciding_body="淄博市工业和信息化局",
+                                    actor=operator)
+    assert other.status == "filed"
+    # a court entry in force gives the identification form a source to offer
+    submit_list("court_dishonest_debtor", [court_row(1, subject_name="淄博市某某局", subject_uscc=GOVERNMENT_DEBTOR)],
+                handler.department, system_actor)
+    screens = pathlib.Path(__file__).resolve().parents[2] / "docs" / "screens"
+    codes = rulebook_codes()
+    pages = [("leader", "Leader#2026", ["/integrity/cases/", f"/integrity/cases/{case.pk}/"]),
+             ("operator", "Operator#2026", [f"/integrity/cases/new/{complaint.debtor_id}/",
+                                            f"/integrity/cases/{case.pk}/"])]
+    found = {}
+    for width in (390, 1366):
+        for username, password, urls in pages:
+            context, page = _login(chromium, live_server.url, username, password, width)
+            for url in urls:
+                page.goto(live_server.url + url)
+                assert page.locator("h1").count() == 1, url
+                if issues := problems(page, codes):
+                    found[f"{url} @{width}"] = issues
+                name = f"integrity-case-{username}-{'new' if 'new' in url else 'list' if url.endswith('cases/') else 'detail'}-{width}.png"
+                page.screenshot(path=str(screens / name), full_page=True)
+            context.close()
+        context = chromium.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(live_server.url + "/public/integrity/government-cases/")
+        assert "淄博市某某局" in page.inner_text("#public-cases") and "赵某" not in page.content()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
+        page.screenshot(path=str(screens / f"integrity-case-public-{width}.png"), full_page=True)
+        context.close()
+    assert found == {}

@@ -87,3 +87,29 @@ def test_operators_keep_the_state_enterprise_register(client, today, operator, p
                                                              "basis": "市国资委出资企业名单（2026）"})
     assert response.status_code == 302
     assert "淄博某国有控股公司" in client.get("/integrity/state-enterprises/").content.decode()
+
+
+def test_an_enterprise_account_follows_its_own_complaints_and_nobody_elses(client, public_actor, operator, handler,
+                                                                          system_actor):
+    """Issue 22's enterprise accounts: a firm logged in on the public site sees the progress of what it filed."""
+    import datetime as dt
+
+    from pubcredit.accounts.services import enterprise_account_create
+    from pubcredit.integrity import services
+    from pubcredit.rules import clock
+    from tests.factories import uscc
+    from tests.integrity.helpers import FIRM, complaint_input
+
+    with clock.pinned(dt.date(2026, 11, 2)):
+        own = services.arrears_complaint_file(**complaint_input(), actor=public_actor)
+        services.arrears_complaint_assign(complaint=own, department=handler.department, actor=operator)
+        other = services.arrears_complaint_file(**complaint_input(complainant_uscc=uscc(509),
+                                                                  complainant_name="另一家企业"), actor=public_actor)
+    assert client.get("/public/integrity/arrears/mine/").status_code == 302  # anonymous: to the enterprise login
+    account = enterprise_account_create(username="firm", password="Firm#2026-ok", uscc=FIRM,
+                                        enterprise_name="淄博小微建筑有限公司", actor=system_actor)
+    client.force_login(account.user)
+    with clock.pinned(dt.date(2026, 11, 3)):
+        page = client.get("/public/integrity/arrears/mine/").content.decode()
+    assert own.number in page and "已转交待核实" in page and handler.department.name in page
+    assert other.number not in page and "0533-1234567" not in page

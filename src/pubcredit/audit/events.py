@@ -103,6 +103,8 @@ class Event(IntEnum):
     INTEGRITY_FILE_READ = 2311  # every read of an integrity file
     APPOINTMENT_CHECK = 2312  # 任用审查
     ARTICLE_MOVED = 2320  # 诚信宣传: saved, submitted, reviewed or published (data.event)
+    GOV_CASE_MOVED = 2330  # 政府失信认定: identified, rectified or removed (data.event)
+    ACCOUNTABILITY_RECORDED = 2331  # 问责记录 of a named person
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,8 @@ _TYPES = [
     EventType(Event.INTEGRITY_FILE_READ, "integrity_file.read", "查阅诚信档案", "read an integrity file"),
     EventType(Event.APPOINTMENT_CHECK, "integrity_file.appointment_check", "任用诚信审查", "ran an appointment check"),
     EventType(Event.ARTICLE_MOVED, "integrity_article.step", "诚信宣传稿件办理", "integrity publicity step"),
+    EventType(Event.GOV_CASE_MOVED, "gov_case.step", "政府失信案件办理", "government dishonesty case step"),
+    EventType(Event.ACCOUNTABILITY_RECORDED, "gov_case.accountability", "登记问责", "recorded an accountability"),
 ]
 
 EVENT_TYPES: dict[Event, EventType] = {t.event: t for t in _TYPES}

@@ -243,6 +243,30 @@ def commitment_verified_on_time(department: Department, period: Period) -> Count
     return total, failing
 
 
+# -- 清欠按计划清偿 (issue 23): arrears past their agreed plan, read from the integrity app ------------------------
+
+def arrears_cleared_on_plan(department: Department, period: Period) -> Count_:
+    """Repayment plans the department answers for (as the debtor, or handling a debtor that is no platform
+    department: ``integrity.selectors.arrears_plans_of_department``) cleared in the period, or still owed at its end
+    with the plan's day passed; failing: cleared after the plan's day, or still owed (逾期未清偿) — an unpaid debt
+    counts against the department every month until it is paid."""
+    from pubcredit.integrity.selectors import arrears_plans_of_department
+
+    total, failing = 0, []
+    for plan in arrears_plans_of_department(department=department, as_of=period.as_of):
+        cleared_in_period = plan.cleared_on is not None and plan.cleared_on >= period.first_day
+        still_owed_past_plan = plan.cleared_on is None and plan.due < period.as_of
+        if not (cleared_in_period or still_owed_past_plan):
+            continue
+        total += 1
+        if still_owed_past_plan or plan.cleared_on > plan.due:
+            owner = "本单位欠款" if plan.as_debtor else f"{plan.debtor_name}欠款（本部门处理）"
+            done = f"{plan.cleared_on.isoformat()}清偿" if plan.cleared_on else "期末仍未清偿"
+            failing.append(Item("arrears_complaint", plan.complaint_id, plan.number,
+                                f"{owner}，还款计划期限{plan.due.isoformat()}，{done}", plan.due))
+    return total, failing
+
+
 FIGURE_COUNTERS: dict[str, Callable[[Department, Period], Count_]] = {
     "realtime_sharing": realtime_sharing,
     "double_publicity_on_time": double_publicity_on_time,
@@ -254,6 +278,7 @@ FIGURE_COUNTERS: dict[str, Callable[[Department, Period], Count_]] = {
     "repair_on_time": repair_on_time,
     "objection_on_time": objection_on_time,
     "commitment_verified_on_time": commitment_verified_on_time,
+    "arrears_cleared_on_plan": arrears_cleared_on_plan,
 }
 
 

@@ -124,3 +124,60 @@ class StateEnterpriseForm(forms.Form):
     uscc = forms.CharField(label="统一社会信用代码", max_length=24)
     name = forms.CharField(label="企业名称", max_length=200)
     basis = forms.CharField(label="认定依据", max_length=300, help_text="如：市国资委出资企业名单（2026）")
+
+
+# --- government dishonesty cases (政府失信认定) -------------------------------------------------------------------
+
+class CaseIdentifyForm(forms.Form):
+    source = forms.ChoiceField(label="认定依据", help_text="该单位逾期未清偿的拖欠账款、在列的失信被执行人条目或未履行、未整改的政务失信信息")
+    facts = forms.CharField(label="认定事实", max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    supervisor = forms.CharField(label="上级机关或主管部门（通报对象）", max_length=200)
+    serious = forms.BooleanField(label="情节严重或者造成严重不良社会影响（向社会公示）", required=False)
+    rectify_due = forms.DateField(label="整改期限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, sources=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from pubcredit.integrity.rulebook import cases_book
+
+        self.fields["source"].choices = [("", "请选择")] + [(f"{s.source_type}:{s.source_id}", s.label_zh)
+                                                          for s in sources]
+        rectify = cases_book().deadlines.rectify
+        self.fields["rectify_due"].help_text = f"不填则为认定之日起{rectify.text_zh}（{rectify.basis_zh}）"
+
+    def clean_source(self):
+        kind, _, pk = self.cleaned_data["source"].partition(":")
+        return kind, int(pk)
+
+
+class AccountabilityForm(forms.Form):
+    person_name = forms.CharField(label="姓名", max_length=50)
+    position = forms.CharField(label="职务", max_length=100)
+    responsibility = forms.ChoiceField(label="责任类型")
+    measure = forms.ChoiceField(label="处理方式")
+    decided_on = _date("决定日期")
+    deciding_body = forms.CharField(label="决定机关", max_length=200, help_text="如上级机关、主管部门、纪检监察机关")
+    note = forms.CharField(label="说明", max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from pubcredit.integrity.rulebook import cases_book
+
+        book = cases_book()
+        self.fields["responsibility"].choices = list(book.responsibilities.items())
+        self.fields["measure"].choices = list(book.measures.items())
+
+
+class CaseRectifyForm(forms.Form):
+    rectified_on = _date("整改完成日期")
+    note = forms.CharField(label="整改情况", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CaseRemoveForm(forms.Form):
+    removal_reason = forms.ChoiceField(label="移出事由")
+    note = forms.CharField(label="说明", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from pubcredit.rules.integrity import REMOVAL_REASONS
+
+        self.fields["removal_reason"].choices = list(REMOVAL_REASONS.items())

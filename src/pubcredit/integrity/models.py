@@ -8,11 +8,11 @@ from django.db import models
 
 from pubcredit.accounts.models import Department
 from pubcredit.integrity.choices import ArrearsStatus, ArticleKind, ArticleStatus, DebtorKind, IntegrityRole
-from pubcredit.rules.integrity import STAFF_KINDS
+from pubcredit.rules.integrity import CASE_STATUS_LABELS, REMOVAL_REASONS, STAFF_KINDS
 from pubcredit.subjects.models import Subject
 
 __all__ = ["StateEnterprise", "ArrearsComplaint", "ArrearsEvidence", "ArrearsPayment", "IntegrityGrant", "IntegrityFile",
-           "IntegrityFileEntry", "IntegrityArticle"]
+           "IntegrityFileEntry", "IntegrityArticle", "GovernmentCase", "AccountabilityRecord"]
 
 
 class StateEnterprise(models.Model):
@@ -201,3 +201,67 @@ class IntegrityArticle(models.Model):
             name="article_published_after_review",
             condition=~models.Q(status="published") | models.Q(reviewer__isnull=False, published_on__isnull=False),
             violation_error_message="未经审核的稿件不能发布。")]
+
+
+class GovernmentCase(models.Model):
+    """政府失信案件: a 机关, 事业单位 or state enterprise identified as dishonest on a ground of
+    ``rulebook/integrity/cases.yaml``, resting on one source (an arrears complaint past its plan, a 失信被执行人 entry,
+    a record of a government class); rectified and removed within the rulebook's limits."""
+
+    number = models.CharField("案件编号", max_length=24, unique=True)
+    body = models.ForeignKey(Subject, verbose_name="失信单位", on_delete=models.PROTECT, related_name="government_cases")
+    body_kind = models.CharField("单位类型", max_length=24, choices=DebtorKind.choices)
+    ground = models.CharField("认定情形", max_length=32)
+    source_type = models.CharField("依据类型", max_length=16)  # arrears | court_entry | record
+    source_id = models.BigIntegerField("依据编号")
+    source_reference = models.CharField("依据文号或编号", max_length=200)
+    facts = models.TextField("认定事实")
+    supervisor = models.CharField("上级机关或主管部门（通报对象）", max_length=200)
+    serious = models.BooleanField("情节严重（向社会公示）", default=False)
+    status = models.CharField("状态", max_length=12, choices=list(CASE_STATUS_LABELS.items()), default="open")
+    identified_on = models.DateField("认定日期")
+    identified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    rectify_due = models.DateField("整改期限")
+    rectified_on = models.DateField("整改完成日期", null=True, blank=True)
+    rectification_note = models.TextField("整改情况", blank=True)
+    removed_on = models.DateField("移出日期", null=True, blank=True)
+    removal_reason = models.CharField("移出事由", max_length=16, blank=True, choices=list(REMOVAL_REASONS.items()))
+    removal_note = models.TextField("移出说明", blank=True)
+    rulebook_version = models.CharField("规则版本", max_length=64)
+    created_at = models.DateTimeField("创建时间")
+    updated_at = models.DateTimeField("更新时间")
+
+    class Meta:
+        verbose_name = "政府失信案件 (government dishonesty case)"
+        verbose_name_plural = verbose_name
+        ordering = ["-identified_on", "-id"]
+        constraints = [
+            models.CheckConstraint(name="gov_case_removed_has_reason",
+                                   condition=~models.Q(status="removed")
+                                   | models.Q(removed_on__isnull=False) & ~models.Q(removal_reason=""),
+                                   violation_error_message="移出的案件须有移出日期和事由。"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class AccountabilityRecord(models.Model):
+    """问责记录: what was decided about a named person responsible for a case (条例第三十一条、第三十三条、第三十五条:
+    负有责任的领导人员和直接责任人员). Staff read it; it is never public."""
+
+    case = models.ForeignKey(GovernmentCase, on_delete=models.PROTECT, related_name="accountability")
+    person_name = models.CharField("姓名", max_length=50)
+    position = models.CharField("职务", max_length=100)
+    responsibility = models.CharField("责任类型", max_length=16)
+    measure = models.CharField("处理方式", max_length=24)
+    decided_on = models.DateField("决定日期")
+    deciding_body = models.CharField("决定机关", max_length=200)
+    note = models.CharField("说明", max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "问责记录 (accountability record)"
+        verbose_name_plural = verbose_name
+        ordering = ["decided_on", "id"]

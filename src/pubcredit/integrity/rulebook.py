@@ -40,3 +40,24 @@ def files_book() -> FilesRulebook:
         return parse_files_rulebook(load_yaml(FILES_FILE))
     except (ValidationError, ValueError) as exc:
         raise RulebookError(f"{FILES_FILE}: {exc}") from exc
+
+
+CASES_FILE = "integrity/cases.yaml"
+
+
+@cache
+def cases_book():
+    """Grounds, limits and accountability of government dishonesty cases (政府失信认定)."""
+    from pubcredit.rules.integrity import parse_cases_rulebook
+
+    try:
+        return parse_cases_rulebook(load_yaml(CASES_FILE))
+    except (ValidationError, ValueError) as exc:
+        raise RulebookError(f"{CASES_FILE}: {exc}") from exc
+
+
+@cache
+def cases_version() -> str:
+    data = load_yaml(CASES_FILE)
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+    return f"gov_cases@{cases_book().version}#{digest[:12]}"

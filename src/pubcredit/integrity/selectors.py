@@ -15,17 +15,17 @@ from pubcredit.accounts.choices import Role
 from pubcredit.integrity import permissions
 from pubcredit.integrity.choices import IntegrityRole
 from pubcredit.catalog.registry import get_class
-from pubcredit.integrity.models import ArrearsComplaint, StateEnterprise
+from pubcredit.integrity.models import ArrearsComplaint, GovernmentCase, StateEnterprise
 from pubcredit.lists.models import ListEntry
 from pubcredit.lists.selectors import entries_in_force, in_force_filter
 from pubcredit.records.choices import RecordStatus
 from pubcredit.records.models import CreditRecord
 from pubcredit.subjects.models import Subject
-from pubcredit.integrity.rulebook import arrears_book
+from pubcredit.integrity.rulebook import arrears_book, cases_book
 from pubcredit.rules import clock
 from pubcredit.rules.integrity import (
-    DEBTOR_KIND_LABELS, OPEN_STATUSES, STATUS_LABELS, ArrearsFacts, Flag, arrears_flags, classify_debtor, next_due,
-    share)
+    CASE_STATUS_LABELS, DEBTOR_KIND_LABELS, OPEN_STATUSES, STATUS_LABELS, ArrearsFacts, CaseFacts, Flag, arrears_flags,
+    case_flags, case_public, classify_debtor, next_due, plan_due, share)
 from pubcredit.workdays.selectors import work_calendar
 
 _NOTHING = Q(pk__in=[])
@@ -216,6 +216,7 @@ class GovernmentView:
     court_entries: list
     arrears: list[ComplaintRow]
     records: list[RecordLine]
+    cases: list = field(default_factory=list)  # CaseRow: its government dishonesty cases (政府失信)
 
     @property
     def open_records(self) -> list[RecordLine]:
@@ -240,6 +241,8 @@ class GovernmentView:
             flags.append(f"拖欠账款逾期未清偿（{len(self.arrears_past_plan)}件）")
         if self.open_records:
             flags.append(f"未履行承诺或未整改事项（{len(self.open_records)}条）")
+        if open_cases := [c for c in self.cases if c.case.status != "removed"]:
+            flags.append(f"政府失信案件（{len(open_cases)}件未移出）")
         return flags
 
 
@@ -271,7 +274,8 @@ def government_view(*, viewer, subject_id: int) -> GovernmentView | None:
                .select_related("debtor", "handling_department").order_by("-filed_on", "-id")]
     records = [_record_line(r) for r in CreditRecord.objects.filter(
         subject=subject, class_code__in=GOVERNMENT_CLASSES, status=RecordStatus.ACTIVE).order_by("-decision_date")]
-    return GovernmentView(subject, found.kind_zh, found.category_zh, court, arrears, records)
+    cases = [case_row(c, today=today) for c in GovernmentCase.objects.filter(body=subject).select_related("body")]
+    return GovernmentView(subject, found.kind_zh, found.category_zh, court, arrears, records, cases)
 
 
 def government_bodies(*, viewer, query: str = "") -> list[GovernmentView]:
@@ -280,6 +284,7 @@ def government_bodies(*, viewer, query: str = "") -> list[GovernmentView]:
     if not may_view_government(viewer):
         return []
     ids = set(ArrearsComplaint.objects.values_list("debtor_id", flat=True))
+    ids |= set(GovernmentCase.objects.values_list("body_id", flat=True))
     ids |= set(CreditRecord.objects.filter(class_code__in=GOVERNMENT_CLASSES, status=RecordStatus.ACTIVE)
                .values_list("subject_id", flat=True))
     ids |= set(ListEntry.objects.filter(list_code=COURT_LIST).filter(in_force_filter(clock.today()))
@@ -390,3 +395,167 @@ def editorial_articles(*, viewer):
             or permissions.has_grant(viewer, IntegrityRole.PUBLICITY_REVIEWER)):
         return IntegrityArticle.objects.none()
     return IntegrityArticle.objects.select_related("author", "reviewer").order_by("-updated_at", "-id")
+
+
+# --- government dishonesty cases (政府失信认定) -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseSource:
+    """The record a case rests on, as it stands today: whose it is, its reference, whether the ground still stands
+    (``live``) and, once gone, since when (the court's deletion, the clearance, the fulfilment)."""
+
+    source_type: str
+    source_id: int
+    ground: str
+    body_id: int
+    reference: str
+    label_zh: str
+    live: bool
+    gone_on: dt.date | None
+    identifiable: bool  # the ground holds today (an arrears complaint must be past its plan, 逾期未清偿)
+
+
+def _record_ground(class_code: str) -> str | None:
+    return next((code for code, g in cases_book().grounds.items() if g.record_class == class_code), None)
+
+
+def case_source(source_type: str, source_id: int, *, today: dt.date | None = None) -> CaseSource | None:
+    """Read one source of a case (``arrears``, ``court_entry``, ``record``); None when there is no such row or it is
+    not a ground of a government case."""
+    today = today or clock.today()
+    if source_type == "arrears":
+        c = ArrearsComplaint.objects.select_related("debtor").filter(pk=source_id).first()
+        if c is None:
+            return None
+        row = complaint_row(c, today=today)
+        live = c.status in OPEN_STATUSES
+        return CaseSource("arrears", c.pk, "arrears_past_plan", c.debtor_id, c.number,
+                          f"拖欠账款投诉{c.number}（{row.status_zh}，尚欠{c.outstanding if c.outstanding is not None else '未核实'}元）",
+                          live, c.cleared_on if c.status == "cleared" else None, row.past_plan)
+    if source_type == "court_entry":
+        e = ListEntry.objects.filter(pk=source_id, list_code=COURT_LIST).first()
+        if e is None:
+            return None
+        live = ListEntry.objects.filter(pk=e.pk).filter(in_force_filter(today)).exists()
+        gone = e.removed_on or (e.planned_end + dt.timedelta(days=1) if e.planned_end and not live else None)
+        return CaseSource("court_entry", e.pk, "court_debtor", e.subject_id, e.decision_no,
+                          f"失信被执行人{e.decision_no}（{e.identifying_unit}）", live, None if live else gone, live)
+    if source_type == "record":
+        r = CreditRecord.objects.filter(pk=source_id).first()
+        ground = _record_ground(r.class_code) if r is not None else None
+        if ground is None:
+            return None
+        line = _record_line(r)
+        live = r.status == RecordStatus.ACTIVE and line.open
+        gone = None if live else r.updated_at.astimezone(clock.PLATFORM_TZ).date()
+        return CaseSource("record", r.pk, ground, r.subject_id, r.decision_no,
+                          f"{line.class_name}{r.decision_no}（{line.status_zh}）", live, gone, live)
+    return None
+
+
+def identifiable_sources(*, subject_id: int) -> list[CaseSource]:
+    """What a body may be identified on today: arrears past plan, court entries in force, open government records;
+    sources an open case already rests on are left out."""
+    taken = set(GovernmentCase.objects.filter(body_id=subject_id).exclude(status="removed")
+                .values_list("source_type", "source_id"))
+    candidates = [("arrears", pk) for pk in ArrearsComplaint.objects.filter(debtor_id=subject_id, status="planned")
+                  .values_list("pk", flat=True)]
+    candidates += [("court_entry", e.pk) for e in entries_in_force(subject_id=subject_id) if e.list_code == COURT_LIST]
+    candidates += [("record", pk) for pk in CreditRecord.objects.filter(
+        subject_id=subject_id, class_code__in=GOVERNMENT_CLASSES, status=RecordStatus.ACTIVE).values_list("pk", flat=True)]
+    found = [case_source(t, pk) for t, pk in candidates if (t, pk) not in taken]
+    return [s for s in found if s is not None and s.identifiable]
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: GovernmentCase
+    ground_zh: str
+    status_zh: str
+    source: CaseSource | None
+    flags: list[Flag]
+
+    @property
+    def public(self) -> bool:
+        return case_public(status=self.case.status, serious=self.case.serious,
+                           source_live=bool(self.source and self.source.live))
+
+
+def case_row(case, *, today: dt.date | None = None) -> CaseRow:
+    today = today or clock.today()
+    book = cases_book()
+    source = case_source(case.source_type, case.source_id, today=today)
+    facts = CaseFacts(case.status, case.identified_on, case.rectify_due, case.rectified_on,
+                      source.gone_on if source and not source.live else None)
+    ground = book.grounds.get(case.ground)
+    return CaseRow(case, ground.name_zh if ground else case.ground, CASE_STATUS_LABELS.get(case.status, case.status),
+                   source, case_flags(facts, today=today, book=book, calendar=work_calendar()))
+
+
+def cases_scope(viewer) -> Q:
+    """Operators and leaders read every case; a district office the cases of bodies in its district."""
+    if is_city_operator(viewer) or permissions.has_grant(viewer, IntegrityRole.LEADER):
+        return Q()
+    if getattr(viewer, "role", "") == Role.DISTRICT_OPERATOR and viewer.district_id:
+        return Q(body__district_id=viewer.district_id)
+    return _NOTHING
+
+
+def government_cases(*, viewer, status: str = "", body_id: int | None = None):
+    qs = GovernmentCase.objects.filter(cases_scope(viewer)).select_related("body", "body__district")
+    if status:
+        qs = qs.filter(status=status)
+    if body_id is not None:
+        qs = qs.filter(body_id=body_id)
+    return qs
+
+
+def government_case_get(*, viewer, pk: int):
+    return government_cases(viewer=viewer).filter(pk=pk).first()
+
+
+def public_government_cases() -> list[CaseRow]:
+    """政务失信公示: serious cases (条例第二十六条) not removed whose ground still stands — a court's deletion or a
+    clearance takes a case off the site at once; no person's name is in the row."""
+    today = clock.today()
+    rows = [case_row(c, today=today) for c in GovernmentCase.objects.filter(serious=True).exclude(status="removed")
+            .select_related("body").order_by("-identified_on", "-id")[:500]]
+    return [r for r in rows if r.public]
+
+
+# --- what the governance scorecards read (部门考核：清欠按计划清偿) ----------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanDue:
+    """An agreed repayment plan a department answers for: the day it was due and the day the debt was cleared."""
+
+    complaint_id: int
+    number: str
+    debtor_name: str
+    due: dt.date  # the plan's last day moved off a rest day, plus the grace (rules.integrity.plan_due)
+    cleared_on: dt.date | None
+    as_debtor: bool  # the department owes the money itself (else it handles a debtor that is no platform department)
+
+
+def arrears_plans_of_department(*, department, as_of: dt.date) -> list[PlanDue]:
+    """Plans agreed by ``as_of`` that ``department`` answers for: complaints against itself (the debtor's USCC is the
+    department's), and complaints it handles against a debtor that is not a platform department (事业单位, state
+    enterprises: 谁主管谁负责, 条例第二十五条), so the city sum counts every plan once."""
+    from pubcredit.accounts.models import Department
+
+    book, calendar = arrears_book(), work_calendar()
+    own = Q(debtor__uscc=department.uscc)
+    handled = Q(handling_department=department) & ~Q(debtor__uscc__in=Department.objects.values("uscc"))
+    rows = (ArrearsComplaint.objects.filter(own | handled, plan_last_day__isnull=False, planned_on__lte=as_of)
+            .select_related("debtor").order_by("id"))
+    return [PlanDue(c.pk, c.number, c.debtor.name, plan_due(c.plan_last_day, book, calendar),
+                    c.cleared_on if c.cleared_on and c.cleared_on <= as_of else None, c.debtor.uscc == department.uscc)
+            for c in rows]
+
+
+def complaints_of_complainant(*, uscc: str) -> list[ComplaintRow]:
+    """The complaints a firm filed (its enterprise account's USCC), newest first, with their step's due day: what the
+    firm follows on the public site. Never another firm's, never the contact details."""
+    today = clock.today()
+    return [complaint_row(c, today=today) for c in ArrearsComplaint.objects.filter(complainant_uscc=uscc)
+            .select_related("debtor", "handling_department").order_by("-filed_on", "-id")[:200]]

@@ -16,17 +16,19 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from pubcredit.accounts.access import enterprise_login_required
 from pubcredit.audit.services import SystemActor
 from pubcredit.ingest.forms import upload_too_large
-from pubcredit.integrity import files, permissions, publicity, selectors, services
+from pubcredit.integrity import cases, files, permissions, publicity, selectors, services
 from pubcredit.integrity.choices import ArticleKind, IntegrityRole
 from pubcredit.integrity.forms import (
-    AppointmentCheckForm, ArticleForm, ArticleStepForm, AssignForm, ComplaintForm, FileCreateForm, FileEntryForm, PaymentForm, PlanForm,
+    AccountabilityForm, AppointmentCheckForm, ArticleForm, ArticleStepForm, AssignForm, CaseIdentifyForm,
+    CaseRectifyForm, CaseRemoveForm, ComplaintForm, FileCreateForm, FileEntryForm, PaymentForm, PlanForm,
     StateEnterpriseForm, VerifyForm)
-from pubcredit.integrity.rulebook import arrears_book, files_book
+from pubcredit.integrity.rulebook import arrears_book, cases_book, files_book
 from pubcredit.ratelimit import client_ip, rate_limited
 from pubcredit.rules.errors import DomainError
-from pubcredit.rules.integrity import STAFF_KINDS, STATUS_LABELS
+from pubcredit.rules.integrity import CASE_STATUS_LABELS, STAFF_KINDS, STATUS_LABELS
 
 PAGE_SIZE = 50
 _CONTENT_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
@@ -203,7 +205,8 @@ def government_detail(request, subject_id: int):
     found = selectors.government_view(viewer=request.user, subject_id=subject_id)
     if found is None:
         raise Http404("该主体不是机关、事业单位或国有企业，或不在您的查看范围内")
-    return render(request, "integrity/body.html", {"view": found})
+    return render(request, "integrity/body.html", {"view": found,
+                                                   "may_identify": cases.may_act_on_cases(request.user, found.subject)})
 
 
 # --- integrity files (诚信档案): the personnel office only ------------------------------------------------------
@@ -372,3 +375,110 @@ def state_enterprise_list(request):
             return redirect("integrity:state_enterprises")
     return render(request, "integrity/state_enterprises.html", {"rows": selectors.state_enterprises(), "form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+# --- government dishonesty cases (政府失信认定) -------------------------------------------------------------------
+
+_CASE_FORMS = {"accountability": AccountabilityForm, "rectify": CaseRectifyForm, "remove": CaseRemoveForm}
+
+
+@_government_required
+def case_list(request):
+    status = request.GET.get("status", "")
+    status = status if status in CASE_STATUS_LABELS else ""
+    page = Paginator(selectors.government_cases(viewer=request.user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    counts = {s: selectors.government_cases(viewer=request.user, status=s).count() for s in CASE_STATUS_LABELS}
+    return render(request, "integrity/cases.html", {"page": page, "rows": [selectors.case_row(c) for c in page],
+                                                    "status": status, "statuses": CASE_STATUS_LABELS,
+                                                    "counts": counts})
+
+
+@_government_required
+def case_new(request, subject_id: int):
+    found = selectors.government_view(viewer=request.user, subject_id=subject_id)
+    if found is None:
+        raise Http404("该主体不是机关、事业单位或国有企业，或不在您的查看范围内")
+    if not cases.may_act_on_cases(request.user, found.subject):
+        raise PermissionDenied("仅信用中心或该单位所在区县的信用办可认定政府失信")
+    sources = selectors.identifiable_sources(subject_id=subject_id)
+    form = CaseIdentifyForm(request.POST or None, sources=sources)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        source_type, source_id = data["source"]
+        try:
+            case = cases.government_case_identify(
+                body=found.subject, source_type=source_type, source_id=source_id, facts=data["facts"],
+                supervisor=data["supervisor"], serious=data["serious"], rectify_due=data["rectify_due"],
+                actor=request.user)
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"已认定政府失信案件{case.number}")
+            return redirect("integrity:case", pk=case.pk)
+    return render(request, "integrity/case_new.html", {"view": found, "form": form, "book": cases_book(),
+                                                       "has_sources": bool(sources)},
+                  status=400 if request.method == "POST" else 200)
+
+
+@_government_required
+def case_detail(request, pk: int, *, bound: dict | None = None):
+    case = selectors.government_case_get(viewer=request.user, pk=pk)
+    if case is None:
+        raise Http404("没有该案件")
+    book = cases_book()
+    forms = []
+    if cases.may_act_on_cases(request.user, case.body) and case.status != "removed":
+        steps = [("accountability", "登记问责")]
+        if case.status == "open":
+            steps.append(("rectify", "登记整改完成"))
+        steps.append(("remove", "移出"))
+        bound = bound or {}
+        forms = [(action, title, bound.get(action) or _CASE_FORMS[action]()) for action, title in steps]
+    people = [(r, book.responsibilities.get(r.responsibility, r.responsibility), book.measures.get(r.measure, r.measure))
+              for r in case.accountability.all()]
+    return render(request, "integrity/case.html", {
+        "row": selectors.case_row(case), "case": case, "forms": forms, "people": people, "book": book,
+        "ground": book.grounds.get(case.ground)}, status=400 if bound else 200)
+
+
+@require_POST
+@_government_required
+def case_act(request, pk: int, action: str):
+    case = selectors.government_case_get(viewer=request.user, pk=pk)
+    form_class = _CASE_FORMS.get(action)
+    if case is None or form_class is None:
+        raise Http404("没有该案件或操作")
+    form = form_class(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "accountability":
+                cases.accountability_record_add(case=case, actor=request.user, **data)
+                messages.success(request, "已登记问责")
+            elif action == "rectify":
+                cases.government_case_rectify(case=case, actor=request.user, **data)
+                messages.success(request, "已登记整改完成")
+            else:
+                cases.government_case_remove(case=case, actor=request.user, **data)
+                messages.success(request, "已移出")
+            return redirect("integrity:case", pk=case.pk)
+        except DomainError as exc:
+            _form_errors(form, exc)
+    return case_detail(request, pk, bound={action: form})
+
+
+@rate_limited("page")
+def public_cases(request):
+    """政务失信公示: serious cases only (条例第二十六条), without any person's name."""
+    return render(request, "integrity/public_cases.html", {**_site(), "rows": selectors.public_government_cases(),
+                                                           "book": cases_book()})
+
+
+@rate_limited("page")
+@enterprise_login_required
+def my_complaints(request):
+    """企业用户: the arrears complaints the logged-in enterprise filed, with their progress (issue 22's accounts)."""
+    account = request.enterprise_account
+    return render(request, "integrity/public_mine.html", {
+        **_site(), "account": account, "rows": selectors.complaints_of_complainant(uscc=account.uscc)})

@@ -341,3 +341,108 @@ def appointment_check(entries: list[FileEntryFacts], *, today: dt.date, book: Fi
     if book.commitment_required and not any(e.kind == "commitment" and not e.removed_on for e in entries):
         reasons.append(AppointmentReason("commitment_missing", "caution", "档案中没有任职诚信承诺，任用前应签署"))
     return reasons
+
+
+# --- government dishonesty cases (政府失信认定) -------------------------------------------------------------------
+
+class CaseGround(_Strict):
+    """A ground on which a government body is identified as dishonest, and the source record it rests on."""
+
+    name_zh: str
+    source: Literal["arrears", "court_entry", "record"]
+    record_class: str | None = None  # the catalogue class, for ``source: record``
+    basis_zh: str
+
+
+class CaseDeadlines(_Strict):
+    rectify: Deadline  # from identification, unless the identifying unit sets its own 限期
+    remove_after_rectified: Deadline
+    remove_after_source_gone: Deadline
+
+
+class CasesRulebook(_Strict):
+    version: str
+    grounds: dict[str, CaseGround] = Field(min_length=1)
+    deadlines: CaseDeadlines
+    responsibilities: dict[str, str] = Field(min_length=1)  # 负有责任的领导人员, 直接责任人员 …
+    measures: dict[str, str] = Field(min_length=1)  # 约谈, 通报, 政务处分 …
+    restrictions_zh: str  # what a serious case brings (条例第二十六条)
+    publication_basis_zh: str
+
+
+def parse_cases_rulebook(data: Any) -> CasesRulebook:
+    book = CasesRulebook.model_validate(data)
+    for code, ground in book.grounds.items():
+        if (ground.source == "record") != bool(ground.record_class):
+            raise ValueError(f"grounds.{code}: record_class goes with source: record, and only there")
+    return book
+
+
+CASE_STATUS_LABELS = {"open": "已认定待整改", "rectified": "已整改待移出", "removed": "已移出"}
+CASE_EVENT_LABELS = {"rectify": "登记整改完成", "remove": "移出"}
+# (status, event) → new status; a case is removed after its rectification, or at once when its ground is gone
+# (the court deleted the entry, the debt was paid, the record fulfilled) or it was identified wrongly.
+CASE_TRANSITIONS: dict[tuple[str, str], str] = {
+    ("open", "rectify"): "rectified",
+    ("open", "remove"): "removed",
+    ("rectified", "remove"): "removed",
+}
+REMOVAL_REASONS = {"rectified": "整改完成移出", "source_gone": "认定依据已消除（删除、清偿或履行）",
+                   "wrongful": "认定有误撤销"}
+
+
+def case_next_status(current: str, event: str, *, removal_reason: str = "", source_live: bool = True) -> str:
+    """The case's status after ``event``; removal needs a reason that fits: after rectification, once the ground is
+    gone, or as a wrongful identification (with a note, checked by the service)."""
+    new = CASE_TRANSITIONS.get((current, event))
+    if new is None:
+        raise DomainError("gov_case.state",
+                          f"案件当前状态为「{CASE_STATUS_LABELS.get(current, current)}」，不能{CASE_EVENT_LABELS.get(event, event)}",
+                          f"a case in state {current!r} does not allow {event!r}", "status")
+    if event == "remove":
+        if removal_reason not in REMOVAL_REASONS:
+            raise DomainError("gov_case.removal_reason", "请选择移出事由", "a removal reason is required",
+                              "removal_reason")
+        if removal_reason == "rectified" and current != "rectified":
+            raise DomainError("gov_case.not_rectified", "尚未登记整改完成，不能以整改完成移出",
+                              "not rectified yet", "removal_reason")
+        if removal_reason == "source_gone" and source_live:
+            raise DomainError("gov_case.source_live", "认定依据仍然存在（名单在列、欠款未清或承诺未履行），不能以此移出",
+                              "the ground still stands", "removal_reason")
+    return new
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    status: str
+    identified_on: dt.date
+    rectify_due: dt.date
+    rectified_on: dt.date | None = None
+    source_gone_on: dt.date | None = None  # the day the ground went (court deletion, clearance, fulfilment)
+
+
+def case_flags(facts: CaseFacts, *, today: dt.date, book: CasesRulebook, calendar: WorkCalendar) -> list[Flag]:
+    """逾期未整改 past the rectification limit; 逾期未移出 when a rectified case, or one whose ground is gone, is still
+    not removed after its limit (若干规定第十条: a court's deletion within 3 working days — the platform follows
+    within the same limit)."""
+    if facts.status == "removed":
+        return []
+    flags: list[Flag] = []
+    d = book.deadlines
+    if facts.status == "open" and today > facts.rectify_due and facts.source_gone_on is None:
+        flags.append(Flag("rectify_overdue", "逾期未整改", facts.rectify_due))
+    if facts.source_gone_on is not None:
+        due = due_date(facts.source_gone_on, d.remove_after_source_gone, calendar)
+        if today > due:
+            flags.append(Flag("remove_overdue", "依据已消除逾期未移出", due))
+    elif facts.status == "rectified" and facts.rectified_on is not None:
+        due = due_date(facts.rectified_on, d.remove_after_rectified, calendar)
+        if today > due:
+            flags.append(Flag("remove_overdue", "整改完成逾期未移出", due))
+    return flags
+
+
+def case_public(*, status: str, serious: bool, source_live: bool) -> bool:
+    """What the public site shows (《保障中小企业款项支付条例》第二十六条: serious cases, 情节严重或者造成严重不良社会
+    影响的, are made public): a serious case not removed whose ground still stands; never the persons held to account."""
+    return serious and status != "removed" and source_live
