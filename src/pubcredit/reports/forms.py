@@ -22,9 +22,10 @@ class EnterpriseReportForm(forms.Form):
 
     kind = forms.ChoiceField(label="报告类型", choices=[(ReportKind.QUERY, "公共信用信息报告（查询版）"),
                                                      (ReportKind.SPECIAL, ReportKind.SPECIAL.label)])
-    purpose = forms.CharField(label="用途", max_length=200, required=False,
+    purpose = forms.CharField(label="用途", max_length=200, required=False, widget=forms.TextInput(attrs={"size": 30}),
                               help_text="如：参加招投标、申请政府资金、办理行政审批；不填为“企业自主查询”")
     procedure = forms.CharField(label="办理事项", max_length=200, required=False,
+                                widget=forms.TextInput(attrs={"size": 30}),
                                 help_text="可填项目编号和名称，如：ZB-2026-001 办公设备采购")
     period_from = forms.DateField(label="查询期间起（专项报告）", required=False,
                                   widget=forms.DateInput(attrs={"type": "date"}))
