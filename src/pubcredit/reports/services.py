@@ -112,7 +112,8 @@ def evaluation_visible(kind: str, department) -> bool:
     government department: evaluation results are internal to government, shown to staff and department tokens and
     never on the public site (docs/evaluation.md, "Internal to government"), so never the public version; the
     special report holds exactly the four sources of 发改财金〔2025〕565号 (rules.md §6), which do not include it.
-    The subject's own query version (self-service, issue 13's accounts) does not exist yet."""
+    The enterprise's own report (self-service, no department) does not carry it: docs/evaluation.md leaves the
+    enterprise's own view of its evaluation open."""
     return kind == ReportKind.QUERY and department is not None
 
 
