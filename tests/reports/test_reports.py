@@ -320,3 +320,24 @@ def test_565_special_report_reads_compulsion_and_criminal_judgments_within_the_p
     monkeypatch.setattr(selectors, "_class_exists", lambda code: code != "criminal_judgment")
     text = pdf_text(bytes(special(period_from=today.replace(year=today.year - 3), period_to=today).pdf))
     assert "未核查" in text and "查询期间内无刑事裁判" not in text and "鲁0303刑初7号" not in text
+
+
+@pytest.mark.django_db
+def test_commitments_and_their_fulfilment_are_a_section_of_the_query_report(department, system_actor, today):
+    """Issue 16 item 1 (详细信息: commitments and fulfilment): a commitment is a record of class credit_commitment
+    (docs/commitments.md), so it is its own section, with its 履约状态, and a breach is in the report too."""
+    from pubcredit.commitments.services import commitment_accept, commitment_breach_record
+    from tests.commitments.helpers import commitment
+
+    record = commitment_accept(department=department, values=commitment(1), actor=system_actor)
+    commitment_accept(department=department, values=commitment(1, decision_no="淄市监承诺〔2026〕2号",
+                                                               approval_no="SP-2026-0002"), actor=system_actor)
+    commitment_breach_record(record=record, department=department, evidence="核查发现无冷藏设施，与承诺不符",
+                             decided_on="2026-11-20", actor=system_actor)
+    report = issue_query(record.subject, department)
+    titles = {s["title"]: s for s in report.snapshot["sections"]}
+    kept = titles["信用承诺信息"]["items"]
+    assert len(kept) == 2
+    text = pdf_text(bytes(report.pdf))
+    assert "信用承诺信息" in text and "已违诺" in text and "履约中" in text
+    assert any("违背信用承诺" in title for title in titles)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from pubcredit.accounts.models import Department
+from pubcredit.accounts.models import Department, EnterpriseAccount
 from pubcredit.subjects.models import Subject
 
 __all__ = ["Report", "PersonAuthorisation", "ReportBatch", "ReportKind", "SigningCertificate"]
@@ -50,6 +50,9 @@ class Report(models.Model):
     period_to = models.DateField("查询期间止", null=True, blank=True)
     authorisation = models.ForeignKey(PersonAuthorisation, verbose_name="授权", null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+")
+    # the enterprise account (企业用户) that asked for its own report on the public site (self-service)
+    enterprise_account = models.ForeignKey(EnterpriseAccount, verbose_name="申请企业用户", null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField("出具时间")
     valid_until = models.DateField("有效期至")
     snapshot = models.JSONField("数据快照")

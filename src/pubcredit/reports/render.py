@@ -15,14 +15,14 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=3, border=2)
 
 
-def report_context(snapshot: dict, *, web: bool = False, pdf_url: str = "") -> dict[str, Any]:
+def report_context(snapshot: dict, *, web: bool = False, pdf_url: str = "", back_url: str = "") -> dict[str, Any]:
     return {"r": snapshot, "qr": qr_data_uri(snapshot["verify_url"]), "web": web, "pdf_url": pdf_url,
-            "font_family": FONT_FAMILY}
+            "back_url": back_url, "font_family": FONT_FAMILY}
 
 
-def report_html(snapshot: dict, *, web: bool = False, pdf_url: str = "") -> str:
+def report_html(snapshot: dict, *, web: bool = False, pdf_url: str = "", back_url: str = "") -> str:
     """The report's HTML from its snapshot alone; ``web`` adds the download bar above the report (not in the PDF)."""
-    return render_to_string(TEMPLATE, report_context(snapshot, web=web, pdf_url=pdf_url))
+    return render_to_string(TEMPLATE, report_context(snapshot, web=web, pdf_url=pdf_url, back_url=back_url))
 
 
 def pdf_from_html(html: str) -> bytes:

@@ -19,11 +19,15 @@ from pubcredit.publicity.choices import PublicityStateChoice
 from pubcredit.publicity.models import PublicityState
 from pubcredit.records.choices import RecordStatus
 from pubcredit.records.models import CreditRecord
+from pubcredit.repair.selectors import OBJECTION_MARK, records_under_objection
 from pubcredit.rules.errors import DomainError
 from pubcredit.subjects.choices import SubjectKind
 from pubcredit.subjects.models import Subject
 
 REPAIRED = "已修复"
+# 异议处理中: an accepted objection is being verified; the item stays in the report as it stays published (NDRC
+# Order 36 art. 18, 19), marked as on the public site (repair.selectors.records_under_objection)
+OBJECTION_NOTE = "标注“异议处理中”的信息，信用主体已提出异议申诉且认定单位已受理、正在核查；核查期间该信息照常公示和共享，核查结果以认定单位处理结果为准。"
 # shown on the cover and in 基础信息, or as the row title: not repeated among a record's fields
 SUBJECT_KEYS = ("subject_name", "subject_category", "subject_uscc", "id_type", "decision_no", "decision_date")
 
@@ -91,6 +95,19 @@ def _entry_item(entry: ListEntry, *, marks: list[str] | None = None) -> dict[str
     return {"title": f"{name}（{entry.decision_no}）", "rows": rows, "marks": marks or []}
 
 
+def _marks(*, repaired: bool, under_objection: bool) -> list[str]:
+    return [m for m, on in ((REPAIRED, repaired), (OBJECTION_MARK, under_objection)) if on]
+
+
+def _under_objection(subject: Subject) -> set[int]:
+    """The subject's records with an objection accepted and not yet decided (one query for the whole report)."""
+    return records_under_objection(CreditRecord.objects.filter(subject=subject).values_list("id", flat=True))
+
+
+def _objection_notes(sections: list[dict[str, Any]]) -> list[str]:
+    return [OBJECTION_NOTE] if any(OBJECTION_MARK in i["marks"] for s in sections for i in s["items"]) else []
+
+
 def subject_facts(subject: Subject) -> dict[str, Any]:
     """Basic information (基础信息): never a clear identity number, whatever the version."""
     facts = public.subject_facts(subject=subject)
@@ -134,7 +151,7 @@ def public_content(subject: Subject) -> dict[str, Any]:
             rows += [[f.label, f.text] for f in e.fields if f.key not in ("subject_name", "subject_uscc")]
             items.append({"title": f"{e.list_name}（{e.decision_no}）", "rows": rows, "marks": [e.objection_label] if e.under_objection else []})
         sections.append({"title": title, "items": items, "empty": f"无公示的{title}。"})
-    return {"sections": sections, "summary": summary_of(sections),
+    return {"sections": sections, "summary": summary_of(sections), "content_notes": _objection_notes(sections),
             "scope": "本报告内容与信用网站对该主体的公示内容一致：依法公示期内的行政许可、行政处罚等信息，以及公示中的红黑名单信息。"}
 
 
@@ -150,13 +167,14 @@ def query_content(subject: Subject) -> dict[str, Any]:
     for r in records:
         if not is_list(r.class_code):
             by_class.setdefault(r.class_code, []).append(r)
+    objected = _under_objection(subject)
     for info in all_classes():
         if is_list(info.code) or info.code not in by_class:
             continue
         items = []
         for r in by_class[info.code]:
             state = states.get(r.pk)
-            marks = [REPAIRED] if state == PublicityStateChoice.REPAIRED else []
+            marks = _marks(repaired=state == PublicityStateChoice.REPAIRED, under_objection=r.pk in objected)
             rows = _record_rows(r, detailed=True)
             if state:
                 rows.append(["公示状态", labels.get(state, state)])
@@ -164,10 +182,11 @@ def query_content(subject: Subject) -> dict[str, Any]:
         sections.append({"title": f"{info.name_zh}信息", "items": items, "empty": ""})
     entries = ListEntry.objects.filter(subject=subject).order_by("kind", "-decision_date", "-id")
     for kind, title in (("black", "失信名单（黑名单）信息"), ("red", "守信激励（红名单、荣誉）信息")):
-        items = [_entry_item(e, marks=[REPAIRED] if e.removal_reason == RemovalReasonChoice.REPAIRED else [])
+        items = [_entry_item(e, marks=_marks(repaired=e.removal_reason == RemovalReasonChoice.REPAIRED,
+                                             under_objection=e.record_id in objected))
                  for e in entries if e.kind == kind]
         sections.append({"title": title, "items": items, "empty": f"无{title}。"})
-    return {"sections": sections, "summary": summary_of(sections),
+    return {"sections": sections, "summary": summary_of(sections), "content_notes": _objection_notes(sections),
             "scope": "本报告为查询版：包含本平台归集的该主体全部有效信用记录（含已停止公示、已修复的记录）及全部名单记录。"
                      "证件号码一律脱敏。"}
 
@@ -186,6 +205,7 @@ def special_content(subject: Subject, *, period_from: dt.date, period_to: dt.dat
     """专项信用报告（无违法违规记录证明版）: the four sources of 发改财金〔2025〕565号 within the period; a source the
     catalogue does not have is said to be unchecked, never "no records"."""
     sections, checked = [], []
+    objected = _under_objection(subject)
     for code, title in SPECIAL_SOURCES:
         if code == "serious_lists":
             entries = [e for e in ListEntry.objects.filter(subject=subject, kind="black",
@@ -193,8 +213,8 @@ def special_content(subject: Subject, *, period_from: dt.date, period_to: dt.dat
                        .order_by("-decision_date", "-id")
                        if (spec := spec_for(e.list_code, e.decision_date)) is not None and spec.severity == "serious"
                        and (e.removed_on is None or e.removed_on > period_from)]
-            items = [_entry_item(e, marks=[REPAIRED] if e.removal_reason == RemovalReasonChoice.REPAIRED else [])
-                     for e in entries]
+            items = [_entry_item(e, marks=_marks(repaired=e.removal_reason == RemovalReasonChoice.REPAIRED,
+                                                 under_objection=e.record_id in objected)) for e in entries]
             fields = ["名单", "认定文书号", "认定单位", "认定日期", "列入日期", "计划移出日期", "移出日期及事由", "列入依据"]
             checked.append({"source": title, "checked": True, "count": len(items), "fields": fields})
             sections.append({"title": title, "items": items, "empty": "查询期间内无严重失信主体名单记录。"})
@@ -211,10 +231,11 @@ def special_content(subject: Subject, *, period_from: dt.date, period_to: dt.dat
                    .select_related("department", "subject").order_by("-decision_date", "-id"))
         detailed = not public.rulebook().policy.public_fields.get(code)  # not published: no public field list
         items = [{"title": f"{title[:-2]}（{r.decision_no}）", "rows": _record_rows(r, detailed=detailed),
-                  "marks": [REPAIRED] if r.pk in repaired else []} for r in records]
+                  "marks": _marks(repaired=r.pk in repaired, under_objection=r.pk in objected)} for r in records]
         checked.append({"source": title, "checked": True, "count": len(items), "fields": _special_fields(code)})
         sections.append({"title": title, "items": items, "empty": f"查询期间内无{title[:-2]}记录。"})
     return {"sections": sections, "summary": summary_of(sections), "checked_sources": checked,
+            "content_notes": _objection_notes(sections),
             "scope": f"查询期间：{_date(period_from)}至{_date(period_to)}。依据《关于全面推行以专项信用报告替代有无违法违规记录证明"
                      "的通知》（发改财金〔2025〕565号），核查行政处罚、行政强制、严重失信主体名单、刑事裁判（犯罪记录）四类信息；"
                      "已修复的信息标注“已修复”。"}
@@ -241,8 +262,8 @@ def evaluation_section(subject: Subject) -> dict[str, Any]:
 
 
 def data_fingerprint(subject: Subject) -> str:
-    """A hash of everything a report about the subject could show: it changes when a record, its publicity state or
-    a list entry changes, so the verify page can say a newer report would differ."""
+    """A hash of everything a report about the subject could show: it changes when a record, its publicity state,
+    a list entry or an open objection changes, so the verify page can say a newer report would differ."""
     parts = [f"s:{subject.name}:{subject.updated_at.isoformat()}"]
     parts += [f"r:{pk}:{v}:{h}:{st}" for pk, v, h, st in CreditRecord.objects.filter(subject=subject)
               .order_by("id").values_list("id", "version", "content_hash", "status")]
@@ -250,6 +271,9 @@ def data_fingerprint(subject: Subject) -> str:
               .order_by("record_id").values_list("record_id", "state")]
     parts += [f"l:{pk}:{st}:{removed}" for pk, st, removed in ListEntry.objects.filter(subject=subject)
               .order_by("id").values_list("id", "status", "removed_on")]
+    # records under an accepted objection (异议处理中): the mark comes with acceptance and goes with the decision.
+    # Appended only when there are any, so a fingerprint taken before objections counted is unchanged without them
+    parts += [f"o:{rid}" for rid in sorted(_under_objection(subject))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

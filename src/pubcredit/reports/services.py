@@ -112,7 +112,8 @@ def evaluation_visible(kind: str, department) -> bool:
     government department: evaluation results are internal to government, shown to staff and department tokens and
     never on the public site (docs/evaluation.md, "Internal to government"), so never the public version; the
     special report holds exactly the four sources of 发改财金〔2025〕565号 (rules.md §6), which do not include it.
-    The subject's own query version (self-service, issue 13's accounts) does not exist yet."""
+    The enterprise's own report (self-service, no department) does not carry it: docs/evaluation.md leaves the
+    enterprise's own view of its evaluation open."""
     return kind == ReportKind.QUERY and department is not None
 
 
@@ -144,10 +145,23 @@ def build_snapshot(*, number: str, kind: str, subject: Subject, issued_at: dt.da
     }
 
 
+def enterprise_subject(account) -> Subject | None:
+    """The credit subject of an enterprise account (企业用户): accounts name their enterprise by USCC only."""
+    return Subject.objects.filter(uscc=account.uscc).first()
+
+
+def enterprise_requester(account) -> str:
+    person = account.user.display_name or account.user.username
+    return f"{account.enterprise_name}（企业用户自助查询：{person}）"
+
+
 def report_issue(*, kind: str, subject: Subject | None, actor: Any, requester: str, purpose: str = "",
                  procedure: str = "", department=None, period_from: dt.date | None = None,
-                 period_to: dt.date | None = None) -> Report:
-    """Issue one report: check who may have it, take the snapshot, render, sign, register, audit."""
+                 period_to: dt.date | None = None, enterprise_account=None) -> Report:
+    """Issue one report: check who may have it, take the snapshot, render, sign, register, audit.
+
+    ``enterprise_account``: the enterprise asks for its own report on the public site (self-service, free,
+    immediate); only about the subject with the account's USCC, never another enterprise."""
     if kind not in ReportKind.values:
         raise DomainError("report.kind", f"未知的报告类型：{kind}（可选：public、query、special）",
                           f"unknown report kind {kind!r}", "kind")
@@ -162,6 +176,11 @@ def report_issue(*, kind: str, subject: Subject | None, actor: Any, requester: s
             raise DomainError("report_subject.not_found", "未找到该信用主体的公示信息，不出具公开版报告。",
                               "the subject is not shown on the public site", "subject")
         purpose = purpose or "信用信息查询"
+    elif enterprise_account is not None:
+        if subject.uscc != enterprise_account.uscc:
+            raise DomainError("report.other_enterprise", "企业用户只能查询本企业的信用报告。",
+                              "an enterprise account obtains its own enterprise's report only", "subject")
+        purpose = purpose or "企业自主查询"
     else:
         if department is None:
             raise DomainError("report.department_required", "查询版和专项报告须由有权部门在具体办理事项中申请。",
@@ -189,13 +208,15 @@ def report_issue(*, kind: str, subject: Subject | None, actor: Any, requester: s
         report = Report.objects.create(
             number=number, kind=kind, subject=subject, requester_label=requester[:200], department=department,
             purpose=purpose, procedure=procedure, period_from=period[0] if period else None,
-            period_to=period[1] if period else None, authorisation=authorisation, issued_at=issued_at,
+            period_to=period[1] if period else None, authorisation=authorisation,
+            enterprise_account=enterprise_account if kind != ReportKind.PUBLIC else None, issued_at=issued_at,
             valid_until=dt.date.fromisoformat(snapshot["valid_until"]), snapshot=snapshot,
             content_hash=audit.content_hash(snapshot), data_fingerprint=selectors.data_fingerprint(subject),
             pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(), signing_certificate_sha256=certificate.sha256, rulebook_version=snapshot["rulebook_version"])
         audit.record(Event.REPORT_ISSUED, actor=actor, object_type="report", object_id=number, reason=purpose,
                      data={"kind": kind, "subject_id": subject.pk, "procedure": procedure,
                            "department": department.code if department else "",
+                           "enterprise_account_id": enterprise_account.pk if enterprise_account else None,
                            "authorisation_id": authorisation.pk if authorisation else None,
                            "content_hash": report.content_hash})
     return report
