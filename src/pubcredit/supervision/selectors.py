@@ -54,6 +54,12 @@ def task_get(*, viewer: Any, pk: int) -> InspectionTask | None:
     return tasks(viewer=viewer).filter(pk=pk).first()
 
 
+def department_task(*, department: Any, code: str) -> InspectionTask | None:
+    """A task the department leads or joins (what its API token may see and act on), or None."""
+    return (InspectionTask.objects.select_related("department")
+            .filter(Q(department=department) | Q(joint_departments=department), code=code).distinct().first())
+
+
 def drawn_objects(task: InspectionTask) -> QuerySet[DrawnObject]:
     return task.drawn.select_related("subject").prefetch_related("inspectors", "results__item")
 
