@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from pubcredit.rules.errors import DomainError
 from pubcredit.supervision import services
@@ -61,3 +61,22 @@ def test_inspectors_upload_through_the_page(client, provider):
                            {"form": "import", "file": SimpleUploadedFile("人员.xlsx", data)}, follow=True)
     assert "已导入1条" in response.content.decode()
     assert Inspector.objects.get(staff_no="ZB9001").qualifications == ["特种设备", "食品"]
+
+
+def test_the_downloaded_template_filled_in_imports_as_is(client, provider):
+    client.force_login(provider)
+    page = client.get(reverse("supervision:items")).content.decode()
+    assert reverse("supervision:import_template", args=["items"]) in page and "下载导入模板" in page
+    response = client.get(reverse("supervision:import_template", args=["items"]))
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    assert [c.value for c in book.worksheets[0][1]] == list(services.IMPORT_COLUMNS["items"])
+    assert "特种设备" in str([[c.value for c in row] for row in book["填写说明"].iter_rows()])
+    book.worksheets[0].append(["SC-09", "食品生产企业检查", "食品", "重点", "否", "《中华人民共和国食品安全法》"])
+    filled = io.BytesIO()
+    book.save(filled)
+    response = client.post(reverse("supervision:items"), {"form": "import", "file": SimpleUploadedFile(
+        "事项.xlsx", filled.getvalue())}, follow=True)
+    assert "已导入1条" in response.content.decode()
+    assert InspectionItem.objects.get(code="SC-09").kind == "key"
+    assert client.get(reverse("supervision:import_template", args=["other"])).status_code == 404

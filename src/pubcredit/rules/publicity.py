@@ -306,6 +306,22 @@ class Disclosure(_Strict):
     not_published_statuses: tuple[str, ...] = ()  # the class's 当前状态 codes that stop publication
 
 
+class FixedClassPeriod(_Strict):
+    """A negative class published for one fixed period whatever its penalty, counted from publication (due within
+    N working days of the record's date), stopped automatically at the end and never earlier (SAMR Order 107 art. 10
+    para. 1: a spot-check negative with no penalty or a minor one stops after three months)."""
+
+    name_zh: str = Field(min_length=1)
+    regime: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)  # PublicityState.regime ("samr…": SAMR repair)
+    version: str = Field(min_length=1)
+    severity: Severity  # the class it is counted as (evaluation and figures read it)
+    months: int = Field(gt=0, le=120)
+    article: str = Field(min_length=1)
+    publication_working_days: int | None = Field(default=None, gt=0, le=60)
+    publication_article: str = ""
+    note_zh: str = ""
+
+
 class Policy(_Strict):
     """Platform-wide publicity policy (``policy.yaml``)."""
 
@@ -323,6 +339,15 @@ class Policy(_Strict):
     archive_after_days: int = Field(gt=0)
     stop_sharing_in: tuple[State, ...]
     public_fields: dict[str, tuple[str, ...]]
+    # negative classes with one fixed period of their own, not classified by penalty (抽查检查结果信息)
+    fixed_period_classes: dict[str, FixedClassPeriod] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_rule_per_class(self) -> Policy:
+        both = sorted(set(self.fixed_period_classes) & (set(self.regime_classes) | set(self.declared_severity_classes)))
+        if both:
+            raise ValueError(f"classes {both} have a fixed period and are also classified by the regimes")
+        return self
 
 
 @dataclass(frozen=True)
@@ -646,7 +671,8 @@ def _negative(facts: RecordFacts, regime: Regime, policy: Policy, working_days: 
     if regime.period_from == "decision_date":
         start = facts.decision_date
     else:
-        start, provisional = _publication_start(facts, regime, working_days, why)
+        start, provisional = _publication_start(facts, regime.publication_working_days, regime.publication_article,
+                                                working_days, why)
 
     def result(published: bool, repairable: dt.date | None = None, until: dt.date | None = None) -> PublicityDecision:
         return PublicityDecision(severity, regime.code, published, shown_from if published else None,
@@ -728,14 +754,13 @@ def _duration_end(facts: RecordFacts) -> dt.date | None:
     return end
 
 
-def _publication_start(facts: RecordFacts, regime: Regime, working_days: WorkingDays,
+def _publication_start(facts: RecordFacts, n: int | None, article: str, working_days: WorkingDays,
                        why: _Why) -> tuple[dt.date, bool]:
     """SAMR Order 45 art. 9, 13: a period counted from publication on the national enterprise credit publicity system
     (国家企业信用信息公示系统) starts on the day of that publication, due within N working days of the decision. The
     platform does not know the day: it counts from the earlier of its own receipt and decision date + N working days,
     so a record sent late is not shown for years longer than on the national system. Returns (start, provisional)."""
     received = max(facts.decision_date, facts.received_on)
-    n = regime.publication_working_days
     # n working days take at least n calendar days: a record received within them needs no calendar
     if n is None or received <= facts.decision_date + dt.timedelta(days=n):
         return received, False
@@ -743,12 +768,45 @@ def _publication_start(facts: RecordFacts, regime: Regime, working_days: Working
     if received <= due.value:
         return received, False
     note = f"，{due.explain_zh()}" if due.provisional else ""
-    why.add(f"应自决定之日起{n}个工作日内（{_fmt(due.value)}前）在国家企业信用信息公示系统公示（{regime.publication_article}），"
+    why.add(f"应自决定之日起{n}个工作日内（{_fmt(due.value)}前）在国家企业信用信息公示系统公示（{article}），"
             f"平台{_fmt(received)}才归集，公示期自{_fmt(due.value)}起算（归集日与决定日加{n}个工作日之较早者）{note}",
-            f"due on the national system within {n} working days of the decision ({regime.publication_article}), by "
+            f"due on the national system within {n} working days of the decision ({article}), by "
             f"{_fmt(due.value)}; received {_fmt(received)}: the period counts from {_fmt(due.value)} (earlier of "
             f"receipt and decision + {n} working days{', provisional' if due.provisional else ''})")
     return due.value, due.provisional
+
+
+def _fixed_period(facts: RecordFacts, rule: FixedClassPeriod, working_days: WorkingDays) -> PublicityDecision:
+    """A class with one fixed period (``policy.yaml fixed_period_classes``): published ``months`` from publication,
+    stopped automatically at the end, no early repair; not published where the class or natural persons are not."""
+    why = _Why()
+    why.add(f"{rule.name_zh}：{rule.note_zh or f'公示{rule.months}个月'}（{rule.article}）",
+            f"{facts.class_code}: fixed period of {rule.months} months ({rule.article})")
+    version = f"{rule.regime}@{rule.version}"
+
+    def result(published: bool, shown_from: dt.date | None = None, until: dt.date | None = None,
+               provisional: bool = False) -> PublicityDecision:
+        return PublicityDecision(rule.severity, rule.regime, published, shown_from, None, until,
+                                 "；".join(why.zh) + "。", "; ".join(why.en) + ".", version, provisional=provisional)
+
+    if not facts.class_public:
+        why.add("该信息类不向社会公开", "the information class is not public")
+        return result(False)
+    if facts.subject_kind == "natural_person" and not facts.public_for_natural_persons:
+        why.add("涉及自然人的信息不向社会公示（信息类配置）", "natural persons: not published (class setting)")
+        return result(False)
+    shown_from = max(facts.decision_date, facts.received_on)
+    start, provisional = _publication_start(facts, rule.publication_working_days, rule.publication_article,
+                                            working_days, why)
+    until = add_months(start, rule.months) - dt.timedelta(days=1)
+    if shown_from > until:
+        why.add(f"归集时（{_fmt(shown_from)}）公示期已于{_fmt(until)}届满，不再公示",
+                f"received {_fmt(shown_from)}, after the period ended {_fmt(until)}: never shown")
+        return replace(result(True, None, until), publish_from=None)
+    why.add(f"自公示之日起公示{rule.months}个月，期满自动停止，不得提前停止公示；公示期{_fmt(shown_from)}至{_fmt(until)}",
+            f"published {rule.months} months from publication, no early end; shown {_fmt(shown_from)} to "
+            f"{_fmt(until)}")
+    return result(True, shown_from, until, provisional)
 
 
 def _disclosure(facts: RecordFacts, policy: Policy) -> PublicityDecision:
@@ -825,6 +883,8 @@ def assess(facts: RecordFacts, rulebook: PublicityRulebook, *, as_of: dt.date,
         return _list_entry(facts.list_publicity, facts.class_code)
     if facts.nature != "negative":
         return _disclosure(facts, policy)
+    if facts.class_code in policy.fixed_period_classes:
+        return _fixed_period(facts, policy.fixed_period_classes[facts.class_code], working_days or _weekdays_only)
     if facts.class_code not in policy.regime_classes:
         return PublicityDecision(
             None, "unconfigured", False, None, None, None,

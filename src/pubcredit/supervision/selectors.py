@@ -54,6 +54,12 @@ def task_get(*, viewer: Any, pk: int) -> InspectionTask | None:
     return tasks(viewer=viewer).filter(pk=pk).first()
 
 
+def department_task(*, department: Any, code: str) -> InspectionTask | None:
+    """A task the department leads or joins (what its API token may see and act on), or None."""
+    return (InspectionTask.objects.select_related("department")
+            .filter(Q(department=department) | Q(joint_departments=department), code=code).distinct().first())
+
+
 def drawn_objects(task: InspectionTask) -> QuerySet[DrawnObject]:
     return task.drawn.select_related("subject").prefetch_related("inspectors", "results__item")
 
@@ -111,6 +117,49 @@ def published_draw(task: InspectionTask) -> dict[str, Any]:
                      "compact separators); per ratio stratum order by HMAC-SHA256(seed, key), take ceil(n*ratio/100); "
                      "drawn list ordered by HMAC",
     }
+
+
+IMPORT_EXAMPLES = {
+    "items": ["SC-01", "食品经营者经营行为检查", "食品", "一般检查事项", "否", "《中华人民共和国食品安全法》第一百一十条"],
+    "inspectors": ["ZB0001", "张三", "食品、特种设备"],
+}
+IMPORT_NOTES = {
+    "items": ["本部门内唯一，最长40字", "最长200字", "与检查人员的执法资格相对应，如：食品、特种设备",
+              "一般检查事项 或 重点检查事项（也可填：一般、重点）", "是 或 否；填“是”时检查领域须为：{special}", "法律法规依据"],
+    "inspectors": ["全市唯一", "检查人员姓名", "可填多个领域，用顿号或逗号分隔"],
+}
+
+
+def import_template(kind: str, columns: list[str]) -> bytes:
+    """The XLSX template of a library import (批量导入模板): the header row the import reads (``columns``, from
+    ``services.IMPORT_COLUMNS``), text cells so that codes keep every character, and a sheet explaining each column
+    with an example."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    special = "、".join(supervision_book().special_domains.values())
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "抽查事项" if kind == "items" else "检查人员"
+    sheet.append(columns)
+    for index, cell in enumerate(sheet[1], start=1):
+        cell.font = Font(bold=True)
+        letter = cell.column_letter
+        sheet.column_dimensions[letter].width = 24
+        for row in range(2, 502):
+            sheet.cell(row=row, column=index).number_format = "@"
+    notes = book.create_sheet("填写说明")
+    notes.append(["列名", "填写说明", "示例"])
+    for label, note, example in zip(columns, IMPORT_NOTES[kind], IMPORT_EXAMPLES[kind], strict=True):
+        notes.append([label, note.format(special=special), example])
+    notes.append(["", "第一行列名不可修改。有一行出错则整个文件不导入，并列出出错的行。", ""])
+    for letter in "ABC":
+        notes.column_dimensions[letter].width = 36
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def verify_published(data: dict[str, Any]) -> Verification:

@@ -217,6 +217,9 @@ def _filter(value: Any) -> dict[str, Any]:
         items = value.get(key) or []
         if isinstance(items, str):
             items = items.replace("，", ",").replace("\n", ",").split(",")
+        elif not isinstance(items, list | tuple):
+            raise _fail("filter_value", "对象范围条件须为列表或以逗号分隔的文字", f"{key} must be a list or text",
+                        f"object_filter.{key}")
         items = sorted({str(i).strip().upper() if key == "keys" else str(i).strip() for i in items if str(i).strip()})
         if items:
             clean[key] = items
@@ -530,15 +533,22 @@ def _draw_write(*, task_id: int, seed: str, drawn: list, teams: dict[str, list[s
 
 @transaction.atomic
 def result_enter(*, drawn_object: DrawnObject, item: InspectionItem, outcome: Any, inspected_on: Any,
-                 notes: Any = "", actor: Any) -> InspectionResult:
-    """Enter a result (谁检查、谁录入) for one object and item: only an inspector assigned to the object may; the
-    publication deadline is the rulebook's working days after the inspection; a negative result becomes a
-    ``spot_check_result`` credit record through the records service (evaluation, publicity, repair read it)."""
+                 notes: Any = "", actor: Any, inspector: Inspector | None = None) -> InspectionResult:
+    """Enter a result (谁检查、谁录入) for one object and item: only an inspector assigned to the object may — the
+    actor's own inspector account, or ``inspector`` named by a department's system (API token) that the caller has
+    checked is of the token's department; the publication deadline is the rulebook's working days after the
+    inspection; a negative result becomes a ``spot_check_result`` credit record through the records service
+    (evaluation, publicity, repair read it)."""
     task = drawn_object.task
     if task.status != "drawn":
         raise _fail("not_drawn", "任务尚未抽取或已完成，不能录入结果", "the task is not drawn", "task")
-    assigned = InspectorAssignment.objects.filter(drawn_object=drawn_object, inspector__user_id=getattr(actor, "pk", None),
-                                                  inspector__active=True).exists()
+    assignments = InspectorAssignment.objects.filter(drawn_object=drawn_object, inspector__active=True)
+    if inspector is None:
+        assigned = assignments.filter(inspector__user_id=getattr(actor, "pk", None)).exists()
+        entered_by = audit.actor_label(actor)
+    else:
+        assigned = assignments.filter(inspector=inspector).exists()
+        entered_by = f"{audit.actor_label(actor)}（{inspector.name} {inspector.staff_no}）"[:150]
     if not assigned:
         raise _fail("not_assigned", "只有被抽中检查该对象的检查人员才能录入结果", "only an assigned inspector may enter a result",
                     "actor")
@@ -559,7 +569,7 @@ def result_enter(*, drawn_object: DrawnObject, item: InspectionItem, outcome: An
         else None
     result = InspectionResult.objects.create(drawn_object=drawn_object, item=item, outcome=outcome, notes=notes,
                                              inspected_on=day, publish_due=due, record=record,
-                                             entered_by=audit.actor_label(actor), entered_at=clock.now(),
+                                             entered_by=entered_by, entered_at=clock.now(),
                                              rule_version=book_version())
     audit.record(Event.SUPERVISION_RESULT, actor=actor, object_type="inspection_result", object_id=result.pk,
                  after={"outcome": outcome, "task": task.code, "subject": drawn_object.key, "item": item.code,
@@ -578,6 +588,49 @@ def _negative_record(task, drawn_object, item, outcome, day, notes, actor) -> Cr
     submitted = record_submit_one(info_class=get_class(RESULT_CLASS), values=values, department=department,
                                   actor=actor)
     return CreditRecord.objects.get(pk=submitted.record_ids[0])
+
+
+@transaction.atomic
+def results_enter_batch(*, task: InspectionTask, department: Department, rows: list[dict[str, Any]],
+                        actor: Any) -> list[InspectionResult]:
+    """Results sent by a department's own system (API token): each row names the object (``key``, its USCC), the
+    item (``item``, its code), ``outcome``, ``inspected_on``, ``notes`` and the assigned inspector of the department
+    who inspected (``staff_no``, 执法证号). All or nothing: every faulty row is named (``results.N.field``) and
+    nothing is entered while one is faulty."""
+    if not rows:
+        raise _fail("no_results", "请至少提交一条检查结果", "no results given", "results")
+    objects = {o.key: o for o in task.drawn.select_related("subject", "task")}
+    items = {i.code: i for i in task.items.all()}
+    staff = {i.staff_no: i for i in Inspector.objects.filter(department=department, active=True)}
+    problems: list[Problem] = []
+    entered: list[InspectionResult] = []
+    for n, row in enumerate(rows):
+        def refuse(code: str, zh: str, en: str, field: str) -> None:
+            problems.append(Problem(f"supervision.{code}", f"第{n + 1}条：{zh}", f"result {n}: {en}",
+                                    f"results.{n}.{field}"))
+        drawn_object = objects.get(str(row.get("key") or "").strip().upper())
+        item = items.get(str(row.get("item") or "").strip())
+        inspector = staff.get(str(row.get("staff_no") or "").strip())
+        if drawn_object is None:
+            refuse("not_drawn_object", "该主体不是本任务抽中的检查对象", "the subject was not drawn by the task", "key")
+        if item is None:
+            refuse("item_not_in_task", "该事项不属于本任务", "the item is not part of the task", "item")
+        if inspector is None:
+            refuse("not_assigned", "执法证号不是本部门在岗的检查人员", "no active inspector of the department with "
+                   "that staff number", "staff_no")
+        if drawn_object is None or item is None or inspector is None:
+            continue
+        try:
+            with transaction.atomic():
+                entered.append(result_enter(drawn_object=drawn_object, item=item, outcome=row.get("outcome"),
+                                            inspected_on=row.get("inspected_on"), notes=row.get("notes") or "",
+                                            actor=actor, inspector=inspector))
+        except DomainError as exc:
+            for p in exc.problems:
+                refuse(p.code.removeprefix("supervision."), p.message_zh, p.message_en, p.field or "")
+    if problems:
+        raise DomainError.from_problems(problems)
+    return entered
 
 
 @transaction.atomic

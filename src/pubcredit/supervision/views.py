@@ -4,11 +4,13 @@ task's plan, commitment, draw and results. Thin: forms check shapes, selectors r
 from __future__ import annotations
 
 import functools
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -70,6 +72,18 @@ def _import(request, kind: str, target: str):
     else:
         messages.success(request, f"已导入{added}条")
     return redirect(target)
+
+
+@_viewer_required
+def import_template(request, kind: str):
+    """The XLSX template of the items or inspectors import (下载导入模板)."""
+    if kind not in services.IMPORT_COLUMNS:
+        raise Http404("no such template")
+    name = {"items": "抽查事项导入模板", "inspectors": "检查人员导入模板"}[kind]
+    response = HttpResponse(selectors.import_template(kind, list(services.IMPORT_COLUMNS[kind])),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename=\"{kind}-template.xlsx\"; filename*=UTF-8''{quote(name)}.xlsx"
+    return response
 
 
 @_viewer_required
