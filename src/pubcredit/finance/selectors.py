@@ -12,14 +12,16 @@ from pubcredit.accounts.choices import DepartmentKind
 from pubcredit.accounts.models import Department
 from pubcredit.catalog.registry import all_classes, get_class
 from pubcredit.evaluation.selectors import current_class
-from pubcredit.finance.models import Authorisation, IncentiveAnswer, LoanProduct, ProfileRead
+from pubcredit.finance.models import (Authorisation, IncentiveAnswer, LoanApplication, LoanProduct, PersonAuthorisation,
+                                      ProfileRead)
 from pubcredit.finance.rulebook import profile_book
 from pubcredit.lists.models import ListEntry
 from pubcredit.lists.selectors import in_force_filter
 from pubcredit.publicity.models import PublicityState
 from pubcredit.records.choices import RecordStatus
 from pubcredit.records.models import CreditRecord
-from pubcredit.rules.finance import STATE_LABELS, Grant, LendingFacts, ProductCondition, authorisation_state, qualify
+from pubcredit.rules.finance import (STATE_LABELS, Grant, LendingFacts, ProductCondition, Qualification,
+                                    authorisation_state, qualify)
 from pubcredit.subjects.choices import SubjectKind
 from pubcredit.subjects.models import Subject
 
@@ -160,8 +162,13 @@ def basic_information(*, uscc: str, fallback_name: str) -> dict[str, Any]:
 
 def profile_sections(*, uscc: str, sections: tuple[str, ...], today: dt.date) -> list[dict[str, Any]]:
     """The authorised sections of the enterprise's profile, in the rulebook's order; nothing outside ``sections``."""
+    return profile_sections_of(subject=subject_by_uscc(uscc), sections=sections, today=today)
+
+
+def profile_sections_of(*, subject: Subject | None, sections: tuple[str, ...], today: dt.date) -> list[dict[str, Any]]:
+    """The authorised sections of a subject's profile (an enterprise or a natural person; None: the platform holds
+    nothing, every section empty), in the rulebook's order; nothing outside ``sections``."""
     book = profile_book()
-    subject = subject_by_uscc(uscc)
     out = []
     for item in book.items:
         if item.code not in sections:
@@ -202,8 +209,14 @@ def is_person(subject: Subject | None) -> bool:
 # --- loan products --------------------------------------------------------------------------------------------------
 
 
-def products() -> QuerySet[LoanProduct]:
-    return LoanProduct.objects.select_related("institution").order_by("institution__name", "name")
+def products(*, include_withdrawn: bool = False) -> QuerySet[LoanProduct]:
+    """The loan products on offer (a withdrawn one only when asked), by institution."""
+    qs = LoanProduct.objects.select_related("institution").order_by("institution__name", "name")
+    return qs if include_withdrawn else qs.filter(withdrawn_at__isnull=True)
+
+
+def product_get(*, product_id: Any) -> LoanProduct | None:
+    return LoanProduct.objects.select_related("institution").filter(product_id=product_id).first()
 
 
 def lending_facts(*, uscc: str, today: dt.date) -> LendingFacts:
@@ -224,12 +237,46 @@ def lending_facts(*, uscc: str, today: dt.date) -> LendingFacts:
                         found.class_code if found else None, monthly)
 
 
-def product_qualifications(*, uscc: str, today: dt.date) -> list[dict[str, Any]]:
-    """Each product with whether the enterprise qualifies and why not otherwise (资格说明)."""
-    facts = lending_facts(uscc=uscc, today=today)
+def _qualify(product: LoanProduct, facts: LendingFacts, today: dt.date) -> list[Qualification]:
     names = {i.code: i.name_zh for i in profile_book().items}
+    return qualify([ProductCondition.model_validate(c) for c in product.conditions], facts, today=today, names=names)
+
+
+def qualification_of(*, product: LoanProduct, uscc: str, today: dt.date) -> list[Qualification]:
+    """Whether the enterprise meets each of the product's conditions today, with the reason (资格说明)."""
+    return _qualify(product, lending_facts(uscc=uscc, today=today), today)
+
+
+def product_qualifications(*, uscc: str, today: dt.date) -> list[dict[str, Any]]:
+    """Each product on offer with whether the enterprise qualifies and why not otherwise (资格说明)."""
+    facts = lending_facts(uscc=uscc, today=today)
     out = []
     for product in products():
-        lines = qualify([ProductCondition.model_validate(c) for c in product.conditions], facts, today=today, names=names)
+        lines = _qualify(product, facts, today)
         out.append({"product": product, "qualified": all(q.passed for q in lines), "lines": lines})
     return out
+
+
+# --- loan applications ----------------------------------------------------------------------------------------------
+
+
+def applications_for_enterprise(*, uscc: str) -> QuerySet[LoanApplication]:
+    return (LoanApplication.objects.filter(uscc=uscc).select_related("product", "institution", "authorisation")
+            .prefetch_related("repayment_problems").order_by("-applied_at", "-id"))
+
+
+def applications_for_institution(*, institution: Department, status: str | None = None) -> QuerySet[LoanApplication]:
+    qs = LoanApplication.objects.filter(institution=institution)
+    if status:
+        qs = qs.filter(status=status)
+    return (qs.select_related("product", "institution", "authorisation", "district")
+            .prefetch_related("repayment_problems").order_by("-applied_at", "-id"))
+
+
+def application_get(*, application_id: Any) -> LoanApplication | None:
+    return (LoanApplication.objects.select_related("product", "institution", "authorisation", "district")
+            .filter(application_id=application_id).first())
+
+
+def person_authorisation_get(*, authorisation_id: Any) -> PersonAuthorisation | None:
+    return PersonAuthorisation.objects.filter(authorisation_id=authorisation_id).first()
