@@ -12,7 +12,7 @@ from django.db import models
 
 from pubcredit.accounts.models import Department, User
 from pubcredit.finance.choices import ApplicationStatus, Industry, Purpose, ReadOutcome, RepaymentProblemKind
-from pubcredit.subjects.models import District
+from pubcredit.accounts.models import District
 
 __all__ = ["Authorisation", "PersonAuthorisation", "ProfileRead", "IncentiveAnswer", "IncentiveUse", "LoanProduct",
            "LoanApplication", "RepaymentProblem"]

@@ -4,17 +4,23 @@ incentive answer are made from (records, list entries, publicity states, the eva
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+
+from pubcredit.accounts.access import is_city_operator
+from pubcredit.accounts.choices import Role
 
 from pubcredit.accounts.choices import DepartmentKind
+from pubcredit.finance.choices import ApplicationStatus, ReadOutcome
 from pubcredit.accounts.models import Department
 from pubcredit.catalog.registry import all_classes, get_class
 from pubcredit.evaluation.selectors import current_class
 from pubcredit.finance.models import (Authorisation, IncentiveAnswer, LoanApplication, LoanProduct, PersonAuthorisation,
                                       ProfileRead)
-from pubcredit.finance.rulebook import profile_book
+from pubcredit.finance.rulebook import incentive_book, profile_book
 from pubcredit.lists.models import ListEntry
 from pubcredit.lists.selectors import in_force_filter
 from pubcredit.publicity.models import PublicityState
@@ -23,7 +29,9 @@ from pubcredit.records.models import CreditRecord
 from pubcredit.rules.finance import (STATE_LABELS, Grant, LendingFacts, ProductCondition, Qualification,
                                     authorisation_state, qualify)
 from pubcredit.subjects.choices import SubjectKind
+from pubcredit.accounts.models import District
 from pubcredit.subjects.models import Subject
+from pubcredit.rules.clock import PLATFORM_TZ
 
 # subject columns of a record: the profile names the subject once, in its basic information
 _SUBJECT_KEYS = {"subject_name", "subject_category", "subject_uscc", "legal_rep", "legal_rep_id_number", "id_type",
@@ -280,3 +288,172 @@ def application_get(*, application_id: Any) -> LoanApplication | None:
 
 def person_authorisation_get(*, authorisation_id: Any) -> PersonAuthorisation | None:
     return PersonAuthorisation.objects.filter(authorisation_id=authorisation_id).first()
+
+
+# --- figures (信易贷 and 信易+ figures the monitoring indicators ask for) ------------------------------------------
+
+
+@dataclass
+class LendingTally:
+    """Applications in one group (a bank, a product, an industry, a district, a month) and what became of them."""
+
+    key: str
+    name_zh: str
+    applications: int = 0
+    approved: int = 0  # approved, disbursed or not yet
+    refused: int = 0
+    disbursed: int = 0
+    first_loans: int = 0  # 首贷: disbursed loans the bank reported as the enterprise's first
+    approved_amount: Decimal = Decimal("0")
+    disbursed_amount: Decimal = Decimal("0")
+    repayment_problems: int = 0
+
+    def add(self, application: LoanApplication) -> None:
+        self.applications += 1
+        if application.status in (ApplicationStatus.APPROVED, ApplicationStatus.DISBURSED):
+            self.approved += 1
+            self.approved_amount += application.approved_amount or 0
+        if application.status == ApplicationStatus.REFUSED:
+            self.refused += 1
+        if application.status == ApplicationStatus.DISBURSED:
+            self.disbursed += 1
+            self.disbursed_amount += application.disbursed_amount or 0
+            self.first_loans += bool(application.first_loan)
+        self.repayment_problems += len(application.repayment_problems.all())
+
+    @property
+    def approval_rate(self) -> float | None:
+        """Approved among those decided (批准率), in %; None when none was decided."""
+        decided = self.approved + self.refused
+        return round(100 * self.approved / decided, 1) if decided else None
+
+    @property
+    def first_loan_share(self) -> float | None:
+        """首贷占比: first loans among disbursed loans, in %; None when nothing was disbursed."""
+        return round(100 * self.first_loans / self.disbursed, 1) if self.disbursed else None
+
+
+@dataclass
+class IncentiveTally:
+    """信易+ in one scenario: checks asked, answers eligible, benefits the providers reported given."""
+
+    code: str
+    name_zh: str
+    family_zh: str
+    checks: int = 0
+    eligible: int = 0
+    used: int = 0
+
+
+@dataclass
+class LendingFigures:
+    first_day: dt.date
+    last_day: dt.date
+    scope_zh: str
+    total: LendingTally
+    by_institution: list[LendingTally]
+    by_product: list[LendingTally]
+    by_industry: list[LendingTally]
+    by_district: list[LendingTally]
+    by_month: list[LendingTally]
+    incentives: list[IncentiveTally]
+    authorisations: int  # granted in the window (with an application or alone)
+    reads_served: int
+    reads_refused: int
+
+    @property
+    def incentive_checks(self) -> int:
+        return sum(t.checks for t in self.incentives)
+
+    @property
+    def incentive_used(self) -> int:
+        return sum(t.used for t in self.incentives)
+
+    def chart(self) -> dict[str, Any]:
+        """What the page's charts draw (json_script): applications, approvals and disbursements by month, amounts by
+        bank, 信易+ checks and uses by scenario."""
+        return {
+            "months": [t.name_zh for t in self.by_month],
+            "applications": [t.applications for t in self.by_month],
+            "approved": [t.approved for t in self.by_month],
+            "disbursed": [t.disbursed for t in self.by_month],
+            "institutions": [t.name_zh for t in self.by_institution],
+            "approved_amount": [float(t.approved_amount) for t in self.by_institution],
+            "disbursed_amount": [float(t.disbursed_amount) for t in self.by_institution],
+            "scenarios": [t.name_zh for t in self.incentives],
+            "checks": [t.checks for t in self.incentives],
+            "eligible": [t.eligible for t in self.incentives],
+            "used": [t.used for t in self.incentives],
+        }
+
+
+def _months(first_day: dt.date, last_day: dt.date) -> list[dt.date]:
+    months, day = [], first_day.replace(day=1)
+    while day <= last_day:
+        months.append(day)
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def lending_figures(*, first_day: dt.date, last_day: dt.date, district: District | None = None) -> LendingFigures:
+    """信易贷 and 信易+ figures for the applications made and the checks asked from ``first_day`` to ``last_day``
+    (both inclusive, the platform's days): applications, approvals (批准率 among those decided), amounts approved and
+    disbursed, 首贷 share, repayment problems, by bank, product, industry, district and month; 信易+ checks,
+    eligible answers and benefits given by scenario. ``district``: only that district's enterprises (the 信易+ checks
+    and the authorisations stay city-wide: they carry no district). No personal data: counts and sums only.
+
+    The governance app's 城市信用监测 may read this (the 信易贷 and 其他信易+ indicators)."""
+    start = dt.datetime.combine(first_day, dt.time.min, tzinfo=PLATFORM_TZ)
+    end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, tzinfo=PLATFORM_TZ)
+    applications = (LoanApplication.objects.filter(applied_at__gte=start, applied_at__lt=end)
+                    .select_related("product", "institution", "district").prefetch_related("repayment_problems"))
+    if district is not None:
+        applications = applications.filter(district=district)
+    total = LendingTally("total", "合计")
+    groups: dict[str, dict[str, LendingTally]] = {"institution": {}, "product": {}, "industry": {}, "district": {},
+                                                  "month": {}}
+    for m in _months(first_day, last_day):
+        groups["month"][m.strftime("%Y-%m")] = LendingTally(m.strftime("%Y-%m"), f"{m.year}年{m.month}月")
+    for a in applications:
+        total.add(a)
+        keys = {
+            "institution": (a.institution.code, a.institution.name),
+            "product": (str(a.product.product_id), f"{a.institution.name} · {a.product.name}"),
+            "industry": (a.industry, a.get_industry_display()),
+            "district": (a.district.code if a.district else "-", a.district.name if a.district else "未知区县"),
+            "month": (a.applied_at.astimezone(PLATFORM_TZ).strftime("%Y-%m"), ""),
+        }
+        for group, (key, name) in keys.items():
+            tally = groups[group].get(key)
+            if tally is None:
+                tally = groups[group][key] = LendingTally(key, name)
+            tally.add(a)
+
+    def ranked(group: str) -> list[LendingTally]:
+        return sorted(groups[group].values(), key=lambda t: (-t.applications, t.name_zh))
+
+    scenarios = {s.code: IncentiveTally(s.code, s.name_zh, s.family_zh) for s in incentive_book().scenarios}
+    answers = IncentiveAnswer.objects.filter(as_of__gte=start, as_of__lt=end)
+    for code, eligible, count in answers.values_list("scenario", "eligible").annotate(n=Count("id")):
+        tally = scenarios.setdefault(code, IncentiveTally(code, code, ""))
+        tally.checks += count
+        tally.eligible += count if eligible else 0
+    # a benefit given: the provider's latest report on the answer says used
+    for answer in answers.filter(uses__isnull=False).distinct().prefetch_related("uses"):
+        latest = max(answer.uses.all(), key=lambda u: (u.created_at, u.pk))
+        if latest.used:
+            scenarios[answer.scenario].used += 1
+    reads = ProfileRead.objects.filter(read_at__gte=start, read_at__lt=end)
+    return LendingFigures(
+        first_day=first_day, last_day=last_day, scope_zh=district.name if district else "全市", total=total,
+        by_institution=ranked("institution"), by_product=ranked("product"), by_industry=ranked("industry"),
+        by_district=ranked("district"), by_month=list(groups["month"].values()),
+        incentives=list(scenarios.values()),
+        authorisations=Authorisation.objects.filter(granted_at__gte=start, granted_at__lt=end).count(),
+        reads_served=reads.filter(outcome=ReadOutcome.SERVED).count(),
+        reads_refused=reads.filter(outcome=ReadOutcome.REFUSED).count())
+
+
+def may_read_figures(user) -> bool:
+    """信易贷 figures are for the credit centre (city-wide) and district credit offices (their district)."""
+    return is_city_operator(user) or getattr(user, "role", "") == Role.DISTRICT_OPERATOR
