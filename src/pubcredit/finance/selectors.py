@@ -373,7 +373,9 @@ class LendingFigures:
         """What the page's charts draw (json_script): applications, approvals and disbursements by month, amounts by
         bank, 信易+ checks and uses by scenario."""
         return {
-            "months": [t.name_zh for t in self.by_month],
+            # a month's short name on the axis; the year where it starts and at each January
+            "months": [t.name_zh if i == 0 or t.key.endswith("-01") else f"{int(t.key[5:])}月"
+                       for i, t in enumerate(self.by_month)],
             "applications": [t.applications for t in self.by_month],
             "approved": [t.approved for t in self.by_month],
             "disbursed": [t.disbursed for t in self.by_month],

@@ -11,12 +11,12 @@ document.addEventListener("DOMContentLoaded", function () {
     var chart = echarts.init(element, null, {renderer: "canvas"});
     var names = Object.keys(series);
     var category = {type: "category", data: categories, inverse: !!horizontal,
-                    axisLabel: horizontal ? {width: 140, overflow: "truncate"} : {interval: 0, rotate: categories.length > 6 ? 30 : 0}};
+                    axisLabel: horizontal ? {width: 140, overflow: "truncate"} : {interval: 0, rotate: categories.length > 6 ? 45 : 0}};
     var value = {type: "value", minInterval: horizontal ? 0 : 1};
     chart.setOption({
       title: categories.length ? {show: false} : {text: "暂无数据", left: "center", top: "middle", textStyle: {color: "#627d98", fontSize: 14}},
       tooltip: {trigger: "axis"}, legend: {top: 0},
-      grid: {left: 8, right: 16, top: 40, bottom: 8, containLabel: true},
+      grid: {left: 24, right: 16, top: 40, bottom: 8, containLabel: true},
       xAxis: horizontal ? value : category, yAxis: horizontal ? category : value,
       series: names.map(function (n) { return {name: n, type: "bar", data: series[n]}; })
     });
