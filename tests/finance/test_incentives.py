@@ -153,3 +153,32 @@ def test_black_list_entry_removes_eligibility_at_once_and_a_granted_repair_resto
     restored = _ask(department_api, {"uscc": honest_org}).json()
     assert restored["eligible"] is True
     assert ListEntry.objects.get(list_code="major_tax_violator").removal_reason == "repaired"
+
+
+def _scenarios_for(kind: str) -> list[str]:
+    from pubcredit.finance.rulebook import incentive_book
+
+    return [s.code for s in incentive_book().scenarios if kind in s.subject_kinds]
+
+
+@pytest.mark.parametrize("scenario", _scenarios_for("natural_person"))
+def test_every_scenario_for_persons_answers_a_clean_person_and_a_person_with_a_negative_record(
+        department_api, department, system_actor, today, scenario):
+    """Per scenario (rulebook/incentives/scenarios.yaml): a person with nothing against them is eligible unless the
+    scenario asks for honours; a negative record in force (an unpublished penalty too) makes them ineligible."""
+    from pubcredit.finance.rulebook import incentive_book
+
+    needs_honours = bool(incentive_book().get(scenario).eligibility.red_lists_any)
+    clean = _ask(department_api, {"id_number": resident_id(21)}, scenario=scenario).json()
+    assert clean["eligible"] is not needs_honours
+    assert _failed(clean) == ({"incentive.red_list"} if needs_honours else set())
+    submit("admin_penalty", [person_penalty(22)], department, system_actor)
+    penalised = _ask(department_api, {"id_number": resident_id(22)}, scenario=scenario).json()
+    assert penalised["eligible"] is False and "incentive.negative_record" in _failed(penalised)
+
+
+@pytest.mark.parametrize("scenario", _scenarios_for("legal_person"))
+def test_every_scenario_for_organisations_answers_an_honest_red_listed_organisation(department_api, honest_org,
+                                                                                  scenario):
+    body = _ask(department_api, {"uscc": honest_org}, scenario=scenario).json()
+    assert body["eligible"] is True, body["reasons"]
