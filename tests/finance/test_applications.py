@@ -130,7 +130,7 @@ def test_a_product_is_edited_by_its_institution_checked_as_when_published(produc
     assert event.data["event"] == "edit" and event.data["was"]["rate"][0] == "3.45"
 
 
-def test_a_product_is_withdrawn_by_its_institution_only(account, product, bank_api, department_api):
+def test_a_product_is_withdrawn_by_its_institution_only(client, account, product, bank_api, department_api):
     url = f"/api/v1/finance/products/{product.product_id}"
     assert department_api.post(f"{url}/withdraw", {"reason": "停办"}).status_code == 403
     assert bank_api.post(f"{url}/withdraw", {"reason": ""}).json()["code"] == "product.reason_required"
@@ -138,6 +138,7 @@ def test_a_product_is_withdrawn_by_its_institution_only(account, product, bank_a
     gone = bank_api.post(f"{url}/withdraw", {"reason": "额度用完，暂停办理"})
     assert gone.status_code == 200 and gone.json()["withdrawn_at"]
     assert bank_api.get("/api/v1/finance/products").json() == []
+    assert "税易贷" not in client.get("/public/finance/incentives/").content.decode()  # the public list follows
     with pytest.raises(DomainError) as caught:
         _apply(account, product)
     assert caught.value.code == "application.product_withdrawn"
