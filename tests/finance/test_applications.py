@@ -52,6 +52,9 @@ def test_an_application_outside_the_products_ranges_or_conditions_is_refused(acc
     with pytest.raises(DomainError) as caught:
         _apply(account, product, amount="500", term_months="60", industry="Z")
     assert {p.field for p in caught.value.problems} == {"amount", "term_months", "industry"}
+    with pytest.raises(DomainError) as caught:
+        _apply(account, product, amount="八十")
+    assert caught.value.message_zh == "申请金额须为数字（万元）"
     submit("social_insurance_payment", [social_insurance_row(1, 10, status="欠缴")], department, system_actor)
     with pytest.raises(DomainError) as caught:
         _apply(account, product)

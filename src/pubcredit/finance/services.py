@@ -423,7 +423,10 @@ APPLICATION_AUTHORISATION_DAYS = 90
 
 
 def _positive_amount(value: Any, field: str, label: str) -> Decimal:
-    number = _decimal(value, field)
+    try:
+        number = _decimal(value, field)
+    except DomainError:
+        raise DomainError("application.amount", f"{label}须为数字（万元）", f"{field} must be a number", field) from None
     if number <= 0:
         raise DomainError("application.amount", f"{label}须大于0", f"{field} must be above zero", field)
     return number
