@@ -29,6 +29,7 @@ urlpatterns = [
     path("public/finance/", include("pubcredit.finance.urls")),  # 信易贷: an enterprise's authorisations and reads
     path("integrity/", include("pubcredit.integrity.urls")),  # 政务诚信: arrears ledger, figures (issue 23)
     path("public/integrity/", include("pubcredit.integrity.public_urls")),  # 拖欠账款投诉 on the public site
+    path("finance/", include("pubcredit.finance.workbench_urls")),  # 信易贷统计: figures for operators (issue 22)
     path("", include("pubcredit.console.urls")),  # the staff workbench: /workbench/, /login/, /subjects/ …
 ]
 

@@ -68,6 +68,9 @@ def _api(client, token):
         def post(self, url, body):
             return client.post(url, json.dumps(body), content_type="application/json", **self.auth)
 
+        def put(self, url, body):
+            return client.put(url, json.dumps(body), content_type="application/json", **self.auth)
+
     return Api()
 
 

@@ -122,3 +122,63 @@ def test_scenarios_are_listed_with_provider_and_basis(department_api):
     assert {"xinyipi_green_channel", "xinyipi_tolerance", "xinyizu_rental_deposit", "xinyiyue_library_deposit",
             "xinyiyou_tourism", "xinyixing_transport", "credit_housekeeping"} <= codes
     assert all(s["provider_zh"] and s["basis_zh"] and s["benefit_zh"] for s in body)
+
+
+def test_black_list_entry_removes_eligibility_at_once_and_a_granted_repair_restores_it(department_api, honest_org,
+                                                                                      system_actor):
+    """Zibo item 12 (守信激励) with 国家税务总局令第54号 repair: a 重大税收违法失信主体 entry ends the incentive the
+    moment it is in force; the repair decision (信用修复, through the repair app's own steps) removes the entry and
+    the very next answer is eligible again."""
+    import datetime as dt
+
+    from pubcredit.accounts.services import department_create
+    from pubcredit.records.models import CreditRecord
+    from pubcredit.repair import services as repair
+    from pubcredit.rules import clock
+    from tests.lists.helpers import tax_violator_row
+
+    tax = department_create(code="SWJ", name="国家税务总局淄博市税务局", uscc="11370300MB2851236H", actor=system_actor)
+    result, _ = submit_list("major_tax_violator", [tax_violator_row(5, decision_date="2026-03-02")], tax, system_actor,
+                            when="2026-03-05")
+    listed = _ask(department_api, {"uscc": honest_org}).json()
+    assert listed["eligible"] is False and _failed(listed) == {"incentive.black_list"}
+    record = CreditRecord.objects.get(pk=result.record_ids[0])
+    with clock.pinned(dt.date(2026, 11, 20)):
+        application = repair.repair_application_submit(
+            record=record, applicant_uscc=honest_org, contact_name="王经理", contact_phone="13800000000",
+            proof_description="税款、滞纳金、罚款已缴清", commitment_signed=True, actor=system_actor)
+        repair.repair_application_accept(application=application, department=tax, actor=system_actor)
+        repair.repair_application_grant(application=application, reason="税款滞纳金罚款已缴清", department=tax,
+                                        actor=system_actor)
+    restored = _ask(department_api, {"uscc": honest_org}).json()
+    assert restored["eligible"] is True
+    assert ListEntry.objects.get(list_code="major_tax_violator").removal_reason == "repaired"
+
+
+def _scenarios_for(kind: str) -> list[str]:
+    from pubcredit.finance.rulebook import incentive_book
+
+    return [s.code for s in incentive_book().scenarios if kind in s.subject_kinds]
+
+
+@pytest.mark.parametrize("scenario", _scenarios_for("natural_person"))
+def test_every_scenario_for_persons_answers_a_clean_person_and_a_person_with_a_negative_record(
+        department_api, department, system_actor, today, scenario):
+    """Per scenario (rulebook/incentives/scenarios.yaml): a person with nothing against them is eligible unless the
+    scenario asks for honours; a negative record in force (an unpublished penalty too) makes them ineligible."""
+    from pubcredit.finance.rulebook import incentive_book
+
+    needs_honours = bool(incentive_book().get(scenario).eligibility.red_lists_any)
+    clean = _ask(department_api, {"id_number": resident_id(21)}, scenario=scenario).json()
+    assert clean["eligible"] is not needs_honours
+    assert _failed(clean) == ({"incentive.red_list"} if needs_honours else set())
+    submit("admin_penalty", [person_penalty(22)], department, system_actor)
+    penalised = _ask(department_api, {"id_number": resident_id(22)}, scenario=scenario).json()
+    assert penalised["eligible"] is False and "incentive.negative_record" in _failed(penalised)
+
+
+@pytest.mark.parametrize("scenario", _scenarios_for("legal_person"))
+def test_every_scenario_for_organisations_answers_an_honest_red_listed_organisation(department_api, honest_org,
+                                                                                  scenario):
+    body = _ask(department_api, {"uscc": honest_org}, scenario=scenario).json()
+    assert body["eligible"] is True, body["reasons"]

@@ -95,6 +95,9 @@ class Event(IntEnum):
     INCENTIVE_ELIGIBILITY = 2211
     INCENTIVE_USE = 2212
     FINANCE_PRODUCT_PUBLISHED = 2205
+    FINANCE_PRODUCT_CHANGED = 2206  # a loan product edited or withdrawn (data.event)
+    FINANCE_APPLICATION = 2207  # a loan application: applied, approved, refused, disbursed, repayment problem (data.event)
+    FINANCE_PERSON_AUTHORISED = 2208  # a natural person's signed authorisation registered by a bank
     # 23xx government integrity (政务诚信, issue 23)
     ARREARS_MOVED = 2301  # 拖欠账款投诉: filed or any step (data.event)
     STATE_ENTERPRISE_ADDED = 2302
@@ -197,6 +200,9 @@ _TYPES = [
     EventType(Event.INCENTIVE_ELIGIBILITY, "incentive.eligibility", "信易+激励适用性核查", "checked 信易+ eligibility"),
     EventType(Event.INCENTIVE_USE, "incentive.use", "反馈信易+激励使用情况", "recorded use of a 信易+ benefit"),
     EventType(Event.FINANCE_PRODUCT_PUBLISHED, "finance.product", "金融机构发布信贷产品", "published a loan product"),
+    EventType(Event.FINANCE_PRODUCT_CHANGED, "finance.product_change", "金融机构修改或下架信贷产品", "edited or withdrew a loan product"),
+    EventType(Event.FINANCE_APPLICATION, "finance.application", "信易贷贷款申请办理", "loan application step"),
+    EventType(Event.FINANCE_PERSON_AUTHORISED, "finance.person_authorise", "登记自然人查询授权", "registered a person's authorisation"),
     # 23xx government integrity (政务诚信)
     EventType(Event.ARREARS_MOVED, "arrears.step", "拖欠账款投诉办理", "arrears complaint step"),
     EventType(Event.STATE_ENTERPRISE_ADDED, "state_enterprise.add", "登记国有企业", "registered a state enterprise"),

@@ -4,24 +4,34 @@ incentive answer are made from (records, list entries, publicity states, the eva
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+
+from pubcredit.accounts.access import is_city_operator
+from pubcredit.accounts.choices import Role
 
 from pubcredit.accounts.choices import DepartmentKind
+from pubcredit.finance.choices import ApplicationStatus, ReadOutcome
 from pubcredit.accounts.models import Department
 from pubcredit.catalog.registry import all_classes, get_class
 from pubcredit.evaluation.selectors import current_class
-from pubcredit.finance.models import Authorisation, IncentiveAnswer, LoanProduct, ProfileRead
-from pubcredit.finance.rulebook import profile_book
+from pubcredit.finance.models import (Authorisation, IncentiveAnswer, LoanApplication, LoanProduct, PersonAuthorisation,
+                                      ProfileRead)
+from pubcredit.finance.rulebook import incentive_book, profile_book
 from pubcredit.lists.models import ListEntry
 from pubcredit.lists.selectors import in_force_filter
 from pubcredit.publicity.models import PublicityState
 from pubcredit.records.choices import RecordStatus
 from pubcredit.records.models import CreditRecord
-from pubcredit.rules.finance import STATE_LABELS, Grant, LendingFacts, ProductCondition, authorisation_state, qualify
+from pubcredit.rules.finance import (STATE_LABELS, Grant, LendingFacts, ProductCondition, Qualification,
+                                    authorisation_state, qualify)
 from pubcredit.subjects.choices import SubjectKind
+from pubcredit.accounts.models import District
 from pubcredit.subjects.models import Subject
+from pubcredit.rules.clock import PLATFORM_TZ
 
 # subject columns of a record: the profile names the subject once, in its basic information
 _SUBJECT_KEYS = {"subject_name", "subject_category", "subject_uscc", "legal_rep", "legal_rep_id_number", "id_type",
@@ -160,8 +170,13 @@ def basic_information(*, uscc: str, fallback_name: str) -> dict[str, Any]:
 
 def profile_sections(*, uscc: str, sections: tuple[str, ...], today: dt.date) -> list[dict[str, Any]]:
     """The authorised sections of the enterprise's profile, in the rulebook's order; nothing outside ``sections``."""
+    return profile_sections_of(subject=subject_by_uscc(uscc), sections=sections, today=today)
+
+
+def profile_sections_of(*, subject: Subject | None, sections: tuple[str, ...], today: dt.date) -> list[dict[str, Any]]:
+    """The authorised sections of a subject's profile (an enterprise or a natural person; None: the platform holds
+    nothing, every section empty), in the rulebook's order; nothing outside ``sections``."""
     book = profile_book()
-    subject = subject_by_uscc(uscc)
     out = []
     for item in book.items:
         if item.code not in sections:
@@ -202,8 +217,14 @@ def is_person(subject: Subject | None) -> bool:
 # --- loan products --------------------------------------------------------------------------------------------------
 
 
-def products() -> QuerySet[LoanProduct]:
-    return LoanProduct.objects.select_related("institution").order_by("institution__name", "name")
+def products(*, include_withdrawn: bool = False) -> QuerySet[LoanProduct]:
+    """The loan products on offer (a withdrawn one only when asked), by institution."""
+    qs = LoanProduct.objects.select_related("institution").order_by("institution__name", "name")
+    return qs if include_withdrawn else qs.filter(withdrawn_at__isnull=True)
+
+
+def product_get(*, product_id: Any) -> LoanProduct | None:
+    return LoanProduct.objects.select_related("institution").filter(product_id=product_id).first()
 
 
 def lending_facts(*, uscc: str, today: dt.date) -> LendingFacts:
@@ -224,12 +245,217 @@ def lending_facts(*, uscc: str, today: dt.date) -> LendingFacts:
                         found.class_code if found else None, monthly)
 
 
-def product_qualifications(*, uscc: str, today: dt.date) -> list[dict[str, Any]]:
-    """Each product with whether the enterprise qualifies and why not otherwise (资格说明)."""
-    facts = lending_facts(uscc=uscc, today=today)
+def _qualify(product: LoanProduct, facts: LendingFacts, today: dt.date) -> list[Qualification]:
     names = {i.code: i.name_zh for i in profile_book().items}
+    return qualify([ProductCondition.model_validate(c) for c in product.conditions], facts, today=today, names=names)
+
+
+def qualification_of(*, product: LoanProduct, uscc: str, today: dt.date) -> list[Qualification]:
+    """Whether the enterprise meets each of the product's conditions today, with the reason (资格说明)."""
+    return _qualify(product, lending_facts(uscc=uscc, today=today), today)
+
+
+def product_qualifications(*, uscc: str, today: dt.date) -> list[dict[str, Any]]:
+    """Each product on offer with whether the enterprise qualifies and why not otherwise (资格说明)."""
+    facts = lending_facts(uscc=uscc, today=today)
     out = []
     for product in products():
-        lines = qualify([ProductCondition.model_validate(c) for c in product.conditions], facts, today=today, names=names)
+        lines = _qualify(product, facts, today)
         out.append({"product": product, "qualified": all(q.passed for q in lines), "lines": lines})
     return out
+
+
+# --- loan applications ----------------------------------------------------------------------------------------------
+
+
+def applications_for_enterprise(*, uscc: str) -> QuerySet[LoanApplication]:
+    return (LoanApplication.objects.filter(uscc=uscc).select_related("product", "institution", "authorisation")
+            .prefetch_related("repayment_problems").order_by("-applied_at", "-id"))
+
+
+def applications_for_institution(*, institution: Department, status: str | None = None) -> QuerySet[LoanApplication]:
+    qs = LoanApplication.objects.filter(institution=institution)
+    if status:
+        qs = qs.filter(status=status)
+    return (qs.select_related("product", "institution", "authorisation", "district")
+            .prefetch_related("repayment_problems").order_by("-applied_at", "-id"))
+
+
+def application_get(*, application_id: Any) -> LoanApplication | None:
+    return (LoanApplication.objects.select_related("product", "institution", "authorisation", "district")
+            .filter(application_id=application_id).first())
+
+
+def person_authorisation_get(*, authorisation_id: Any) -> PersonAuthorisation | None:
+    return PersonAuthorisation.objects.filter(authorisation_id=authorisation_id).first()
+
+
+# --- figures (信易贷 and 信易+ figures the monitoring indicators ask for) ------------------------------------------
+
+
+@dataclass
+class LendingTally:
+    """Applications in one group (a bank, a product, an industry, a district, a month) and what became of them."""
+
+    key: str
+    name_zh: str
+    applications: int = 0
+    approved: int = 0  # approved, disbursed or not yet
+    refused: int = 0
+    disbursed: int = 0
+    first_loans: int = 0  # 首贷: disbursed loans the bank reported as the enterprise's first
+    approved_amount: Decimal = Decimal("0")
+    disbursed_amount: Decimal = Decimal("0")
+    repayment_problems: int = 0
+
+    def add(self, application: LoanApplication) -> None:
+        self.applications += 1
+        if application.status in (ApplicationStatus.APPROVED, ApplicationStatus.DISBURSED):
+            self.approved += 1
+            self.approved_amount += application.approved_amount or 0
+        if application.status == ApplicationStatus.REFUSED:
+            self.refused += 1
+        if application.status == ApplicationStatus.DISBURSED:
+            self.disbursed += 1
+            self.disbursed_amount += application.disbursed_amount or 0
+            self.first_loans += bool(application.first_loan)
+        self.repayment_problems += len(application.repayment_problems.all())
+
+    @property
+    def approval_rate(self) -> float | None:
+        """Approved among those decided (批准率), in %; None when none was decided."""
+        decided = self.approved + self.refused
+        return round(100 * self.approved / decided, 1) if decided else None
+
+    @property
+    def first_loan_share(self) -> float | None:
+        """首贷占比: first loans among disbursed loans, in %; None when nothing was disbursed."""
+        return round(100 * self.first_loans / self.disbursed, 1) if self.disbursed else None
+
+
+@dataclass
+class IncentiveTally:
+    """信易+ in one scenario: checks asked, answers eligible, benefits the providers reported given."""
+
+    code: str
+    name_zh: str
+    family_zh: str
+    checks: int = 0
+    eligible: int = 0
+    used: int = 0
+
+
+@dataclass
+class LendingFigures:
+    first_day: dt.date
+    last_day: dt.date
+    scope_zh: str
+    total: LendingTally
+    by_institution: list[LendingTally]
+    by_product: list[LendingTally]
+    by_industry: list[LendingTally]
+    by_district: list[LendingTally]
+    by_month: list[LendingTally]
+    incentives: list[IncentiveTally]
+    authorisations: int  # granted in the window (with an application or alone)
+    reads_served: int
+    reads_refused: int
+
+    @property
+    def incentive_checks(self) -> int:
+        return sum(t.checks for t in self.incentives)
+
+    @property
+    def incentive_used(self) -> int:
+        return sum(t.used for t in self.incentives)
+
+    def chart(self) -> dict[str, Any]:
+        """What the page's charts draw (json_script): applications, approvals and disbursements by month, amounts by
+        bank, 信易+ checks and uses by scenario."""
+        return {
+            # a month's short name on the axis; the year where it starts and at each January
+            "months": [t.name_zh if i == 0 or t.key.endswith("-01") else f"{int(t.key[5:])}月"
+                       for i, t in enumerate(self.by_month)],
+            "applications": [t.applications for t in self.by_month],
+            "approved": [t.approved for t in self.by_month],
+            "disbursed": [t.disbursed for t in self.by_month],
+            "institutions": [t.name_zh for t in self.by_institution],
+            "approved_amount": [float(t.approved_amount) for t in self.by_institution],
+            "disbursed_amount": [float(t.disbursed_amount) for t in self.by_institution],
+            "scenarios": [t.name_zh for t in self.incentives],
+            "checks": [t.checks for t in self.incentives],
+            "eligible": [t.eligible for t in self.incentives],
+            "used": [t.used for t in self.incentives],
+        }
+
+
+def _months(first_day: dt.date, last_day: dt.date) -> list[dt.date]:
+    months, day = [], first_day.replace(day=1)
+    while day <= last_day:
+        months.append(day)
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def lending_figures(*, first_day: dt.date, last_day: dt.date, district: District | None = None) -> LendingFigures:
+    """信易贷 and 信易+ figures for the applications made and the checks asked from ``first_day`` to ``last_day``
+    (both inclusive, the platform's days): applications, approvals (批准率 among those decided), amounts approved and
+    disbursed, 首贷 share, repayment problems, by bank, product, industry, district and month; 信易+ checks,
+    eligible answers and benefits given by scenario. ``district``: only that district's enterprises (the 信易+ checks
+    and the authorisations stay city-wide: they carry no district). No personal data: counts and sums only.
+
+    The governance app's 城市信用监测 may read this (the 信易贷 and 其他信易+ indicators)."""
+    start = dt.datetime.combine(first_day, dt.time.min, tzinfo=PLATFORM_TZ)
+    end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, tzinfo=PLATFORM_TZ)
+    applications = (LoanApplication.objects.filter(applied_at__gte=start, applied_at__lt=end)
+                    .select_related("product", "institution", "district").prefetch_related("repayment_problems"))
+    if district is not None:
+        applications = applications.filter(district=district)
+    total = LendingTally("total", "合计")
+    groups: dict[str, dict[str, LendingTally]] = {"institution": {}, "product": {}, "industry": {}, "district": {},
+                                                  "month": {}}
+    for m in _months(first_day, last_day):
+        groups["month"][m.strftime("%Y-%m")] = LendingTally(m.strftime("%Y-%m"), f"{m.year}年{m.month}月")
+    for a in applications:
+        total.add(a)
+        keys = {
+            "institution": (a.institution.code, a.institution.name),
+            "product": (str(a.product.product_id), f"{a.institution.name} · {a.product.name}"),
+            "industry": (a.industry, a.get_industry_display()),
+            "district": (a.district.code if a.district else "-", a.district.name if a.district else "未知区县"),
+            "month": (a.applied_at.astimezone(PLATFORM_TZ).strftime("%Y-%m"), ""),
+        }
+        for group, (key, name) in keys.items():
+            tally = groups[group].get(key)
+            if tally is None:
+                tally = groups[group][key] = LendingTally(key, name)
+            tally.add(a)
+
+    def ranked(group: str) -> list[LendingTally]:
+        return sorted(groups[group].values(), key=lambda t: (-t.applications, t.name_zh))
+
+    scenarios = {s.code: IncentiveTally(s.code, s.name_zh, s.family_zh) for s in incentive_book().scenarios}
+    answers = IncentiveAnswer.objects.filter(as_of__gte=start, as_of__lt=end)
+    for code, eligible, count in answers.values_list("scenario", "eligible").annotate(n=Count("id")):
+        tally = scenarios.setdefault(code, IncentiveTally(code, code, ""))
+        tally.checks += count
+        tally.eligible += count if eligible else 0
+    # a benefit given: the provider's latest report on the answer says used
+    for answer in answers.filter(uses__isnull=False).distinct().prefetch_related("uses"):
+        latest = max(answer.uses.all(), key=lambda u: (u.created_at, u.pk))
+        if latest.used:
+            scenarios[answer.scenario].used += 1
+    reads = ProfileRead.objects.filter(read_at__gte=start, read_at__lt=end)
+    return LendingFigures(
+        first_day=first_day, last_day=last_day, scope_zh=district.name if district else "全市", total=total,
+        by_institution=ranked("institution"), by_product=ranked("product"), by_industry=ranked("industry"),
+        by_district=ranked("district"), by_month=list(groups["month"].values()),
+        incentives=list(scenarios.values()),
+        authorisations=Authorisation.objects.filter(granted_at__gte=start, granted_at__lt=end).count(),
+        reads_served=reads.filter(outcome=ReadOutcome.SERVED).count(),
+        reads_refused=reads.filter(outcome=ReadOutcome.REFUSED).count())
+
+
+def may_read_figures(user) -> bool:
+    """信易贷 figures are for the credit centre (city-wide) and district credit offices (their district)."""
+    return is_city_operator(user) or getattr(user, "role", "") == Role.DISTRICT_OPERATOR

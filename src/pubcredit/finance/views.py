@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from pubcredit.accounts.access import enterprise_login_required
 from pubcredit.finance import selectors, services
-from pubcredit.finance.choices import Purpose
+from pubcredit.finance.choices import Industry, Purpose
 from pubcredit.finance.rulebook import incentive_book, profile_book
 from pubcredit.lists.rulebook import rulebook as list_rulebook
 from pubcredit.rules import clock
@@ -21,7 +21,7 @@ from pubcredit.rules.errors import DomainError
 from pubcredit.rules.incentives import CLASS_LABELS, KIND_LABELS
 
 
-def _enterprise_page(request, *, errors=None, posted=None, status=200):
+def _enterprise_page(request, *, errors=None, posted=None, status=200, apply_errors=None, apply_product=None):
     account = request.enterprise_account
     today = clock.today()
     subject = selectors.subject_by_uscc(account.uscc)
@@ -43,6 +43,9 @@ def _enterprise_page(request, *, errors=None, posted=None, status=200):
         "default_start": today.isoformat(), "default_end": (today + dt.timedelta(days=89)).isoformat(),
         "max_term_days": book.max_term_days,
         "products": selectors.product_qualifications(uscc=account.uscc, today=today),
+        "applications": selectors.applications_for_enterprise(uscc=account.uscc),
+        "industries": Industry.choices, "apply_errors": apply_errors or {}, "apply_product": apply_product,
+        "application_days": services.APPLICATION_AUTHORISATION_DAYS,
     }, status=status)
 
 
@@ -88,6 +91,32 @@ def revoke(request, authorisation_id):
         messages.error(request, exc.message_zh)
     else:
         messages.success(request, f"已撤销对“{found.institution.name}”的授权，自即刻起不能再查询。")
+    return redirect("finance:enterprise")
+
+
+@require_POST
+@enterprise_login_required
+def apply(request, product_id):
+    """申请贷款: the enterprise applies for a product it qualifies for; applying authorises the product's institution
+    (the scope chosen in the form) for the application."""
+    product = selectors.product_get(product_id=product_id)
+    if product is None:
+        raise Http404("产品不存在")
+    posted = {"amount": request.POST.get("amount", ""), "term_months": request.POST.get("term_months", ""),
+              "industry": request.POST.get("industry", ""), "note": request.POST.get("note", ""),
+              "scope": request.POST.getlist("scope")}
+    try:
+        services.loan_apply(account=request.enterprise_account, product=product, amount=posted["amount"],
+                            term_months=posted["term_months"], industry=posted["industry"], scope=posted["scope"],
+                            note=posted["note"], actor=request.user)
+    except DomainError as exc:
+        errors: dict[str, list[str]] = {}
+        for problem in exc.problems:
+            errors.setdefault(problem.field or "form", []).append(problem.message_zh)
+        return _enterprise_page(request, apply_errors={"errors": errors, "posted": posted}, apply_product=product.pk,
+                                status=400)
+    messages.success(request, f"已向{product.institution.name}申请“{product.name}”，并授权其在"
+                              f"{services.APPLICATION_AUTHORISATION_DAYS}天内查询所选信用信息；办理结果将在“我的贷款申请”中显示。")
     return redirect("finance:enterprise")
 
 
