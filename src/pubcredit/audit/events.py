@@ -103,6 +103,7 @@ class Event(IntEnum):
     INTEGRITY_FILE_READ = 2311  # every read of an integrity file
     APPOINTMENT_CHECK = 2312  # 任用审查
     ARTICLE_MOVED = 2320  # 诚信宣传: saved, submitted, reviewed or published (data.event)
+    ENTERPRISE_REGISTRATION = 131  # 企业用户注册: submitted, code sent, confirmed, rejected (data.event)
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,7 @@ _TYPES = [
     EventType(Event.INTEGRITY_FILE_READ, "integrity_file.read", "查阅诚信档案", "read an integrity file"),
     EventType(Event.APPOINTMENT_CHECK, "integrity_file.appointment_check", "任用诚信审查", "ran an appointment check"),
     EventType(Event.ARTICLE_MOVED, "integrity_article.step", "诚信宣传稿件办理", "integrity publicity step"),
+    EventType(Event.ENTERPRISE_REGISTRATION, "enterprise_registration.step", "企业用户注册办理", "enterprise registration step"),
 ]
 
 EVENT_TYPES: dict[Event, EventType] = {t.event: t for t in _TYPES}
