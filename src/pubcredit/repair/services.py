@@ -85,7 +85,7 @@ def _audit_app(app: RepairApplication, event: str, actor: Any, before: dict | No
 @transaction.atomic
 def repair_application_submit(*, record: CreditRecord, applicant_uscc: str, contact_name: str, contact_phone: str,
                               proof_description: str, commitment_signed: bool, actor: Any,
-                              contact_email: str = "") -> RepairApplication:
+                              contact_email: str = "", signed_by: str = "") -> RepairApplication:
     """Receive an application for one item (Order 36 art. 13–15): the applicant's item, eligible today, no other
     application open; only the materials the law names (proof of correction, the signed 信用承诺书). Free of charge."""
     if record.subject.uscc != (applicant_uscc or "").strip().upper():
@@ -111,6 +111,8 @@ def repair_application_submit(*, record: CreditRecord, applicant_uscc: str, cont
     accept_due = working_deadline(today, limits.accept)
     answer_due = working_deadline(today, limits.platform_answer)
     commitment = rulebook_commitment(record=record, eligibility_regime=eligibility.regime)
+    if (signed_by or "").strip():  # signed on the public site: who signed, and when
+        commitment = f"{commitment}\n签署人：{signed_by.strip()[:50]}　签署日期：{today:%Y年%m月%d日}"
     app = RepairApplication(
         record=record, list_entry=ListEntry.objects.filter(record=record).first(), subject=record.subject,
         department=record.department, authority=eligibility.authority, state="received",
@@ -134,11 +136,11 @@ def repair_application_submit(*, record: CreditRecord, applicant_uscc: str, cont
 
 
 def rulebook_commitment(*, record: CreditRecord, eligibility_regime: str) -> str:
-    """The 信用承诺书 text the applicant signs (Order 36 art. 14(3): materials true, liability for breach)."""
+    """The 信用承诺书 text the applicant signs, from the regime's template in the rulebook (Order 36 art. 14(3):
+    materials true, liability for breach; SAMR 107 art. 14: 守信承诺书)."""
     regime = rulebook().regimes[eligibility_regime]
-    return (f"本单位（{record.subject.name}，统一社会信用代码{record.subject.uscc}）就决定文书号{record.decision_no}的失信信息"
-            f"申请信用修复，郑重承诺：已纠正失信行为、完全履行相关义务；所提交材料真实有效；如有虚假，愿意承担相应责任，"
-            f"并接受记入信用记录、3年内不得申请修复的后果（{regime.instrument_zh}{regime.fraud_article}）。")
+    return regime.commitment(subject_name=record.subject.name, uscc=record.subject.uscc,
+                             decision_no=record.decision_no)
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,19 @@ class Regime(_Strict):
     fraud_article: str
     materials_zh: tuple[str, ...] = Field(min_length=1)
     materials_article: str
+    # the 信用承诺书 the applicant signs (Order 36 art. 14(3), art. 15(2); SAMR 107 art. 14 守信承诺书); placeholders:
+    # COMMITMENT_PLACEHOLDERS
+    commitment_title: str
+    commitment_template: str
+
+    def commitment(self, *, subject_name: str, uscc: str, decision_no: str) -> str:
+        """The commitment text for one item, from the rulebook's template."""
+        return self.commitment_template.format(subject_name=subject_name, uscc=uscc, decision_no=decision_no,
+                                               instrument=self.instrument_zh, fraud_article=self.fraud_article,
+                                               fraud_block_years=self.fraud_block_years).strip()
+
+
+COMMITMENT_PLACEHOLDERS = ("subject_name", "uscc", "decision_no", "instrument", "fraud_article", "fraud_block_years")
 
 
 class ListRule(_Strict):
@@ -102,6 +115,12 @@ def parse_rulebook(data: Mapping[str, Any]) -> RepairRulebook:
         raise RepairRulebookError("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
     if set(book.regimes) != {"ndrc_order_36", "samr_order_107"}:
         raise RepairRulebookError("regimes must define ndrc_order_36 and samr_order_107")
+    for code, regime in book.regimes.items():
+        try:
+            regime.commitment(subject_name="", uscc="", decision_no="")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise RepairRulebookError(f"regimes.{code}.commitment_template: unknown placeholder {exc} "
+                                      f"(known: {', '.join(COMMITMENT_PLACEHOLDERS)})") from None
     for code, rule in book.lists.items():
         if rule.channel == "platform" and (rule.minimum_months is None or rule.decide_working_days is None
                                            or rule.accept_working_days is None):
