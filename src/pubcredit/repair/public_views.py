@@ -120,9 +120,17 @@ def apply(request, record_id: int):
         "account": account, "record": record, "eligibility": eligibility, "limits": limits,
         "commitment_title": title, "commitment": commitment, "posted": posted, "errors": errors,
         "max_files": MAX_FILES_PER_FORM, "max_mb": max_bytes() // (1024 * 1024),
-        "materials_article": rulebook().regimes[eligibility.regime].materials_article,
-        "instrument": rulebook().regimes[eligibility.regime].instrument_zh,
+        "materials_basis": _materials_basis(eligibility),
     }, status=400 if errors else 200)
+
+
+def _materials_basis(eligibility) -> str:
+    """The article naming the materials, when the regime's list applies (a list with its own materials, e.g. the
+    tax list's 令第54号 第十九条, names them in its rule and has no article field here)."""
+    regime = rulebook().regimes[eligibility.regime]
+    if eligibility.limits is not None and tuple(eligibility.limits.materials_zh) == tuple(regime.materials_zh):
+        return f"{regime.instrument_zh}{regime.materials_article}"
+    return ""
 
 
 @require_POST
