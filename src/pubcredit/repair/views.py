@@ -119,9 +119,13 @@ def objection_action(request, pk: int, action: str):
     if not selectors.may_handle(request.user):
         raise PermissionDenied("异议由认定单位核查")
     obj = selectors.objection_get(department=request.user.department, pk=pk)
-    if obj is None or action not in ("accept", "correct", "withdraw_record", "dismiss"):
+    if obj is None or action not in ("accept", "extend", "correct", "withdraw_record", "dismiss"):
         raise Http404
-    if action == "accept":
+    if action == "extend":
+        _run(request, lambda: services.objection_extend(objection=obj, until=request.POST.get("until", ""),
+                                                        reason=request.POST.get("reason", ""),
+                                                        department=request.user.department, actor=request.user))
+    elif action == "accept":
         _run(request, lambda: services.objection_accept(objection=obj, department=request.user.department,
                                                         actor=request.user))
     else:
