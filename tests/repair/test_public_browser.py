@@ -143,6 +143,12 @@ def test_enterprise_registers_applies_and_the_granted_entry_leaves_page_and_chec
     entry.refresh_from_db()
     assert app.state == "granted" and entry.status != "in_force"
 
+    # the unit's monthly figures: charts drawn (ECharts canvas), the grant counted
+    unit.goto(unit.base_url + "/repair/figures/")
+    unit.wait_for_selector("#chart-counts canvas")
+    assert "国家税务总局淄博市税务局" in unit.inner_text("#units")
+    both_widths(unit, "repair-figures")
+
     # 6. the applicant reads the result; the entry is gone from the public page and from a new check
     page.goto(page.base_url + "/public/repair/")
     assert "准予修复" in page.inner_text("#applications")

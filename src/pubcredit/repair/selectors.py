@@ -454,3 +454,56 @@ def record_for_objection(*, pk: int, uscc: str | None = None) -> CreditRecord | 
     scope = published | Q(subject__uscc=uscc) if uscc else published
     return (CreditRecord.objects.select_related("department", "subject").filter(scope)
             .exclude(status=RecordStatus.REVOKED).filter(pk=pk).first())
+
+
+# --- monthly figures (信用修复与异议处理月度统计: charts and the XLSX export) -------------------------------------------
+
+
+def _month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    first = month.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+def month_list(*, months: int = 12, ending: dt.date | None = None) -> list[dt.date]:
+    """The first days of the ``months`` months up to the month of ``ending`` (default today), oldest first."""
+    last = (ending or clock.today()).replace(day=1)
+    out = [last]
+    while len(out) < months:
+        out.append((out[-1] - dt.timedelta(days=1)).replace(day=1))
+    return out[::-1]
+
+
+def monthly_figures(*, viewer, months: list[dt.date]) -> list[tuple[dt.date, RepairFigures]]:
+    """``repair_figures`` month by month, in the viewer's scope (a unit: its own cases; the credit centre: every
+    unit and the city)."""
+    department = viewer.department if may_handle(viewer) else None
+    return [(m, repair_figures(period_from=_month_bounds(m)[0], period_to=_month_bounds(m)[1], department=department))
+            for m in months]
+
+
+def monthly_chart(rows: list[tuple[dt.date, RepairFigures]]) -> dict[str, Any]:
+    """The city's (or the unit's) monthly series for the charts (ECharts reads it from the page's JSON)."""
+    def share(value):
+        return round(value * 100, 1) if value is not None else None
+
+    def whole(fig: RepairFigures) -> UnitRepairFigures:
+        return fig.city
+    return {
+        "months": [m.strftime("%Y-%m") for m, _ in rows],
+        "counts": {
+            "修复申请收到": [whole(f).applications.received for _, f in rows],
+            "准予修复": [whole(f).applications.outcomes.get("granted", 0) for _, f in rows],
+            "不予修复": [whole(f).applications.outcomes.get("refused", 0) for _, f in rows],
+            "异议收到": [whole(f).objections.received for _, f in rows],
+        },
+        "days": {
+            "修复办理用时中位数": [whole(f).applications.handling_median for _, f in rows],
+            "修复办理用时P90": [whole(f).applications.handling_p90 for _, f in rows],
+            "异议核查用时中位数": [whole(f).objections.handling_median for _, f in rows],
+        },
+        "on_time": {
+            "修复申请按期办结率": [share(whole(f).applications.on_time_share) for _, f in rows],
+            "异议按期办结率": [share(whole(f).objections.on_time_share) for _, f in rows],
+        },
+    }

@@ -133,3 +133,39 @@ def objection_action(request, pk: int, action: str):
                                                         reason=request.POST.get("reason", ""),
                                                         department=request.user.department, actor=request.user))
     return redirect("repair:queue")
+
+
+def _months(request) -> list:
+    """The 12 months up to ``?to=YYYY-MM`` (default: this month)."""
+    import datetime as dt
+
+    from pubcredit.rules import clock
+
+    raw = (request.GET.get("to") or "").strip()
+    try:
+        ending = dt.date.fromisoformat(f"{raw}-01") if raw else clock.today()
+    except ValueError:
+        ending = clock.today()
+    return selectors.month_list(months=12, ending=ending)
+
+
+@viewer_required
+def figures(request):
+    """月度统计: per month received, granted, refused, handling time (median, P90, working days) and the share decided
+    on time, as charts; the last month's figures per unit as a table; the XLSX export of all twelve months."""
+    months = _months(request)
+    rows = selectors.monthly_figures(viewer=request.user, months=months)
+    last_month, last = rows[-1]
+    return render(request, "repair/figures.html", {
+        "rows": rows, "chart": selectors.monthly_chart(rows), "last_month": last_month, "last": last,
+        "to": months[-1].strftime("%Y-%m"), "scope": request.user.department.name if selectors.may_handle(request.user)
+        else "全市"})
+
+
+@viewer_required
+def figures_export(request):
+    from pubcredit.repair.exports import monthly_xlsx_response
+
+    months = _months(request)
+    rows = selectors.monthly_figures(viewer=request.user, months=months)
+    return monthly_xlsx_response(rows, name=f"repair-figures-{months[0]:%Y%m}-{months[-1]:%Y%m}")
