@@ -45,7 +45,8 @@ __all__ = [
     "repair_application_submit", "repair_application_accept", "repair_application_notice",
     "repair_application_supplement", "repair_application_not_accept", "repair_application_extend",
     "repair_application_grant", "repair_application_refuse", "repair_application_withdraw",
-    "repair_application_revoke_for_fraud", "objection_submit", "objection_accept", "objection_decide", "objection_extend",
+    "repair_application_revoke_for_fraud", "objection_submit", "objection_accept", "objection_decide",
+    "objection_extend",
 ]
 
 
