@@ -340,6 +340,8 @@ PUBCREDIT_PORTAL_RATE_LIMITS: dict = {}
 PUBCREDIT_REPAIR_EVIDENCE_DIR = Path(os.environ.get("PUBCREDIT_REPAIR_EVIDENCE_DIR", "") or VAR_DIR / "repair-evidence")
 PUBCREDIT_REPAIR_EVIDENCE_MAX_BYTES = _env_int("PUBCREDIT_REPAIR_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 PUBCREDIT_REPAIR_SCAN_COMMAND = os.environ.get("PUBCREDIT_REPAIR_SCAN_COMMAND", "").strip()
+# 企业用户注册: dotted path of notify(registration, code) -> channel that sends the confirmation code (empty: operators)
+PUBCREDIT_ENTERPRISE_CODE_NOTIFIER = os.environ.get("PUBCREDIT_ENTERPRISE_CODE_NOTIFIER", "").strip()
 # Step notices are e-mailed through this SMTP server when it is set (otherwise kept in the workbench only).
 if os.environ.get("PUBCREDIT_EMAIL_HOST", "").strip():
     EMAIL_HOST = os.environ["PUBCREDIT_EMAIL_HOST"].strip()

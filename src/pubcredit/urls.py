@@ -30,6 +30,7 @@ urlpatterns = [
     path("integrity/", include("pubcredit.integrity.urls")),  # 政务诚信: arrears ledger, figures (issue 23)
     path("public/integrity/", include("pubcredit.integrity.public_urls")),  # 拖欠账款投诉 on the public site
     path("finance/", include("pubcredit.finance.workbench_urls")),  # 信易贷统计: figures for operators (issue 22)
+    path("public/repair/", include("pubcredit.repair.public_urls")),  # 信用修复申请、异议申诉 on the public site
     path("", include("pubcredit.console.urls")),  # the staff workbench: /workbench/, /login/, /subjects/ …
 ]
 

@@ -7,7 +7,7 @@ from django.db import models
 
 from pubcredit.accounts.choices import DepartmentKind, DepartmentLevel, DistrictKind, Role
 
-__all__ = ["District", "Department", "User", "ApiToken", "EnterpriseAccount"]
+__all__ = ["District", "Department", "User", "ApiToken", "EnterpriseAccount", "EnterpriseRegistration"]
 
 
 class District(models.Model):
@@ -114,3 +114,51 @@ class EnterpriseAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_name}（{self.uscc}）"
+
+
+class EnterpriseRegistration(models.Model):
+    """An enterprise's self-registration on the public site (企业用户注册), waiting for the platform's confirmation.
+
+    Nothing can log in until it is confirmed: the registrant gives the enterprise's USCC, its legal representative
+    (法定代表人) and a contact; the platform sends a confirmation code (确认码) to that contact — an operator of the
+    credit centre who has checked the registration tells it (shown once on the workbench), or a pluggable notifier
+    sends it — and the registrant enters it with the chosen password. Only then is the ``EnterpriseAccount`` opened.
+    The code is kept as a keyed hash; the password as Django's password hash."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待核验"
+        CODE_SENT = "code_sent", "已发送确认码"
+        CONFIRMED = "confirmed", "已开通"
+        REJECTED = "rejected", "不予开通"
+
+    uscc = models.CharField("统一社会信用代码", max_length=18, db_index=True)
+    enterprise_name = models.CharField("企业名称", max_length=200)
+    legal_representative = models.CharField("法定代表人", max_length=50)
+    contact_name = models.CharField("联系人", max_length=50)
+    contact_phone = models.CharField("联系电话", max_length=20)
+    username = models.CharField("用户名", max_length=150)
+    password_hash = models.CharField("密码哈希", max_length=128)
+    state = models.CharField("状态", max_length=12, choices=State.choices, default=State.PENDING)
+    code_hash = models.CharField("确认码哈希", max_length=64, blank=True, default="")
+    code_expires_at = models.DateTimeField("确认码有效期至", null=True, blank=True)
+    code_channel = models.CharField("确认码发送方式", max_length=100, blank=True, default="")
+    code_failures = models.PositiveSmallIntegerField("确认码错误次数", default=0)
+    reject_reason = models.CharField("不予开通理由", max_length=300, blank=True, default="")
+    decided_by_label = models.CharField("核验人", max_length=150, blank=True, default="")
+    account = models.OneToOneField(EnterpriseAccount, verbose_name="企业用户", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="registration")
+    created_at = models.DateTimeField("注册时间")
+    updated_at = models.DateTimeField("更新时间")
+
+    class Meta:
+        verbose_name = "企业用户注册 (enterprise registration)"
+        verbose_name_plural = verbose_name
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["username"], condition=models.Q(state__in=["pending", "code_sent"]),
+                                    name="enterprise_registration_open_username",
+                                    violation_error_message="该用户名已有待核验的注册申请。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_name}（{self.uscc}）注册{self.pk}"

@@ -397,3 +397,16 @@ def city_sharing_figures(*, viewer) -> CityFigures:
     outcome = sharing.city_sharing([row.verdict.status for row in rows], rule=rule)
     return CityFigures(as_of=today, rule=rule, scope_name=scope_name, first_day=first_day, last_day=last_day,
                        departments=rows, outcome=outcome)
+
+
+def enterprise_registrations_open():
+    """企业用户注册 waiting for the credit centre (oldest first)."""
+    from pubcredit.accounts.models import EnterpriseRegistration
+
+    return EnterpriseRegistration.objects.filter(state__in=["pending", "code_sent"]).order_by("created_at", "id")
+
+
+def enterprise_registrations_recent(limit: int = 50):
+    from pubcredit.accounts.models import EnterpriseRegistration
+
+    return EnterpriseRegistration.objects.filter(state__in=["confirmed", "rejected"]).order_by("-updated_at")[:limit]

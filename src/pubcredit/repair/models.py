@@ -84,6 +84,8 @@ class Objection(models.Model):
     forward_due = models.DateField("推送期限")
     accepted_on = models.DateField("受理日期", null=True, blank=True)
     verify_due = models.DateField("核查期限", null=True, blank=True)
+    extension_reason = models.TextField("延长核查期限的理由", blank=True, default="")
+    limits_article = models.CharField("适用期限依据", max_length=100, blank=True, default="")
     deadline_provisional = models.BooleanField("期限暂定", default=False)
     decision_reason = models.TextField("处理结果与理由", blank=True)
     decided_on = models.DateField("处理日期", null=True, blank=True)

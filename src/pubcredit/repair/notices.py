@@ -53,7 +53,9 @@ _APPLICATION_STEPS: dict[str, tuple[str, Callable[[Any, str], str]]] = {
     "revoke": ("撤销信用修复决定", lambda a, r: f"理由：{r}。该信息恢复公示，{_d(a.fraud_block_until)}前不得申请信用修复。"),
 }
 _OBJECTION_STEPS: dict[str, tuple[str, Callable[[Any, str], str]]] = {
-    "submit": ("已接收", lambda o, r: f"将于{_d(o.forward_due)}前推送认定单位。"),
+    "submit": ("已接收", lambda o, r: (f"认定单位应于{_d(o.forward_due)}前决定是否受理（{o.limits_article}）。"
+                                     if "第十五条" in (o.limits_article or "") else f"将于{_d(o.forward_due)}前推送认定单位。")),
+    "extend": ("核查期限延长", lambda o, r: f"因情况复杂，核查期限延长至{_d(o.verify_due)}。理由：{o.extension_reason}"),
     "accept": ("已受理核查", lambda o, r: f"认定单位应于{_d(o.verify_due)}前完成核查。核查期间该信息继续公示，并标注“异议处理中”。"),
     "correct": ("异议成立，信息已更正", lambda o, r: f"更正后为第{o.corrected_version}版。理由：{o.decision_reason}"),
     "withdraw_record": ("异议成立，信息已撤销", lambda o, r: f"该信息已撤销，停止公示。理由：{o.decision_reason}"),

@@ -374,3 +374,136 @@ def evidence_for_viewer(*, viewer, pk: int) -> Evidence | None:
     elif not may_view(viewer):
         return None
     return qs.filter(pk=pk).first()
+
+
+# --- the enterprise's own view on the public site (企业用户: 本企业信用信息与信用修复) -----------------------------------
+
+
+@dataclass
+class EnterpriseItem:
+    """One negative item of the enterprise, shown to it whatever its publicity (including never published)."""
+
+    record: CreditRecord
+    class_name: str
+    publicity: PublicityState | None
+    entry: ListEntry | None
+    eligibility: Eligibility
+    open_application: RepairApplication | None
+    under_objection: bool
+
+    @property
+    def publicity_zh(self) -> str:
+        if self.record.status == RecordStatus.REVOKED:
+            return "已撤销"
+        return self.publicity.get_state_display() if self.publicity else "未公示"
+
+
+def _negative_classes() -> dict[str, str]:
+    from pubcredit.catalog.registry import all_classes
+
+    return {c.code: c.name_zh for c in all_classes() if c.nature == "negative"}
+
+
+def enterprise_items(*, uscc: str) -> list[EnterpriseItem]:
+    """The enterprise's negative records and list entries (by its USCC), newest first, each with its eligibility
+    today, the open application on it and whether an objection is being verified. Published or not: the enterprise
+    sees what the platform holds about it."""
+    negative = _negative_classes()
+    records = list(CreditRecord.objects.filter(subject__uscc=uscc, class_code__in=list(negative))
+                   .select_related("department", "subject").order_by("-decision_date", "-id")[:200])
+    ids = [r.pk for r in records]
+    states = {s.record_id: s for s in PublicityState.objects.filter(record_id__in=ids)}
+    entries = {e.record_id: e for e in ListEntry.objects.filter(record_id__in=ids).select_related("record")}
+    open_apps = {a.record_id: a for a in RepairApplication.objects.filter(record_id__in=ids,
+                                                                           state__in=OPEN_APPLICATION)}
+    objected = records_under_objection(ids)
+    items = []
+    for record in records:
+        items.append(EnterpriseItem(record=record, class_name=negative[record.class_code],
+                                    publicity=states.get(record.pk), entry=entries.get(record.pk),
+                                    eligibility=record_eligibility(record=record),
+                                    open_application=open_apps.get(record.pk), under_objection=record.pk in objected))
+    return items
+
+
+def enterprise_record(*, uscc: str, pk: int) -> CreditRecord | None:
+    """One of the enterprise's own records (None: not its own, or unknown)."""
+    return CreditRecord.objects.select_related("department", "subject").filter(subject__uscc=uscc, pk=pk).first()
+
+
+def enterprise_applications(*, uscc: str) -> QuerySet[RepairApplication]:
+    """The enterprise's applications, newest first, with their notices and files (the applicant's progress)."""
+    return (RepairApplication.objects.filter(subject__uscc=uscc).select_related("record", "department")
+            .prefetch_related("evidence", "notices").order_by("-id"))
+
+
+def enterprise_application(*, uscc: str, pk: int) -> RepairApplication | None:
+    return RepairApplication.objects.filter(subject__uscc=uscc, pk=pk).select_related("record").first()
+
+
+def enterprise_objections(*, uscc: str) -> QuerySet[Objection]:
+    """Objections to the enterprise's records (by anyone), newest first: the subject sees each one's state."""
+    return (Objection.objects.filter(record__subject__uscc=uscc).select_related("record", "department")
+            .order_by("-id"))
+
+
+def record_for_objection(*, pk: int, uscc: str | None = None) -> CreditRecord | None:
+    """A record anyone may object to: one published on the public site; the logged-in enterprise also its own,
+    published or not."""
+    published = Q(publicity__state="published")
+    scope = published | Q(subject__uscc=uscc) if uscc else published
+    return (CreditRecord.objects.select_related("department", "subject").filter(scope)
+            .exclude(status=RecordStatus.REVOKED).filter(pk=pk).first())
+
+
+# --- monthly figures (信用修复与异议处理月度统计: charts and the XLSX export) -------------------------------------------
+
+
+def _month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    first = month.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+def month_list(*, months: int = 12, ending: dt.date | None = None) -> list[dt.date]:
+    """The first days of the ``months`` months up to the month of ``ending`` (default today), oldest first."""
+    last = (ending or clock.today()).replace(day=1)
+    out = [last]
+    while len(out) < months:
+        out.append((out[-1] - dt.timedelta(days=1)).replace(day=1))
+    return out[::-1]
+
+
+def monthly_figures(*, viewer, months: list[dt.date]) -> list[tuple[dt.date, RepairFigures]]:
+    """``repair_figures`` month by month, in the viewer's scope (a unit: its own cases; the credit centre: every
+    unit and the city)."""
+    department = viewer.department if may_handle(viewer) else None
+    return [(m, repair_figures(period_from=_month_bounds(m)[0], period_to=_month_bounds(m)[1], department=department))
+            for m in months]
+
+
+def monthly_chart(rows: list[tuple[dt.date, RepairFigures]]) -> dict[str, Any]:
+    """The city's (or the unit's) monthly series for the charts (ECharts reads it from the page's JSON)."""
+    def share(value):
+        return round(value * 100, 1) if value is not None else None
+
+    def whole(fig: RepairFigures) -> UnitRepairFigures:
+        return fig.city
+    return {
+        "months": [m.strftime("%Y-%m") for m, _ in rows],
+        "counts": {
+            "修复申请收到": [whole(f).applications.received for _, f in rows],
+            "准予修复": [whole(f).applications.outcomes.get("granted", 0) for _, f in rows],
+            "不予修复": [whole(f).applications.outcomes.get("refused", 0) for _, f in rows],
+            "异议收到": [whole(f).objections.received for _, f in rows],
+        },
+        "days": {
+            "修复办理用时中位数": [whole(f).applications.handling_median for _, f in rows],
+            "修复办理用时P90": [whole(f).applications.handling_p90 for _, f in rows],
+            "异议核查用时中位数": [whole(f).objections.handling_median for _, f in rows],
+        },
+        "on_time": {
+            "修复申请按期办结率": [share(whole(f).applications.on_time_share) for _, f in rows],
+            "异议按期办结率": [share(whole(f).objections.on_time_share) for _, f in rows],
+        },
+    }

@@ -36,7 +36,8 @@ from pubcredit.repair.rulebook import rulebook
 from pubcredit.rules import clock
 from pubcredit.rules.calendar import Deadline, deadline
 from pubcredit.rules.errors import DomainError
-from pubcredit.rules.repair import InvalidMove, add_years, app_transition, obj_transition
+from pubcredit.rules.repair import (
+    InvalidMove, ObjectionLimits, add_years, app_transition, obj_transition, objection_limits)
 from pubcredit.subjects.crypto import encrypt, lookup_hash
 from pubcredit.workdays.selectors import holiday_envelope, work_calendar
 
@@ -45,6 +46,7 @@ __all__ = [
     "repair_application_supplement", "repair_application_not_accept", "repair_application_extend",
     "repair_application_grant", "repair_application_refuse", "repair_application_withdraw",
     "repair_application_revoke_for_fraud", "objection_submit", "objection_accept", "objection_decide",
+    "objection_extend",
 ]
 
 
@@ -85,7 +87,7 @@ def _audit_app(app: RepairApplication, event: str, actor: Any, before: dict | No
 @transaction.atomic
 def repair_application_submit(*, record: CreditRecord, applicant_uscc: str, contact_name: str, contact_phone: str,
                               proof_description: str, commitment_signed: bool, actor: Any,
-                              contact_email: str = "") -> RepairApplication:
+                              contact_email: str = "", signed_by: str = "") -> RepairApplication:
     """Receive an application for one item (Order 36 art. 13–15): the applicant's item, eligible today, no other
     application open; only the materials the law names (proof of correction, the signed 信用承诺书). Free of charge."""
     if record.subject.uscc != (applicant_uscc or "").strip().upper():
@@ -111,6 +113,8 @@ def repair_application_submit(*, record: CreditRecord, applicant_uscc: str, cont
     accept_due = working_deadline(today, limits.accept)
     answer_due = working_deadline(today, limits.platform_answer)
     commitment = rulebook_commitment(record=record, eligibility_regime=eligibility.regime)
+    if (signed_by or "").strip():  # signed on the public site: who signed, and when
+        commitment = f"{commitment}\n签署人：{signed_by.strip()[:50]}　签署日期：{today:%Y年%m月%d日}"
     app = RepairApplication(
         record=record, list_entry=ListEntry.objects.filter(record=record).first(), subject=record.subject,
         department=record.department, authority=eligibility.authority, state="received",
@@ -134,11 +138,11 @@ def repair_application_submit(*, record: CreditRecord, applicant_uscc: str, cont
 
 
 def rulebook_commitment(*, record: CreditRecord, eligibility_regime: str) -> str:
-    """The 信用承诺书 text the applicant signs (Order 36 art. 14(3): materials true, liability for breach)."""
+    """The 信用承诺书 text the applicant signs, from the regime's template in the rulebook (Order 36 art. 14(3):
+    materials true, liability for breach; SAMR 107 art. 14: 守信承诺书)."""
     regime = rulebook().regimes[eligibility_regime]
-    return (f"本单位（{record.subject.name}，统一社会信用代码{record.subject.uscc}）就决定文书号{record.decision_no}的失信信息"
-            f"申请信用修复，郑重承诺：已纠正失信行为、完全履行相关义务；所提交材料真实有效；如有虚假，愿意承担相应责任，"
-            f"并接受记入信用记录、3年内不得申请修复的后果（{regime.instrument_zh}{regime.fraud_article}）。")
+    return regime.commitment(subject_name=record.subject.name, uscc=record.subject.uscc,
+                             decision_no=record.decision_no)
 
 
 @dataclass(frozen=True)
@@ -332,13 +336,14 @@ def objection_submit(*, record: CreditRecord, objector_name: str, objector_conta
     key = objector_key(name, contact)
     if Objection.objects.select_for_update().filter(record=record, objector_key=key, state__in=OPEN_OBJECTION).exists():
         raise _already_open()
-    regime = rulebook().regime_for(getattr(getattr(record, "publicity", None), "regime", "") or "")
     today, now = clock.today(), clock.now()
-    forward = working_deadline(today, regime.objection_forward_working_days)
+    limits = objection_limits_for(record, today)
+    forward = working_deadline(today, limits.forward)
     obj = Objection(record=record, department=record.department, state="received", objector_key=key,
                     objector_name_encrypted=encrypt(name), objector_contact_encrypted=encrypt(contact), grounds=text,
                     objector_email_encrypted=encrypt(email) if email else "",
                     received_on=today, forward_due=forward.value, deadline_provisional=forward.provisional,
+                    limits_article=limits.article[:100],
                     rule_version=rulebook().version, created_at=now, updated_at=now)
     obj.full_clean(validate_constraints=False)  # the open-objection constraint: the save below answers it
     try:
@@ -358,11 +363,47 @@ def objection_accept(*, objection: Objection, department: Department, actor: Any
     neither art. 18 nor any other article of Order 36 suspends publication for an objection (art. 19: not even
     reconsideration or litigation does, unless a stay is ordered)."""
     def apply(obj):
-        regime = rulebook().regime_for(getattr(getattr(obj.record, "publicity", None), "regime", "") or "")
-        due = working_deadline(clock.today(), regime.objection_verify_working_days)
+        due = working_deadline(clock.today(), objection_limits_for(obj.record, obj.received_on).verify)
         obj.accepted_on, obj.verify_due = clock.today(), due.value
         obj.deadline_provisional = obj.deadline_provisional or due.provisional
     return _advance_case(objection, "accept", department=department, actor=actor, apply=apply)
+
+
+def objection_limits_for(record: CreditRecord, received_on: dt.date) -> ObjectionLimits:
+    """The objection limits of ``record`` for an objection received on ``received_on`` (an abnormal-list entry
+    within 30 days of publication: its own limits, §1.5; otherwise Order 36 art. 18)."""
+    entry = ListEntry.objects.filter(record_id=record.pk).only("list_code", "effective_date").first()
+    state = PublicityState.objects.filter(record_id=record.pk).only("regime").first()
+    return objection_limits(rulebook(), publicity_regime=state.regime if state else "",
+                            list_code=entry.list_code if entry else "",
+                            list_effective=entry.effective_date if entry else None, received_on=received_on)
+
+
+def objection_extend(*, objection: Objection, until: dt.date | str, reason: str, department: Department,
+                     actor: Any) -> Objection:
+    """延长核查期限: a complex verification takes longer, told to the objector in advance (Order 36 art. 18, last
+    sentence) — so only while the current limit has not passed, to a later working day, with the reason. Art. 18
+    sets no maximum; the new limit is shown to the objector and counted for the figures."""
+    text = _with_reason(reason)
+    if isinstance(until, str):
+        try:
+            until = dt.date.fromisoformat(until.strip())
+        except ValueError:
+            raise DomainError("objection.extension_date", "请填写延长后的核查期限（日期）", "not a date", "until") from None
+
+    def apply(obj):
+        today = clock.today()
+        if obj.verify_due is None or today > obj.verify_due:
+            raise DomainError("objection.extension_late", "核查期限已过，延长须在期限届满前告知异议人（第十八条）",
+                              "the extension must be told before the limit passes", "until")
+        if until <= obj.verify_due:
+            raise DomainError("objection.extension_date", f"延长后的期限须晚于原核查期限{obj.verify_due:%Y-%m-%d}",
+                              "the new limit must be later than the current one", "until")
+        if not work_calendar().is_working_day(until):
+            raise DomainError("objection.extension_date", "延长后的期限须为工作日", "the new limit must be a working day",
+                              "until")
+        obj.verify_due, obj.extension_reason = until, text
+    return _advance_case(objection, "extend", department=department, actor=actor, reason=text, apply=apply)
 
 
 OUTCOMES = {"correct": "更正", "withdraw_record": "撤销信息", "dismiss": "异议不成立"}

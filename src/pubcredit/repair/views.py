@@ -119,9 +119,13 @@ def objection_action(request, pk: int, action: str):
     if not selectors.may_handle(request.user):
         raise PermissionDenied("异议由认定单位核查")
     obj = selectors.objection_get(department=request.user.department, pk=pk)
-    if obj is None or action not in ("accept", "correct", "withdraw_record", "dismiss"):
+    if obj is None or action not in ("accept", "extend", "correct", "withdraw_record", "dismiss"):
         raise Http404
-    if action == "accept":
+    if action == "extend":
+        _run(request, lambda: services.objection_extend(objection=obj, until=request.POST.get("until", ""),
+                                                        reason=request.POST.get("reason", ""),
+                                                        department=request.user.department, actor=request.user))
+    elif action == "accept":
         _run(request, lambda: services.objection_accept(objection=obj, department=request.user.department,
                                                         actor=request.user))
     else:
@@ -129,3 +133,39 @@ def objection_action(request, pk: int, action: str):
                                                         reason=request.POST.get("reason", ""),
                                                         department=request.user.department, actor=request.user))
     return redirect("repair:queue")
+
+
+def _months(request) -> list:
+    """The 12 months up to ``?to=YYYY-MM`` (default: this month)."""
+    import datetime as dt
+
+    from pubcredit.rules import clock
+
+    raw = (request.GET.get("to") or "").strip()
+    try:
+        ending = dt.date.fromisoformat(f"{raw}-01") if raw else clock.today()
+    except ValueError:
+        ending = clock.today()
+    return selectors.month_list(months=12, ending=ending)
+
+
+@viewer_required
+def figures(request):
+    """月度统计: per month received, granted, refused, handling time (median, P90, working days) and the share decided
+    on time, as charts; the last month's figures per unit as a table; the XLSX export of all twelve months."""
+    months = _months(request)
+    rows = selectors.monthly_figures(viewer=request.user, months=months)
+    last_month, last = rows[-1]
+    return render(request, "repair/figures.html", {
+        "rows": rows, "chart": selectors.monthly_chart(rows), "last_month": last_month, "last": last,
+        "to": months[-1].strftime("%Y-%m"), "scope": request.user.department.name if selectors.may_handle(request.user)
+        else "全市"})
+
+
+@viewer_required
+def figures_export(request):
+    from pubcredit.repair.exports import monthly_xlsx_response
+
+    months = _months(request)
+    rows = selectors.monthly_figures(viewer=request.user, months=months)
+    return monthly_xlsx_response(rows, name=f"repair-figures-{months[0]:%Y%m}-{months[-1]:%Y%m}")

@@ -32,7 +32,7 @@ __all__ = [
     "RepairRulebook", "RepairRulebookError", "Regime", "ListRule", "ItemFacts", "Reason", "Eligibility",
     "assess_eligibility", "parse_rulebook", "Limits", "limits_for", "AppState", "AppEvent", "APPLICATION_TRANSITIONS",
     "APP_STATE_LABELS", "ObjState", "ObjEvent", "OBJECTION_TRANSITIONS", "OBJ_STATE_LABELS", "InvalidMove",
-    "app_transition", "obj_transition", "add_months", "add_years",
+    "app_transition", "obj_transition", "add_months", "add_years", "ObjectionLimits", "objection_limits",
 ]
 
 
@@ -64,6 +64,19 @@ class Regime(_Strict):
     fraud_article: str
     materials_zh: tuple[str, ...] = Field(min_length=1)
     materials_article: str
+    # the 信用承诺书 the applicant signs (Order 36 art. 14(3), art. 15(2); SAMR 107 art. 14 守信承诺书); placeholders:
+    # COMMITMENT_PLACEHOLDERS
+    commitment_title: str
+    commitment_template: str
+
+    def commitment(self, *, subject_name: str, uscc: str, decision_no: str) -> str:
+        """The commitment text for one item, from the rulebook's template."""
+        return self.commitment_template.format(subject_name=subject_name, uscc=uscc, decision_no=decision_no,
+                                               instrument=self.instrument_zh, fraud_article=self.fraud_article,
+                                               fraud_block_years=self.fraud_block_years).strip()
+
+
+COMMITMENT_PLACEHOLDERS = ("subject_name", "uscc", "decision_no", "instrument", "fraud_article", "fraud_block_years")
 
 
 class ListRule(_Strict):
@@ -83,6 +96,12 @@ class ListRule(_Strict):
     decide_article: str = ""
     complex_extension_working_days: int = Field(default=0, ge=0)
     materials_zh: tuple[str, ...] = ()
+    # a list with its own objection procedure (经营异常名录: 《企业经营异常名录管理办法》第十五条): within
+    # ``objection_window_days`` calendar days of publication, accept within / verify within these working days
+    objection_window_days: int | None = Field(default=None, gt=0)
+    objection_accept_working_days: int | None = Field(default=None, gt=0)
+    objection_verify_working_days: int | None = Field(default=None, gt=0)
+    objection_article: str = ""
 
 
 class RepairRulebook(_Strict):
@@ -102,6 +121,12 @@ def parse_rulebook(data: Mapping[str, Any]) -> RepairRulebook:
         raise RepairRulebookError("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
     if set(book.regimes) != {"ndrc_order_36", "samr_order_107"}:
         raise RepairRulebookError("regimes must define ndrc_order_36 and samr_order_107")
+    for code, regime in book.regimes.items():
+        try:
+            regime.commitment(subject_name="", uscc="", decision_no="")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise RepairRulebookError(f"regimes.{code}.commitment_template: unknown placeholder {exc} "
+                                      f"(known: {', '.join(COMMITMENT_PLACEHOLDERS)})") from None
     for code, rule in book.lists.items():
         if rule.channel == "platform" and (rule.minimum_months is None or rule.decide_working_days is None
                                            or rule.accept_working_days is None):
@@ -387,6 +412,7 @@ OBJ_STATE_LABELS = {
 
 class ObjEvent(StrEnum):
     ACCEPT = "accept"
+    EXTEND = "extend"  # 延长核查期限, told in advance (Order 36 art. 18, last sentence)
     CORRECT = "correct"
     WITHDRAW_RECORD = "withdraw_record"
     DISMISS = "dismiss"
@@ -398,8 +424,37 @@ OBJECTION_TRANSITIONS: dict[tuple[ObjState, ObjEvent], ObjState] = {
     (ObjState.ACCEPTED, ObjEvent.CORRECT): ObjState.CORRECTED,
     (ObjState.ACCEPTED, ObjEvent.WITHDRAW_RECORD): ObjState.WITHDRAWN_RECORD,
     (ObjState.ACCEPTED, ObjEvent.DISMISS): ObjState.DISMISSED,
+    (ObjState.ACCEPTED, ObjEvent.EXTEND): ObjState.ACCEPTED,
 }
 OPEN_OBJ_STATES = frozenset({ObjState.RECEIVED, ObjState.ACCEPTED})
+
+
+@dataclass(frozen=True)
+class ObjectionLimits:
+    """The limits of one objection in working days: ``forward`` — to push it to the identifying unit (Order 36 art.
+    18), or, under a list's own procedure, for the unit to decide on acceptance; ``verify`` — from acceptance."""
+
+    forward: int
+    verify: int
+    article: str
+    list_rule: bool = False  # the list's own objection procedure applies
+
+
+def objection_limits(book: RepairRulebook, *, publicity_regime: str, list_code: str = "",
+                     list_effective: dt.date | None = None, received_on: dt.date) -> ObjectionLimits:
+    """Which objection limits apply. An objection to an abnormal-list entry (经营异常名录) made within 30 days of its
+    publication follows 《企业经营异常名录管理办法》第十五条 (accept within 5, verify within 20 working days); the day of
+    publication is not counted (民法典第二百零一条), so the 30th day after it is the last. Later, or for any other item,
+    Order 36 art. 18 applies (the city platform's general objection route: forward 1, verify 7)."""
+    regime = book.regime_for(publicity_regime)
+    rule = book.lists.get(list_code) if list_code else None
+    if (rule is not None and rule.objection_window_days is not None and list_effective is not None
+            and rule.objection_accept_working_days and rule.objection_verify_working_days
+            and received_on <= list_effective + dt.timedelta(days=rule.objection_window_days)):
+        return ObjectionLimits(rule.objection_accept_working_days, rule.objection_verify_working_days,
+                               rule.objection_article, True)
+    return ObjectionLimits(regime.objection_forward_working_days, regime.objection_verify_working_days,
+                           regime.objection_article)
 
 
 def obj_transition(state: str, event: str) -> ObjState:
