@@ -55,3 +55,19 @@ def test_an_individual_business_commitment_is_published_like_an_organisations(cl
     assert PublicityState.objects.get(record=record).published
     page = client.get(reverse("portal:subject", args=[record.subject_id])).content.decode()
     assert "张店区老王食品店" in page and "信用承诺" in page and "履约中" in page
+
+
+def test_a_published_breach_is_on_the_public_subject_page_and_in_the_public_credit_report(client, department,
+                                                                                         system_actor, today):
+    """Breach → negative record → what publicity publishes is what the site and the report (public version) show."""
+    from pubcredit.reports.selectors import public_content
+
+    record = commitment_accept(department=department, values=commitment(5), actor=system_actor)
+    commitment_breach_record(record=record, department=department, evidence="核查发现无冷藏设施，与承诺不符",
+                             decided_on="2026-11-19", severity="general", actor=system_actor)
+    page = client.get(reverse("portal:subject", args=[record.subject_id])).content.decode()
+    assert "违背信用承诺" in page and "核查发现无冷藏设施，与承诺不符" in page and "已违诺" in page
+    report = public_content(record.subject)
+    breach_rows = [row for section in report["sections"] if "违背信用承诺" in section["title"]
+                   for item in section["items"] for row in item["rows"]]
+    assert ["决定文书号", "淄市监承诺〔2026〕5号-违诺"] in breach_rows
