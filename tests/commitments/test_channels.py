@@ -134,12 +134,14 @@ def test_the_records_api_refuses_each_bad_commitment_by_field_and_keeps_the_good
         full(3, approval_no="SP-2026-0001"),
         full(1, status="已违诺", breach_evidence="事后发现材料不实"),
         full(4),
+        full(5, status="已违诺"),  # a breach without its evidence: the catalogue's own rule
     ]})
     assert response.status_code == 200, response.content
     body = response.json()
     assert errors_of(body) == {1: [("matter", "commitment.matter_not_allowed")],
                                2: [("approval_no", "commitment.duplicate_approval")],
-                               3: [("status", "commitment.status_move")]}
+                               3: [("status", "commitment.status_move")],
+                               5: [("breach_evidence", "required")]}
     assert body["created"] == 1
     assert statuses() == {"淄市监承诺〔2026〕1号": ("fulfilled", 2), "淄市监承诺〔2026〕4号": ("in_force", 1)}
 
