@@ -11,7 +11,9 @@ How it stays fast: every check is a Polars expression evaluated over whole colum
 
 Row numbers (``_row``) count from 1 as the provider sees them (header excluded); a chunk of a large file passes
 ``first_row_number`` so that numbers stay those of the file. Duplicate business keys are found within the frame;
-for a file validated in chunks, pass the previous chunks' ``PlanResult.keys`` as ``seen_keys``.
+for a file validated in chunks, pass the previous chunks' ``PlanResult.keys`` as ``seen_keys``. An app may add checks
+of its own to a class's plan (``register_class_check``): they run on the rows the catalogue accepted, so every channel
+(file, set-based file chunk, API, form) refuses the same rows.
 """
 
 from __future__ import annotations
@@ -39,6 +41,21 @@ _MIN_1949 = dt.date(1949, 10, 1)
 
 
 SeenKeys = Callable[[pl.Series], pl.DataFrame]  # key hashes of a chunk → those already used (KEY_HASH, FIRST_ROW)
+
+# Checks an app adds to one class's plan (class checks): rules the catalogue's YAML cannot say because they read the
+# stored records, e.g. a commitment's status moves (commitments app). Given the rows that passed the catalogue's
+# own checks (``_row`` and the field keys, typed as in ``PlanResult.rows``) and ``today``, a check returns
+# ``{row: [Problem]}``; those rows are rejected like any other, with their field-level errors, on every channel.
+# A check may read the database: it runs inside the caller's transaction. Registered in the app's ``ready()``.
+ClassCheck = Callable[[pl.DataFrame, dt.date], Mapping[int, list[Problem]]]
+_CLASS_CHECKS: dict[str, list[ClassCheck]] = {}
+
+
+def register_class_check(class_code: str, check: ClassCheck) -> None:
+    """Add ``check`` to the plan of ``class_code`` (once: registering the same function again changes nothing)."""
+    checks = _CLASS_CHECKS.setdefault(class_code, [])
+    if check not in checks:
+        checks.append(check)
 
 
 @dataclass(frozen=True)
@@ -383,6 +400,13 @@ def validate_frame(info_class: InfoClass, raw: pl.DataFrame, *, today: dt.date,
     # 5. Words for the failing rows only.
     errors = _collect_errors(info_class, frame, today=today, uscc=uscc, rid=rid)
     warnings = _collect_warnings(info_class, frame, uscc=uscc, rid=rid)
+    class_checks = _CLASS_CHECKS.get(info_class.code, ())
+    if class_checks:  # 5b. the class checks apps added, on the rows the catalogue accepted
+        passed = frame.filter(~pl.col(ROW).is_in(list(errors))).select(ROW, *[f.key for f in fields])
+        for check in class_checks:
+            for row, problems in (check(passed, today) if passed.height else {}).items():
+                if problems:
+                    errors.setdefault(row, []).extend(problems)
 
     # 6. The normalised rows; failed cells null (identifiers keep their normalised text).
     nulled = [pl.when(pl.col(_e(f.key)).is_null()).then(pl.col(f.key)).otherwise(None).alias(f.key)

@@ -105,25 +105,13 @@ def commitment_accept(*, department: Department, values: dict[str, Any], actor: 
                       channel: str = SubmissionChannel.FORM) -> CreditRecord:
     """Accept one commitment (受理信用承诺) as a ``credit_commitment`` record, in force.
 
-    Beyond the catalogue's own checks: a 审批替代型 commitment needs a matter that allows 告知承诺
-    (``commitment.matter_not_allowed``); one approval takes one commitment (``commitment.duplicate_approval``);
-    empty content is filled from the template for the type and matter (rulebook/commitments/rules.yaml)."""
+    The catalogue's plan with the commitments' class check (``checks.py``, on every channel) refuses a 审批替代型
+    commitment for a matter that does not allow 告知承诺 (``commitment.matter_not_allowed``) and a second commitment
+    for one approval (``commitment.duplicate_approval``); here, empty content is filled from the template for the
+    type and matter (rulebook/commitments/rules.yaml) and a new commitment must be in force."""
     book = commitment_book()
     values = {k: v for k, v in values.items() if v not in (None, "")}
     kind, matter = _type_code(_text(values, "commitment_type")), _matter_code(_text(values, "matter"))
-    if matter and matter not in book.matters:
-        book.matter(matter)
-    if kind == "approval_substitute" and matter and not book.matters[matter].notification_commitment:
-        found = book.matters[matter]
-        raise DomainError("commitment.matter_not_allowed", f"事项“{found.name_zh}”不适用告知承诺制，不能作出审批替代型承诺"
-                          f"（{found.basis_zh}）", f"matter {matter} does not allow notification-and-commitment", "matter")
-    approval = _text(values, "approval_no")
-    if approval:
-        taken = CreditRecord.objects.filter(class_code=COMMITMENT_CLASS, status=RecordStatus.ACTIVE,
-                                            fields__approval_no=approval).exclude(decision_no=_text(values, "decision_no"))
-        if taken.exists():
-            raise DomainError("commitment.duplicate_approval", f"审批办件“{approval}”已有信用承诺（{taken.first().decision_no}），"
-                              "同一审批只能作出一份承诺", f"approval {approval} already has a commitment", "approval_no")
     if not _text(values, "commitment_content") and kind in book.templates and matter:
         values["commitment_content"] = book.template(kind, matter, subject_name=_text(values, "subject_name"))
     values.setdefault("status", "in_force")

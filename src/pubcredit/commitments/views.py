@@ -12,7 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+
+from pubcredit.accounts.models import Department
 
 from pubcredit.commitments import selectors, services
 from pubcredit.commitments.forms import AcceptForm, BreachForm, EligibilityForm, VerifyForm, WithdrawForm
@@ -61,7 +63,8 @@ def commitment_list(request):
     return render(request, "commitments/list.html", {
         "page": page, "rows": rows, "status": status, "matter": matter, "statuses": STATUS_LABELS,
         "matters": {c: m.name_zh for c, m in commitment_book().matters.items()},
-        "figures": selectors.figures(viewer=request.user), "may_accept": selectors.may_accept(request.user)})
+        "figures": selectors.figures(viewer=request.user), "may_accept": selectors.may_accept(request.user),
+        "may_figures": selectors.may_read_city_figures(request.user) or bool(request.user.department_id)})
 
 
 @_clerk_required
@@ -146,3 +149,30 @@ def eligibility(request):
             _form_errors(form, exc)
     matter = commitment_book().matters.get(answer.matter) if answer else None
     return render(request, "commitments/eligibility.html", {"form": form, "answer": answer, "matter": matter})
+
+
+# --- figures (承诺统计) ----------------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def city_figures(request):
+    """The city's (or district's) commitment figures; department staff are sent to their department's."""
+    if not selectors.may_read_city_figures(request.user):
+        if request.user.department_id:
+            return redirect("commitments:department_figures", code=request.user.department.code)
+        raise PermissionDenied("仅市社会信用中心、区县信用办和受理部门可查看信用承诺统计")
+    figures = selectors.city_figures(viewer=request.user)
+    return render(request, "commitments/figures.html", {"figures": figures, "chart": figures.chart(), "city": True})
+
+
+@require_GET
+@login_required
+def department_figures(request, code: str):
+    department = Department.objects.filter(code=code).first()
+    if department is None:
+        raise Http404("部门不存在")
+    figures = selectors.department_figures(viewer=request.user, department=department)
+    return render(request, "commitments/figures.html", {
+        "figures": figures, "chart": figures.chart(), "city": False, "department": department,
+        "back_to_city": selectors.may_read_city_figures(request.user)})

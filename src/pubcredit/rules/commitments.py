@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from pubcredit.rules.calendar import WorkCalendar
-from pubcredit.rules.errors import DomainError
+from pubcredit.rules.errors import DomainError, Problem
 
 TYPE_LABELS = {"approval_substitute": "审批替代型", "voluntary": "主动型", "industry_self_discipline": "行业自律型",
                "credit_repair": "信用修复型"}
@@ -81,13 +81,94 @@ def parse_rulebook(data: Any, *, catalogue_matters: Iterable[str], catalogue_typ
     return book
 
 
+def move_problem(current: str, new: str) -> Problem | None:
+    """A commitment's status may only move from 履约中 to an end (``MOVES``); anything else is a problem."""
+    if new in MOVES.get(current, frozenset()):
+        return None
+    return Problem("commitment.status_move",
+                   f"承诺状态不能由“{STATUS_LABELS.get(current, current)}”变为“{STATUS_LABELS.get(new, new)}”"
+                   "（仅履约中的承诺可变为已履约、已违诺、已到期或已撤回）",
+                   f"a commitment cannot move from {current} to {new}", "status")
+
+
 def check_move(current: str, new: str) -> None:
-    """A commitment's status may only move from 履约中 to an end; anything else is a clear error."""
-    if new not in MOVES.get(current, frozenset()):
-        raise DomainError("commitment.status_move",
-                          f"承诺状态不能由“{STATUS_LABELS.get(current, current)}”变为“{STATUS_LABELS.get(new, new)}”"
-                          "（仅履约中的承诺可变为已履约、已违诺、已到期或已撤回）",
-                          f"a commitment cannot move from {current} to {new}", "status")
+    """``move_problem`` as a clear error, for the services."""
+    problem = move_problem(current, new)
+    if problem is not None:
+        raise DomainError.from_problems([problem])
+
+
+# --- submissions through every channel (file, set-based file chunk, API, form) ----------------------------------
+
+
+@dataclass(frozen=True)
+class StoredCommitment:
+    """What a submission meets when its business key is already stored: the current version's values."""
+
+    status: str | None
+    commitment_type: str | None
+    matter: str | None
+    approval_no: str | None
+
+
+@dataclass(frozen=True)
+class SubmittedCommitment:
+    """One row of a submission, normalised by the catalogue (codes, not labels); ``key``: its business key's hash."""
+
+    row: int
+    key: str
+    decision_no: str
+    commitment_type: str
+    matter: str
+    approval_no: str | None
+    status: str
+
+
+def submission_problems(rows: Iterable[SubmittedCommitment], *, stored: Mapping[str, StoredCommitment],
+                        approvals_taken: Mapping[str, Iterable[tuple[str, str]]],
+                        book: CommitmentRulebook) -> dict[int, list[Problem]]:
+    """The rules of commitments a row must keep whatever channel it comes by, beyond the catalogue's checks:
+
+    - 审批替代型 only for a matter that allows 告知承诺 (国办发〔2020〕42号, the matters as data), checked when the
+      commitment is made or its type or matter changes (a later rulebook change does not block verifying it);
+    - one approval, one commitment: an approval number held by another stored commitment (``approvals_taken``:
+      approval → [(key, 承诺书编号)]) or by an earlier row of the same submission is refused, when made or changed;
+    - a stored commitment's status moves only as ``MOVES`` allows (已履约 → 已违诺 is refused); the same status again
+      (a correction) is no move, and a new commitment may arrive in any status (history sent late).
+    """
+    out: dict[int, list[Problem]] = {}
+    claimed: dict[str, SubmittedCommitment] = {}
+    for row in rows:
+        problems: list[Problem] = []
+        before = stored.get(row.key)
+        changes_matter = before is None or (before.commitment_type, before.matter) != (row.commitment_type, row.matter)
+        matter = book.matters.get(row.matter)
+        if row.commitment_type == "approval_substitute" and matter is not None and changes_matter \
+                and not matter.notification_commitment:
+            problems.append(Problem("commitment.matter_not_allowed",
+                                    f"事项“{matter.name_zh}”不适用告知承诺制，不能作出审批替代型承诺（{matter.basis_zh}）",
+                                    f"matter {row.matter} does not allow notification-and-commitment", "matter"))
+        if row.approval_no and (before is None or before.approval_no != row.approval_no):
+            holder = next(((key, no) for key, no in approvals_taken.get(row.approval_no, ()) if key != row.key), None)
+            earlier = claimed.get(row.approval_no)
+            if holder is not None:
+                problems.append(Problem("commitment.duplicate_approval",
+                                        f"审批办件“{row.approval_no}”已有信用承诺（{holder[1]}），同一审批只能作出一份承诺",
+                                        f"approval {row.approval_no} already has a commitment", "approval_no"))
+            elif earlier is not None and earlier.key != row.key:
+                problems.append(Problem("commitment.duplicate_approval",
+                                        f"审批办件“{row.approval_no}”已由第{earlier.row}行的承诺（{earlier.decision_no}）"
+                                        "使用，同一审批只能作出一份承诺",
+                                        f"approval {row.approval_no} is used by row {earlier.row}", "approval_no"))
+        if before is not None and before.status and before.status != row.status:
+            problem = move_problem(before.status, row.status)
+            if problem is not None:
+                problems.append(problem)
+        if problems:
+            out[row.row] = problems
+        elif row.approval_no:
+            claimed.setdefault(row.approval_no, row)
+    return out
 
 
 def verification_due(verification_date: dt.date, calendar: WorkCalendar, grace_working_days: int) -> dt.date:
