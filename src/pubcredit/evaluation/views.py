@@ -59,10 +59,14 @@ def run_detail(request, pk: int):
         raise Http404("评价批次不存在")
     results = Paginator(run.results.select_related("subject").order_by("score", "subject_id"), 50)
     previous = selectors.previous_run(run=run)
+    distribution, by_district = selectors.grade_distribution(run=run), selectors.class_by_district(run=run)
+    by_kind, items = selectors.class_by_organisation_kind(run=run), selectors.item_figures(run=run)
     return render(request, "evaluation/run_detail.html", {
-        "run": run, "distribution": selectors.grade_distribution(run=run),
+        "run": run, "distribution": distribution,
         "classes": [label for _, label in CreditClassChoice.choices],
-        "by_district": selectors.class_by_district(run=run), "previous": previous,
+        "by_district": by_district, "by_kind": by_kind, "items": items, "previous": previous,
+        "chart": selectors.run_chart(run=run, distribution=distribution, by_district=by_district, by_kind=by_kind,
+                                     items=items),
         "transitions": selectors.class_transitions(run=run, previous=previous) if previous else [],
         "page": results.get_page(request.GET.get("page"))})
 
