@@ -44,5 +44,5 @@ def _refresh_waiting() -> bool:
 def refresh_changed() -> dict[str, Any]:
     run = evaluation_refresh_changed(actor=SystemActor("worker:evaluation-refresh"))
     if not _refresh_waiting():
-        refresh_changed.using(run_after=clock.now() + REFRESH_EVERY).enqueue()
+        refresh_changed.using(run_after=clock.wall_now() + REFRESH_EVERY).enqueue()  # the queue runs on real time
     return {"run": run.pk if run else None, "written": run.done if run else 0}
