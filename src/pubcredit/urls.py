@@ -27,6 +27,7 @@ urlpatterns = [
     path("supervision/", include("pubcredit.supervision.urls")),  # 双随机抽查: items, inspectors, tasks, results
     path("public/account/", include("pubcredit.accounts.enterprise_urls")),  # 企业用户: enterprise login
     path("public/finance/", include("pubcredit.finance.urls")),  # 信易贷: an enterprise's authorisations and reads
+    path("public/evaluation/", include("pubcredit.evaluation.public_urls")),  # 企业查看本单位综合评价 (own only)
     path("integrity/", include("pubcredit.integrity.urls")),  # 政务诚信: arrears ledger, figures (issue 23)
     path("public/integrity/", include("pubcredit.integrity.public_urls")),  # 拖欠账款投诉 on the public site
     path("finance/", include("pubcredit.finance.workbench_urls")),  # 信易贷统计: figures for operators (issue 22)

@@ -26,7 +26,7 @@ def evaluated(city, system_actor):
 def test_subject_evaluation_has_score_grade_class_version_and_items_that_sum(client, auth, evaluated):
     body = client.get(f"/api/v1/subjects/{uscc(1)}/evaluation", **auth).json()
     assert set(body) >= {"score", "grade", "class", "model_version", "as_of", "items", "overrides"}
-    assert (body["score"], body["grade"], body["class"], body["model_version"]) == (780, "D", "serious", "zibo-v1")
+    assert (body["score"], body["grade"], body["class"], body["model_version"]) == (780, "D", "serious", "zibo-v2")
     assert 1000 + sum(line["points"] for line in body["items"]) == body["score"]
     assert body["items"][0]["source_kind"] == "record" and body["items"][0]["source_id"] is not None
 

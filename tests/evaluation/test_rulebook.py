@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pytest
@@ -18,8 +19,11 @@ def copy_default(tmp_path):
     return target
 
 
-def test_the_shipped_scorecards_load():
-    assert [c.version for c in load_scorecards().cards] == ["zibo-v1"]
+def test_the_shipped_scorecards_load_one_after_the_other():
+    book = load_scorecards()
+    assert [(c.version, c.effective_to) for c in book.cards] == [("zibo-v1", dt.date(2026, 9, 30)), ("zibo-v2", None)]
+    assert book.for_day(dt.date(2026, 9, 30)).version == "zibo-v1"
+    assert book.for_day(dt.date(2026, 10, 1)).version == "zibo-v2"
 
 
 def test_an_item_reading_an_unknown_class_is_refused_with_its_line(tmp_path):
@@ -42,11 +46,9 @@ def test_an_unknown_key_is_refused_with_its_line(tmp_path):
 
 def test_a_second_version_overlapping_the_first_is_refused(tmp_path):
     path = copy_default(tmp_path)
-    text = path.read_text(encoding="utf-8").replace("version: zibo-v1", "version: zibo-v2", 1) \
-        .replace("effective_from: 2022-12-01", "effective_from: 2026-10-01", 1)
-    (tmp_path / "zibo-v2.yaml").write_text(text, encoding="utf-8")
-    with pytest.raises(RulebookError, match="overlap"):
-        load_scorecards(tmp_path)
-    path.write_text(path.read_text(encoding="utf-8").replace("effective_to: null", "effective_to: 2026-09-30", 1),
-                    encoding="utf-8")
+    shutil.copy(SCORECARD_DIR / "zibo-v2.yaml", tmp_path / "zibo-v2.yaml")
     assert [c.version for c in load_scorecards(tmp_path).cards] == ["zibo-v1", "zibo-v2"]
+    path.write_text(path.read_text(encoding="utf-8").replace("effective_to: 2026-09-30", "effective_to: null", 1),
+                    encoding="utf-8")
+    with pytest.raises(RulebookError, match="zibo-v2: its effective dates overlap zibo-v1"):
+        load_scorecards(tmp_path)

@@ -84,7 +84,8 @@ def test_results_are_never_overwritten_and_current_class_reads_the_latest(city, 
     run_now(system_actor)
     current = selectors.current_class(subject=city[uscc(1)])
     assert (current.grade, current.class_code, current.class_name_zh, current.scorecard_version) == \
-        ("D", "serious", "严重失信", "zibo-v1")
+        ("D", "serious", "严重失信", "zibo-v2")
+    assert first.scorecard_version == "zibo-v1"  # 2026Q3 was scored under the version then in force
     assert first.results.get(subject=city[uscc(1)]).grade == "A"  # the quarter's row stays as it was
     assert selectors.current_class(subject=city["person"]) is None
 

@@ -61,3 +61,44 @@ def test_run_page_shows_classes_by_district_and_the_movement_since_the_last_quar
     client.force_login(operator)
     page = client.get(f"/evaluation/runs/{now.pk}/").content.decode()
     assert "类别迁移（与 2026Q3 相比）" in page and "各区县类别分布" in page
+
+
+def test_the_run_page_shows_figures_per_organisation_kind_and_the_items_that_moved_most(client, provider, city,
+                                                                                       system_actor):
+    run = services.evaluation_run_start(actor=system_actor, enqueue=False)
+    run = services.evaluation_run_execute(run_id=run.pk, actor=system_actor)
+    assert run.item_figures == {"penalty_serious": {"name_zh": "严重失信行政处罚", "subjects": 1, "points": -220.0},
+                                "serious_list": {"name_zh": "列入严重失信主体名单", "subjects": 1, "points": -300.0}}
+    client.force_login(provider)
+    page = client.get(f"/evaluation/runs/{run.pk}/").content.decode()
+    assert "各机构类别分布" in page and "影响主体最多的加减分项" in page and "严重失信行政处罚" in page
+    assert 'id="chart-items"' in page and "evaluation-figures.js" in page and "echarts.min.js" in page
+    chart = page.split('id="chart-data" type="application/json">', 1)[1].split("</script>", 1)[0]
+    import json
+
+    data = json.loads(chart)
+    assert data["kinds"] == ["企业"] and data["by_kind"]["严重失信"] == [2]
+    assert set(data["items"]) == {"列入严重失信主体名单", "严重失信行政处罚"} and data["item_subjects"] == [1, 1]
+
+
+def test_an_enterprise_sees_its_own_evaluation_with_every_item_line(client, city, system_actor):
+    from pubcredit.accounts.services import enterprise_account_create
+
+    services.evaluation_run_execute(run_id=services.evaluation_run_start(actor=system_actor, enqueue=False).pk,
+                                    actor=system_actor)
+    account = enterprise_account_create(username="qiye1", password="Qiye-pass-2026", uscc=uscc(1),
+                                        enterprise_name="淄博测试化工有限公司1", actor=system_actor)
+    client.force_login(account.user)
+    page = client.get("/public/evaluation/").content.decode()
+    assert "780" in page and "严重失信" in page and "严重失信行政处罚" in page and "仅本单位可见" in page
+    assert "淄博严重违法测试有限公司2" not in page  # never another subject's
+    other = enterprise_account_create(username="qiye3", password="Qiye-pass-2026", uscc=uscc(9),
+                                      enterprise_name="淄博未评价公司", actor=system_actor)
+    client.force_login(other.user)
+    assert "尚无公共信用综合评价结果" in client.get("/public/evaluation/").content.decode()
+
+
+def test_staff_and_anonymous_visitors_do_not_get_the_enterprise_page(client, provider):
+    assert client.get("/public/evaluation/").status_code == 302
+    client.force_login(provider)
+    assert client.get("/public/evaluation/").status_code in (302, 403)

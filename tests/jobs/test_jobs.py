@@ -61,13 +61,16 @@ def test_the_sync_setting_imports_inside_the_request(provider, tmp_path, today, 
 def test_daily_jobs_are_enqueued_once_per_business_day(system_actor, settings, today, run_worker):
     settings.PUBCREDIT_DAILY_JOBS_AT = "00:00"
     assert sorted(daily_jobs_enqueue_due(actor=system_actor)) == ["audit_full_seal", "commitments_expire",
-                                                                   "governance_scorecards", "repair_overdue",
-                                                                   "supervision_objects", "tick"]
+                                                                   "evaluation_refresh", "governance_scorecards",
+                                                                   "repair_overdue", "supervision_objects", "tick"]
     assert daily_jobs_enqueue_due(actor=system_actor) == []  # a second worker, or the next round: nothing
-    assert DBTaskResult.objects.count() == 6
+    assert DBTaskResult.objects.count() == 7
     assert set(DailyRun.objects.values_list("day", flat=True)) == {today}
     run_worker()
-    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    # the evaluation refresh queued its next round a minute later (run_after): waiting, not run
+    waiting = DBTaskResult.objects.filter(status="READY")
+    assert list(waiting.values_list("task_path", flat=True)) == ["pubcredit.evaluation.tasks.refresh_changed"]
+    assert set(DBTaskResult.objects.exclude(pk__in=waiting).values_list("status", flat=True)) == {"SUCCESSFUL"}
     tick = DBTaskResult.objects.get(task_path="pubcredit.publicity.tasks.daily_tick")
     assert tick.return_value["day"] == today.isoformat()
 
@@ -79,8 +82,9 @@ def test_daily_jobs_wait_for_their_time_of_day(system_actor, settings, today):
     if later.time().replace(second=0, microsecond=0) > now.time():  # not in the day's last minute
         assert daily_jobs_enqueue_due(actor=system_actor) == [] and not DailyRun.objects.exists()
     settings.PUBCREDIT_DAILY_JOBS_AT = now.strftime("%H:%M")
-    # tick, audit_full_seal, repair_overdue, commitments_expire, governance_scorecards, supervision_objects
-    assert len(daily_jobs_enqueue_due(actor=system_actor)) == 6
+    # tick, audit_full_seal, repair_overdue, commitments_expire, governance_scorecards, supervision_objects,
+    # evaluation_refresh
+    assert len(daily_jobs_enqueue_due(actor=system_actor)) == 7
 
 
 def test_a_dead_workers_running_job_goes_back_to_the_queue_audited(provider, tmp_path, today, system_actor,
@@ -139,7 +143,9 @@ def test_jobs_page_shows_state_and_lets_only_operators_rerun(client, provider, o
     assert "文件导入" in page and "失败" in page and f'data-job="{failed.pk}"' in page and "重新执行" in page
     response = client.post(reverse("jobs:job_rerun", args=[failed.pk]), follow=True)
     assert "已重新排队执行" in response.content.decode()
-    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    # the re-run (the evaluation refresh's next round, queued by the daily jobs, waits a minute: not counted)
+    assert DBTaskResult.objects.filter(status="READY").exclude(
+        task_path="pubcredit.evaluation.tasks.refresh_changed").count() == 1
     assert AuditEvent.objects.filter(event=Event.JOB_RERUN, actor_label="user:operator").count() == 1
 
 

@@ -15,6 +15,7 @@ class CreditClassChoice(models.TextChoices):
 class RunTrigger(models.TextChoices):
     QUARTERLY = "quarterly", "季度评价"
     ON_DEMAND = "on_demand", "按需评价"
+    INCREMENTAL = "incremental", "增量刷新"  # the subjects whose records or entries changed (evaluation.tasks)
 
 
 class RunStatus(models.TextChoices):

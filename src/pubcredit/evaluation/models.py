@@ -12,7 +12,7 @@ from django.db import models
 from pubcredit.evaluation.choices import CreditClassChoice, RunStatus, RunTrigger
 from pubcredit.subjects.models import Subject
 
-__all__ = ["EvaluationRun", "EvaluationResult"]
+__all__ = ["EvaluationRun", "EvaluationResult", "RefreshWatermark"]
 
 
 class EvaluationRun(models.Model):
@@ -30,6 +30,8 @@ class EvaluationRun(models.Model):
     requested_by = models.CharField("发起人", max_length=150)
     created_at = models.DateTimeField("发起时间")
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # per item: {"item_code": {"name_zh", "subjects", "points"}}, added partition by partition (the figures page)
+    item_figures = models.JSONField("加减分项统计", default=dict, blank=True)
 
     class Meta:
         verbose_name = "评价批次 (evaluation run)"
@@ -70,3 +72,18 @@ class EvaluationResult(models.Model):
     @property
     def class_name_zh(self) -> str:
         return CreditClassChoice(self.class_code).label
+
+
+class RefreshWatermark(models.Model):
+    """How far the incremental refresh (增量刷新) has looked for changed records and entries: one row."""
+
+    name = models.CharField("名称", max_length=32, unique=True)
+    checked_until = models.DateTimeField("已检查至")
+    refreshed_at = models.DateTimeField("最近刷新时间")
+
+    class Meta:
+        verbose_name = "增量刷新进度 (refresh watermark)"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.checked_until:%Y-%m-%d %H:%M:%S}"

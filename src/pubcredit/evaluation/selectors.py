@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import polars as pl
 from django.db.models import Count, QuerySet
+from django.db.models.functions import Substr
 
 from pubcredit.evaluation.models import EvaluationResult, EvaluationRun
 from pubcredit.lists.models import ListEntry
@@ -104,6 +105,29 @@ def partition_frames(*, subject_ids: Sequence[int], card: Scorecard, as_of: dt.d
     return EvaluationFrames.of([{"subject_id": s["id"], "kind": s["kind"]} for s in subjects], record_rows, entries)
 
 
+def changed_subject_ids(*, card: Scorecard, since: dt.datetime) -> list[int]:
+    """The evaluated subjects whose credit records (of a class the scorecard reads), publicity states (a repair, a
+    revocation, a severity assessed) or list entries (listed, removed) were written after ``since``."""
+    classes = sorted({c for item in card.items if isinstance(item, RecordItem) for c in item.class_codes})
+    lists = sorted({c for item in card.items if not isinstance(item, RecordItem) for c in item.list_codes}
+                   | set(card.serious_lists))
+    ids = set(CreditRecord.objects.filter(updated_at__gt=since, class_code__in=classes)
+              .values_list("subject_id", flat=True))
+    ids |= set(PublicityState.objects.filter(updated_at__gt=since, record__class_code__in=classes)
+               .values_list("record__subject_id", flat=True))
+    ids |= set(ListEntry.objects.filter(updated_at__gt=since, list_code__in=lists).values_list("subject_id", flat=True))
+    return evaluated_subject_ids(card=card, subject_ids=sorted(ids)) if ids else []
+
+
+def latest_results(*, subject_ids: Sequence[int]) -> dict[int, EvaluationResult]:
+    """Each subject's latest result (the one ``current_class`` reads), for a partition of subjects."""
+    latest: dict[int, EvaluationResult] = {}
+    for result in EvaluationResult.objects.filter(subject_id__in=subject_ids).order_by("subject_id", "-evaluated_at",
+                                                                                       "-id"):
+        latest.setdefault(result.subject_id, result)
+    return latest
+
+
 def lines_as_items(lines: pl.DataFrame) -> list[dict]:
     return [{k: v for k, v in row.items() if k != "subject_id"} for row in lines.iter_rows(named=True)]
 
@@ -150,3 +174,61 @@ def class_transitions(*, run: EvaluationRun, previous: EvaluationRun) -> list[di
         if subject_id in before:
             matrix[before[subject_id]][class_code] += 1
     return [{"from": c, "counts": [matrix[c][to] for to in CLASS_ORDER]} for c in CLASS_ORDER]
+
+
+# The kind of organisation from its USCC (GB 32100: the registration authority's code and the organisation category,
+# its first two characters); the provincial scope is enterprises, social organisations and 机关事业单位 (§5.1).
+ORGANISATION_KINDS = {"11": "机关", "12": "事业单位", "13": "中央编办直管机构", "19": "其他机构编制",
+                      "51": "社会团体", "52": "民办非企业单位", "53": "基金会", "59": "其他民政登记",
+                      "91": "企业", "92": "个体工商户", "93": "农民专业合作社"}
+
+
+def class_by_organisation_kind(*, run: EvaluationRun) -> list[dict]:
+    """Per kind of organisation (机构类别, from the USCC): the number of subjects in each class."""
+    counts: dict[str, dict[str, int]] = {}
+    rows = run.results.annotate(prefix=Substr("subject__uscc", 1, 2)).values("prefix", "class_code") \
+        .annotate(n=Count("id")).order_by()
+    for row in rows:
+        kind = ORGANISATION_KINDS.get(row["prefix"] or "", "其他")
+        by = counts.setdefault(kind, dict.fromkeys(CLASS_ORDER, 0))
+        by[row["class_code"]] += row["n"]
+    order = list(dict.fromkeys([*ORGANISATION_KINDS.values(), "其他"]))
+    return [{"kind": name, "counts": [counts[name][c] for c in CLASS_ORDER], "total": sum(counts[name].values())}
+            for name in order if name in counts]
+
+
+def item_figures(*, run: EvaluationRun, limit: int = 10) -> list[dict]:
+    """The items that moved most subjects in the run (影响主体最多的加减分项), most subjects first. A run written
+    before the run kept its figures is counted from its results' item lines."""
+    figures = run.item_figures
+    if not figures and run.status == "done" and run.results.exists():
+        figures = {}
+        for items in run.results.values_list("items", flat=True).iterator(chunk_size=2000):
+            moved: dict[str, tuple[str, float]] = {}
+            for line in items:
+                if line.get("source_kind") == "category":
+                    continue
+                name, points = moved.get(line["item_code"], (line["item_name_zh"], 0.0))
+                moved[line["item_code"]] = (name, points + line["points"])
+            for code, (name, points) in moved.items():
+                if abs(points) > 1e-9:
+                    entry = figures.setdefault(code, {"name_zh": name, "subjects": 0, "points": 0.0})
+                    entry["subjects"] += 1
+                    entry["points"] = round(entry["points"] + points, 2)
+    rows = [{"item_code": code, **value} for code, value in figures.items()]
+    return sorted(rows, key=lambda r: (-r["subjects"], r["item_code"]))[:limit]
+
+
+def run_chart(*, run: EvaluationRun, distribution: list[dict], by_district: list[dict], by_kind: list[dict],
+              items: list[dict]) -> dict:
+    """The run page's chart data (ECharts, drawn by static/console/evaluation-figures.js)."""
+    from pubcredit.rules.evaluation import CLASS_LABELS, CreditClass
+
+    classes = [CLASS_LABELS[CreditClass(c)] for c in CLASS_ORDER]
+    return {"grades": [row["grade"] for row in distribution], "grade_counts": [row["n"] for row in distribution],
+            "classes": classes,
+            "districts": [row["district"] for row in by_district],
+            "by_district": {name: [row["counts"][i] for row in by_district] for i, name in enumerate(classes)},
+            "kinds": [row["kind"] for row in by_kind],
+            "by_kind": {name: [row["counts"][i] for row in by_kind] for i, name in enumerate(classes)},
+            "items": [row["name_zh"] for row in items], "item_subjects": [row["subjects"] for row in items]}

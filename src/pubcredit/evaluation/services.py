@@ -1,30 +1,41 @@
-"""Writes of the evaluation (公共信用综合评价): starting a run and executing it in partitions.
+"""Writes of the evaluation (公共信用综合评价): starting a run and executing it in partitions, and the incremental
+refresh of the subjects whose records or entries changed.
 
 A run is executed by the worker (``evaluation.tasks.evaluate_run``) or in process (``pubcredit evaluate``): each
 partition of subjects is read, scored by the pure engine (``rules.evaluation.score_partition``) and written in one
 transaction; subjects already scored in the run are skipped, so a run killed half-way resumes without double rows.
+
+The incremental refresh (``evaluation_refresh_changed``, run by the worker every minute: ``evaluation.tasks``) reads
+which subjects' records, publicity states and list entries were written since it last looked — records and lists
+never call evaluation (layers: evaluation sits above them) — and re-scores those subjects with the same engine and
+the same reads as a full run, so its results equal a full run's on the same data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
+import polars as pl
 from django.db import transaction
 
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.evaluation import selectors
 from pubcredit.evaluation.choices import RunStatus, RunTrigger
-from pubcredit.evaluation.models import EvaluationResult, EvaluationRun
+from pubcredit.evaluation.models import EvaluationResult, EvaluationRun, RefreshWatermark
 from pubcredit.evaluation.rulebook import scorecards
 from pubcredit.rules import clock
 from pubcredit.rules.errors import DomainError
-from pubcredit.rules.evaluation import ScorecardError, score_partition
+from pubcredit.rules.evaluation import Scorecard, ScorecardError, Scored, score_partition
 
 PARTITION_SIZE = 2000  # subjects per partition: memory stays flat in the number of subjects
+# The refresh looks back this far before its watermark: a transaction that wrote a record before the last refresh
+# began but committed after it (a long import) is still seen. A subject re-scored with nothing changed gets no new row.
+REFRESH_OVERLAP = dt.timedelta(minutes=15)
 
 
 def quarter_end_before(day: dt.date) -> dt.date:
@@ -88,6 +99,33 @@ def _enqueue(run_id: int) -> None:
     EvaluationRun.objects.filter(pk=run_id).update(task_result_id=result.id)
 
 
+def add_item_figures(figures: dict[str, dict], scored: Scored) -> dict[str, dict]:
+    """Add one partition's item lines to the run's item figures: per item, the subjects it moved (its lines sum to
+    something other than 0 for them) and the points it gave or took (cap adjustments are the caps' own lines)."""
+    if scored.lines.is_empty():
+        return figures
+    per_subject = scored.lines.filter(pl.col("source_kind") != "category").group_by("item_code", "subject_id").agg(
+        pl.col("item_name_zh").first(), pl.col("points").sum())
+    totals = per_subject.filter(pl.col("points").abs() > 1e-9).group_by("item_code").agg(
+        pl.col("item_name_zh").first(), pl.len().alias("subjects"), pl.col("points").sum())
+    merged = {code: dict(value) for code, value in figures.items()}
+    for row in totals.iter_rows(named=True):
+        entry = merged.setdefault(row["item_code"], {"name_zh": row["item_name_zh"], "subjects": 0, "points": 0.0})
+        entry["subjects"] += row["subjects"]
+        entry["points"] = round(entry["points"] + row["points"], 2)
+    return merged
+
+
+def _result_rows(run: EvaluationRun, card: Scorecard, scored: Scored, now: dt.datetime) -> list[EvaluationResult]:
+    lines = scored.lines.partition_by("subject_id", as_dict=True)
+    return [EvaluationResult(run=run, subject_id=row["subject_id"], as_of=run.as_of, scorecard_version=card.version,
+                             score=Decimal(str(row["score"])), grade=row["grade"], class_code=row["class_code"],
+                             items=selectors.lines_as_items(lines[(row["subject_id"],)])
+                             if (row["subject_id"],) in lines else [],
+                             overrides=list(row["overrides"]), evaluated_at=now)
+            for row in scored.scores.iter_rows(named=True)]
+
+
 def evaluation_run_execute(*, run_id: int, actor: Any,
                            progress: Callable[[int, int], None] | None = None) -> EvaluationRun:
     """Score every subject of the run not yet scored in it, partition by partition (resumable)."""
@@ -103,28 +141,90 @@ def evaluation_run_execute(*, run_id: int, actor: Any,
     todo = [pk for pk in all_ids if pk not in done_ids]
     EvaluationRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, total=len(all_ids), done=len(done_ids))
     done = len(done_ids)
+    figures = run.item_figures if done_ids else {}  # a resumed run goes on from the partitions it wrote
     for start in range(0, len(todo), PARTITION_SIZE):
         part = todo[start:start + PARTITION_SIZE]
         frames = selectors.partition_frames(subject_ids=part, card=card, as_of=run.as_of, known_before=known_before)
         scored = score_partition(frames, card, run.as_of)
-        lines = scored.lines.partition_by("subject_id", as_dict=True)
-        now = clock.now()
-        rows = [EvaluationResult(run=run, subject_id=row["subject_id"], as_of=run.as_of,
-                                 scorecard_version=card.version, score=Decimal(str(row["score"])),
-                                 grade=row["grade"], class_code=row["class_code"],
-                                 items=selectors.lines_as_items(lines[(row["subject_id"],)])
-                                 if (row["subject_id"],) in lines else [],
-                                 overrides=list(row["overrides"]), evaluated_at=now)
-                for row in scored.scores.iter_rows(named=True)]
+        rows = _result_rows(run, card, scored, clock.now())
+        figures = add_item_figures(figures, scored)
         with transaction.atomic():
             EvaluationResult.objects.bulk_create(rows)
             done += len(part)
-            EvaluationRun.objects.filter(pk=run.pk).update(done=done)
+            EvaluationRun.objects.filter(pk=run.pk).update(done=done, item_figures=figures)
         if progress:
             progress(done, len(all_ids))
     with transaction.atomic():
         EvaluationRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=clock.now(), done=done)
         audit.record(Event.EVALUATION_RUN_FINISHED, actor=actor, object_type="evaluation_run", object_id=run.pk,
                      reason=f"{run.period} 评价完成，共 {done} 个主体", rule_version=card.version)
+    run.refresh_from_db()
+    return run
+
+
+def _same_result(new: EvaluationResult, old: EvaluationResult | None) -> bool:
+    if old is None:
+        return False
+    return ((new.as_of, new.scorecard_version, new.score, new.grade, new.class_code)
+            == (old.as_of, old.scorecard_version, old.score, old.grade, old.class_code)
+            and json.dumps([new.items, new.overrides], sort_keys=True, default=str)
+            == json.dumps([old.items, old.overrides], sort_keys=True, default=str))
+
+
+WATERMARK = "incremental"
+
+
+def evaluation_refresh_changed(*, actor: Any) -> EvaluationRun | None:
+    """Re-score today the subjects whose records, publicity states or list entries changed since the last refresh
+    (增量刷新), so a repair, a new penalty or a new listing shows in the class within a minute.
+
+    The first call only sets the watermark (what came before is the full runs' business). The subjects are read and
+    scored exactly as a full run would (``selectors.partition_frames``, ``score_partition``), partition by partition;
+    a subject whose new result equals its latest one gets no new row. The rows written go into one run (trigger
+    ``incremental``, audited ``evaluation.refresh``); None when nothing moved.
+    """
+    started = clock.now()
+    with transaction.atomic():
+        mark, created = RefreshWatermark.objects.select_for_update().get_or_create(
+            name=WATERMARK, defaults={"checked_until": started, "refreshed_at": started})
+        if created:
+            return None
+        since = mark.checked_until - REFRESH_OVERLAP
+    today = clock.today()
+    card = scorecards().for_day(today)
+    ids = selectors.changed_subject_ids(card=card, since=since)
+    run = None
+    written = 0
+    for start in range(0, len(ids), PARTITION_SIZE):
+        part = ids[start:start + PARTITION_SIZE]
+        frames = selectors.partition_frames(subject_ids=part, card=card, as_of=today,
+                                            known_before=clock.now() + dt.timedelta(microseconds=1))
+        scored = score_partition(frames, card, today)
+        if run is None:
+            run = EvaluationRun(trigger=RunTrigger.INCREMENTAL, as_of=today, period=_period(RunTrigger.INCREMENTAL, today),
+                                scorecard_version=card.version, status=RunStatus.RUNNING, subject_ids=[],
+                                requested_by=_actor_label(actor), created_at=started)
+        latest = selectors.latest_results(subject_ids=part)
+        rows = [r for r in _result_rows(run, card, scored, clock.now()) if not _same_result(r, latest.get(r.subject_id))]
+        if not rows:
+            continue
+        with transaction.atomic():
+            if run.pk is None:
+                run.save()
+            for row in rows:
+                row.run = run
+            EvaluationResult.objects.bulk_create(rows)
+            run.subject_ids = [*run.subject_ids, *(r.subject_id for r in rows)]
+            written += len(rows)
+            EvaluationRun.objects.filter(pk=run.pk).update(subject_ids=run.subject_ids, total=written, done=written)
+    with transaction.atomic():
+        RefreshWatermark.objects.filter(name=WATERMARK).update(checked_until=started, refreshed_at=clock.now())
+        if run is None or run.pk is None:
+            return None
+        EvaluationRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=clock.now())
+        audit.record(Event.EVALUATION_REFRESHED, actor=actor, object_type="evaluation_run", object_id=run.pk,
+                     reason=f"增量刷新：{len(ids)} 个主体的信用记录或名单有变动，{written} 个主体的评价结果更新",
+                     rule_version=card.version, data={"changed": len(ids), "written": written,
+                                                      "since": since.isoformat()})
     run.refresh_from_db()
     return run

@@ -12,10 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from pubcredit.accounts.access import enterprise_login_required
 from pubcredit.evaluation import selectors
-from pubcredit.evaluation.choices import CreditClassChoice
+from pubcredit.evaluation.choices import CreditClassChoice, RunTrigger
 from pubcredit.evaluation.forms import RunStartForm
 from pubcredit.evaluation.rulebook import scorecards
 from pubcredit.evaluation.services import evaluation_run_start
@@ -25,7 +26,8 @@ from pubcredit.rules.errors import DomainError
 @login_required
 def run_list(request):
     runs = selectors.run_list()[:50]
-    latest = next((r for r in runs if r.status == "done"), None)
+    # the distribution of the last run that scored more than the few subjects an incremental refresh re-scores
+    latest = next((r for r in runs if r.status == "done" and r.trigger != RunTrigger.INCREMENTAL), None)
     return render(request, "evaluation/run_list.html", {
         "runs": runs, "latest": latest, "may_run": selectors.may_run(request.user),
         "distribution": selectors.grade_distribution(run=latest) if latest else [],
@@ -59,10 +61,14 @@ def run_detail(request, pk: int):
         raise Http404("评价批次不存在")
     results = Paginator(run.results.select_related("subject").order_by("score", "subject_id"), 50)
     previous = selectors.previous_run(run=run)
+    distribution, by_district = selectors.grade_distribution(run=run), selectors.class_by_district(run=run)
+    by_kind, items = selectors.class_by_organisation_kind(run=run), selectors.item_figures(run=run)
     return render(request, "evaluation/run_detail.html", {
-        "run": run, "distribution": selectors.grade_distribution(run=run),
+        "run": run, "distribution": distribution,
         "classes": [label for _, label in CreditClassChoice.choices],
-        "by_district": selectors.class_by_district(run=run), "previous": previous,
+        "by_district": by_district, "by_kind": by_kind, "items": items, "previous": previous,
+        "chart": selectors.run_chart(run=run, distribution=distribution, by_district=by_district, by_kind=by_kind,
+                                     items=items),
         "transitions": selectors.class_transitions(run=run, previous=previous) if previous else [],
         "page": results.get_page(request.GET.get("page"))})
 
@@ -75,3 +81,16 @@ def subject_evaluation(request, subject_id: int):
     history = list(selectors.result_history(subject=subject)[:20])
     return render(request, "evaluation/subject_evaluation.html", {
         "subject": subject, "result": selectors.latest_result(subject=subject), "history": history})
+
+
+@require_GET
+@enterprise_login_required
+def enterprise_evaluation(request):
+    """An enterprise account sees its own evaluation (本单位公共信用综合评价): score, grade, class, every item line with
+    its note, the overrides and the history; never another subject's. Not in itself a basis for punishment."""
+    account = request.enterprise_account
+    subject = selectors.subject_by_uscc(uscc=account.uscc)
+    result = selectors.latest_result(subject=subject) if subject else None
+    history = list(selectors.result_history(subject=subject)[:20]) if subject else []
+    return render(request, "evaluation/enterprise_evaluation.html", {
+        "account": account, "result": result, "history": history})

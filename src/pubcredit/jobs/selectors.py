@@ -20,6 +20,7 @@ TASK_NAMES_ZH = {
     "pubcredit.lists.tasks.lists_tick": "名单期满移出",
     "pubcredit.audit.tasks.seal_audit_chain": "审计链封存",
     "pubcredit.evaluation.tasks.evaluate_run": "公共信用综合评价",
+    "pubcredit.evaluation.tasks.refresh_changed": "公共信用综合评价增量刷新",
 }
 
 

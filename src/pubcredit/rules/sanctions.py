@@ -27,19 +27,21 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pubcredit.rules.errors import Problem
+from pubcredit.rules.evaluation import CLASS_LABELS, GRADE_CLASS
 
 __all__ = [
     "Scenario", "LegalBasis", "Measure", "MeasureSet", "MeasureError", "SanctionsRulebookError", "EntryFacts",
     "MeasureHit", "Hit", "parse_scenarios", "parse_measure_files", "validate_measure", "measure_problems", "match",
     "MEASURE_CODE_PATTERN", "FactTest", "Presence", "Conditions", "FactSpec", "ClauseResult", "ConditionOutcome",
     "evaluate_conditions", "MeasureDecision", "SUBJECT_KIND_LABELS", "IMPLEMENTER_LABELS", "APPLIES_LABELS",
+    "GRADES", "GradeFacts", "GradeHit", "match_grade",
 ]
 
 MEASURE_CODE_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
@@ -56,6 +58,10 @@ IMPLEMENTER_LABELS = {"checking_department": "核查部门依法实施", "regist
                       "court": "仅由人民法院实施"}
 APPLIES_LABELS = {"yes": "适用", "verify": "待核实", "no": "不适用"}
 FACT_PATTERN = r"^[a-z][a-z0-9_]*$"
+# The grades of the public credit comprehensive evaluation (公共信用综合评价, rules.evaluation): a measure may be
+# triggered by the subject's current grade instead of (or besides) a list entry, e.g. [D, D-] = class 严重失信.
+Grade = Literal["A+", "A", "B", "C", "C-", "D", "D-"]
+GRADES: tuple[str, ...] = tuple(GRADE_CLASS)
 
 
 class SanctionsRulebookError(ValueError):
@@ -262,8 +268,8 @@ class Measure(_Strict):
     code: str = Field(pattern=MEASURE_CODE_PATTERN, max_length=80)
     name_zh: str = Field(min_length=2, max_length=300)
     kind: Literal["punish", "reward"]
-    lists: tuple[str, ...] = Field(min_length=1)  # triggering list classes
-    grades: tuple[str, ...] = ()  # later: evaluation grades that trigger it
+    lists: tuple[str, ...] = ()  # triggering list classes
+    grades: tuple[Grade, ...] = ()  # triggering evaluation grades (organisations only: natural persons are never graded)
     scenarios: tuple[str, ...] = Field(min_length=1)
     implementing: tuple[str, ...] = Field(min_length=1)  # 实施部门
     implemented_by: Implementer = "checking_department"
@@ -276,6 +282,22 @@ class Measure(_Strict):
     version: str = Field(min_length=1)
     effective_from: dt.date
     effective_to: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _triggered(self) -> Measure:
+        if not self.lists and not self.grades:
+            raise ValueError("a measure is triggered by at least one list or one evaluation grade")
+        if len(set(self.grades)) != len(self.grades):
+            raise ValueError("duplicate grades")
+        return self
+
+    def grades_text(self) -> str:
+        """``评价等级 D、D-（严重失信）``: the grades that trigger it, with their classes, or ``""``."""
+        if not self.grades:
+            return ""
+        ordered = [g for g in GRADES if g in self.grades]
+        classes = list(dict.fromkeys(CLASS_LABELS[GRADE_CLASS[g]] for g in ordered))
+        return f"公共信用综合评价等级为{'、'.join(ordered)}（{'、'.join(classes)}）"
 
     @property
     def mandatory(self) -> bool:
@@ -525,13 +547,23 @@ class MeasureSet:
     def __init__(self, measures: Iterable[Measure]):
         self.measures = tuple(measures)
         self._index: dict[tuple[str, str], list[Measure]] = {}
+        self._grade_index: dict[tuple[str, str], list[Measure]] = {}
         for m in self.measures:
-            for list_code in m.lists:
-                for scenario in m.scenarios:
+            for scenario in m.scenarios:
+                for list_code in m.lists:
                     self._index.setdefault((list_code, scenario), []).append(m)
+                for grade in m.grades:
+                    self._grade_index.setdefault((grade, scenario), []).append(m)
 
     def for_entry(self, list_code: str, scenario: str, on: dt.date) -> list[Measure]:
         return [m for m in self._index.get((list_code, scenario), ()) if m.in_force(on)]
+
+    def for_grade(self, grade: str, scenario: str, on: dt.date) -> list[Measure]:
+        return [m for m in self._grade_index.get((grade, scenario), ()) if m.in_force(on)]
+
+    def has_grade_measures(self, scenario: str) -> bool:
+        """Whether any measure of ``scenario`` is triggered by a grade (a check then reads the subject's class)."""
+        return any(s == scenario for _, s in self._grade_index)
 
 
 def _measure_hit(m: Measure, applies: str) -> MeasureHit:
@@ -558,3 +590,62 @@ def match(entries: Iterable[EntryFacts], *, scenario: str, measures: MeasureSet,
         answered.sort(key=lambda h: (not h.mandatory, h.code))
         hits.append(Hit(entry.list_code, entry.entry_id, entry.since, entry.until, tuple(answered), tuple(decisions)))
     return hits
+
+
+# --- grade triggers (公共信用综合评价等级) -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GradeFacts:
+    """A subject's current evaluation (``evaluation.selectors.current_class``): grade, class, evaluation date and
+    scorecard version, with the subject's kind."""
+
+    grade: str
+    class_code: str
+    as_of: dt.date
+    scorecard_version: str
+    subject_kind: str | None = None
+
+
+@dataclass(frozen=True)
+class GradeHit:
+    """The measures a subject's evaluation grade triggers in one scenario (like a list entry's :class:`Hit`)."""
+
+    grade: str
+    class_code: str
+    as_of: dt.date
+    scorecard_version: str
+    measures: tuple[MeasureHit, ...]
+    decisions: tuple[MeasureDecision, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"grade": self.grade, "class": self.class_code,
+                "class_name_zh": CLASS_LABELS.get(GRADE_CLASS.get(self.grade), ""),  # type: ignore[call-overload]
+                "as_of": self.as_of.isoformat(), "model_version": self.scorecard_version,
+                "measures": [m.as_dict() for m in self.measures]}
+
+    def explanation(self) -> dict[str, Any]:
+        return {"grade": self.grade, "measures": [d.as_dict() for d in self.decisions]}
+
+
+def match_grade(evaluation: GradeFacts | None, *, scenario: str, measures: MeasureSet, on: dt.date) -> GradeHit | None:
+    """The measures in force on ``on`` that the subject's grade triggers in ``scenario``, with the same three-valued
+    conditions as a list entry's (no entry facts: a clause on an entry fact stays "to verify"). None when the
+    subject has no evaluation, is a natural person (never graded), or its grade triggers nothing here. The
+    evaluation is internal to government and not in itself a basis for punishment: a grade measure is a prompt for
+    the officer (force D) unless a rule gives it more, and then only on its own legal basis."""
+    if evaluation is None or evaluation.subject_kind == "natural_person":
+        return None
+    triggered = measures.for_grade(evaluation.grade, scenario, on)
+    if not triggered:
+        return None
+    answered, decisions = [], []
+    for m in sorted(triggered, key=lambda m: m.code):
+        outcome = evaluate_conditions(m.conditions, subject_kind=evaluation.subject_kind, facts={})
+        condition = "；".join(t for t in (m.grades_text(), m.condition_text()) if t)
+        decisions.append(MeasureDecision(m.code, m.version, outcome.applies, condition, outcome.decided_by, m.name_zh))
+        if outcome.applies != "no":
+            answered.append(replace(_measure_hit(m, outcome.applies), condition_zh=condition))
+    answered.sort(key=lambda h: (not h.mandatory, h.code))
+    return GradeHit(evaluation.grade, evaluation.class_code, evaluation.as_of, evaluation.scorecard_version,
+                    tuple(answered), tuple(decisions))

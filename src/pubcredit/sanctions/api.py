@@ -511,6 +511,7 @@ class MeasureListOut(Schema):
     name_zh: str
     kind: str
     lists: list[str]
+    grades: list[str]  # evaluation grades that trigger it (公共信用综合评价等级), [] for a list measure
     scenarios: list[str]
     implementing: list[str]
     implemented_by: str  # checking_department, or the only authority that carries it out

@@ -1,0 +1,48 @@
+"""Browser test (issue 14 §6): the run page draws its ECharts figures (grades, districts, kinds of organisation, the
+items that moved most subjects) at desktop and phone width; the enterprise reads its own evaluation (screenshots
+in docs/screens/)."""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+from pubcredit.evaluation import services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+SCREENS = pathlib.Path(__file__).resolve().parents[2] / "docs" / "screens"
+
+
+def _login(page, path, username, password, login="/login/"):
+    page.goto(page.base_url + login + "?next=" + path)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**" + path)
+
+
+def test_run_page_draws_its_charts_and_the_enterprise_reads_its_own_result(page, operator, city, system_actor):
+    from pubcredit.accounts.services import enterprise_account_create
+    from tests.factories import uscc
+
+    run = services.evaluation_run_start(actor=system_actor, enqueue=False)
+    services.evaluation_run_execute(run_id=run.pk, actor=system_actor)
+    _login(page, f"/evaluation/runs/{run.pk}/", "operator", "Operator#2026")
+    for chart in ("grades", "districts", "kinds", "items"):
+        page.wait_for_selector(f"#chart-{chart} canvas")
+    assert "严重失信行政处罚" in page.inner_text("#items")
+    page.screenshot(path=str(SCREENS / "evaluation-run-1280.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.wait_for_selector("#chart-items canvas")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # nothing wider than the phone
+    page.screenshot(path=str(SCREENS / "evaluation-run-390.png"), full_page=True)
+
+    enterprise_account_create(username="qiye1", password="Qiye-pass-2026", uscc=uscc(1),
+                              enterprise_name="淄博测试化工有限公司1", actor=system_actor)
+    page.context.clear_cookies()
+    _login(page, "/public/evaluation/", "qiye1", "Qiye-pass-2026", login="/public/account/login/")
+    assert "780" in page.inner_text("[data-testid=score]")
+    page.screenshot(path=str(SCREENS / "evaluation-enterprise-390.png"), full_page=True)
