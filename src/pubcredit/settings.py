@@ -270,6 +270,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PUBCREDIT_LOG_LEVEL", "WARNING")},
+    # the natural persons the public site showed (no audit row: public by law, docs/security.md)
+    "loggers": {"pubcredit.public_reads": {"level": os.environ.get("PUBCREDIT_PUBLIC_READS_LOG_LEVEL", "INFO")}},
 }
 
 def _env_seconds(name: str, default: float) -> float:
