@@ -88,7 +88,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _database() -> str:
+def _database(workdir: Path) -> str:
     server = os.environ.get("PUBCREDIT_DATABASE_URL", "")
     if server.startswith("postgres"):
         import psycopg
@@ -98,17 +98,17 @@ def _database() -> str:
             conn.execute(f"CREATE DATABASE {DB_NAME} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' "
                          "LC_CTYPE 'C.UTF-8'")
         return server.rsplit("/", 1)[0] + "/" + DB_NAME
-    WORKDIR.mkdir(parents=True, exist_ok=True)
-    path = WORKDIR / "portal-import.sqlite3"
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / "portal-import.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     return f"sqlite:///{path}"
 
 
-def _env(url: str) -> dict[str, str]:
+def _env(url: str, workdir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PUBCREDIT_DEBUG", "PUBCREDIT_TODAY")}
     return {**env, "PUBCREDIT_DATABASE_URL": url, "PUBCREDIT_SECRET_KEY": "bench-" + "k" * 50,
-            "PUBCREDIT_ALLOWED_HOSTS": "127.0.0.1,localhost", "PUBCREDIT_VAR_DIR": str(WORKDIR),
+            "PUBCREDIT_ALLOWED_HOSTS": "127.0.0.1,localhost", "PUBCREDIT_VAR_DIR": str(workdir),
             "DJANGO_SETTINGS_MODULE": "pubcredit.settings", "PUBCREDIT_AUDIT_CHECKPOINT_FILE": "",
             "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
 
@@ -184,8 +184,10 @@ def _load_average() -> str:
 
 
 def run(args) -> dict:
-    url = _database()
-    env = _env(url)
+    workdir = Path(args.workdir).resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    url = _database(workdir)
+    env = _env(url, workdir)
     load_before = _load_average()
     subprocess.run([PYTHON, "-m", "pubcredit.cli", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run([PYTHON, "-m", "pubcredit.cli", "createcachetable"], env=env, check=True, cwd=ROOT)
@@ -193,8 +195,7 @@ def run(args) -> dict:
     if seeded.returncode != 0:
         raise RuntimeError(f"seeding failed: {seeded.stderr[-3000:]}")
     names = json.loads(seeded.stdout.strip().splitlines()[-1])
-    csv_path = WORKDIR / f"penalties-{args.rows}.csv"
-    WORKDIR.mkdir(parents=True, exist_ok=True)
+    csv_path = workdir / f"penalties-{args.rows}.csv"
     generate(csv_path, args.rows)
     port = _free_port()
     server_env = {**env, "PUBCREDIT_BIND": f"127.0.0.1:{port}", "PUBCREDIT_WEB_ACCESS_LOG": "",
@@ -258,6 +259,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--searches", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workdir", default=str(WORKDIR), help="where the SQLite file and the CSV go")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     result = run(args)
