@@ -72,11 +72,12 @@ def _machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {total} GiB RAM, {platform.platform()}, Python {platform.python_version()}"
 
 
-def _wait(port: int, seconds: float = 60) -> None:
+def _wait(port: int, seconds: float = 300) -> None:
+    # generous: on a loaded machine the first answer (the OpenAPI description, built once per process) takes a while
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=30)
             return
         except OSError:
             time.sleep(0.3)
