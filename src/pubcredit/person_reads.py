@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db.models.signals import post_init
+from django.http import FileResponse
 
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
@@ -145,7 +146,8 @@ class StaffPersonReadAuditMiddleware:
         actor = _staff_actor(request)
         if actor is None or response.status_code >= 400:
             return response
-        if response.streaming:
+        # a file sent as it is (FileResponse) loads no rows while it streams: left to the server's sendfile
+        if response.streaming and not isinstance(response, FileResponse):
             response.streaming_content = _streamed(response.streaming_content, reads, request, actor)
         else:
             reads.record(request, actor)
