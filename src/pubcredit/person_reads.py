@@ -7,10 +7,10 @@ batches, the change feed, commitments, repair cases, reports, the admin. Rather 
 page added later) to remember an audit call, :class:`StaffPersonReadAuditMiddleware` notes every natural person's
 row instantiated while a staff request or a department token's API call is answered, and when the answer is a
 success writes one ``subject.read_person`` event per person (actor, person, ``reason`` = the page), in bulk, after
-the view. A streaming answer is followed to its end: rows loaded while its body is produced count too, and the
-events are written once the body is complete. Persons whose read the view already audited with its own purpose
-(``subjects.services.person_read_log``: the subject page, an identity-number search; a check of a person) are not
-written twice.
+the view. A streaming answer is followed to its end: rows loaded while its body is produced count too, and their
+events are written once the body is complete (or broken off). Persons whose read the view already audited with its
+own purpose (``subjects.services.person_read_log``: the subject page, an identity-number search; a check of a
+person) are not written twice.
 
 Not covered here: the public site and public API (public by law, item 3, docs/security.md), and person data read
 without a model row (a ``values()`` query): the walk test (tests/audit/test_person_reads.py) visits every page and
@@ -110,6 +110,7 @@ class _Reads:
         unaudited = sorted(pk for pk in persons if str(pk) not in self.audited)
         if not unaudited:
             return
+        self.audited.update(map(str, unaudited))  # written once: a streaming body's later rows add only new persons
         page = request.resolver_match.view_name if request.resolver_match else ""
         reason = f"查阅 {request.method} {request.path}"[:200]
         audit.record_many([audit.PendingEvent(Event.NATURAL_PERSON_READ, "subject", pk, reason=reason,
@@ -118,8 +119,8 @@ class _Reads:
 
 
 def _streamed(content: Iterator, reads: _Reads, request, actor) -> Iterator:
-    """The body of a streaming answer, watched while it is produced; the reads are written once it is complete (a
-    download broken off half-way showed part of its rows: those are recorded too)."""
+    """The body of a streaming answer, watched while it is produced; the persons its rows showed beyond those the view
+    loaded (written already) are written once it is complete or broken off."""
     try:
         iterator = iter(content)
         while True:
@@ -147,8 +148,7 @@ class StaffPersonReadAuditMiddleware:
         if actor is None or response.status_code >= 400:
             return response
         # a file sent as it is (FileResponse) loads no rows while it streams: left to the server's sendfile
+        reads.record(request, actor)  # what the view loaded, even if the body is never read
         if response.streaming and not isinstance(response, FileResponse):
             response.streaming_content = _streamed(response.streaming_content, reads, request, actor)
-        else:
-            reads.record(request, actor)
         return response
