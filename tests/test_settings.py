@@ -63,13 +63,13 @@ _PRINT = ("from django.conf import settings as s; print(repr((s.PUBCREDIT_UPLOAD
 
 def test_security_settings_default_for_plain_http_and_follow_the_environment():
     plain = _run({}, "shell", "-c", _PRINT)
-    assert plain.stdout.strip().splitlines()[-1] == f"({50 * 1024 * 1024}, False, False, 0, None, '', False)"
+    assert plain.stdout.strip().splitlines()[-1] == f"({50 * 1024 * 1024}, False, False, 0, None, '', True)"
     behind_proxy = _run({"PUBCREDIT_HTTPS": "1", "PUBCREDIT_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO",
                          "PUBCREDIT_CLIENT_IP_HEADER": "HTTP_X_REAL_IP", "PUBCREDIT_UPLOAD_MAX_BYTES": "10_000_000",
-                         "PUBCREDIT_CSP_ENFORCE": "1"}, "shell", "-c", _PRINT)
+                         "PUBCREDIT_CSP_ENFORCE": "0"}, "shell", "-c", _PRINT)
     assert behind_proxy.returncode == 0, behind_proxy.stderr
     assert behind_proxy.stdout.strip().splitlines()[-1] == (
-        "(10000000, True, True, 31536000, ('HTTP_X_FORWARDED_PROTO', 'https'), 'HTTP_X_REAL_IP', True)")
+        "(10000000, True, True, 31536000, ('HTTP_X_FORWARDED_PROTO', 'https'), 'HTTP_X_REAL_IP', False)")
 
 
 @pytest.mark.parametrize("name", ["PUBCREDIT_UPLOAD_MAX_BYTES", "PUBCREDIT_XLSX_MAX_CELLS", "PUBCREDIT_HSTS_SECONDS"])

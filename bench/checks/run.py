@@ -4,7 +4,9 @@
 
 1. a fresh database (PostgreSQL: ``pubcredit_bench_checks`` on the server of ``PUBCREDIT_DATABASE_URL``; without it a
    SQLite file under ``var/bench-checks``) is migrated and loaded (``load.py``);
-2. the pre-forking stdlib server (``serve.py``) serves the platform plus the baseline on loopback;
+2. gunicorn as deployed (``deploy/gunicorn.conf.py``: preloaded, gthread workers; ``--server serve`` for the
+   earlier stdlib pre-forking server ``serve.py``, which ``--trace`` needs) serves the platform plus the baseline on
+   loopback;
 3. the load generator (``loadgen.py``, another process) runs, for each endpoint, a warm-up, a closed-loop
    throughput run (bounded by ``--requests`` and ``--seconds``) and an open-loop run at ``--rate`` requests/s;
 4. the figures, the machine and the date are appended to ``bench/checks/RESULTS.md`` (``--no-write`` prints only).
@@ -36,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
 DB_NAME = "pubcredit_bench_checks"
+SERVERS = {"gunicorn": "gunicorn (`deploy/gunicorn.conf.py`, gthread, preloaded)", "serve": "`serve.py`"}
 
 
 def _free_port() -> int:
@@ -69,11 +72,12 @@ def _machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {total} GiB RAM, {platform.platform()}, Python {platform.python_version()}"
 
 
-def _wait(port: int, seconds: float = 240) -> None:  # a loaded 2-core host takes minutes to start 16 threads
+def _wait(port: int, seconds: float = 300) -> None:
+    # generous: on a loaded machine the first answer (the OpenAPI description, built once per process) takes a while
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=30)
             return
         except OSError:
             time.sleep(0.3)
@@ -144,9 +148,15 @@ def _run(url: str, args) -> dict:
     trace = Path(args.trace).resolve() if args.trace else None
     if trace:
         pg_log, pg_log_offset = _trace_start(url, trace)
-    serve = [PYTHON, str(HERE / "serve.py"), "--port", str(port), "--workers", str(args.workers),
-             "--threads", str(args.threads)] + (["--trace", str(trace)] if trace else [])
-    server = subprocess.Popen(serve, env=_env(url, "bench.checks.settings"), cwd=ROOT)
+    server_env = _env(url, "bench.checks.settings")
+    if args.server == "gunicorn":  # as deployed: the repository's configuration, sized by its environment settings
+        serve = [str(Path(PYTHON).parent / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
+        server_env.update({"PUBCREDIT_BIND": f"127.0.0.1:{port}", "PUBCREDIT_WEB_WORKERS": str(args.workers),
+                           "PUBCREDIT_WEB_THREADS": str(args.threads), "PUBCREDIT_WEB_ACCESS_LOG": ""})
+    else:
+        serve = [PYTHON, str(HERE / "serve.py"), "--port", str(port), "--workers", str(args.workers),
+                 "--threads", str(args.threads)] + (["--trace", str(trace)] if trace else [])
+    server = subprocess.Popen(serve, env=server_env, cwd=ROOT)
     try:
         _wait(port)
         token = loaded["token"]
@@ -194,7 +204,7 @@ def _markdown(run: dict, args) -> str:
              f"{run['loaded'].get('history', 0):,} earlier checks "
              f"(loaded in {run['loaded']['load_s']} s: {run['loaded']['timings']}); "
              f"{run['loaded']['listed_share_of_sample']:.1%} of the sampled subjects are listed",
-             f"- server: `serve.py` {args.workers} processes × {args.threads} threads; load generator: asyncio, "
+             f"- server: {SERVERS[args.server]} {args.workers} processes × {args.threads} threads; load generator: asyncio, "
              f"same machine, new connection per request; closed loop: {args.concurrency} concurrent, ≤ "
              f"{args.requests} requests / {args.seconds} s; open loop: {args.rate:g}/s for {args.seconds} s",
              f"- checks written during the run: {run['checks_written']:,} ({run['checks_with_hits']:,} with hits)", "",
@@ -220,6 +230,8 @@ def main() -> None:
     parser.add_argument("--history", type=int, default=500_000, help="checks made before the run (load.py)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--server", choices=sorted(SERVERS), default="gunicorn",
+                        help="gunicorn as deployed (default) or the stdlib serve.py (needed by --trace)")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--requests", type=int, default=20_000)
     parser.add_argument("--seconds", type=float, default=30.0)
@@ -230,6 +242,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="keep the database and payloads of the previous run (PostgreSQL), skip the load")
     args = parser.parse_args()
+    if args.trace and args.server != "serve":
+        parser.error("--trace records the server's side through serve.py: add --server serve")
     server = os.environ.get("PUBCREDIT_DATABASE_URL", "")
     if args.reuse and server.startswith("postgres"):
         url = server.rsplit("/", 1)[0] + "/" + DB_NAME

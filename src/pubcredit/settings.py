@@ -251,13 +251,14 @@ AXES_CLIENT_IP_CALLABLE = "pubcredit.request_limits.client_ip"
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("PUBCREDIT_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Content-Security-Policy: the pages' own scripts and styles only (htmx and ECharts are served from static/). Sent as
-# Report-Only until PUBCREDIT_CSP_ENFORCE=1, because a few pages still start their charts from inline scripts.
+# Content-Security-Policy: the pages' own scripts and styles only (htmx and ECharts are served from static/).
+# Enforced: no template has an inline script or event handler (tests/test_api_hardening.py reads every template);
+# PUBCREDIT_CSP_ENFORCE=0 sends it as Report-Only instead.
 PUBCREDIT_CSP = os.environ.get("PUBCREDIT_CSP", "").strip() or (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'")
-PUBCREDIT_CSP_ENFORCE = _env_flag("PUBCREDIT_CSP_ENFORCE")
+PUBCREDIT_CSP_ENFORCE = _env_flag("PUBCREDIT_CSP_ENFORCE", default=True)
 
 CSRF_FAILURE_VIEW = "pubcredit.request_limits.csrf_failure"  # the API's error shape on /api/, Django's page elsewhere
 
@@ -270,6 +271,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PUBCREDIT_LOG_LEVEL", "WARNING")},
+    # the natural persons the public site showed (no audit row: public by law, docs/security.md)
+    "loggers": {"pubcredit.public_reads": {"level": os.environ.get("PUBCREDIT_PUBLIC_READS_LOG_LEVEL", "INFO")}},
 }
 
 def _env_seconds(name: str, default: float) -> float:

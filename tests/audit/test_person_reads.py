@@ -116,9 +116,8 @@ def test_every_admin_page_that_shows_a_person_audits_the_read(client, admin_user
 
 
 def test_api_operations_that_show_a_person_audit_the_read(client, department, people, system_actor):
-    """A department system checks a person (联合奖惩核查), lists its checks and reads one: each shows the person.
-    Not walked: the change feed (GET /api/v1/changes), which shows persons' masked codes in bulk without loading
-    them (docs/security.md, "Left open")."""
+    """A department system checks a person (联合奖惩核查), lists its checks and reads one, reads the change feed
+    (公示变更流水, persons' masked codes in bulk) and the lists: each answer that shows a person audits the read."""
     from pubcredit.accounts.services import token_create
     from tests.factories import resident_id
 
@@ -129,9 +128,11 @@ def test_api_operations_that_show_a_person_audit_the_read(client, department, pe
                             {"subject": {"id_number": resident_id(12)}, "scenario": "bidding"})], people, label, **auth)
     check_id = client.get("/api/v1/checks", **auth).json()[0]["check_id"]
     shown |= _walk(client, [("get", "/api/v1/checks", None), ("get", f"/api/v1/checks/{check_id}", None),
-                            ("get", "/api/v1/lists", None), ("get", "/api/v1/rejections", None)],
+                            ("get", "/api/v1/lists", None), ("get", "/api/v1/rejections", None),
+                            ("get", "/api/v1/changes", None)],
                    people, label, **auth)
-    assert {("/api/v1/checks", LISTED), (f"/api/v1/checks/{check_id}", LISTED)} <= shown
+    assert {("/api/v1/checks", LISTED), (f"/api/v1/checks/{check_id}", LISTED), ("/api/v1/changes", PENALISED),
+            ("/api/v1/changes", LISTED)} <= shown
 
 
 def test_public_pages_are_not_staff_reads(client, operator, people):
@@ -147,3 +148,76 @@ def test_a_refused_or_failed_page_writes_no_read(client, provider, people):
     response = client.get(f"/admin/subjects/subject/{people[PENALISED].pk}/change/")
     assert response.status_code in {302, 403}
     assert not _reads(people[PENALISED], "user:provider").exists()
+
+
+def test_the_change_feed_audits_each_person_it_hands_over_once_per_call(client, department, people, system_actor):
+    """The feed hands department systems masked person codes in bulk: one read per person per answer, with the path;
+    an organisation in the same page is not a person read, and a page without persons writes none."""
+    from pubcredit.accounts.services import token_create
+
+    issued = token_create(department=department, actor=system_actor)
+    label = f"token:{department.code}:{issued.token.prefix}"
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {issued.plaintext}"}
+    body = client.get("/api/v1/changes", **auth).json()
+    masked = {people[PENALISED].id_masked, people[LISTED].id_masked}
+    assert masked <= {c["subject_code"] for c in body["changes"]}
+    feed_reads = AuditEvent.objects.filter(action="subject.read_person", actor_label=label,
+                                           data__path="/api/v1/changes")
+    assert sorted(feed_reads.values_list("object_id", flat=True)) == sorted(str(p.pk) for p in people.values())
+    client.get("/api/v1/changes", {"since": body["next_cursor"]}, **auth)  # nothing new: no person shown
+    assert feed_reads.count() == 2
+
+
+def _streamed_people(request):
+    """A staff download whose rows are read while the body streams, after the view has returned."""
+    from django.http import StreamingHttpResponse
+
+    def rows():
+        yield "名称\n"
+        for subject in Subject.objects.order_by("pk"):
+            yield f"{subject.name},{subject.display_code}\n"
+
+    return StreamingHttpResponse(rows(), content_type="text/csv")
+
+
+urlpatterns = []  # filled below: this module is the URLconf of the streaming test
+
+
+def _streaming_urls():
+    from django.urls import include, path
+
+    return [path("staff-stream/", _streamed_people, name="staff_stream"), path("", include("pubcredit.urls"))]
+
+
+def test_a_streaming_answer_audits_the_persons_its_body_loads(client, operator, people, settings):
+    settings.ROOT_URLCONF = __name__
+    urlpatterns[:] = _streaming_urls()
+    client.force_login(operator)
+    response = client.get("/staff-stream/")
+    assert response.streaming
+    # nothing is known before the body is produced; the reads are written once it is complete
+    assert not _reads(people[PENALISED], "user:operator").exists()
+    body = b"".join(response.streaming_content).decode()
+    assert PENALISED in body and LISTED in body
+    for person in people.values():
+        read = _reads(person, "user:operator").get()
+        assert read.data["path"] == "/staff-stream/" and read.actor_id == operator.pk
+
+
+def test_public_pages_showing_a_court_listed_person_write_nothing(client, people):
+    """Issue 19 item 3: a public read of a person the law publishes (失信被执行人, 法释〔2017〕7号 第七条) writes no
+    audit row and no other row, so it never waits behind an import's write lock (docs/security.md)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = people[LISTED]
+    pages = ["/public/lists/court_dishonest_debtor/", "/public/search/?q=李秀", f"/public/subjects/{person.pk}/",
+             "/api/v1/public/search?q=李秀", "/api/v1/public/lists/court_dishonest_debtor"]
+    for url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        assert person.id_masked in response.content.decode(), url
+        writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+        assert writes == [], (url, writes)
+    assert not AuditEvent.objects.filter(action="subject.read_person", object_id=str(person.pk)).exists()

@@ -16,10 +16,12 @@ TINY = {
     "checks": ["bench/checks/run.py", "--subjects", "1500", "--entries", "150", "--history", "300", "--workers", "1",
                "--threads", "2", "--concurrency", "2", "--requests", "60", "--seconds", "1", "--rate", "10",
                "--warmup", "10", "--no-write"],
+    "portal_during_import": ["bench/portal/during_import.py", "--persons", "5", "--rows", "60", "--searches", "5",
+                             "--concurrency", "2", "--workdir", "var/bench-portal-import-tiny", "--no-write"],
 }
 # what each one's report must contain once it ran through
 REPORTED = {"ingest": "| database | rows |", "portal": "| measure | n | bare | selector | page | API |",
-            "checks": "| endpoint | mode | requests |"}
+            "checks": "| endpoint | mode | requests |", "portal_during_import": "audit rows written by the searches: 0"}
 
 
 @pytest.mark.parametrize("name", sorted(TINY))

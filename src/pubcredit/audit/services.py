@@ -124,9 +124,10 @@ _reads_audited: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar
 
 
 @contextmanager
-def reads_audited() -> Iterator[set[str]]:
-    """Collect the ids of the subjects whose read is audited (``subject.read_person``) inside the block."""
-    audited: set[str] = set()
+def reads_audited(into: set[str] | None = None) -> Iterator[set[str]]:
+    """Collect the ids of the subjects whose read is audited (``subject.read_person``) inside the block (into the
+    given set, so that a streaming answer's body adds to what its view collected)."""
+    audited: set[str] = set() if into is None else into
     token = _reads_audited.set(audited)
     try:
         yield audited

@@ -13,12 +13,10 @@ from django.http import Http404
 from django.urls import reverse
 from ninja import Query, Router, Schema
 
-from pubcredit.audit.services import SystemActor
 from pubcredit.portal import selectors
 from pubcredit.ratelimit import client_ip, rate_limited
 from pubcredit.portal.services import public_person_reads_log
 from pubcredit.rules.errors import DomainError, Problem
-from pubcredit.subjects.services import person_read_log
 
 router = Router(tags=["public"])
 
@@ -135,8 +133,8 @@ def search(request, query: Query[SearchQuery]):
     """Search subjects by name (substring, at least 2 characters) or 18-character USCC; 20 per page, at most 200
     matches (``too_many``: give a more precise name)."""
     result = selectors.subject_search_public(query=query.q, page=query.page)
-    if any(s.is_natural_person for s in result.results):  # persons published by law (失信被执行人): audited
-        public_person_reads_log(subjects=result.results, viewer=SystemActor(f"public:{client_ip(request)}"),
+    if any(s.is_natural_person for s in result.results):  # published by law (失信被执行人): logged
+        public_person_reads_log(subjects=result.results, client=client_ip(request),
                                 purpose="公开接口查询结果 (public API search)")
     return {"query": result.query, "page": result.page, "has_more": result.has_more, "too_many": result.too_many,
             "message": result.error, "results": [_brief(s) for s in result.results]}
@@ -150,8 +148,8 @@ def subject(request, uscc: str):
     found = selectors.subject_public_by_uscc(uscc=uscc)
     if found is None:
         raise Http404("subject not found")
-    if found.is_natural_person:  # only when a class is public for persons; every read of a person is audited
-        person_read_log(subject=found, viewer=SystemActor(f"public:{client_ip(request)}"),
+    if found.is_natural_person:  # only when a class is public for persons: the read is logged (portal.services)
+        public_person_reads_log(subjects=[found], client=client_ip(request),
                         purpose="公开接口查看 (public API)")
     facts = selectors.subject_facts(subject=found)
     records = selectors.subject_published_records(subject=found)
@@ -170,8 +168,8 @@ def subject(request, uscc: str):
 def list_entries(request, list_code: str, query: Query[PublicListQuery]):
     """One red or black list (红黑名单公示): the entries shown today, newest decision first, 20 per page, at most 50
     pages per filter. Natural persons appear only on lists that publish them by law (失信被执行人), with the identity
-    number masked; each person shown is audited. Unknown list → 404 ``public_list.not_found`` (field ``list_code``);
-    unknown district or department code → 400 naming the field."""
+    number masked; the persons shown are logged, not audited (public by law). Unknown list → 404
+    ``public_list.not_found`` (field ``list_code``); unknown district or department code → 400 naming the field."""
     spec = selectors.public_list_get(list_code)
     filters = selectors.ListingFilters(department=query.department.strip(), district=query.district.strip(),
                                        date_from=query.date_from, date_to=query.date_to)
@@ -186,7 +184,7 @@ def list_entries(request, list_code: str, query: Query[PublicListQuery]):
                           "date_from")
     result = selectors.list_listing(list_code=spec.code, filters=filters, page=query.page)
     if result.persons:
-        public_person_reads_log(subjects=result.persons, viewer=SystemActor(f"public:{client_ip(request)}"),
+        public_person_reads_log(subjects=result.persons, client=client_ip(request),
                                 purpose=f"公开接口名单公示（{spec.name_zh}）")
     return {"list_code": spec.code, "list_name": spec.name_zh, "kind": spec.kind.value, "page": result.page,
             "has_more": result.has_more, "capped": result.capped,

@@ -1,6 +1,6 @@
 """The public credit site (信用网站): search, subject pages, 双公示 listings, 红黑名单 listings, the publicity rules.
-No login; rate-limited per client. Thin: everything is read through ``portal.selectors``; the only write is the
-audit of natural persons shown (``portal.services``)."""
+No login; rate-limited per client. Thin: everything is read through ``portal.selectors``; nothing is written, the
+natural persons shown are noted on a log (``portal.services``)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from pubcredit.audit.services import SystemActor
 from pubcredit.portal import selectors
 from pubcredit.ratelimit import client_ip, rate_limited
 from pubcredit.portal.services import public_person_reads_log
 from pubcredit.rulebook.loader import load_yaml
 from pubcredit.rules.errors import DomainError
-from pubcredit.subjects.services import person_read_log
 
 LISTINGS = {"licenses": "admin_license", "penalties": "admin_penalty", "commitments": "credit_commitment"}
 
@@ -63,8 +61,8 @@ def home(request):
 @rate_limited("search")
 def search(request):
     result = selectors.subject_search_public(query=request.GET.get("q", ""), page=_page(request))
-    if any(s.is_natural_person for s in result.results):  # persons published by law (失信被执行人): audited
-        public_person_reads_log(subjects=result.results, viewer=SystemActor(f"public:{client_ip(request)}"),
+    if any(s.is_natural_person for s in result.results):  # published by law (失信被执行人): logged
+        public_person_reads_log(subjects=result.results, client=client_ip(request),
                                 purpose="公示网站查询结果 (public search)")
     base = urlencode({"q": result.query})
     return render(request, "portal/search.html", {**_site(), "result": result, "base_query": base})
@@ -75,8 +73,8 @@ def subject(request, pk: int):
     found = selectors.subject_public_get(pk=pk)
     if found is None:
         raise Http404("未找到该信用主体")
-    if found.is_natural_person:  # only when a class is public for persons; every read of a person is audited
-        person_read_log(subject=found, viewer=SystemActor(f"public:{client_ip(request)}"),
+    if found.is_natural_person:  # only when a class is public for persons: the read is logged (portal.services)
+        public_person_reads_log(subjects=[found], client=client_ip(request),
                         purpose="公示网站查看 (public site)")
     sections = selectors.subject_sections(subject=found, pages={
         code: _page(request, f"p_{code}") for code in LISTINGS.values()})
@@ -149,8 +147,8 @@ def list_listing(request, code: str):
         result = selectors.list_listing(list_code=code, filters=filters, page=_page(request))
     except DomainError:
         raise Http404("没有公示的名单") from None
-    if result.persons:  # 失信被执行人 (natural persons published by law): every person shown is audited
-        public_person_reads_log(subjects=result.persons, viewer=SystemActor(f"public:{client_ip(request)}"),
+    if result.persons:  # 失信被执行人 (natural persons published by law): persons shown are logged
+        public_person_reads_log(subjects=result.persons, client=client_ip(request),
                                 purpose=f"公示网站名单公示（{result.spec.name_zh}）")
     return render(request, "portal/list_listing.html", {
         **_site(), "listing": result, "lists": selectors.published_lists(), "choices": selectors.filter_choices(),
