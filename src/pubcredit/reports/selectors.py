@@ -41,6 +41,11 @@ SPECIAL_SOURCES = (
 )
 
 
+
+def _section_title(info) -> str:
+    """A class's section title: 行政处罚 → 行政处罚信息; a name that already ends in 信息 keeps it once."""
+    return info.name_zh if info.name_zh.endswith("信息") else f"{info.name_zh}信息"
+
 def _date(value: dt.date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
@@ -136,7 +141,7 @@ def public_content(subject: Subject) -> dict[str, Any]:
                            *[[f.label, f.text] for f in r.fields if f.key not in ("subject_name", "subject_uscc")]]}
                  for r in by_class.get(info.code, [])]
         if items or info.code in public.ALWAYS_SHOWN:
-            sections.append({"title": f"{info.name_zh}信息", "items": items, "empty": f"无公示的{info.name_zh}信息。"})
+            sections.append({"title": _section_title(info), "items": items, "empty": f"无公示的{_section_title(info)}。"})
     entries = public.subject_list_entries(subject=subject, limit=10_000)
     for kind, title in (("black", "失信名单（黑名单）信息"), ("red", "守信激励（红名单、荣誉）信息")):
         items = []
@@ -179,7 +184,7 @@ def query_content(subject: Subject) -> dict[str, Any]:
             if state:
                 rows.append(["公示状态", labels.get(state, state)])
             items.append({"title": f"{info.name_zh}（{r.decision_no}）", "rows": rows, "marks": marks})
-        sections.append({"title": f"{info.name_zh}信息", "items": items, "empty": ""})
+        sections.append({"title": _section_title(info), "items": items, "empty": ""})
     entries = ListEntry.objects.filter(subject=subject).order_by("kind", "-decision_date", "-id")
     for kind, title in (("black", "失信名单（黑名单）信息"), ("red", "守信激励（红名单、荣誉）信息")):
         items = [_entry_item(e, marks=_marks(repaired=e.removal_reason == RemovalReasonChoice.REPAIRED,
