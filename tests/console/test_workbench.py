@@ -100,6 +100,7 @@ def test_codes_read_as_rulebook_and_choice_labels():
     assert workbench.removal_reason_name("repaired") == "信用修复移出"
     assert workbench.rejection_name("uscc.checksum") == "统一社会信用代码校验位错误"
     assert workbench.rejection_name("rule.something_new") == "字段间规则不符"  # never the code itself
+    assert workbench.rejection_name("commitment.duplicate_approval") == "信用承诺规则不符"
     assert workbench.measure_refs("仅作重要考量因素（samr.procurement_factor）。") == \
         "仅作重要考量因素（“委托承担政府采购项目、工程招投标时作为重要考量因素”）。"
 

@@ -159,7 +159,7 @@ def rejection_name(code: str) -> str:
         return REJECTION_KINDS[code]
     family = code.split(".")[0]
     return {"uscc": "统一社会信用代码有误", "id": "身份证号码有误", "date": "日期有误", "decimal": "数值有误",
-            "rule": "字段间规则不符", "dup": "重复"}.get(family, "其他错误")
+            "rule": "字段间规则不符", "dup": "重复", "commitment": "信用承诺规则不符"}.get(family, "其他错误")
 
 
 _MEASURE_REF = re.compile(r"\b[a-z][a-z_]*\.[a-z][a-z_]*\b")
