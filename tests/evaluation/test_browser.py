@@ -4,7 +4,9 @@ in docs/screens/)."""
 
 from __future__ import annotations
 
+import os
 import pathlib
+import tempfile
 
 import pytest
 
@@ -12,7 +14,8 @@ from pubcredit.evaluation import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-SCREENS = pathlib.Path(__file__).resolve().parents[2] / "docs" / "screens"
+# set PUBCREDIT_SCREENS=docs/screens to refresh the documented screenshots; otherwise they go to a scratch directory
+SCREENS = pathlib.Path(os.environ.get("PUBCREDIT_SCREENS") or tempfile.mkdtemp(prefix="evaluation-screens-"))
 
 
 def _login(page, path, username, password, login="/login/"):

@@ -3,6 +3,8 @@ the government-integrity view with a flagged body, an integrity file, the appoin
 feedback page (screenshots under the test's tmp directory)."""
 
 import datetime as dt
+import os
+import pathlib
 
 import pytest
 
@@ -87,11 +89,9 @@ def test_integrity_pages_fit_phone_and_desk(chromium, live_server, today, public
 
 
 def test_government_case_pages_fit_phone_and_desk(chromium, live_server, today, public_actor, operator, handler, leader,
-                                                  system_actor):
+                                                  system_actor, tmp_path):
     """政府失信案件: the list and one case for a leader, the identification form and the case with its forms for the
     operator, and the public list of serious cases (政务失信公示), at 390 and 1366 px."""
-    import pathlib
-
     from pubcredit.integrity import cases
 
     with clock.pinned(dt.date(2026, 9, 1)):
@@ -113,7 +113,8 @@ def test_government_case_pages_fit_phone_and_desk(chromium, live_server, today, 
     # a court entry in force gives the identification form a source to offer
     submit_list("court_dishonest_debtor", [court_row(1, subject_name="淄博市某某局", subject_uscc=GOVERNMENT_DEBTOR)],
                 handler.department, system_actor)
-    screens = pathlib.Path(__file__).resolve().parents[2] / "docs" / "screens"
+    # PUBCREDIT_SCREENS=docs/screens refreshes the documented screenshots; otherwise the test's own tmp directory
+    screens = pathlib.Path(os.environ.get("PUBCREDIT_SCREENS") or tmp_path)
     codes = rulebook_codes()
     pages = [("leader", "Leader#2026", ["/integrity/cases/", f"/integrity/cases/{case.pk}/"]),
              ("operator", "Operator#2026", [f"/integrity/cases/new/{complaint.debtor_id}/",
