@@ -31,6 +31,8 @@ def shoot(page, name):
 
 def fits(page, width, name):
     page.set_viewport_size({"width": width, "height": 844 if width < 500 else 900})
+    # a chart drawn at the old width resizes on the resize event: measure after two frames, not before
+    page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     assert page.evaluate("document.documentElement.scrollWidth") <= width, name
     shoot(page, f"{name}-{width}")
 
