@@ -246,6 +246,40 @@ def test_no_template_has_an_inline_script_or_handler_so_the_enforced_csp_blocks_
     assert offending == []
 
 
+_STYLE_BLOCK = re.compile(r"<style\b", re.IGNORECASE)
+_STYLE_ATTRIBUTE = re.compile(r"<[a-z][^>]*\sstyle\s*=", re.IGNORECASE)
+# Documents whose stylesheet is rendered with them: the credit report (page and PDF from one template, served with the
+# hash of its <style> in the policy) and the monthly dispatch report (PDF only, never served as a page).
+DOCUMENTS_WITH_THEIR_OWN_STYLESHEET = {"reports/templates/reports/report.html",
+                                       "governance/templates/governance/dispatch_print.html"}
+
+
+def test_no_page_template_has_a_style_block_or_attribute_so_style_src_self_blocks_nothing():
+    """``style-src 'self'``: pages take their looks from stylesheets in static/ (``common/layout.css`` holds the
+    small layout classes that used to be written inline); a page added with a ``<style>`` block or a ``style=``
+    attribute fails here, naming the file."""
+    src = Path(__file__).resolve().parents[1] / "src" / "pubcredit"
+    offending = [name for t in sorted(src.glob("**/templates/**/*.html"))
+                 if (name := str(t.relative_to(src))) not in DOCUMENTS_WITH_THEIR_OWN_STYLESHEET
+                 and (_STYLE_BLOCK.search(text := t.read_text(encoding="utf-8")) or _STYLE_ATTRIBUTE.search(text))]
+    assert offending == []
+
+
+def test_a_document_with_its_own_stylesheet_is_allowed_exactly_that_stylesheet(settings):
+    import base64
+    import hashlib
+
+    from pubcredit.request_limits import csp_allowing_styles_of
+
+    html = "<html><head><style>h1 { color: #0b4f8a; }</style></head><body><h1>报告</h1></body></html>"
+    digest = base64.b64encode(hashlib.sha256(b"h1 { color: #0b4f8a; }").digest()).decode()
+    policy = csp_allowing_styles_of(html)
+    style_src = [d.strip() for d in policy.split(";") if d.strip().startswith("style-src ")]
+    assert style_src == [f"style-src 'self' 'sha256-{digest}'"]
+    assert policy.replace(f" 'sha256-{digest}'", "") == settings.PUBCREDIT_CSP  # nothing else loosened
+    assert csp_allowing_styles_of("<p>无样式</p>") == settings.PUBCREDIT_CSP
+
+
 @pytest.mark.django_db
 def test_pages_send_no_inline_script_so_the_csp_needs_no_unsafe_inline(client, operator, department, today):
     """The chart pages start their charts from static files (static/console/*-figures.js) and the calendar banner
@@ -260,6 +294,7 @@ def test_pages_send_no_inline_script_so_the_csp_needs_no_unsafe_inline(client, o
         assert not _INLINE_SCRIPT.search(body), f"{url} has an inline script"
         policy = response.get("Content-Security-Policy-Report-Only") or response.get("Content-Security-Policy")
         assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+        assert "style-src 'self';" in policy
     banner = client.get("/workbench/").content.decode()
     assert 'data-testid="calendar-banner"' in banner  # shown from 1 November while next year is not loaded
     assert 'calendar-banner" role="alert" data-testid="calendar-banner">' in banner  # no style attribute

@@ -9,7 +9,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import re
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
@@ -140,11 +143,29 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        header = ("Content-Security-Policy" if settings.PUBCREDIT_CSP_ENFORCE
-                  else "Content-Security-Policy-Report-Only")
+        header = csp_header_name()
         if settings.PUBCREDIT_CSP and header not in response:
             response[header] = settings.PUBCREDIT_CSP
         return response
+
+
+def csp_header_name() -> str:
+    return "Content-Security-Policy" if settings.PUBCREDIT_CSP_ENFORCE else "Content-Security-Policy-Report-Only"
+
+
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
+
+
+def csp_allowing_styles_of(html: str) -> str:
+    """The platform's policy with the SHA-256 of each ``<style>`` element of ``html`` added to ``style-src``: for a
+    document whose stylesheet is generated with it (the credit report names its number in the page footer and is
+    rendered from one template to the page and to the PDF), so that exactly these styles and no injected one apply."""
+    hashes = " ".join("'sha256-%s'" % base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+                      for css in _STYLE_ELEMENT.findall(html))
+    if not hashes:
+        return settings.PUBCREDIT_CSP
+    directives = [d.strip() for d in settings.PUBCREDIT_CSP.split(";") if d.strip()]
+    return "; ".join(f"{d} {hashes}" if d.split()[0] == "style-src" else d for d in directives)
 
 
 def client_ip(request) -> str:

@@ -251,11 +251,13 @@ AXES_CLIENT_IP_CALLABLE = "pubcredit.request_limits.client_ip"
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("PUBCREDIT_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Content-Security-Policy: the pages' own scripts and styles only (htmx and ECharts are served from static/).
-# Enforced: no template has an inline script or event handler (tests/test_api_hardening.py reads every template);
-# PUBCREDIT_CSP_ENFORCE=0 sends it as Report-Only instead.
+# Content-Security-Policy: the pages' own scripts and stylesheets only (htmx and ECharts are served from static/).
+# Enforced: no template has an inline script, event handler, <style> block or style attribute (tests/
+# test_api_hardening.py reads every template). Style *attributes* stay allowed for ECharts, which writes its tooltips
+# as markup with style attributes; with default-src 'self' an attribute can load nothing from elsewhere, and having
+# no selectors it cannot read the page. PUBCREDIT_CSP_ENFORCE=0 sends the policy as Report-Only instead.
 PUBCREDIT_CSP = os.environ.get("PUBCREDIT_CSP", "").strip() or (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'")
 PUBCREDIT_CSP_ENFORCE = _env_flag("PUBCREDIT_CSP_ENFORCE", default=True)

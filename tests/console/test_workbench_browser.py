@@ -56,7 +56,7 @@ def _visit(page, url: str, codes: set[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("username", list(DEMO_LOGINS))
-def test_every_page_of_the_role_fits_and_speaks_chinese(chromium, live_server, demo, username):
+def test_every_page_of_the_role_fits_speaks_chinese_and_breaks_no_csp_rule(chromium, live_server, demo, username):
     codes = rulebook_codes()
     screens = os.environ.get("PUBCREDIT_SCREENS")
     failures: list[str] = []
@@ -64,6 +64,8 @@ def test_every_page_of_the_role_fits_and_speaks_chinese(chromium, live_server, d
         context = _english_context(chromium, viewport)
         page = context.new_page()
         page.set_default_timeout(15_000)
+        refused: list[str] = []  # what the Content-Security-Policy blocked: a style or script written inline
+        page.on("console", lambda m: "Content Security Policy" in m.text and refused.append(f"{page.url}: {m.text}"))
         _login(page, live_server.url, username)
         assert page.query_selector("#inbox .counter"), "the home is an inbox of counts"
         if screens:
@@ -81,6 +83,7 @@ def test_every_page_of_the_role_fits_and_speaks_chinese(chromium, live_server, d
                     failures += [f"{viewport['width']} {inner}: {p}"
                                  for p in _visit(page, live_server.url + inner, codes)]
         assert len(visited) > 4, f"{username}'s menu offers pages"
+        failures += [f"{viewport['width']} CSP refused {r}" for r in refused]
         context.close()
     assert not failures, "\n".join(failures)
 

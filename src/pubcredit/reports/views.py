@@ -43,9 +43,8 @@ def report_issue_public(request, subject_id: int):
 @rate_limited("page")
 def report_page(request, number: str):
     report = _public_report(number)
-    html = report_render.report_html(report.snapshot, web=True,
-                                     pdf_url=reverse("reports:pdf", kwargs={"number": report.number}))
-    return HttpResponse(html)
+    return report_render.report_page_response(report.snapshot,
+                                              pdf_url=reverse("reports:pdf", kwargs={"number": report.number}))
 
 
 @rate_limited("page")
@@ -125,9 +124,9 @@ def _enterprise_report(request, number: str) -> Report:
 @rate_limited("page")
 def my_report_page(request, number: str):
     report = _enterprise_report(request, number)
-    return HttpResponse(report_render.report_html(
-        report.snapshot, web=True, pdf_url=reverse("reports:mine_pdf", kwargs={"number": report.number}),
-        back_url=reverse("reports:mine")))
+    return report_render.report_page_response(
+        report.snapshot, pdf_url=reverse("reports:mine_pdf", kwargs={"number": report.number}),
+        back_url=reverse("reports:mine"))
 
 
 @enterprise_login_required

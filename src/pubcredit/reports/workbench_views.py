@@ -60,8 +60,8 @@ def _own(request, number: str) -> Report:
 @department_required
 def report_detail(request, number: str):
     report = _own(request, number)
-    return HttpResponse(report_render.report_html(
-        report.snapshot, web=True, pdf_url=reverse("reports_workbench:pdf", kwargs={"number": report.number})))
+    return report_render.report_page_response(
+        report.snapshot, pdf_url=reverse("reports_workbench:pdf", kwargs={"number": report.number}))
 
 
 @department_required
