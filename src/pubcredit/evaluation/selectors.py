@@ -12,6 +12,7 @@ import polars as pl
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 
+from pubcredit.evaluation.choices import CreditClassChoice
 from pubcredit.evaluation.models import EvaluationResult, EvaluationRun
 from pubcredit.lists.models import ListEntry
 from pubcredit.lists.rulebook import rulebook as list_rulebook
@@ -48,6 +49,17 @@ def current_class(*, subject: Subject) -> CurrentClass | None:
         return None
     return CurrentClass(result.grade, result.class_code, result.class_name_zh, result.scorecard_version,
                         result.evaluated_at, result.as_of, result.score)
+
+
+def current_class_of(*, subject_id: int) -> CurrentClass | None:
+    """``current_class`` by the subject's id, in one query of the needed columns (the check API reads it when a
+    measure of the scenario is triggered by a grade)."""
+    row = (EvaluationResult.objects.filter(subject_id=subject_id).order_by("-evaluated_at", "-id")
+           .values_list("grade", "class_code", "scorecard_version", "evaluated_at", "as_of", "score").first())
+    if row is None:
+        return None
+    grade, class_code, version, evaluated_at, as_of, score = row
+    return CurrentClass(grade, class_code, CreditClassChoice(class_code).label, version, evaluated_at, as_of, score)
 
 
 def result_history(*, subject: Subject) -> QuerySet[EvaluationResult]:

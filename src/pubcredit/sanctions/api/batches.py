@@ -17,7 +17,7 @@ from ninja.files import UploadedFile
 from pubcredit.request_limits import human_size
 from pubcredit.rules.errors import DomainError
 from pubcredit.sanctions import selectors, services
-from pubcredit.sanctions.api.checks import HitOut, SubjectOut, router
+from pubcredit.sanctions.api.checks import GradeHitOut, HitOut, SubjectOut, router
 from pubcredit.sanctions.exports import batch_result_response
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -46,6 +46,7 @@ class BatchRowOut(Schema):
     subject: SubjectOut | None
     hits: list[HitOut]
     error: BatchErrorOut | None
+    grade_hit: GradeHitOut | None = None  # as in the check answer
 
 
 class CheckBatchLinksOut(Schema):
@@ -76,7 +77,7 @@ def _batch_out(batch) -> dict:
             "links": {"self": base, "result_csv": f"{base}/result?format=csv", "result_xlsx": f"{base}/result?format=xlsx"}}
 
 
-@router.post("/batch", response=CheckBatchOut, url_name="check_batches")
+@router.post("/batch", response=CheckBatchOut, by_alias=True, url_name="check_batches")
 def batch_create(request, body: BatchIn):
     """Screen a case list (批量核查): one check per item; rows with a malformed identifier are reported, the others
     checked. At most 5000 items; the result is also downloadable as CSV or XLSX."""
@@ -85,7 +86,7 @@ def batch_create(request, body: BatchIn):
     return _batch_out(batch)
 
 
-@router.post("/batch/file", response=CheckBatchOut, url_name="check_batch_file")
+@router.post("/batch/file", response=CheckBatchOut, by_alias=True, url_name="check_batch_file")
 def batch_upload(request, scenario: Form[str], file: File[UploadedFile]):
     """The same from a file (multipart ``file`` and ``scenario``): CSV (UTF-8 or GB18030) or XLSX with a column
     统一社会信用代码 and/or 身份证号码, optionally 主体名称 and 业务编号 (案号/项目编号)."""
@@ -105,7 +106,7 @@ def batch_upload(request, scenario: Form[str], file: File[UploadedFile]):
     return _batch_out(batch)
 
 
-@router.get("/batch/{int:batch_id}", response=CheckBatchOut, url_name="check_batch")
+@router.get("/batch/{int:batch_id}", response=CheckBatchOut, by_alias=True, url_name="check_batch")
 def batch_read(request, batch_id: int):
     batch = selectors.batch_for_department(department=request.department, batch_id=batch_id)
     if batch is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import AuthenticationError
 
 from pubcredit.rules.errors import DomainError
@@ -58,6 +58,18 @@ class SubjectOut(Schema):
     code: str  # USCC, or the masked identity number
 
 
+class GradeHitOut(Schema):
+    """The measures the subject's public credit comprehensive evaluation grade (公共信用综合评价等级) triggers in this
+    scenario. Internal to government; the evaluation is not in itself a basis for punishment."""
+
+    grade: str  # A+ A B C C- D D-
+    class_: str = Field(..., alias="class")  # honest | minor | general | serious
+    class_name_zh: str  # 诚信守法 / 轻微失信 / 一般失信 / 严重失信
+    as_of: dt.date  # the evaluation date of the result read
+    model_version: str  # the scorecard version
+    measures: list[MeasureOut]
+
+
 class CheckOut(Schema):
     check_id: str
     subject: SubjectOut
@@ -66,6 +78,9 @@ class CheckOut(Schema):
     as_of: dt.datetime
     rulebook_version: str
     hits: list[HitOut]
+    # null: no measure of the scenario is triggered by a grade, the subject was never evaluated, or is a natural
+    # person (never graded)
+    grade_hit: GradeHitOut | None = None
 
 
 class CheckSummaryOut(Schema):
@@ -85,7 +100,8 @@ class ListQuery(Schema):
     limit: int = 200
 
 
-@router.post("", response=CheckOut, url_name="checks", auth=CheckToken(defer_revocation=True))
+@router.post("", response=CheckOut, by_alias=True, url_name="checks",
+             auth=CheckToken(defer_revocation=True))
 def check_create(request, body: CheckIn):
     """Check one subject before a business decision (应查必查). ``subject`` is ``{"uscc": …}`` or ``{"id_number": …}``;
     ``scenario`` one of government_procurement, bidding, administrative_approval, fiscal_funding, honors,

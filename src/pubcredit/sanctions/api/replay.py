@@ -95,7 +95,7 @@ def _check_or_404(request, check_id: str):
     return check
 
 
-@router.get("/{check_id}", response=ReplayOut, url_name="check")
+@router.get("/{check_id}", response=ReplayOut, by_alias=True, url_name="check")
 def check_read(request, check_id: str):
     """Replay a check: what was answered, the entries the platform held in force at that moment (and what happened
     to them since: a later removal does not change the answer), the measures as they stood, and the feedback."""

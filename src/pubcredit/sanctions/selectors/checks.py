@@ -70,6 +70,7 @@ def check_answer(check: Check) -> dict[str, Any]:
                     "name": check.subject_name or None, "code": check.subject_code},
         "scenario": check.scenario, "reference": check.reference, "as_of": check.as_of,
         "rulebook_version": check.rulebook_version, "hits": check.hits,
+        "grade_hit": check.grade_hit,  # the evaluation grade's measures (null: none), since issue 14
     }
 
 
@@ -95,7 +96,7 @@ def check_replay(check: Check) -> Replay:
         "removal_reason": e.removal_reason or None, "removed_on": e.removed_on, "removed_at": e.removed_at,
         "rule_version": e.rule_version, "answered": e.pk in answered,
     } for e in entries]
-    codes = {m["code"] for h in check.hits for m in h["measures"]}
+    codes = {m["code"] for m in check.answered_measures()}
     book = measure_book_at(moment)
     day = check.as_of_date
     measures = []
@@ -125,7 +126,7 @@ def batch_rows(batch: CheckBatch) -> list[dict[str, Any]]:
         rows[check.batch_row] = {"row": check.batch_row, "reference": check.reference, "check_id": str(check.check_id),
                                  "subject": {"found": check.subject_id is not None, "name": check.subject_name or None,
                                              "code": check.subject_code, "kind": check.subject_kind or None},
-                                 "hits": check.hits, "error": None}
+                                 "hits": check.hits, "grade_hit": check.grade_hit, "error": None}
     for error in batch.errors:
         rows[error["row"]] = {"row": error["row"], "reference": error.get("reference", ""), "check_id": None,
                               "subject": None, "hits": [], "error": {k: error.get(k) for k in ("code", "field", "message")}}
