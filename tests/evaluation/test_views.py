@@ -89,6 +89,8 @@ def test_an_enterprise_sees_its_own_evaluation_with_every_item_line(client, city
     account = enterprise_account_create(username="qiye1", password="Qiye-pass-2026", uscc=uscc(1),
                                         enterprise_name="淄博测试化工有限公司1", actor=system_actor)
     client.force_login(account.user)
+    home = client.get("/public/account/").content.decode()
+    assert 'id="my-evaluation"' in home and 'href="/public/evaluation/"' in home  # linked from the enterprise home
     page = client.get("/public/evaluation/").content.decode()
     assert "780" in page and "严重失信" in page and "严重失信行政处罚" in page and "仅本单位可见" in page
     assert "淄博严重违法测试有限公司2" not in page  # never another subject's
