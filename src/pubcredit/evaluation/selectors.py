@@ -172,6 +172,20 @@ def class_by_district(*, run: EvaluationRun) -> list[dict]:
             for name, by in sorted(counts.items())]
 
 
+def class_by_industry(*, run: EvaluationRun) -> list[dict]:
+    """Per industry (国民经济行业门类, GB/T 4754-2017, from the registration data): the number of subjects in each
+    class, in the standard's order; organisations with no registered industry last, under 未登记行业."""
+    from pubcredit.rules.industries import SECTIONS, section_name
+
+    counts: dict[str | None, dict[str, int]] = {}
+    for row in run.results.values("subject__industry", "class_code").annotate(n=Count("id")).order_by():
+        by = counts.setdefault(row["subject__industry"] or None, dict.fromkeys(CLASS_ORDER, 0))
+        by[row["class_code"]] += row["n"]
+    order = [s for s in SECTIONS if s in counts] + ([None] if None in counts else [])
+    return [{"industry": section_name(s), "counts": [counts[s][c] for c in CLASS_ORDER],
+             "total": sum(counts[s].values())} for s in order]
+
+
 def previous_run(*, run: EvaluationRun) -> EvaluationRun | None:
     """The last finished whole-city run before this one's evaluation date (the previous quarter for a quarter)."""
     return (EvaluationRun.objects.filter(status="done", subject_ids__isnull=True, as_of__lt=run.as_of)
@@ -232,7 +246,7 @@ def item_figures(*, run: EvaluationRun, limit: int = 10) -> list[dict]:
 
 
 def run_chart(*, run: EvaluationRun, distribution: list[dict], by_district: list[dict], by_kind: list[dict],
-              items: list[dict]) -> dict:
+              items: list[dict], by_industry: list[dict] = ()) -> dict:
     """The run page's chart data (ECharts, drawn by static/console/evaluation-figures.js)."""
     from pubcredit.rules.evaluation import CLASS_LABELS, CreditClass
 
@@ -243,4 +257,6 @@ def run_chart(*, run: EvaluationRun, distribution: list[dict], by_district: list
             "by_district": {name: [row["counts"][i] for row in by_district] for i, name in enumerate(classes)},
             "kinds": [row["kind"] for row in by_kind],
             "by_kind": {name: [row["counts"][i] for row in by_kind] for i, name in enumerate(classes)},
+            "industries": [row["industry"] for row in by_industry],
+            "by_industry": {name: [row["counts"][i] for row in by_industry] for i, name in enumerate(classes)},
             "items": [row["name_zh"] for row in items], "item_subjects": [row["subjects"] for row in items]}
