@@ -117,6 +117,8 @@ def test_the_measure_edit_form_shows_and_keeps_the_grades(client, operator):
     from pubcredit.sanctions.selectors import measure_current
 
     client.force_login(operator)
+    listing = client.get("/sanctions/measures/?scenario=supervision").content.decode()
+    assert 'data-testid="grades">公共信用综合评价等级为D、D-（严重失信）' in listing
     page = client.get(f"/sanctions/measures/{SERIOUS}/edit/").content.decode()
     assert 'name="grades" value="D"' in page and 'name="grades" value="B"' in page
     assert page.count("checked") >= 2  # D and D- ticked
