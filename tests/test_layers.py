@@ -25,7 +25,8 @@ LAYERS: list[set[str]] = [
     {"records"},
     {"publicity", "lists"},
     {"ingest"},  # collection: files, forms and API batches become records
-    {"sanctions", "repair", "evaluation"},
+    {"evaluation"},  # scores records and list entries; the checks (sanctions) and the draws read its class
+    {"sanctions", "repair"},
     {"commitments", "supervision", "reports", "figures", "finance", "incentives", "integrity"},  # read checks
     {"governance"},  # reads every system's figures; the console's inbox shows its digest
     {"portal", "console"},

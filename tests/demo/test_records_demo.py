@@ -24,6 +24,10 @@ def test_seed_demo_is_realistic_and_goes_through_services(capsys, today):
     for code in Subject.objects.exclude(uscc=None).values_list("uscc", flat=True):
         assert identifiers.check_uscc(code).ok
     assert Subject.objects.filter(kind="legal_person", district__isnull=False).exists()
+    # every organisation has its registered industry (行业门类), a person none
+    assert not Subject.objects.exclude(kind="natural_person").filter(industry__isnull=True).exists()
+    assert not Subject.objects.filter(kind="natural_person", industry__isnull=False).exists()
+    assert {"C", "F", "H"} <= set(Subject.objects.values_list("industry", flat=True))
     late = shuanggongshi.filter(on_time=False).count()
     assert 0 < late < 100  # a realistic share of late submissions
     classes = set(CreditRecord.objects.values_list("class_code", flat=True))

@@ -88,6 +88,9 @@ def test_results_are_never_overwritten_and_current_class_reads_the_latest(city, 
     assert first.scorecard_version == "zibo-v1"  # 2026Q3 was scored under the version then in force
     assert first.results.get(subject=city[uscc(1)]).grade == "A"  # the quarter's row stays as it was
     assert selectors.current_class(subject=city["person"]) is None
+    # the check API's read by id gives the same (one query of the needed columns)
+    assert selectors.current_class_of(subject_id=city[uscc(1)].pk) == current
+    assert selectors.current_class_of(subject_id=city["person"].pk) is None
 
 
 def test_a_future_date_or_an_unknown_version_is_refused(city, system_actor):

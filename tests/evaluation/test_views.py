@@ -89,6 +89,8 @@ def test_an_enterprise_sees_its_own_evaluation_with_every_item_line(client, city
     account = enterprise_account_create(username="qiye1", password="Qiye-pass-2026", uscc=uscc(1),
                                         enterprise_name="淄博测试化工有限公司1", actor=system_actor)
     client.force_login(account.user)
+    home = client.get("/public/account/").content.decode()
+    assert 'id="my-evaluation"' in home and 'href="/public/evaluation/"' in home  # linked from the enterprise home
     page = client.get("/public/evaluation/").content.decode()
     assert "780" in page and "严重失信" in page and "严重失信行政处罚" in page and "仅本单位可见" in page
     assert "淄博严重违法测试有限公司2" not in page  # never another subject's
@@ -102,3 +104,26 @@ def test_staff_and_anonymous_visitors_do_not_get_the_enterprise_page(client, pro
     assert client.get("/public/evaluation/").status_code == 302
     client.force_login(provider)
     assert client.get("/public/evaluation/").status_code in (302, 403)
+
+
+def test_the_run_page_shows_the_classes_per_industry(client, provider, city, system_actor):
+    """Item 6 (per industry): 国民经济行业门类 from the registration data; organisations without one are counted under
+    未登记行业, never dropped."""
+    import json
+
+    from pubcredit.subjects.services import subjects_industry_set
+
+    subjects_industry_set(rows=[{"uscc": uscc(1), "industry": "C2614"}, {"uscc": uscc(2), "industry": "F5212"}],
+                          actor=system_actor, reason="登记注册信息")
+    run = services.evaluation_run_execute(run_id=services.evaluation_run_start(actor=system_actor, enqueue=False).pk,
+                                          actor=system_actor)
+    from pubcredit.evaluation import selectors
+
+    rows = {row["industry"]: row for row in selectors.class_by_industry(run=run)}
+    assert list(rows) == ["C 制造业", "F 批发和零售业", "未登记行业"]  # the standard's order, the unregistered last
+    assert rows["C 制造业"]["counts"] == [0, 0, 0, 1] and rows["未登记行业"]["counts"] == [1, 0, 0, 0]
+    client.force_login(provider)
+    page = client.get(f"/evaluation/runs/{run.pk}/").content.decode()
+    assert "各行业类别分布" in page and 'id="chart-industries"' in page
+    data = json.loads(page.split('id="chart-data" type="application/json">', 1)[1].split("</script>", 1)[0])
+    assert data["industries"] == ["C 制造业", "F 批发和零售业", "未登记行业"] and data["by_industry"]["严重失信"] == [1, 1, 0]

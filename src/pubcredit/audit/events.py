@@ -78,6 +78,7 @@ class Event(IntEnum):
     EVALUATION_RUN_STARTED = 1401
     EVALUATION_RUN_FINISHED = 1402
     EVALUATION_REFRESHED = 1403  # an incremental refresh that wrote new results
+    SUBJECT_INDUSTRY_SET = 1404  # industries from the registration data, for the evaluation's figures by industry
     RECORDS_CHUNK_IMPORTED = 404  # one committed chunk of a bulk import (issue 18)
     # 20xx governance (督查与考核, issue 20)
     SCORECARDS_COMPUTED = 2001
@@ -186,6 +187,7 @@ _TYPES = [
     EventType(Event.EVALUATION_RUN_STARTED, "evaluation.start", "发起公共信用综合评价", "started an evaluation run"),
     EventType(Event.EVALUATION_RUN_FINISHED, "evaluation.finish", "公共信用综合评价完成", "finished an evaluation run"),
     EventType(Event.EVALUATION_REFRESHED, "evaluation.refresh", "公共信用综合评价增量刷新", "re-scored changed subjects"),
+    EventType(Event.SUBJECT_INDUSTRY_SET, "subject.industry", "登记主体行业门类", "set subjects' industry"),
     EventType(Event.RECORDS_CHUNK_IMPORTED, "record.import_chunk", "批量归集入库（分块）", "imported a chunk of records"),
     EventType(Event.SCORECARDS_COMPUTED, "governance.scorecards", "计算部门考核", "computed department scorecards"),
     EventType(Event.POLICY_TASK_SAVED, "governance.task", "保存政策任务", "saved a policy task"),

@@ -22,7 +22,7 @@ from pubcredit.records.choices import SubmissionChannel
 from pubcredit.records.services import records_submit
 from pubcredit.rulebook.loader import load_yaml
 from pubcredit.rules import clock, identifiers
-from pubcredit.subjects.services import SubjectRef, subjects_resolve
+from pubcredit.subjects.services import SubjectRef, subjects_industry_set, subjects_resolve
 from pubcredit.workdays.selectors import work_calendar
 
 # (username, password, role, display name, department code, district code)
@@ -48,12 +48,22 @@ def org_code_check(first8: str) -> str:
     return {10: "X", 11: "0"}.get(c, str(c))
 
 
+# the industry a demo name says (国民经济行业分类 GB/T 4754-2017 class codes, as a registration export gives them)
+INDUSTRY_CODES = {"化工": "C2614", "陶瓷": "C3071", "机械制造": "C3499", "医药": "C2710", "建材": "C3021",
+                  "纺织": "C1713", "商贸": "F5181", "食品": "C1499", "物流": "G5990", "电子科技": "I6510",
+                  "耐火材料": "C3089", "建筑工程": "E4899", "餐饮管理": "H6210", "环保科技": "N7721",
+                  "汽车销售": "F5261", "面馆": "H6210", "超市": "F5212", "烧烤店": "H6210", "五金店": "F5281",
+                  "理发店": "O8020", "便利店": "F5213", "水果店": "F5223", "修车铺": "O8111", "服装店": "F5232",
+                  "药店": "F5251"}
+
+
 @dataclass(frozen=True)
 class DemoSubject:
     kind: str
     name: str
     uscc: str | None
     id_number: str | None
+    industry: str | None = None  # a GB/T 4754-2017 class code (organisations only)
 
 
 class SubjectFactory:
@@ -75,13 +85,15 @@ class SubjectFactory:
             first17 = registrar + division + body + org_code_check(body)
             uscc = first17 + identifiers.uscc_check_char(first17)
             if registrar == "91":
-                name = f"淄博{rng.choice(w['trade_names'])}{rng.choice(w['trade_names'])}{rng.choice(w['industries'])}" \
-                       f"{rng.choice(w['company_suffixes'])}"
-                return DemoSubject("legal_person", name, uscc, None)
+                first, second, industry = (rng.choice(w["trade_names"]), rng.choice(w["trade_names"]),
+                                           rng.choice(w["industries"]))
+                name = f"淄博{first}{second}{industry}{rng.choice(w['company_suffixes'])}"
+                return DemoSubject("legal_person", name, uscc, None, INDUSTRY_CODES.get(industry))
             district = {"370303": "张店区", "370302": "淄川区", "370304": "博山区", "370305": "临淄区",
                         "370306": "周村区", "370321": "桓台县", "370322": "高青县", "370323": "沂源县"}[division]
-            name = f"{district}{rng.choice(w['surnames'])}记{rng.choice(w['shop_kinds'])}"
-            return DemoSubject("individual_business", name, uscc, None)
+            surname, shop = rng.choice(w["surnames"]), rng.choice(w["shop_kinds"])
+            return DemoSubject("individual_business", f"{district}{surname}记{shop}", uscc, None,
+                               INDUSTRY_CODES.get(shop))
         born = dt.date(1950, 1, 1) + dt.timedelta(days=(i // 1000) % 18_000)
         first17 = f"{division}{born:%Y%m%d}{i % 1000:03d}"
         id_number = first17 + identifiers.resident_id_check_char(first17)
@@ -207,14 +219,18 @@ def seed_records(*, subjects: int, records: int, seed: int, actor,
 
 def seed_subjects(*, subjects: int, seed: int, actor, progress: Callable[[int], None] = lambda n: None,
                   chunk: int = 5000) -> int:
-    """Register subjects 0..subjects-1 (most of a city's subjects have no record at all)."""
+    """Register subjects 0..subjects-1 (most of a city's subjects have no record at all), with the industry of
+    each organisation as the registration data would give it (行业门类, for the figures by industry)."""
     make_subject = SubjectFactory(seed)
     for start in range(0, subjects, chunk):
-        refs = []
+        refs, industries = [], []
         for i in range(start, min(subjects, start + chunk)):
             s = make_subject(i)
             refs.append(SubjectRef(kind=s.kind, name=s.name, uscc=s.uscc, id_number=s.id_number))
+            if s.uscc and s.industry:
+                industries.append({"uscc": s.uscc, "industry": s.industry})
         with transaction.atomic():
             subjects_resolve(refs, actor=actor, reason="demo")
+            subjects_industry_set(rows=industries, actor=actor, reason="演示数据：登记注册信息中的行业")
         progress(len(refs))
     return subjects

@@ -12,6 +12,7 @@ import polars as pl
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 
+from pubcredit.evaluation.choices import CreditClassChoice
 from pubcredit.evaluation.models import EvaluationResult, EvaluationRun
 from pubcredit.lists.models import ListEntry
 from pubcredit.lists.rulebook import rulebook as list_rulebook
@@ -48,6 +49,17 @@ def current_class(*, subject: Subject) -> CurrentClass | None:
         return None
     return CurrentClass(result.grade, result.class_code, result.class_name_zh, result.scorecard_version,
                         result.evaluated_at, result.as_of, result.score)
+
+
+def current_class_of(*, subject_id: int) -> CurrentClass | None:
+    """``current_class`` by the subject's id, in one query of the needed columns (the check API reads it when a
+    measure of the scenario is triggered by a grade)."""
+    row = (EvaluationResult.objects.filter(subject_id=subject_id).order_by("-evaluated_at", "-id")
+           .values_list("grade", "class_code", "scorecard_version", "evaluated_at", "as_of", "score").first())
+    if row is None:
+        return None
+    grade, class_code, version, evaluated_at, as_of, score = row
+    return CurrentClass(grade, class_code, CreditClassChoice(class_code).label, version, evaluated_at, as_of, score)
 
 
 def result_history(*, subject: Subject) -> QuerySet[EvaluationResult]:
@@ -160,6 +172,20 @@ def class_by_district(*, run: EvaluationRun) -> list[dict]:
             for name, by in sorted(counts.items())]
 
 
+def class_by_industry(*, run: EvaluationRun) -> list[dict]:
+    """Per industry (国民经济行业门类, GB/T 4754-2017, from the registration data): the number of subjects in each
+    class, in the standard's order; organisations with no registered industry last, under 未登记行业."""
+    from pubcredit.rules.industries import SECTIONS, section_name
+
+    counts: dict[str | None, dict[str, int]] = {}
+    for row in run.results.values("subject__industry", "class_code").annotate(n=Count("id")).order_by():
+        by = counts.setdefault(row["subject__industry"] or None, dict.fromkeys(CLASS_ORDER, 0))
+        by[row["class_code"]] += row["n"]
+    order = [s for s in SECTIONS if s in counts] + ([None] if None in counts else [])
+    return [{"industry": section_name(s), "counts": [counts[s][c] for c in CLASS_ORDER],
+             "total": sum(counts[s].values())} for s in order]
+
+
 def previous_run(*, run: EvaluationRun) -> EvaluationRun | None:
     """The last finished whole-city run before this one's evaluation date (the previous quarter for a quarter)."""
     return (EvaluationRun.objects.filter(status="done", subject_ids__isnull=True, as_of__lt=run.as_of)
@@ -220,7 +246,7 @@ def item_figures(*, run: EvaluationRun, limit: int = 10) -> list[dict]:
 
 
 def run_chart(*, run: EvaluationRun, distribution: list[dict], by_district: list[dict], by_kind: list[dict],
-              items: list[dict]) -> dict:
+              items: list[dict], by_industry: list[dict] = ()) -> dict:
     """The run page's chart data (ECharts, drawn by static/console/evaluation-figures.js)."""
     from pubcredit.rules.evaluation import CLASS_LABELS, CreditClass
 
@@ -231,4 +257,6 @@ def run_chart(*, run: EvaluationRun, distribution: list[dict], by_district: list
             "by_district": {name: [row["counts"][i] for row in by_district] for i, name in enumerate(classes)},
             "kinds": [row["kind"] for row in by_kind],
             "by_kind": {name: [row["counts"][i] for row in by_kind] for i, name in enumerate(classes)},
+            "industries": [row["industry"] for row in by_industry],
+            "by_industry": {name: [row["counts"][i] for row in by_industry] for i, name in enumerate(classes)},
             "items": [row["name_zh"] for row in items], "item_subjects": [row["subjects"] for row in items]}

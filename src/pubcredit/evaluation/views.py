@@ -63,12 +63,14 @@ def run_detail(request, pk: int):
     previous = selectors.previous_run(run=run)
     distribution, by_district = selectors.grade_distribution(run=run), selectors.class_by_district(run=run)
     by_kind, items = selectors.class_by_organisation_kind(run=run), selectors.item_figures(run=run)
+    by_industry = selectors.class_by_industry(run=run)
     return render(request, "evaluation/run_detail.html", {
         "run": run, "distribution": distribution,
         "classes": [label for _, label in CreditClassChoice.choices],
-        "by_district": by_district, "by_kind": by_kind, "items": items, "previous": previous,
+        "by_district": by_district, "by_kind": by_kind, "by_industry": by_industry, "items": items,
+        "previous": previous,
         "chart": selectors.run_chart(run=run, distribution=distribution, by_district=by_district, by_kind=by_kind,
-                                     items=items),
+                                     items=items, by_industry=by_industry),
         "transitions": selectors.class_transitions(run=run, previous=previous) if previous else [],
         "page": results.get_page(request.GET.get("page"))})
 

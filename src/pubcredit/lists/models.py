@@ -60,6 +60,7 @@ class ListEntry(models.Model):
             models.Index(fields=["status", "planned_end"], name="list_entry_due_idx"),
             models.Index(fields=["department", "pushed_late"], name="list_entry_late_idx"),
             models.Index(fields=["list_code", "status"], name="list_entry_list_idx"),
+            models.Index(fields=["updated_at"], name="list_entry_updated_idx"),  # the evaluation's incremental refresh
         ]
         constraints = [
             models.CheckConstraint(

@@ -57,6 +57,7 @@ class PublicityState(models.Model):
             models.Index(fields=["state", "publish_until"], name="publicity_until_idx"),
             models.Index(fields=["state", "ended_on"], name="publicity_ended_idx"),
             models.Index(fields=["assessed_on"], name="publicity_assessed_idx"),
+            models.Index(fields=["updated_at"], name="publicity_updated_idx"),  # the evaluation's incremental refresh
         ]
         constraints = [
             models.CheckConstraint(

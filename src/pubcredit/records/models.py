@@ -47,6 +47,8 @@ class CreditRecord(models.Model):
         indexes = [
             models.Index(fields=["subject", "class_code"], name="record_subject_class_idx"),
             models.Index(fields=["department", "received_at"], name="record_department_received_idx"),
+            # the evaluation's incremental refresh (增量刷新) reads what changed since its watermark, every minute
+            models.Index(fields=["updated_at"], name="record_updated_idx"),
         ]
 
     def __str__(self) -> str:

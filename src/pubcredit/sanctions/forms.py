@@ -7,7 +7,8 @@ from django import forms
 
 from pubcredit.lists.rulebook import rulebook as list_rulebook
 from pubcredit.rules import clock
-from pubcredit.rules.sanctions import FORCE_LABELS, IMPLEMENTER_LABELS, MEASURE_CODE_PATTERN, Measure
+from pubcredit.rules.evaluation import CLASS_LABELS, GRADE_CLASS
+from pubcredit.rules.sanctions import FORCE_LABELS, GRADES, IMPLEMENTER_LABELS, MEASURE_CODE_PATTERN, Measure
 from pubcredit.sanctions.rulebook import checkable_scenarios, scenarios
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -122,7 +123,12 @@ class MeasureForm(forms.Form):
                             help_text="小写英文、数字、下划线，用点分隔，如 court.procurement_refuse")
     name_zh = forms.CharField(label="措施名称", max_length=300, widget=AREA)
     kind = forms.ChoiceField(label="类别", choices=[("punish", "惩戒"), ("reward", "激励")])
-    lists = forms.MultipleChoiceField(label="触发名单", choices=(), widget=forms.CheckboxSelectMultiple)
+    lists = forms.MultipleChoiceField(label="触发名单", choices=(), widget=forms.CheckboxSelectMultiple, required=False)
+    # 公共信用综合评价等级 (issue 14): organisations only; the evaluation is not in itself a basis for punishment
+    grades = forms.MultipleChoiceField(
+        label="触发的综合评价等级", required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(g, f"{g}（{CLASS_LABELS[GRADE_CLASS[g]]}）") for g in GRADES],
+        help_text="由公共信用综合评价等级触发的措施（仅法人等组织，自然人不参与评价）；须选择触发名单或评价等级至少一项")
     scenarios = forms.MultipleChoiceField(label="适用业务场景", choices=(), widget=forms.CheckboxSelectMultiple)
     implementing = forms.CharField(label="实施部门（每行一个）", widget=AREA)
     implemented_by = forms.ChoiceField(label="实施主体", choices=list(IMPLEMENTER_LABELS.items()),
@@ -151,7 +157,7 @@ class MeasureForm(forms.Form):
     @staticmethod
     def initial_for(measure: Measure) -> dict:
         return {"code": measure.code, "name_zh": measure.name_zh, "kind": measure.kind, "lists": list(measure.lists),
-                "scenarios": list(measure.scenarios), "implementing": "\n".join(measure.implementing),
+                "grades": list(measure.grades), "scenarios": list(measure.scenarios), "implementing": "\n".join(measure.implementing),
                 "force": measure.force,
                 "legal_basis": "\n".join(f"{b.instrument} | {b.article}" if b.article else b.instrument
                                          for b in measure.legal_basis),
@@ -161,6 +167,12 @@ class MeasureForm(forms.Form):
                 "conditions": "" if measure.conditions.empty else yaml.safe_dump(
                     measure.conditions.model_dump(mode="json", by_alias=True, exclude_defaults=True),
                     allow_unicode=True, sort_keys=False)}
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("lists") and not data.get("grades"):
+            self.add_error("lists", "须选择触发名单或综合评价等级至少一项")
+        return data
 
     def clean_conditions(self):
         text = self.cleaned_data.get("conditions") or ""
@@ -181,7 +193,7 @@ class MeasureForm(forms.Form):
             instrument, _, article = line.partition("|")
             basis.append({"instrument": instrument.strip(), "article": article.strip()})
         return {"code": data["code"], "name_zh": data["name_zh"].strip(), "kind": data["kind"],
-                "lists": data["lists"], "scenarios": data["scenarios"], "implementing": _lines(data["implementing"]),
+                "lists": data["lists"], "grades": data.get("grades") or [], "scenarios": data["scenarios"], "implementing": _lines(data["implementing"]),
                 "force": data["force"], "legal_basis": basis, "effective_from": data["effective_from"],
                 "effective_to": data.get("effective_to"),
                 "sources": [s.strip() for s in (data.get("sources") or "").split(",") if s.strip()],

@@ -93,6 +93,9 @@ class Check(models.Model):
     hits = models.JSONField("命中结果", default=list)
     # per hit, every measure of its list in the scenario and the condition that decided it (incl. those not applied)
     explanation = models.JSONField("适用条件判定", default=list, blank=True)
+    # the measures the subject's evaluation grade triggered (公共信用综合评价等级, ``GradeHit.as_dict()``); null: the
+    # scenario has no grade measure, the subject was never evaluated, or is a natural person (never graded)
+    grade_hit = models.JSONField("综合评价等级命中", null=True, blank=True)
     hit_count = models.PositiveSmallIntegerField("命中名单数", default=0)
     measure_count = models.PositiveSmallIntegerField("适用措施数", default=0)
     feedback_required = models.BooleanField("须反馈", default=False)
@@ -112,6 +115,11 @@ class Check(models.Model):
 
     def __str__(self) -> str:
         return str(self.check_id)
+
+    def answered_measures(self) -> list[dict]:
+        """Every measure answered: those of each list hit, then those the evaluation grade triggered."""
+        measures = [m for h in self.hits for m in h["measures"]]
+        return measures + list((self.grade_hit or {}).get("measures", []))
 
 
 class CheckHit(models.Model):

@@ -16,12 +16,15 @@ from pubcredit.accounts.models import Department, User
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.catalog.schema import InfoClass
+from pubcredit.evaluation.selectors import current_class_of
 from pubcredit.lists.rulebook import fact_specs
 from pubcredit.lists.rulebook import rulebook as list_rulebook
 from pubcredit.lists.services import subject_key
 from pubcredit.rules import clock, identifiers
 from pubcredit.rules.errors import DomainError, Problem
-from pubcredit.rules.sanctions import EntryFacts, MeasureError, Scenario, match, validate_measure
+from pubcredit.rules.sanctions import (
+    EntryFacts, GradeFacts, GradeHit, MeasureError, MeasureSet, Scenario, match, match_grade, validate_measure,
+)
 from pubcredit.sanctions.choices import CheckChannel, IdentifierKindChoice
 from pubcredit.sanctions.models import Check, CheckBatch, CheckFeedback, CheckHit, MeasureVersion, Watch, WatchCursor
 from pubcredit.sanctions.rulebook import measure_book, seed, short_version
@@ -113,7 +116,7 @@ def _list_names() -> dict[str, tuple[str, str]]:
 _CHECK_COLUMNS = ("check_id", "department_id", "channel", "actor_label", "batch_id", "batch_row", "scenario",
                   "reference", "identifier_kind", "subject_id", "subject_kind", "subject_code", "subject_name", "as_of",
                   "as_of_date", "rulebook_version", "hits", "hit_count", "measure_count", "feedback_required",
-                  "feedback_complete", "explanation")
+                  "feedback_complete", "explanation", "grade_hit")
 
 
 @functools.cache
@@ -135,6 +138,19 @@ def _check_insert(check: Check) -> None:
         cursor.execute(sql, params)
         check.pk = cursor.fetchone()[0]
     check._state.adding, check._state.db = False, connection.alias
+
+
+def _grade_hit(subject, *, scenario: Scenario, measures: MeasureSet, day: dt.date) -> GradeHit | None:
+    """The measures the subject's evaluation grade (公共信用综合评价等级) triggers in the scenario. The class is read
+    only when a measure of the scenario is triggered by a grade (one query more, off the hot path otherwise);
+    natural persons are never graded, so they are never read."""
+    if subject is None or subject.kind == "natural_person" or not measures.has_grade_measures(scenario.code):
+        return None
+    current = current_class_of(subject_id=subject.pk)
+    if current is None:
+        return None
+    facts = GradeFacts(current.grade, current.class_code, current.as_of, current.scorecard_version, subject.kind)
+    return match_grade(facts, scenario=scenario.code, measures=measures, on=day)
 
 
 def _check_create(*, department: Department, kind: str, value: str, scenario: Scenario, reference: str, actor: Any,
@@ -164,9 +180,12 @@ def _check_create(*, department: Department, kind: str, value: str, scenario: Sc
                        "identifying_unit": entry.identifying_unit})
     subject = facts.subject
     code = identifiers.mask_resident_id(value) if person else value
-    measure_codes = {m["code"] for h in answer for m in h["measures"]}
+    grade = _grade_hit(subject, scenario=scenario, measures=book.measure_set, day=today)
+    grade_answer = grade.as_dict() if grade is not None else None
+    answered = [m for h in answer for m in h["measures"]] + (grade_answer["measures"] if grade_answer else [])
+    measure_codes = {m["code"] for m in answered}
     # information-only measures (carried out by another authority) are shown, not reported on by this department
-    to_report = {m["code"] for h in answer for m in h["measures"] if not m["information"]}
+    to_report = {m["code"] for m in answered if not m["information"]}
     check = Check(
         check_id=uuid.uuid4(), department=department, channel=channel, actor_label=audit.actor_label(actor),
         batch=batch, batch_row=batch_row, scenario=scenario.code, reference=reference,
@@ -174,7 +193,7 @@ def _check_create(*, department: Department, kind: str, value: str, scenario: Sc
         subject_id=subject.pk if subject else None, subject_kind=subject.kind if subject else "", subject_code=code,
         subject_name=subject.name if subject else "", as_of=now, as_of_date=today, rulebook_version=book.version,
         hits=answer, hit_count=len(answer), measure_count=len(measure_codes), feedback_required=bool(to_report),
-        feedback_complete=False,
+        feedback_complete=False, grade_hit=grade_answer,
         explanation=[{**hit.explanation(), "list_name": names.get(hit.list_code, (hit.list_code,))[0]} for hit in hits])
     if not facts.entries and not person:
         _check_insert(check)  # one statement: atomic by itself
@@ -218,7 +237,7 @@ def check_run(*, department: Department, subject: Any, scenario: Any, reference:
 def check_feedback_record(*, check: Check, measure_code: Any, applied: Any, note: Any = "", actor: Any) -> CheckFeedback:
     """Record whether the department applied one measure of a check, and why (应惩必惩). Not applying needs a reason.
     A later feedback for the same measure corrects the earlier one (both kept)."""
-    codes = {m["code"] for h in check.hits for m in h["measures"]}
+    codes = {m["code"] for m in check.answered_measures()}
     if not isinstance(measure_code, str) or measure_code not in codes:
         listed = "、".join(sorted(codes)) or "（本次核查无适用措施）"
         raise DomainError("feedback.unknown_measure", f"该核查未涉及此措施：{measure_code}（可反馈：{listed}）",
@@ -233,7 +252,7 @@ def check_feedback_record(*, check: Check, measure_code: Any, applied: Any, note
     feedback = CheckFeedback.objects.create(check_row=check, measure_code=measure_code, applied=applied, note=note[:2000],
                                             actor_label=audit.actor_label(actor), created_at=clock.now())
     answered = set(check.feedback.values_list("measure_code", flat=True))
-    required = {m["code"] for h in check.hits for m in h["measures"] if not m.get("information")}
+    required = {m["code"] for m in check.answered_measures() if not m.get("information")}
     complete = required <= answered
     if complete != check.feedback_complete:
         check.feedback_complete = complete
@@ -253,7 +272,7 @@ def check_feedback_record_all(*, check: Check, answers: list[dict[str, Any]], ac
     lists every refused answer with the measure's Chinese name, its field as ``measures.<code>.<field>``."""
     if not answers:
         raise DomainError("feedback.no_answers", "没有需要反馈的措施", "no measure to report on", "measures")
-    names = {m["code"]: m["name"] for h in check.hits for m in h["measures"]}
+    names = {m["code"]: m["name"] for m in check.answered_measures()}
     problems: list[Problem] = []
     recorded: list[CheckFeedback] = []
     for answer in answers:

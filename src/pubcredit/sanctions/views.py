@@ -103,12 +103,11 @@ def _awaiting_measures(check, latest) -> list[dict]:
 
 def _reportable_measures(check) -> list[dict]:
     measures, seen = [], set()
-    for hit in check.hits:
-        for m in hit["measures"]:
-            if m["code"] in seen or m.get("information"):
-                continue  # information-only measures are carried out by another authority: nothing to report
-            seen.add(m["code"])
-            measures.append(m)
+    for m in check.answered_measures():  # the lists' measures, then the evaluation grade's
+        if m["code"] in seen or m.get("information"):
+            continue  # information-only measures are carried out by another authority: nothing to report
+        seen.add(m["code"])
+        measures.append(m)
     return measures
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from pubcredit.accounts.models import District
-from pubcredit.subjects.choices import IdentifierKind, SubjectKind
+from pubcredit.subjects.choices import INDUSTRY_CHOICES, IdentifierKind, SubjectKind
 
 __all__ = ["Subject", "SubjectName", "ConfirmedIdentifier"]
 
@@ -20,6 +20,8 @@ class Subject(models.Model):
     id_encrypted = models.TextField("证件号码密文", blank=True)
     id_masked = models.CharField("证件号码（脱敏）", max_length=24, blank=True)
     district = models.ForeignKey(District, verbose_name="所属区县", null=True, blank=True, on_delete=models.PROTECT)
+    # 国民经济行业门类 (GB/T 4754-2017 section letter) from the registration data; null: not registered yet
+    industry = models.CharField("行业门类", max_length=1, null=True, blank=True, choices=INDUSTRY_CHOICES)
     created_at = models.DateTimeField("创建时间")
     updated_at = models.DateTimeField("更新时间")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +14,8 @@ from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.rulebook.loader import load_yaml
 from pubcredit.rules import clock, identifiers
-from pubcredit.rules.errors import DomainError
+from pubcredit.rules.errors import DomainError, Problem
+from pubcredit.rules.industries import IndustryError, industry_section
 from pubcredit.subjects import crypto
 from pubcredit.subjects.choices import IdentifierKind
 from pubcredit.subjects.models import ConfirmedIdentifier, Subject, SubjectName
@@ -126,6 +127,60 @@ def subjects_resolve(refs: Iterable[SubjectRef], *, actor: Any, reason: str = ""
 
 def subject_resolve(ref: SubjectRef, *, actor: Any, reason: str = "") -> Subject:
     return Subject.objects.get(pk=subjects_resolve([ref], actor=actor, reason=reason)[ref.key])
+
+
+@dataclass(frozen=True)
+class IndustryResult:
+    """What ``subjects_industry_set`` did: subjects whose industry changed, unchanged ones, and the codes the
+    platform holds no subject for (registered enterprises with no credit information yet: nothing to set)."""
+
+    updated: int
+    unchanged: int
+    not_found: list[str]
+
+
+@transaction.atomic
+def subjects_industry_set(*, rows: Sequence[dict[str, Any]], actor: Any, reason: str) -> IndustryResult:
+    """Set organisations' industry (国民经济行业门类, GB/T 4754-2017) from the registration data: each row
+    ``{"uscc", "industry"}``, the industry as a section letter, a section name or a class code (``C3011``).
+
+    All or nothing: a malformed code or an unknown industry refuses the whole set, every bad row named
+    (``rows.<n>.uscc`` / ``rows.<n>.industry``, n from 1), and nothing is written. Each change is audited with the
+    old and new section (``subject.industry``)."""
+    if not (reason or "").strip():
+        raise DomainError("industry.reason_required", "须说明行业数据来源（如市场监管部门登记注册信息）",
+                          "a reason (the data's source) is required", "reason")
+    wanted: dict[str, str] = {}
+    problems: list[Problem] = []
+    for n, row in enumerate(rows, start=1):
+        check = identifiers.check_uscc(row.get("uscc"), field_name=f"rows.{n}.uscc")
+        if not check.ok:
+            problems.extend(check.problems)
+            continue
+        try:
+            wanted[check.value] = industry_section(str(row.get("industry") or ""))
+        except IndustryError as exc:
+            problems.append(Problem("industry.unknown", f"第{n}行：{exc}", f"row {n}: not a GB/T 4754-2017 section "
+                                    f"or class code: {row.get('industry')!r}", f"rows.{n}.industry"))
+    if problems:
+        raise DomainError.from_problems(problems)
+    now = clock.now()
+    current = {}
+    for chunk in _chunks(list(wanted)):
+        current.update({u: (pk, ind) for pk, u, ind in
+                        Subject.objects.filter(uscc__in=chunk).values_list("id", "uscc", "industry")})
+    changed = {u: s for u, s in wanted.items() if u in current and current[u][1] != s}
+    by_section: dict[str, list[int]] = {}
+    for u, section in changed.items():
+        by_section.setdefault(section, []).append(current[u][0])
+    for section, ids in by_section.items():
+        for chunk in _chunks(ids):
+            Subject.objects.filter(pk__in=chunk).update(industry=section, updated_at=now)
+    audit.record_many([audit.PendingEvent(Event.SUBJECT_INDUSTRY_SET, "subject", current[u][0], reason=reason.strip(),
+                                          before={"industry": current[u][1]}, after={"industry": s})
+                       for u, s in changed.items()], actor=actor)
+    return IndustryResult(len(changed), sum(1 for u in wanted if u in current) - len(changed),
+                          sorted(u for u in wanted if u not in current))
 
 
 @transaction.atomic

@@ -40,6 +40,7 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   stacked("chart-districts", data.districts, data.by_district);
   stacked("chart-kinds", data.kinds, data.by_kind);
+  stacked("chart-industries", data.industries || [], data.by_industry || {});
   var items = chart("chart-items");
   if (items) {
     items.setOption({
