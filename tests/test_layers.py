@@ -23,7 +23,8 @@ LAYERS: list[set[str]] = [
     {"workdays", "catalog", "jobs"},
     {"subjects"},
     {"records"},
-    {"publicity", "lists"},
+    {"lists"},  # red and black lists: entries derived from records
+    {"publicity"},  # reads list entries (名单公示); lists tell it by the list-entries-changed event
     {"ingest"},  # collection: files, forms and API batches become records
     {"sanctions", "repair", "evaluation"},
     {"commitments", "supervision", "reports", "figures", "finance", "incentives", "integrity"},  # read checks
@@ -36,10 +37,6 @@ KNOWN_DEBT: dict[tuple[str, str], str] = {
     ("accounts", "ingest"): "department figures (accounts/selectors.py) read batches: to a figures app",
     ("accounts", "records"): "department figures read records: to a figures app",
     ("accounts", "catalog"): "department figures name the classes: to a figures app",
-    ("records", "publicity"): "records_submit assesses publicity in its transaction: a records-changed event",
-    ("records", "lists"): "records_submit derives list entries: a records-changed event",
-    ("publicity", "lists"): "publicity reads a list record's entry window",
-    ("lists", "publicity"): "list decisions re-assess their records' publicity",
     ("reports", "portal"): "reports read the public subject view: to publicity",
 }
 

@@ -16,9 +16,9 @@ from pubcredit.audit.events import Event
 from pubcredit.bulk import bulk_insert
 from pubcredit.catalog.registry import get_class
 from pubcredit.lists.choices import CaseStateChoice, ChangeKind, EntryStatusChoice
+from pubcredit.lists.events import ListEntriesChanged, list_entries_changed
 from pubcredit.lists.models import IdentificationCase, ListChange, ListEntry
 from pubcredit.lists.rulebook import entry_facts, rulebook
-from pubcredit.publicity.services import publicity_assess
 from pubcredit.records.choices import RecordStatus, SubmissionChannel
 from pubcredit.records.models import CreditRecord
 from pubcredit.records.services import record_submit_one
@@ -103,6 +103,11 @@ def _apply_removal(entry: ListEntry, removal: tuple[RemovalReason, dt.date, str]
     status, final_reason = rules.entry_transition(entry.status, rules.REMOVAL_EVENTS[reason])
     entry.status, entry.removal_reason, entry.removed_on = status.value, final_reason.value, day
     entry.removal_note, entry.removed_at, entry.updated_at = note, now, now
+
+
+def _entries_changed(record_ids: list[int], actor: Any) -> None:
+    """Tell the subscribers (publicity) that these records' entries moved, in the caller's transaction."""
+    list_entries_changed.publish(ListEntriesChanged(record_ids=tuple(record_ids), actor=actor))
 
 
 def list_entries_sync(record_ids: Iterable[int], *, actor: Any) -> SyncResult:
@@ -211,7 +216,7 @@ def list_entries_sync(record_ids: Iterable[int], *, actor: Any) -> SyncResult:
             bulk_insert(ListChange, changes, _CHANGE_FIELDS)
             audit.record_many(pending, actor=actor)
             moved_records += [e.record_id for e in changed] + [r["record_id"] for r in new_rows]
-        publicity_assess(moved_records, actor=actor)  # the public site and the change feed follow the entries
+        _entries_changed(moved_records, actor)  # the public site and the change feed follow the entries
     return result
 
 
@@ -256,7 +261,7 @@ def list_entry_remove(*, entry: ListEntry, reason: str, note: str, actor: Any, o
         audit.record(Event.LIST_ENTRY_REMOVED, actor=actor, object_type="list_entry", object_id=entry.pk,
                      before=before, after=_snapshot(entry), reason=entry.removal_note, rule_version=entry.rule_version,
                      data={"list_code": entry.list_code, "reason": entry.removal_reason, "removed_on": day.isoformat()})
-        publicity_assess([entry.record_id], actor=actor)
+        _entries_changed([entry.record_id], actor)
     return entry
 
 
@@ -301,7 +306,7 @@ def lists_expire_due(*, today: dt.date | None = None, actor: Any, chunk: int = 1
                                                 "updated_at"], batch_size=_CHUNK)
             bulk_insert(ListChange, changes, _CHANGE_FIELDS)
             audit.record_many(pending, actor=actor)
-            publicity_assess([e.record_id for e in due], actor=actor)  # 停止公示 with the expiry
+            _entries_changed([e.record_id for e in due], actor)  # 停止公示 with the expiry
             total += len(due)
     version = rulebook().version
     audit.record(Event.LISTS_TICK, actor=actor, object_type="lists", object_id=today.isoformat(),
@@ -526,8 +531,7 @@ def identification_push(*, case: IdentificationCase, actor: Any) -> Identificati
     _move(case, CaseEvent.PUSH)
     result = record_submit_one(info_class=get_class(case.list_code), values=_record_values(case),
                                department=case.department, actor=actor, channel=SubmissionChannel.FORM)
-    case.record_id = result.record_ids[0]
-    list_entries_sync(result.record_ids, actor=actor)
+    case.record_id = result.record_ids[0]  # its list entry was derived by the records-changed event (lists.subscribers)
     case.save(update_fields=["state", "record", "updated_at"])
     _case_audit(Event.LIST_CASE_PUSHED, case, actor, before=before, data={"record": case.record_id})
     return case
