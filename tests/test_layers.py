@@ -2,8 +2,7 @@
 below it. Every import counts, at module level or inside a function.
 
 The imports that break the order today are listed in ``KNOWN_DEBT`` with the reason each exists; they are issue 12's
-remaining work (a "records changed" event for records → publicity/lists, a ``figures`` app for the department
-figures in accounts). The test fails on any new upward import, and also when a listed one is gone, so the list only
+remaining work. The test fails on any new upward import, and also when a listed one is gone, so the list only
 shrinks.
 """
 
@@ -34,9 +33,6 @@ LAYERS: list[set[str]] = [
 ]
 
 KNOWN_DEBT: dict[tuple[str, str], str] = {
-    ("accounts", "ingest"): "department figures (accounts/selectors.py) read batches: to a figures app",
-    ("accounts", "records"): "department figures read records: to a figures app",
-    ("accounts", "catalog"): "department figures name the classes: to a figures app",
     ("reports", "portal"): "reports read the public subject view: to publicity",
 }
 
