@@ -2,8 +2,7 @@
 below it. Every import counts, at module level or inside a function.
 
 The imports that break the order today are listed in ``KNOWN_DEBT`` with the reason each exists; they are issue 12's
-remaining work (a "records changed" event for records → publicity/lists, a ``figures`` app for the department
-figures in accounts). The test fails on any new upward import, and also when a listed one is gone, so the list only
+remaining work. The test fails on any new upward import, and also when a listed one is gone, so the list only
 shrinks.
 """
 
@@ -23,7 +22,8 @@ LAYERS: list[set[str]] = [
     {"workdays", "catalog", "jobs"},
     {"subjects"},
     {"records"},
-    {"publicity", "lists"},
+    {"lists"},  # red and black lists: entries derived from records
+    {"publicity"},  # reads list entries (名单公示); lists tell it by the list-entries-changed event
     {"ingest"},  # collection: files, forms and API batches become records
     {"evaluation"},  # scores records and list entries; the checks (sanctions) and the draws read its class
     {"sanctions", "repair"},
@@ -34,13 +34,6 @@ LAYERS: list[set[str]] = [
 ]
 
 KNOWN_DEBT: dict[tuple[str, str], str] = {
-    ("accounts", "ingest"): "department figures (accounts/selectors.py) read batches: to a figures app",
-    ("accounts", "records"): "department figures read records: to a figures app",
-    ("accounts", "catalog"): "department figures name the classes: to a figures app",
-    ("records", "publicity"): "records_submit assesses publicity in its transaction: a records-changed event",
-    ("records", "lists"): "records_submit derives list entries: a records-changed event",
-    ("publicity", "lists"): "publicity reads a list record's entry window",
-    ("lists", "publicity"): "list decisions re-assess their records' publicity",
     ("reports", "portal"): "reports read the public subject view: to publicity",
 }
 

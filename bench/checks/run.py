@@ -35,6 +35,9 @@ from pathlib import Path
 from sampler import Sampler, cpu_share, cpu_ticks
 
 ROOT = Path(__file__).resolve().parents[2]
+
+sys.path.insert(0, str(ROOT / "bench"))
+from migrated import prepare  # noqa: E402  (bench/migrated.py: a migrated SQLite template, copied)
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
 DB_NAME = "pubcredit_bench_checks"
@@ -88,6 +91,7 @@ def _load(env: dict, args) -> dict:
     saved = ROOT / "var" / "bench-checks" / "loaded.json"
     if args.reuse and saved.exists():
         return json.loads(saved.read_text())
+    prepare(env["PUBCREDIT_DATABASE_URL"], env)
     subprocess.run([PYTHON, "-m", "django", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
     started = time.perf_counter()
     out = subprocess.run([PYTHON, str(HERE / "load.py"), "--subjects", str(args.subjects), "--entries",

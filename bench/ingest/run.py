@@ -34,6 +34,9 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+
+sys.path.insert(0, str(ROOT / "bench"))
+from migrated import prepare  # noqa: E402  (bench/migrated.py: a migrated SQLite template, copied)
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
@@ -112,6 +115,7 @@ def _cli(env, *args):
 
 def set_up(env: dict[str, str]) -> None:
     """A freshly migrated database with the importing department (the import's own audit of it included)."""
+    prepare(env["PUBCREDIT_DATABASE_URL"], env)
     _cli(env, "migrate", "-v0")
     _cli(env, "create_department", "--code", "SCJGJ", "--name", "淄博市市场监督管理局", "--uscc", AUTHORITY)
 

@@ -42,6 +42,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+
+sys.path.insert(0, str(ROOT / "bench"))
+from migrated import prepare  # noqa: E402  (bench/migrated.py: a migrated SQLite template, copied)
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench" / "ingest"))
 PYTHON = sys.executable
@@ -189,6 +192,7 @@ def run(args) -> dict:
     url = _database(workdir)
     env = _env(url, workdir)
     load_before = _load_average()
+    prepare(url, env)
     subprocess.run([PYTHON, "-m", "pubcredit.cli", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run([PYTHON, "-m", "pubcredit.cli", "createcachetable"], env=env, check=True, cwd=ROOT)
     seeded = subprocess.run([PYTHON, "-c", SEED, str(args.persons)], env=env, cwd=ROOT, capture_output=True, text=True)

@@ -32,6 +32,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+
+sys.path.insert(0, str(ROOT / "bench"))
+from migrated import prepare  # noqa: E402  (bench/migrated.py: a migrated SQLite template, copied)
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
 DB_NAME = "pubcredit_bench_portal"
@@ -159,6 +162,7 @@ def main() -> None:
         Path(str(sqlite_file) + suffix).unlink(missing_ok=True)
     if not args.skip_sqlite:
         print(f"SQLite: {args.subjects:,} subjects, {args.records:,} records …", flush=True)
+        prepare(f"sqlite:///{sqlite_file}", _env(f"sqlite:///{sqlite_file}"))
         results.append(_run_child(f"sqlite:///{sqlite_file}", args))
     server = os.environ.get("PUBCREDIT_DATABASE_URL", "")
     if server.startswith("postgres"):

@@ -89,6 +89,10 @@ def main() -> None:
     os.environ.update(PUBCREDIT_DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}", PUBCREDIT_VAR_DIR=str(work),
                       PUBCREDIT_SECRET_KEY=os.environ.get("PUBCREDIT_SECRET_KEY", "bench-only-secret-key-" + "x" * 40),
                       DJANGO_SETTINGS_MODULE="pubcredit.settings")
+    sys.path.insert(0, str(ROOT / "bench"))
+    from migrated import prepare  # bench/migrated.py: a migrated SQLite template, copied
+
+    prepare(os.environ["PUBCREDIT_DATABASE_URL"])
     import django
 
     django.setup()

@@ -212,7 +212,7 @@ def on_data_error(request, exc):
 from pubcredit.catalog.api import router as catalog_router  # noqa: E402
 
 api.add_router("/catalog", catalog_router)
-api.add_router("/departments", "pubcredit.accounts.api.router")  # 部门报送统计 (department figures)
+api.add_router("/departments", "pubcredit.figures.api.router")  # 部门报送统计 (department figures)
 api.add_router("", "pubcredit.ingest.api.router")  # 信息归集 (records, batches, rejections)
 api.add_router("/public", "pubcredit.portal.api.router")  # 公开接口 (no token, rate-limited)
 api.add_router("/changes", "pubcredit.publicity.api.router")  # 公示变更流水 (department token)

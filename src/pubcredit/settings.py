@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "pubcredit.supervision",  # 双随机、一公开 and graded supervision (issue 15)
     "pubcredit.finance",  # 信易贷 (authorisations, bank API) and 信易+ incentive scenarios (issue 22)
     "pubcredit.integrity",  # 政务诚信: arrears ledger, government-integrity view (issue 23)
+    "pubcredit.figures",  # 部门报送统计: department KPIs and the real-time sharing comparison (issue 12)
     "pubcredit.demo",  # 演示数据: `pubcredit seed_demo` (top layer: it drives every app's services)
 ]
 

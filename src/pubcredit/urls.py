@@ -11,6 +11,7 @@ urlpatterns = [
     path("identifiers/", include("pubcredit.subjects.urls")),
     path("calendar/", include("pubcredit.workdays.urls")),
     path("departments/", include("pubcredit.accounts.urls")),
+    path("departments/", include("pubcredit.figures.urls")),  # 部门报送统计
     path("collection/", include("pubcredit.ingest.urls")),
     path("publicity/", include("pubcredit.publicity.urls")),  # operator pages: feed consumers, daily runs
     path("public/reports/", include("pubcredit.reports.urls")),

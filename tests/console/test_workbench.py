@@ -154,7 +154,7 @@ def test_reviewer_home_counts_cases_and_overdue_repairs(client, department, syst
 def test_city_operator_home_lists_what_the_centre_watches(client, operator, department, today):
     client.force_login(operator)
     counters = _counters(client.get(reverse("console:home")))
-    assert counters["not_sharing"][1] == reverse("accounts:city_figures")
+    assert counters["not_sharing"][1] == reverse("figures:city_figures")
     assert counters["late_pushes"][1] == reverse("lists:entry_list") + "?late=1"
     assert counters["consumers_lagging"][1] == reverse("publicity:consumers")
     assert "batches_refused" in counters

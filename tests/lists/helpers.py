@@ -4,7 +4,9 @@ pipeline will (records first, then ``list_entries_sync``)."""
 from __future__ import annotations
 
 from pubcredit.catalog.registry import get_class
-from pubcredit.lists.services import list_entries_sync
+from pubcredit.lists import subscribers
+from pubcredit.lists.services import SyncResult, list_entries_sync
+from pubcredit.records.events import LISTS_ORDER, records_changed
 from pubcredit.records.services import records_submit
 from pubcredit.rules import clock
 from tests.factories import AUTHORITY_USCC, at, frame, resident_id, uscc
@@ -71,12 +73,22 @@ def anomaly_row(n: int = 1, **overrides) -> dict[str, str | None]:
 
 
 def submit_list(class_code: str, rows: list[dict], department, actor, when: str = "2026-11-20"):
-    """Submit list-class rows received on ``when`` and derive their entries; returns (SubmitResult, SyncResult)."""
-    with clock.pinned(at(when).date()):
-        result = records_submit(info_class=get_class(class_code), frame=frame(rows), department=department,
-                                actor=actor, received_at=at(when))
-        assert result.rejected == [], result.rejected
-        return result, list_entries_sync(result.record_ids, actor=actor)
+    """Submit list-class rows received on ``when``; their entries are derived by the records-changed event's list
+    subscriber, in the submission's transaction. Returns (SubmitResult, the SyncResult of that subscriber)."""
+    synced: list[SyncResult] = []
+
+    def sync_and_keep(event):  # the subscriber's own call, with its result kept for the test
+        synced.append(list_entries_sync(event.record_ids, actor=event.actor))
+
+    records_changed.subscribe(sync_and_keep, name="lists.sync_entries", order=LISTS_ORDER)
+    try:
+        with clock.pinned(at(when).date()):
+            result = records_submit(info_class=get_class(class_code), frame=frame(rows), department=department,
+                                    actor=actor, received_at=at(when))
+    finally:
+        subscribers.connect()
+    assert result.rejected == [], result.rejected
+    return result, synced[0] if synced else SyncResult()
 
 
 def tax_violator_row(n: int = 1, **overrides) -> dict[str, str | None]:

@@ -190,7 +190,7 @@ def test_api_list_endpoint_pages_and_masks(client, list_site, monkeypatch):
     assert "legal_rep" not in person["fields"] and person["fields"]["sex"] == "male"
     assert by_name[list_site[11]]["fields"]["dishonest_conduct"] == ["obstruct_execution"]
     assert not AuditEvent.objects.filter(action="subject.read_person").exists()  # public by law: logged only
-    monkeypatch.setattr(selectors, "PAGE_SIZE", 1)
+    monkeypatch.setattr(selectors.lists, "PAGE_SIZE", 1)
     first = client.get("/api/v1/public/lists/court_dishonest_debtor").json()
     second = client.get("/api/v1/public/lists/court_dishonest_debtor", {"page": 2}).json()
     assert first["has_more"] and not second["has_more"]

@@ -71,8 +71,8 @@ def test_renamed_subject_is_found_under_its_new_name_only(site, system_actor):
 
 
 def test_results_are_capped_and_paged(site, system_actor, monkeypatch):
-    monkeypatch.setattr(selectors, "MAX_RESULTS", 5)
-    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors.search, "MAX_RESULTS", 5)
+    monkeypatch.setattr(selectors.search, "PAGE_SIZE", 2)
     with clock.pinned(at("2026-11-20").date()):
         subjects_resolve([SubjectRef("legal_person", f"周村测试商贸有限公司{i}", uscc(100 + i)) for i in range(8)],
                          actor=system_actor)

@@ -85,12 +85,12 @@ def test_penalty_listing_newest_first_and_filters(client, site):
 
 
 def test_licence_listing_is_paged_never_whole(client, site, monkeypatch):
-    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors.listings, "PAGE_SIZE", 2)
     first = client.get(reverse("portal:licenses")).content.decode()
     assert first.count('class="record"') == 2 and "下一页" in first
     second = client.get(reverse("portal:licenses"), {"page": 2}).content.decode()
     assert second.count('class="record"') == 1 and "上一页" in second and "下一页" not in second
-    monkeypatch.setattr(selectors, "LISTING_MAX_PAGES", 1)
+    monkeypatch.setattr(selectors.listings, "LISTING_MAX_PAGES", 1)
     capped = client.get(reverse("portal:licenses"), {"page": 9}).content.decode()
     assert "仅提供最近1000条" in capped and "下一页" not in capped
 
@@ -111,7 +111,7 @@ def test_person_shown_only_when_a_class_is_public_for_persons_masked_and_logged(
     person = Subject.objects.get(kind="natural_person")
     PublicityState.objects.filter(subject=person).update(state="published")  # as if its class were public
     assert client.get(reverse("portal:subject", args=[person.pk])).status_code == 404  # the catalogue says no
-    monkeypatch.setattr(selectors, "_person_record_classes", lambda: ["admin_penalty"])
+    monkeypatch.setattr(selectors.search, "_person_record_classes", lambda: ["admin_penalty"])
     caplog.set_level("INFO", logger="pubcredit.public_reads")
     page = client.get(reverse("portal:subject", args=[person.pk])).content.decode()
     assert "张三" in page and person.id_masked in page and resident_id(7) not in page

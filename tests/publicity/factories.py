@@ -1,10 +1,9 @@
 """Builders for publicity tests: licences next to tests.factories' penalties, and a submission that runs the
-publicity assessment as records_submit will once it calls it (see docs/publicity.md, "Wiring")."""
+publicity assessment as records_submit does through the records-changed event (docs/architecture.md)."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
-from unittest import mock
 
 from pubcredit.catalog.registry import get_class
 from pubcredit.publicity.services import publicity_assess
@@ -28,10 +27,16 @@ def licence(n: int = 1, **overrides) -> dict[str, str | None]:
 
 @contextmanager
 def unassessed():
-    """Records written by a path that skips the publicity step (a backfill, or records_submit before it calls
-    ``publicity_assess``): whatever the records app does, nothing is assessed inside."""
-    with mock.patch("pubcredit.records.services.publicity_assess", create=True, new=lambda *a, **k: None):
+    """Records written by a path that skips the publicity step (a backfill): publicity's subscriber to the
+    records-changed event is taken off for the block, so nothing is assessed inside (the real wiring otherwise)."""
+    from pubcredit.publicity import subscribers
+    from pubcredit.records.events import records_changed
+
+    records_changed.unsubscribe("publicity.assess")
+    try:
         yield
+    finally:
+        subscribers.connect()
 
 
 def submit(rows, *, department, actor, when: str = "2026-11-18", class_code: str = "admin_penalty",

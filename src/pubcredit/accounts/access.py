@@ -5,6 +5,9 @@
 - data providers and reviewers: the records their own department submitted (谁产生、谁负责 / 谁认定、谁修复);
 - business users: every active record, because they check subjects before approving (应查必查).
 Natural persons' identity numbers are searchable only by roles that check or decide about people.
+
+Figures (统计): who may read a department's figures and the city's comparison, one answer for every system's
+figures pages (department submissions, commitments; joint punishment's pages switch at the next merge).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from pubcredit.accounts.choices import Role
+from pubcredit.accounts.models import ApiToken
 
 _NOTHING = Q(pk__in=[])
 
@@ -62,6 +66,41 @@ def may_view_person(user, subject) -> bool:
     if getattr(user, "role", "") == Role.DISTRICT_OPERATOR:
         return subject.district_id == user.district_id
     return getattr(user, "role", "") in (Role.BUSINESS_USER, Role.REVIEWER, Role.PROVIDER)
+
+
+def may_read_department_figures(viewer, department) -> bool:
+    """A department's figures (部门统计): city operators every department; district operators their district's
+    departments; a department's providers, reviewers and business users, and its API token, their own department."""
+    if isinstance(viewer, ApiToken):
+        return viewer.is_active and viewer.department_id == department.pk
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    if is_city_operator(viewer):
+        return True
+    role = getattr(viewer, "role", "")
+    if role == Role.DISTRICT_OPERATOR:
+        return bool(viewer.district_id) and department.district_id == viewer.district_id
+    if role in (Role.PROVIDER, Role.REVIEWER, Role.BUSINESS_USER):
+        return bool(viewer.department_id) and viewer.department_id == department.pk
+    return False
+
+
+def city_figures_scope(viewer) -> tuple[Q, str] | None:
+    """The departments ``viewer`` may compare in a city figures page (a filter on Department) and the scope's name
+    (全市 or the district's); None when it may not (tokens, anyone but operators, a district operator with no
+    district)."""
+    if isinstance(viewer, ApiToken) or not getattr(viewer, "is_authenticated", False):
+        return None
+    if is_city_operator(viewer):
+        return Q(), "全市"
+    if getattr(viewer, "role", "") == Role.DISTRICT_OPERATOR and viewer.district_id:
+        return Q(district_id=viewer.district_id), str(viewer.district)
+    return None
+
+
+def may_read_city_figures(viewer) -> bool:
+    """The city's figures (全市统计): city operators, and district operators for their district."""
+    return city_figures_scope(viewer) is not None
 
 
 def enterprise_account(user):

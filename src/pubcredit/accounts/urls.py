@@ -5,9 +5,7 @@ from pubcredit.accounts import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("figures/", views.city_figures, name="city_figures"),
     path("enterprise-registrations/", views.enterprise_registrations, name="enterprise_registrations"),  # 企业注册核验
     path("enterprise-registrations/<int:pk>/<str:action>/", views.enterprise_registration_action,
          name="enterprise_registration_action"),
-    path("<str:code>/figures/", views.department_figures, name="department_figures"),
 ]

@@ -1,4 +1,5 @@
-"""Department figures pages (部门报送统计). Thin: the selectors read and scope, the templates show."""
+"""Accounts pages: the enterprise accounts of the public site (企业用户) and their registration checks. Thin: the
+selectors read and scope, the services write. (The department figures pages are the ``figures`` app.)"""
 
 from __future__ import annotations
 
@@ -20,29 +21,6 @@ from pubcredit.accounts.models import EnterpriseRegistration
 from pubcredit.ratelimit import rate_limited
 from pubcredit.audit.services import SystemActor
 from pubcredit.rules.errors import DomainError
-
-
-@require_GET
-@login_required
-def city_figures(request):
-    """Every department's real-time sharing verdict and the share of departments sharing (operators)."""
-    figures = selectors.city_sharing_figures(viewer=request.user)
-    return render(request, "accounts/city_figures.html", {"figures": figures, "outcome": figures.outcome})
-
-
-@require_GET
-@login_required
-def department_figures(request, code: str):
-    """One department's figures: numbers, records by month and class (chart), top refusal reasons, verdict."""
-    try:
-        department = selectors.department_by_code(code)
-    except DomainError as exc:
-        raise Http404(exc.message_zh) from exc
-    figures = selectors.department_figures(viewer=request.user, department=department)
-    return render(request, "accounts/department_figures.html", {
-        "figures": figures, "department": department, "chart": figures.chart(),
-        "back_to_city": selectors.may_read_city_figures(request.user),
-    })
 
 
 # --- the public site's enterprise accounts (企业用户) ------------------------------------------------------------

@@ -4,7 +4,9 @@ from pubcredit.audit.models import AuditEvent, AuditSeal
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Credit data and the audit trail change only through services; the admin site only reads them."""
+    """The base of every ModelAdmin of the platform (``tests/test_admin.py`` holds it): credit data, the audit trail
+    and everything else change only through services, which validate and audit; the admin site only reads them.
+    It lives in ``audit``, the lowest app with models, so that every app may import it."""
 
     def has_add_permission(self, request):
         return False

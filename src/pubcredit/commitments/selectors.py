@@ -11,8 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from pubcredit.accounts.access import is_city_operator, record_scope
-from pubcredit.accounts.choices import Role
+from pubcredit.accounts.access import city_figures_scope, may_read_department_figures, record_scope
 from pubcredit.accounts.models import Department
 from pubcredit.commitments.models import EligibilityAnswer
 from pubcredit.commitments.rulebook import BREACH_CLASS, COMMITMENT_CLASS, commitment_book
@@ -127,22 +126,6 @@ def eligibility_answers(*, viewer) -> QuerySet[EligibilityAnswer]:
 
 FIGURE_MONTHS = 12
 LICENCE_CLASS = "admin_license"  # 行政许可: the approvals a 审批替代型 commitment's 审批办件编号 names
-
-
-def may_read_city_figures(user) -> bool:
-    """The city's figures for the credit centre; a district's for its district operator (as the other figures)."""
-    return bool(getattr(user, "is_authenticated", False)
-                and (is_city_operator(user) or getattr(user, "role", "") == Role.DISTRICT_OPERATOR))
-
-
-def may_read_department_figures(user, department: Department) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if is_city_operator(user):
-        return True
-    if getattr(user, "role", "") == Role.DISTRICT_OPERATOR:
-        return department.district_id is not None and department.district_id == user.district_id
-    return getattr(user, "department_id", None) == department.pk
 
 
 @dataclass
@@ -316,13 +299,11 @@ def _window(months: int) -> tuple[dt.date, dt.date]:
 def city_figures(*, viewer, months: int = FIGURE_MONTHS) -> CommitmentFigures:
     """The city's (operators) or the viewer's district's (district operators) commitments over the last ``months``
     months, by accepting department."""
-    if not may_read_city_figures(viewer):
+    scope = city_figures_scope(viewer)
+    if scope is None:
         raise PermissionDenied("仅市社会信用中心和区县信用办可查看全市（全区）信用承诺统计")
-    departments = Department.objects.select_related("district").order_by("code")
-    scope_name = "全市"
-    if not is_city_operator(viewer):
-        departments = departments.filter(district_id=viewer.district_id)
-        scope_name = str(viewer.district)
+    where, scope_name = scope
+    departments = Department.objects.select_related("district").filter(where).order_by("code")
     first_day, last_day = _window(months)
     return commitment_figures(departments=departments, scope_name=scope_name, first_day=first_day,
                               last_day=last_day)

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from pubcredit.accounts.access import may_read_city_figures
 from pubcredit.accounts.models import Department
 
 from pubcredit.commitments import selectors, services
@@ -64,7 +65,7 @@ def commitment_list(request):
         "page": page, "rows": rows, "status": status, "matter": matter, "statuses": STATUS_LABELS,
         "matters": {c: m.name_zh for c, m in commitment_book().matters.items()},
         "figures": selectors.figures(viewer=request.user), "may_accept": selectors.may_accept(request.user),
-        "may_figures": selectors.may_read_city_figures(request.user) or bool(request.user.department_id)})
+        "may_figures": may_read_city_figures(request.user) or bool(request.user.department_id)})
 
 
 @_clerk_required
@@ -158,7 +159,7 @@ def eligibility(request):
 @login_required
 def city_figures(request):
     """The city's (or district's) commitment figures; department staff are sent to their department's."""
-    if not selectors.may_read_city_figures(request.user):
+    if not may_read_city_figures(request.user):
         if request.user.department_id:
             return redirect("commitments:department_figures", code=request.user.department.code)
         raise PermissionDenied("仅市社会信用中心、区县信用办和受理部门可查看信用承诺统计")
@@ -175,4 +176,4 @@ def department_figures(request, code: str):
     figures = selectors.department_figures(viewer=request.user, department=department)
     return render(request, "commitments/figures.html", {
         "figures": figures, "chart": figures.chart(), "city": False, "department": department,
-        "back_to_city": selectors.may_read_city_figures(request.user)})
+        "back_to_city": may_read_city_figures(request.user)})

@@ -98,14 +98,14 @@ def _late_pushes(viewer, department=None) -> Counter:
 
 
 def _sharing(viewer) -> Counter:
-    from pubcredit.accounts.selectors import city_sharing_figures
+    from pubcredit.figures.selectors import city_sharing_figures
 
     figures = city_sharing_figures(viewer=viewer)
     below = [row for row in figures.departments if row.verdict.status == "not_sharing"]
     hint = ""
     if figures.outcome is not None and figures.outcome.share is not None:
         hint = f"实时共享部门占比 {figures.outcome.share:.0%}（目标 ≥ {figures.outcome.goal_share:.0%}）"
-    return Counter("not_sharing", "未达实时共享要求的部门", len(below), reverse("accounts:city_figures"),
+    return Counter("not_sharing", "未达实时共享要求的部门", len(below), reverse("figures:city_figures"),
                    attention=True, hint=hint)
 
 

@@ -6,7 +6,7 @@ period (``as_of``, at most the month's last day, in Asia/Shanghai): rows receive
 later steps (a decision, a verification, a feedback) after ``as_of`` count as "not yet done".
 
 Built on what exists: the records' ``on_time`` and ``delay_working_days`` (decided at receipt on the working-day
-calendar, docs/figures.md), the refused rows behind the rejection rate (``accounts.selectors`` figures), list
+calendar, docs/figures.md), the refused rows behind the rejection rate (``figures.selectors``), list
 entries' ``pushed_late`` (lists), repair and objection deadlines (repair), and ``commitments.selectors.commitment_row``
 for the verification due day.
 """

@@ -226,7 +226,12 @@ def records_submit(**chunk: Any) -> SubmitResult:
     """Write one validated chunk: set-based for file imports on PostgreSQL (``setwise``, issue 18), row by row
     everywhere else (``records.services.records_submit``); same arguments and result either way."""
     if setwise.applies(chunk["info_class"], channel=chunk["channel"], frame=chunk["frame"]):
-        return setwise.chunk_submit(**chunk)
+        result = setwise.chunk_submit(**chunk)
+        # the bulk exception (docs/architecture.md): setwise decides publicity itself and publishes no records-changed
+        # event, so the list entries of its chunk are derived here, as the event's subscriber does on the row path
+        if is_list(chunk["info_class"].code):
+            list_entries_sync(result.record_ids, actor=chunk["actor"])  # 红黑名单: entries follow their records
+        return result
     return records_services.records_submit(**chunk)
 
 
@@ -251,8 +256,6 @@ def _run(batch: Batch, info_class: InfoClass, chunks: Iterable[tuple[pl.DataFram
                                     channel=batch.channel, received_at=batch.received_at, batch_ref=str(batch.pk),
                                     first_row_number=first_row, originals=[c[0] for c in cells],
                                     seen_keys=earlier_keys)
-            if is_list(info_class.code):
-                list_entries_sync(result.record_ids, actor=actor)  # 红黑名单: entries follow their records
             _keys_keep(batch, result.plan_keys)
             _quarantine(batch, result, originals)
             _merge(batch, result)

@@ -1,23 +1,11 @@
 from django.contrib import admin
 
+from pubcredit.audit.admin import ReadOnlyAdmin
 from pubcredit.lists.models import IdentificationCase, ListChange, ListEntry
 
 
-class _ReadOnly(admin.ModelAdmin):
-    """List rows change only through services (audited): the admin only shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ListEntry)
-class ListEntryAdmin(_ReadOnly):
+class ListEntryAdmin(ReadOnlyAdmin):
     list_display = ["id", "list_code", "decision_no", "status", "removal_reason", "effective_date", "planned_end",
                     "pushed_late"]
     list_filter = ["list_code", "status", "removal_reason", "pushed_late"]
@@ -26,13 +14,13 @@ class ListEntryAdmin(_ReadOnly):
 
 
 @admin.register(ListChange)
-class ListChangeAdmin(_ReadOnly):
+class ListChangeAdmin(ReadOnlyAdmin):
     list_display = ["id", "list_code", "change", "reason", "effective_on", "changed_at"]
     raw_id_fields = ["entry", "subject"]
 
 
 @admin.register(IdentificationCase)
-class IdentificationCaseAdmin(_ReadOnly):
+class IdentificationCaseAdmin(ReadOnlyAdmin):
     list_display = ["id", "list_code", "subject_name", "state", "department", "created_at"]
     list_filter = ["list_code", "state"]
     exclude = ["id_encrypted"]

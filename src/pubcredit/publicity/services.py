@@ -11,67 +11,56 @@ Entry points:
 - :func:`publicity_transition` and its named forms (:func:`publicity_repair`, :func:`publicity_hold`,
   :func:`publicity_resume`) — for the repair and objection workflows;
 - :func:`feed_consumer_seen` — bookkeeping of how far each downstream system has read the feed.
+
+Beside it: ``publicity/facts.py`` (what the rule reads of a record: :func:`record_facts`) and
+``publicity/writing.py`` (how a decision becomes a state row, an audit event and a change-feed row). Every name
+they hold is importable from here as before (the set-based import reads some of the private ones).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import InvalidOperation
-from types import SimpleNamespace
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 
 from pubcredit.accounts.models import Department
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.bulk import bulk_insert
-from pubcredit.catalog.registry import get_class
 from pubcredit.lists.models import ListEntry
 from pubcredit.lists.rulebook import rulebook as list_rulebook
-from pubcredit.publicity.models import ChangeFeedEntry, FeedConsumer, PublicityState, TickRun
+from pubcredit.publicity.facts import record_facts
+from pubcredit.publicity.models import FeedConsumer, PublicityState, TickRun
 from pubcredit.publicity.rulebook import rulebook
+from pubcredit.publicity.writing import (_append_feed, _apply, AUDIT_EVENTS, _BOOKKEEPING, _CHUNK, _chunks,
+                                         _earliest_publication, _effective_on, _ended_on, _feed_entry, _record_views,
+                                         _snapshot, _STATE_FIELDS, _UPDATED)
 from pubcredit.records.choices import RecordStatus
 from pubcredit.records.models import CreditRecord
 from pubcredit.rules import clock
-from pubcredit.rules import lists as list_rules
 from pubcredit.rules import publicity as rules
-from pubcredit.rules.calendar import Deadline, deadline
 from pubcredit.rules.errors import DomainError
-from pubcredit.rules.publicity import PublicityDecision, RecordFacts, Severity, State
-from pubcredit.workdays.selectors import holiday_envelope, schedule_missing, work_calendar
+from pubcredit.rules.publicity import State
+from pubcredit.workdays.selectors import schedule_missing
+
+# the names moved beside this module, importable from here as before  # noqa: F401
+from pubcredit.publicity.facts import (_class_info, _date, DECLARED_SEVERITY_FIELD, _list_publicity, _NO_ENTRY,
+                                       PROCEDURE_FIELD, _PROCEDURE_WORDS, SECTOR_FIELD, _SEVERITY_WORDS,
+                                       UNTRUE_COMMITMENT_FIELD)
+from pubcredit.publicity.writing import (_COMPARED, _FEED_FIELDS, _NewState, _PG_FEED_LOCK, _RECORD_READ, _RecordView,
+                                         _STATE_DEFAULTS, _SubjectView)
 
 __all__ = ["publicity_assess", "publicity_tick", "publicity_transition", "publicity_repair", "publicity_hold",
            "publicity_resume", "feed_consumer_seen", "AssessResult", "TickResult", "record_facts"]
 
+
 logger = logging.getLogger("pubcredit.tick")
-
-_CHUNK = 1000
-_PG_FEED_LOCK = 0x5044_4346_4545  # advisory lock: feed rows get their ids in commit order (see docs/publicity.md)
-
-AUDIT_EVENTS: dict[str | None, Event] = {
-    None: Event.PUBLICITY_ASSESSED, "assess": Event.PUBLICITY_ASSESSED, "due": Event.PUBLICITY_PUBLISHED,
-    "reinstate": Event.PUBLICITY_REINSTATED, "resume": Event.PUBLICITY_RESUMED, "unrepair": Event.PUBLICITY_UNREPAIRED,
-    "expire": Event.PUBLICITY_EXPIRED, "withhold": Event.PUBLICITY_WITHHELD, "revoke": Event.PUBLICITY_REVOKED,
-    "schedule": Event.PUBLICITY_SCHEDULED, "archive": Event.PUBLICITY_ARCHIVED, "repair": Event.PUBLICITY_REPAIRED,
-    "hold": Event.PUBLICITY_HELD,
-}
-_SEVERITY_WORDS = {"minor": Severity.MINOR, "轻微": Severity.MINOR, "轻微失信": Severity.MINOR,
-                   "general": Severity.GENERAL, "一般": Severity.GENERAL, "一般失信": Severity.GENERAL,
-                   "serious": Severity.SERIOUS, "严重": Severity.SERIOUS, "严重失信": Severity.SERIOUS}
-_PROCEDURE_WORDS = {"summary": "summary", "简易程序": "summary", "简易": "summary",
-                    "ordinary": "ordinary", "普通程序": "ordinary", "普通": "ordinary"}
-# the record fields the rule reads (proposed catalogue keys for the optional ones: docs/publicity.md)
-DECLARED_SEVERITY_FIELD = "severity_declared"  # 失信程度（认定单位认定）
-PROCEDURE_FIELD = "procedure"  # 处罚程序（简易程序/普通程序）
-SECTOR_FIELD = "sector"  # 所属领域 (codes of policy.yaml sectors)
-UNTRUE_COMMITMENT_FIELD = "serious_untrue"  # 承诺严重不实 (违背信用承诺信息)
 
 
 @dataclass
@@ -99,270 +88,6 @@ class TickResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {"reassessed": self.reassessed, "full_reassessment": self.full_reassessment, **dict(self.events)}
-
-
-# ------------------------------------------------------------------------------------------------------------
-# Facts from a record
-
-
-def _date(value: Any) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-def _class_info(code: str, cache: dict[str, tuple[str, bool, bool]]) -> tuple[str, bool, bool]:
-    """(nature, public, public_for_natural_persons) of a class; an unknown class is negative and not public."""
-    if code not in cache:
-        try:
-            info = get_class(code)
-            cache[code] = (info.nature, info.public, info.public_for_natural_persons)
-        except DomainError:
-            cache[code] = ("negative", False, False)
-    return cache[code]
-
-
-_NO_ENTRY = object()
-
-
-def _list_publicity(record: CreditRecord, entry: ListEntry | None) -> list_rules.EntryPublicity | None:
-    """名单公示 of a list-class record: from its entry (removals by the list workflow count at once), or, before the
-    entry is derived (the collection pipeline assesses first), from the record as the entry will be derived."""
-    spec = list_rulebook().get(record.class_code, record.decision_date)
-    if spec is None:
-        return None
-    received = record.received_at.astimezone(clock.PLATFORM_TZ).date()
-    if entry is not None:
-        effective, planned = entry.effective_date, entry.planned_end
-        removed_on, reason = entry.removed_on, entry.removal_reason or None
-    else:
-        derived = list_rules.derive_entry(spec, record.fields or {}, decision_date=record.decision_date,
-                                          revoked=record.status == RecordStatus.REVOKED,
-                                          revoked_reason=record.status_reason, today=clock.today())
-        effective, planned = derived.effective, derived.term.planned_end
-        reason, removed_on = derived.removal[:2] if derived.removal else (None, None)
-    return list_rules.entry_publicity(spec, subject_kind=record.subject.kind, effective=effective,
-                                      received_on=received, planned_end=planned, removed_on=removed_on,
-                                      removal_reason=reason)
-
-
-def record_facts(record: CreditRecord, *, class_cache: dict | None = None, entry: Any = _NO_ENTRY) -> RecordFacts:
-    """The plain facts the publicity rule reads from a record (its subject and department loaded). For a record of
-    a list class, ``entry`` is its list entry (None: not derived yet); omitted, it is read."""
-    policy = rulebook().policy
-    list_publicity = None
-    if list_rulebook().is_list(record.class_code):
-        if entry is _NO_ENTRY:
-            entry = ListEntry.objects.filter(record_id=record.pk).first()
-        list_publicity = _list_publicity(record, entry)
-    nature, public, public_persons = _class_info(record.class_code, {} if class_cache is None else class_cache)
-    values = record.fields or {}
-    try:
-        fine = rules.fine_yuan(values.get("fine_amount"))
-    except (InvalidOperation, ValueError):
-        fine = None
-    declared = _SEVERITY_WORDS.get(str(values.get(DECLARED_SEVERITY_FIELD) or "").strip())
-    procedure = _PROCEDURE_WORDS.get(str(values.get(PROCEDURE_FIELD) or "").strip())
-    explicit_sector = values.get(SECTOR_FIELD) or ()
-    if isinstance(explicit_sector, str):
-        explicit_sector = (explicit_sector,)
-    types = values.get("penalty_types") or ()
-    if isinstance(types, str):
-        types = (types,)
-    return RecordFacts(
-        class_code=record.class_code, nature=nature, class_public=public, public_for_natural_persons=public_persons,
-        subject_kind=record.subject.kind, decision_date=record.decision_date,
-        received_on=record.received_at.astimezone(clock.PLATFORM_TZ).date(),
-        penalty_types=tuple(types), fine_amount_yuan=fine, declared_severity=declared, procedure=procedure,
-        sectors=rules.detect_sectors(policy, (values.get("violation_type"), values.get("penalty_basis")),
-                                     explicit_sector),
-        restriction_until=_date(values.get("valid_until")),
-        family=rules.family_of(policy, authority_name=values.get("authority_name") or "",
-                               department_name=record.department.name, department_code=record.department.code),
-        licence_status=values.get("status") if nature != "negative" else None,
-        list_publicity=list_publicity,
-        untrue_commitment=str(values.get(UNTRUE_COMMITMENT_FIELD) or "").strip() in ("yes", "是"),
-    )
-
-
-# ------------------------------------------------------------------------------------------------------------
-# Writing states, audit and feed together
-
-
-# a change of any of these is a publicity change (audited, fed); the bookkeeping columns are updated silently
-_COMPARED = ("state", "severity", "regime", "published", "publish_from", "repairable_from", "publish_until",
-             "ended_on", "provisional", "shared", "rule_version", "class_code", "decision_date", "subject_id", "department_id")
-_BOOKKEEPING = ["assessed_on", "record_version", "rulebook_version"]
-_UPDATED = [f.replace("_id", "") if f in ("subject_id", "department_id") else f for f in _COMPARED] + [
-    "reason_zh", "reason_en", "updated_at", *_BOOKKEEPING]
-
-
-# what an assessment reads of a record and its subject (the fields JSON is most of it)
-_RECORD_READ = ("id", "class_code", "fields", "decision_date", "decision_no", "received_at", "status", "status_reason",
-                "version", "department_id", "subject_id", "subject__kind", "subject__uscc", "subject__id_masked")
-# new states and feed rows are written as plain rows (bulk.py): an import creates thousands per chunk, and building
-# a model instance for each cost more than the rule that decides it
-_STATE_FIELDS = tuple(f.attname for f in PublicityState._meta.concrete_fields)
-_STATE_DEFAULTS = {f.attname: f.get_default() for f in PublicityState._meta.concrete_fields if not f.primary_key}
-_FEED_FIELDS = tuple(f.attname for f in ChangeFeedEntry._meta.concrete_fields if not f.primary_key)
-
-
-class _NewState(SimpleNamespace):
-    """A publicity state not stored yet: the model's attributes, without a model instance (written by ``bulk_insert``)."""
-
-
-@dataclass(slots=True)
-class _SubjectView:
-    kind: str
-    uscc: str | None
-    id_masked: str
-
-
-@dataclass(slots=True)
-class _RecordView:
-    """What the rule, the state and the feed read of a record, read as plain values (no model instance per row)."""
-
-    pk: int
-    class_code: str
-    fields: dict
-    decision_date: dt.date
-    decision_no: str
-    received_at: dt.datetime
-    status: str
-    status_reason: str
-    version: int
-    department_id: int
-    subject_id: int
-    subject: _SubjectView
-    department: Department | None = None
-
-
-def _record_views(ids: list[int]) -> dict[int, _RecordView]:
-    rows = CreditRecord.objects.filter(pk__in=ids).values_list(*_RECORD_READ)
-    return {row[0]: _RecordView(*row[:11], subject=_SubjectView(*row[11:])) for row in rows}
-
-
-def _snapshot(state: PublicityState) -> dict[str, Any]:
-    return {"state": state.state, "severity": state.severity, "regime": state.regime, "published": state.published,
-            "publish_from": state.publish_from, "repairable_from": state.repairable_from,
-            "publish_until": state.publish_until, "shared": state.shared, "rule_version": state.rule_version}
-
-
-def _ended_on(new: State, old: State | None, current_end: dt.date | None, decision_until: dt.date | None,
-              today: dt.date) -> dt.date | None:
-    """The day publication stopped: the day after the last day shown for an expiry, else the day of the change."""
-    if new in (State.PENDING, State.PUBLISHED, State.WITHHELD):
-        return None
-    if new == State.EXPIRED and decision_until is not None:
-        return decision_until + dt.timedelta(days=1)
-    if new == old or new == State.ARCHIVED:
-        return current_end
-    return today
-
-
-def _feed_entry(state: PublicityState, record: CreditRecord, event: str, previous: str, effective_on: dt.date,
-                now: dt.datetime) -> dict[str, Any]:
-    """One change-feed row, as the plain values ``bulk_insert`` writes."""
-    subject = record.subject
-    return {
-        "record_id": state.record_id, "event": event, "state": state.state, "previous_state": previous or "",
-        "shown": state.state == State.PUBLISHED, "shared": state.shared, "severity": state.severity,
-        "publish_from": state.publish_from, "repairable_from": state.repairable_from,
-        "publish_until": state.publish_until, "effective_on": effective_on, "class_code": state.class_code,
-        "decision_no": record.decision_no, "subject_code": subject.uscc or subject.id_masked,
-        "rule_version": state.rule_version, "changed_at": now}
-
-
-def _append_feed(entries: list[dict[str, Any]]) -> None:
-    """Append feed rows so that their ids follow commit order: PostgreSQL serialises appenders with an advisory
-    lock held to the end of the transaction (SQLite has one writer anyway). Always called after the audit
-    append of the same transaction, so both locks are taken in the same order everywhere."""
-    if not entries:
-        return
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_FEED_LOCK])
-    bulk_insert(ChangeFeedEntry, entries, _FEED_FIELDS)
-
-
-def _chunks(items: Iterable[int], size: int = _CHUNK) -> Iterator[list[int]]:
-    chunk: list[int] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _apply(state: PublicityState | None, record: CreditRecord, decision: PublicityDecision, *, today: dt.date,
-           now: dt.datetime, version: str, policy: rules.Policy) -> tuple[PublicityState, str | None, bool, dict | None]:
-    """Fill ``state`` from a decision. Returns (state, event, changed, before-snapshot)."""
-    created = state is None
-    current = None if created else State(state.state)
-    revoked = record.status == RecordStatus.REVOKED
-    target = rules.target_state(current=current or State.PENDING, decision=decision, record_revoked=revoked,
-                                today=today)
-    if created:
-        state = _NewState(record_id=record.pk, **_STATE_DEFAULTS)
-        before = None
-        event = rules.event_for(State.PENDING, target)
-        previous = State.PENDING
-    else:
-        before = _snapshot(state)
-        previous = current
-        event = rules.event_for(current, target)
-        if event is None and target != current:
-            target = current  # no legal move from here (e.g. an archived record): keep the state
-    new_state = target if (event is not None or created) else current
-    if current in rules.STICKY and not created and new_state == current:
-        # repaired / on hold / revoked / archived: its own workflow decided; keep its window as it was
-        return state, None, False, before
-    old = None if created else tuple(getattr(state, f) for f in _COMPARED)
-    state.ended_on = _ended_on(new_state, previous if not created else None, None if created else state.ended_on,
-                               decision.publish_until, today)
-    state.state = new_state.value
-    state.severity = decision.severity.value if decision.severity else ""
-    state.regime = decision.regime
-    state.published = decision.published
-    state.publish_from, state.repairable_from = decision.publish_from, decision.repairable_from
-    state.publish_until = decision.publish_until
-    state.provisional = decision.provisional
-    state.shared = new_state not in policy.stop_sharing_in
-    state.reason_zh, state.reason_en = decision.reason_zh, decision.reason_en
-    state.rule_version, state.rulebook_version = decision.rule_version, version
-    state.record_version, state.assessed_on = record.version, today
-    state.class_code, state.decision_date = record.class_code, record.decision_date
-    state.subject_id, state.department_id = record.subject_id, record.department_id
-    changed = created or old != tuple(getattr(state, f) for f in _COMPARED)
-    if changed:
-        state.updated_at = now
-    return state, event, changed, before
-
-
-def _effective_on(event: str | None, state: PublicityState, today: dt.date) -> dt.date:
-    if event == "due" and state.publish_from:
-        return state.publish_from
-    if event == "expire" and state.ended_on:
-        return state.ended_on
-    return today
-
-
-def _earliest_publication() -> Callable[[dt.date, int], Deadline]:
-    """A publication due ``n`` working days after a day (SAMR Order 45 art. 9), by the platform's calendar read once
-    for a chunk of records (and once per distinct day); in a year with no schedule the earliest day it can be (a
-    period counted from it ends soonest for the subject)."""
-    calendar, envelope = work_calendar(), holiday_envelope()
-
-    @functools.cache
-    def due(start: dt.date, n: int) -> Deadline:
-        return deadline(calendar, start, n, envelope, favour="earlier")
-
-    return due
 
 
 def _assess_chunk(ids: list[int], *, actor: Any, today: dt.date, reason: str, class_cache: dict) -> AssessResult:

@@ -16,8 +16,8 @@ from pubcredit.bulk import RawJSON, bulk_insert
 from pubcredit.catalog.plan import SeenKeys, validate_frame
 from pubcredit.catalog.registry import rulebook_version
 from pubcredit.jsoncodec import canonical
-from pubcredit.publicity.services import publicity_assess
 from pubcredit.records.choices import RecordStatus, SubmissionChannel
+from pubcredit.records.events import RecordsChanged, records_changed
 from pubcredit.records.models import CreditRecord, RecordVersion
 from pubcredit.rules import clock, identifiers
 from pubcredit.rules.errors import DomainError, Problem
@@ -230,8 +230,10 @@ def records_submit(*, info_class, frame: pl.DataFrame, department: Department, a
         CreditRecord.objects.bulk_update(changed, ["version", "fields", "content_hash", "updated_at", "subject"],
                                          batch_size=_CHUNK)
         audit.record_many(pending, actor=actor)
-        # publicity (docs/publicity.md): severity, window and state of what was created or corrected, same transaction
-        publicity_assess([event.object_id for event in pending], actor=actor)
+        # publicity state, list entries (same transaction) and the evaluation (on commit) follow: docs/architecture.md
+        records_changed.publish(RecordsChanged(
+            class_codes=frozenset({info_class.code}), changed_ids=tuple(event.object_id for event in pending),
+            record_ids=tuple(result.record_ids), actor=actor, cause="submit"))
 
     if other_department:
         result.rejected = sorted(result.rejected + _problems_by_row(other_department), key=lambda r: r["row"])
@@ -263,8 +265,7 @@ def record_revoke(*, record: CreditRecord, reason: str, actor: Any) -> CreditRec
     record.save(update_fields=["status", "status_reason", "updated_at"])
     audit.record(Event.RECORD_REVOKED, actor=actor, object_type="credit_record", object_id=record.pk,
                  before=before, after={"status": record.status}, reason=reason)
-    publicity_assess([record.pk], actor=actor)  # withdrawn from publication (Order 36 art. 19)
-    from pubcredit.lists.services import list_entries_sync  # local import: lists builds on records
-
-    list_entries_sync([record.pk], actor=actor)  # a revoked list record ends its entry
+    # withdrawn from publication (Order 36 art. 19) and, for a list record, its entry ended: the subscribers
+    records_changed.publish(RecordsChanged(class_codes=frozenset({record.class_code}), changed_ids=(record.pk,),
+                                           record_ids=(record.pk,), actor=actor, cause="revoke"))
     return record

@@ -11,7 +11,7 @@ rule, kept as versioned data in ``rulebook/sharing.yaml``, is:
 - the city rate is sharing departments / (sharing + not sharing departments); the goal is ``goal_share``.
 
 Everything here is pure: plain numbers in, an outcome with its reason (Chinese and English) and the rule version
-out. The Django side (``accounts.selectors``) counts the numbers with database aggregates.
+out. The Django side (``figures.selectors``) counts the numbers with database aggregates.
 """
 
 from __future__ import annotations

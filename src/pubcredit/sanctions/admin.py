@@ -1,28 +1,16 @@
 from django.contrib import admin
 
+from pubcredit.audit.admin import ReadOnlyAdmin
 from pubcredit.sanctions.models import Check, CheckBatch, CheckFeedback, MeasureVersion, Watch
 
 
-class _ReadOnly(admin.ModelAdmin):
-    """Sanctions rows change only through services (audited): the admin only shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(MeasureVersion)
-class MeasureVersionAdmin(_ReadOnly):
+class MeasureVersionAdmin(ReadOnlyAdmin):
     list_display = ["code", "number", "kind", "actor_label", "created_at"]
 
 
 @admin.register(Check)
-class CheckAdmin(_ReadOnly):
+class CheckAdmin(ReadOnlyAdmin):
     list_display = ["check_id", "department", "scenario", "subject_code", "hit_count", "measure_count",
                     "feedback_complete", "as_of"]
     list_filter = ["scenario", "channel", "feedback_complete"]
@@ -31,16 +19,16 @@ class CheckAdmin(_ReadOnly):
 
 
 @admin.register(CheckFeedback)
-class CheckFeedbackAdmin(_ReadOnly):
+class CheckFeedbackAdmin(ReadOnlyAdmin):
     list_display = ["check_row", "measure_code", "applied", "actor_label", "created_at"]
     raw_id_fields = ["check_row"]
 
 
 @admin.register(CheckBatch)
-class CheckBatchAdmin(_ReadOnly):
+class CheckBatchAdmin(ReadOnlyAdmin):
     list_display = ["id", "department", "scenario", "total", "checked", "hit_subjects", "created_at"]
 
 
 @admin.register(Watch)
-class WatchAdmin(_ReadOnly):
+class WatchAdmin(ReadOnlyAdmin):
     list_display = ["id", "department", "subject_code", "label", "active", "created_at"]

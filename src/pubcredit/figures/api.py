@@ -18,7 +18,8 @@ from typing import Literal
 from ninja import Field, Query, Router, Schema
 from ninja.security import HttpBearer, django_auth
 
-from pubcredit.accounts import selectors
+from pubcredit.accounts.selectors import department_by_code
+from pubcredit.figures import selectors
 from pubcredit.api_common import ErrorOut
 
 __all__ = ["router"]
@@ -150,7 +151,8 @@ def _viewer(request):
 
 
 @router.get("/stats", response={200: CityStatsOut, 401: ErrorOut, 403: ErrorOut},
-            summary="各部门实时共享情况 (city-wide real-time sharing)")
+            summary="各部门实时共享情况 (city-wide real-time sharing)",
+            operation_id="pubcredit_accounts_api_city_stats")  # the id published before the figures app
 def city_stats(request):
     """Every department's real-time sharing verdict over the rule's window and the share of departments sharing in
     real time, against the city goal (≥ 90 %). Departments with no data are listed but not counted in the share.
@@ -174,13 +176,14 @@ def city_stats(request):
 
 
 @router.get("/{code}/stats", response={200: DepartmentStatsOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-            summary="部门报送统计 (a department's figures)")
+            summary="部门报送统计 (a department's figures)",
+            operation_id="pubcredit_accounts_api_department_stats")
 def department_stats(request, code: str, query: Query[StatsQuery]):
     """A department's figures as of today: new records by class and month; over the sharing window (last 30 days):
     rejection rate, top refusal reasons, share received within the deadline, median delay in working days; the
     last submission time; and whether it shares in real time (实时共享) under the rule version named.
     A department token reads its own department only (403 otherwise); unknown code → 404 ``department.not_found``."""
-    department = selectors.department_by_code(code)
+    department = department_by_code(code)
     figures = selectors.department_figures(viewer=_viewer(request), department=department, months=query.months)
     window, overall = figures.window, figures.overall
     return {

@@ -16,12 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pubcredit.accounts.choices import Role
-from pubcredit.accounts.selectors import (
-    REASON_ROWS_LIMIT,
-    city_sharing_figures,
-    department_by_code,
-    department_figures,
-)
+from pubcredit.accounts.selectors import department_by_code
+from pubcredit.figures.selectors import REASON_ROWS_LIMIT, city_sharing_figures, department_figures
 from pubcredit.accounts.services import department_create, token_create, token_revoke, user_create
 from pubcredit.catalog.registry import get_class
 from pubcredit.ingest.models import Batch, RejectedRow
@@ -171,7 +167,7 @@ def test_rejection_rate_and_top_reasons_over_the_window(operator, department, sy
 
 
 def test_top_reasons_read_a_bounded_number_of_rows(operator, department, monkeypatch):
-    from pubcredit.accounts import selectors
+    from pubcredit.figures import selectors
 
     monkeypatch.setattr(selectors, "REASON_ROWS_LIMIT", 3)
     refuse(department, when("2026-11-18"), [[error("x.old", "a", "旧")]] * 2 + [[error("x.new", "b", "新")]] * 3)
@@ -427,16 +423,16 @@ def test_api_is_documented_in_the_openapi_schema(client):
 # -- the pages -----------------------------------------------------------------------------------------------
 
 def test_pages_need_login(client):
-    response = client.get(reverse("accounts:city_figures"))
+    response = client.get(reverse("figures:city_figures"))
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
 def test_city_page_shows_the_share_against_the_goal(client, operator, department, system_actor, today):
     submit(department, system_actor, penalties(1, 2, "2026-11-16"), when("2026-11-18"))
     client.force_login(operator, backend=MODEL_BACKEND)
-    page = client.get(reverse("accounts:city_figures")).content.decode()
+    page = client.get(reverse("figures:city_figures")).content.decode()
     assert "实时共享部门占比 <strong>100.0%</strong>（目标 ≥ 90%）" in page
-    assert reverse("accounts:department_figures", args=["SCJGJ"]) in page and "实时共享" in page
+    assert reverse("figures:department_figures", args=["SCJGJ"]) in page and "实时共享" in page
     assert "部门报送统计" in page  # nav link
 
 
@@ -445,13 +441,13 @@ def test_department_page_shows_figures_chart_and_reasons(client, provider, depar
     submit(department, system_actor, penalties(1, 2, "2026-11-16"), when("2026-11-18"))
     refuse(department, when("2026-11-19"), [[error("uscc.checksum", "subject_uscc", "统一社会信用代码校验位错误")]])
     client.force_login(provider, backend=MODEL_BACKEND)
-    response = client.get(reverse("accounts:department_figures", args=["SCJGJ"]))
+    response = client.get(reverse("figures:department_figures", args=["SCJGJ"]))
     page = response.content.decode()
     assert response.status_code == 200
     assert 'id="chart-by-month"' in page and "vendor/echarts.min.js" in page and 'id="chart-data"' in page
     assert "统一社会信用代码校验位错误" in page and "uscc.checksum" not in page  # the reason's kind, in Chinese
     assert 'data-figure="on_time_share">100.0%<' in page and "本部门报送统计" in page
     assert "https://" not in page.split("<main>")[1]  # no CDN
-    assert client.get(reverse("accounts:department_figures", args=["ZD-SCJG"])).status_code == 403
-    assert client.get(reverse("accounts:department_figures", args=["NOPE"])).status_code == 404
-    assert client.get(reverse("accounts:city_figures")).status_code == 403
+    assert client.get(reverse("figures:department_figures", args=["ZD-SCJG"])).status_code == 403
+    assert client.get(reverse("figures:department_figures", args=["NOPE"])).status_code == 404
+    assert client.get(reverse("figures:city_figures")).status_code == 403
