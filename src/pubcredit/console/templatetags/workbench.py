@@ -133,7 +133,7 @@ def can_identify(user) -> bool:
 @register.filter
 def can_see_sanction_figures(user) -> bool:
     """Operators read the city's joint-punishment figures; a department user reads its own department's."""
-    from pubcredit.sanctions.selectors import may_read_city_figures
+    from pubcredit.accounts.access import may_read_city_figures
 
     return may_read_city_figures(user) or bool(getattr(user, "department_id", None))
 

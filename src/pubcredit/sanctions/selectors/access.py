@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from pubcredit.accounts.access import is_city_operator
+# Who may read figures is one rule for every app (accounts.access); re-exported for the sanctions pages.
+from pubcredit.accounts.access import is_city_operator, may_read_city_figures, may_read_department_figures
 from pubcredit.accounts.choices import Role
-from pubcredit.accounts.models import Department
 
 
 def may_check(user) -> bool:
@@ -21,10 +21,6 @@ def may_edit_measures(user) -> bool:
     return is_city_operator(user)
 
 
-def may_read_city_figures(user) -> bool:
-    return is_city_operator(user) or getattr(user, "role", "") == Role.DISTRICT_OPERATOR
-
-
 def check_scope(user) -> Q:
     if is_city_operator(user):
         return Q()
@@ -34,11 +30,3 @@ def check_scope(user) -> Q:
         return Q(department_id=user.department_id)
     return Q(pk__in=[])
 
-
-
-def may_read_department_figures(user, department: Department) -> bool:
-    if is_city_operator(user):
-        return True
-    if getattr(user, "role", "") == Role.DISTRICT_OPERATOR:
-        return department.district_id == user.district_id
-    return getattr(user, "department_id", None) == department.pk
