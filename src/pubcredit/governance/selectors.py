@@ -26,7 +26,7 @@ from pubcredit.workdays.selectors import work_calendar
 STATUS_LABELS = {"green": "达标", "red": "未达标", "none": "无数据"}
 OBJECT_LABELS = {"record": "信用记录", "rejected_row": "退回行", "check": "联合奖惩核查", "list_entry": "名单条目",
                  "repair_application": "信用修复申请", "objection": "异议申诉", "commitment": "信用承诺",
-                 "arrears_complaint": "拖欠账款投诉"}
+                 "arrears_complaint": "拖欠账款投诉", "inspection_result": "抽查检查结果"}
 
 
 # -- access -------------------------------------------------------------------------------------------------------
