@@ -78,7 +78,7 @@ def test_points_stay_within_zero_and_the_weight(total, failing):
 
 @pytest.mark.parametrize("change, message", [
     (lambda d: d["versions"][0].update(bonus=1), "unknown key"),
-    (lambda d: d["versions"].append(dict(d["versions"][0], version="2027.1", effective_from="2027-01-01")),
+    (lambda d: d["versions"].append(dict(d["versions"][0], version="2027.1", effective_from="2026-06-01")),
      "overlap"),
     (lambda d: d["versions"].append(dict(d["versions"][0])), "defined twice"),
     (lambda d: d["versions"][0]["figures"]["rejection_rate"].update(weight=0), "greater than 0"),
