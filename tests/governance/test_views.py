@@ -168,7 +168,7 @@ def test_the_monitoring_view_lists_measured_indicators_by_month_and_the_rest_as_
     client.force_login(operator)
     page = client.get(reverse("governance:monitoring")).content.decode()
     assert "双公示情况（7个工作日内上网公开）" in page and "2026-11" in page and "2025-12" in page
-    assert "信易贷" in page and "本期未接入" in page
+    assert "信易贷" in page and "守信激励实施情况未归集" in page  # sourced rows and the unmeasurable ones
     # 双公示: 3 of 4 on time against 100 %: 7 × 0.75 = 5.25 points, 1.75 short
     assert "5.25 / <span class=\"cell-red\">-1.75</span>" in page
 

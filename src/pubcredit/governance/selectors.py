@@ -17,6 +17,7 @@ from pubcredit.accounts.choices import Role
 from pubcredit.accounts.models import Department
 from pubcredit.governance import rulebook
 from pubcredit.governance.models import DepartmentScorecard, PolicyTask, ProgressReport, ScorecardItem
+from pubcredit.governance.sources import SourceCell, source_cell
 from pubcredit.records.models import CreditRecord
 from pubcredit.rules import clock
 from pubcredit.rules import governance as rules
@@ -220,16 +221,28 @@ class IndicatorRow:
 
 
 @dataclass
+class SourceRow:
+    """An indicator described by another system's figures: each month's sentence (measured, not scored)."""
+
+    indicator: rules.Indicator
+    source_zh: str
+    months: list[tuple[str, SourceCell]]
+
+
+@dataclass
 class Monitoring:
     months: list[str]
     measured: list[IndicatorRow]
     not_measured: list[rules.Indicator]
     basis: str
+    sourced: list[SourceRow] = field(default_factory=list)
 
 
 def monitoring(*, viewer, today: dt.date | None = None) -> Monitoring:
     """The measurable indicators, month by month over the rolling 12 months, from the city-wide sums of the
-    department cards; the others listed with the reason the platform cannot measure them."""
+    department cards (scored into points); the indicators other systems' figures describe (信易贷, 信易+, commitments,
+    report use, graded supervision: ``sources``), month by month as measured; the others listed with the reason the
+    platform cannot measure them."""
     if not (getattr(viewer, "is_authenticated", False) and is_city_operator(viewer)):
         raise PermissionDenied("city monitoring is for the credit centre")
     today = today or clock.today()
@@ -258,8 +271,13 @@ def monitoring(*, viewer, today: dt.date | None = None) -> Monitoring:
             gap = round(indicator.points - points, 2) if points is not None and indicator.points else None
             cells.append((month.strftime("%Y-%m"), points, gap))
         measured.append(IndicatorRow(indicator, spec.name_zh if spec else indicator.figure, cells))
+    sourced = [SourceRow(indicator, rules.MONITORING_SOURCES[indicator.source],
+                         [(month.strftime("%Y-%m"), source_cell(indicator.source, month,
+                                                                min(rules.month_end(month), today)))
+                          for month in months])
+               for indicator in book.indicators if indicator.source is not None]
     return Monitoring([m.strftime("%Y-%m") for m in months], measured,
-                      [i for i in book.indicators if i.figure is None], book.basis)
+                      [i for i in book.indicators if i.not_measured_zh is not None], book.basis, sourced)
 
 
 # -- the task ledger ----------------------------------------------------------------------------------------------
