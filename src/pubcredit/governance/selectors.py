@@ -16,7 +16,8 @@ from pubcredit.accounts.access import is_city_operator
 from pubcredit.accounts.choices import Role
 from pubcredit.accounts.models import Department
 from pubcredit.governance import rulebook
-from pubcredit.governance.models import DepartmentScorecard, PolicyTask, ProgressReport, ScorecardItem
+from pubcredit.governance.models import DepartmentScorecard, PolicyTask, ProgressAttachment, ProgressReport, \
+    ScorecardItem
 from pubcredit.governance.sources import SourceCell, source_cell
 from pubcredit.records.models import CreditRecord
 from pubcredit.rules import clock
@@ -278,6 +279,13 @@ def monitoring(*, viewer, today: dt.date | None = None) -> Monitoring:
                for indicator in book.indicators if indicator.source is not None]
     return Monitoring([m.strftime("%Y-%m") for m in months], measured,
                       [i for i in book.indicators if i.not_measured_zh is not None], book.basis, sourced)
+
+
+def attachment_for_viewer(*, viewer, pk: int) -> ProgressAttachment | None:
+    """A progress report's file for whoever may read the task ledger (city and district operators); else None."""
+    if not may_view(viewer):
+        return None
+    return ProgressAttachment.objects.select_related("report__task").filter(pk=pk).first()
 
 
 # -- the task ledger ----------------------------------------------------------------------------------------------

@@ -26,3 +26,16 @@ def governance_daily() -> dict[str, Any]:
     if result.digest:
         logger.warning("逾期或临期事项: %s", result.digest)
     return result.as_dict()
+
+
+@task()
+def scan_progress_attachments(attachment_ids: list[int]) -> dict[str, int]:
+    """Run the virus-scan command on the files of one progress report; returns the recorded statuses."""
+    from pubcredit.governance.attachments import attachment_scan
+    from pubcredit.governance.models import ProgressAttachment
+
+    counts: dict[str, int] = {}
+    for attachment in ProgressAttachment.objects.filter(pk__in=attachment_ids).order_by("pk"):
+        status = attachment_scan(attachment=attachment).scan_status
+        counts[status] = counts.get(status, 0) + 1
+    return counts
