@@ -427,12 +427,16 @@ class Digest:
 
 def department_digest(*, department: Department, today: dt.date | None = None) -> Digest:
     """A department's open steps with a deadline that is past (逾期) or within the next 3 working days (临期):
-    repair applications and objections it handles (their step's limit, repair app), and the verifications of the
-    commitments it accepted (``commitments.selectors.commitment_row``). Late first, then by due day."""
+    repair applications and objections it handles (their step's limit, repair app), the verifications of the
+    commitments it accepted (``commitments.selectors.commitment_row``), and its identification cases (the push of a
+    decided case; the end of a notified case's defence period, ``lists.selectors.case_deadlines``). Late first, then
+    by due day. Checks awaiting feedback are not listed: the data gives them no due day."""
     from django.urls import reverse
 
     from pubcredit.commitments.rulebook import COMMITMENT_CLASS
     from pubcredit.commitments.selectors import commitment_row
+    from pubcredit.lists.models import IdentificationCase
+    from pubcredit.lists.selectors import case_deadlines
     from pubcredit.repair.models import OPEN_APPLICATION, OPEN_OBJECTION, Objection, RepairApplication
 
     today = today or clock.today()
@@ -456,6 +460,16 @@ def department_digest(*, department: Department, today: dt.date | None = None) -
         row = commitment_row(record, today=today)
         if row.verified_on is None:
             add("信用承诺核查", record.decision_no, row.verification_due, reverse("commitments:detail", args=[record.pk]))
+    # identification cases (认定案件, lists app): a decided case must reach the platform within its push limit; a
+    # notified case's defence period ends (then the unit may decide) — an end, not a limit, so never "late"
+    for case in IdentificationCase.objects.filter(department=department, state__in=["decided", "notified"]) \
+            .order_by("id"):
+        deadlines = case_deadlines(case)
+        url = reverse("lists:case_detail", args=[case.pk])
+        if case.state == "decided":
+            add("认定决定推送平台", case.decision_no, deadlines.push_due, url)
+        elif deadlines.defence_until is not None and deadlines.defence_until >= today and not case.defence_received_on:
+            add("陈述申辩期满（之后可作出认定决定）", case.notice_no or f"认定案件{case.pk}", deadlines.defence_until, url)
     items.sort(key=lambda i: (not i.late, i.due, i.reference))
     return Digest(department, today, horizon, items)
 
