@@ -366,6 +366,7 @@ def screen_data(*, today: dt.date | None = None) -> dict[str, Any]:
 
     evaluation = _evaluation_classes()
     return {
+        "districts": _district_figures(cards, month, start, end),
         "as_of": today.isoformat(), "month": month.strftime("%Y-%m"),
         "records_by_department": [{"department": r["department__name"], "month": r["month"], "today": r["today"]}
                                   for r in by_department],
@@ -380,6 +381,33 @@ def screen_data(*, today: dt.date | None = None) -> dict[str, Any]:
         "objections_open": Objection.objects.filter(state__in=OPEN_OBJECTION).count(),
         "evaluation_classes": evaluation,
     }
+
+
+def _district_figures(cards: list[DepartmentScorecard], month: dt.date, start: dt.datetime,
+                      end: dt.datetime) -> list[dict[str, Any]]:
+    """Per district with a map polygon (a GB/T 2260 code): the month's scorecard score of its departments summed
+    (counts added, then scored, as the dashboard's district rows) and the records collected this month. District
+    names and numbers only: what colours the big screen's map."""
+    from pubcredit.accounts.models import District
+
+    rule, default_target = _specs(month)
+    by_district: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+    for card in cards:
+        if card.department.district_id is None:
+            continue
+        counts = by_district[card.department.district_id]
+        for key, data in card.figures.items():
+            total, failing = counts.get(key, (0, 0))
+            counts[key] = (total + data["total"], failing + data["failing"])
+    records = dict(CreditRecord.objects.filter(received_at__gte=start, received_at__lt=end,
+                                               department__district__isnull=False)
+                   .values_list("department__district_id").annotate(n=Count("id")).order_by())
+    out = []
+    for district in District.objects.exclude(division_code="").order_by("division_code"):
+        score = _cells(rule, default_target, by_district[district.pk])[0] if district.pk in by_district else None
+        out.append({"name": district.name, "division_code": district.division_code, "score": score,
+                    "records": records.get(district.pk, 0)})
+    return out
 
 
 def _evaluation_classes() -> list[dict[str, Any]]:

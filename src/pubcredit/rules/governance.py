@@ -217,13 +217,13 @@ def months_back(day: dt.date, count: int) -> list[dt.date]:
 # -- city monitoring indicators (城市信用状况监测预警指标, 2020 版) ----------------------------------------------------
 
 # The other systems' monthly figures a monitoring indicator may name as its ``source`` (the governance app reads each
-# through its app's selector: governance/sources.py); the key and what it reads.
+# through its app: governance/sources.py); the key and, in Chinese for the page, what it reads.
 MONITORING_SOURCES: dict[str, str] = {
-    "lending": "信易贷：申请、批准、放款与首贷（finance.selectors.lending_figures）",
-    "incentives": "信易+：场景核验、符合条件与兑现（finance.selectors.lending_figures）",
-    "commitments": "信用承诺：作出、审批替代占比、按期核查、违诺（commitments.selectors.commitment_figures）",
-    "report_use": "信用报告：各类报告出具量与使用部门数（reports）",
-    "graded_supervision": "分级分类监管：双随机抽取对象中按信用分级抽取的占比（supervision）",
+    "lending": "信易贷模块：申请、批准、放款与首贷",  # finance.selectors.lending_figures
+    "incentives": "信易+场景：核验、符合条件与兑现",  # finance.selectors.lending_figures (incentives)
+    "commitments": "信用承诺：作出、审批替代、按期核查、违诺",  # commitments.selectors.commitment_figures
+    "report_use": "信用报告：出具量与使用部门数",  # reports.models.Report
+    "graded_supervision": "双随机抽查：按信用分级分类抽取的对象占比",  # supervision.models.DrawnObject
 }
 
 
