@@ -50,7 +50,7 @@ SCAN_LABELS = {"pending": "待扫描", "clean": "未发现病毒", "infected": "
                "not_scanned": "未扫描"}
 
 
-def max_bytes() -> int:
+def max_bytes() -> int:  # declared in settings.py (environment); the default here for a settings module without it
     return int(getattr(settings, "PUBCREDIT_GOVERNANCE_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
