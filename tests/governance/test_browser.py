@@ -120,3 +120,29 @@ def test_big_screen_renders_at_1920_by_1080_with_charts(chromium, live_server, n
         assert map_colours > 5
     finally:
         context.close()
+
+
+def test_operator_reports_progress_with_a_file_and_downloads_it(page, operator, november, settings, tmp_path):
+    settings.PUBCREDIT_GOVERNANCE_ATTACHMENT_DIR = tmp_path / "attachments"
+    settings.PUBCREDIT_REPAIR_SCAN_COMMAND = ""
+    pdf = tmp_path / "十一月调度情况.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    _login(page, "/governance/tasks/")
+    page.click("button:has-text('从规则库导入任务')")
+    page.wait_for_selector("tr[data-task='T13']")
+    page.goto(page.base_url + "/governance/tasks/T13/")
+    page.fill("input[name=unit]", "市发展改革委")
+    page.fill("textarea[name=text]", "政务诚信按月调度，附调度情况。")
+    page.set_input_files("input[name=files]", str(pdf))
+    page.click("form:has(input[value=progress]) button[type=submit]")
+    page.wait_for_selector("#progress-reports .attachments a")
+    listed = page.inner_text("#progress-reports")
+    assert "十一月调度情况.pdf" in listed and "未扫描" in listed
+    with page.expect_download() as download:
+        page.click("#progress-reports .attachments a")
+    assert download.value.suggested_filename == "十一月调度情况.pdf"
+    assert pathlib.Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    page.screenshot(path=str(SCREENS / "governance-task-1280.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.screenshot(path=str(SCREENS / "governance-task-390.png"), full_page=True)
