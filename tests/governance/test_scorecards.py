@@ -236,7 +236,7 @@ def test_drill_down_lists_add_up_to_the_figures_for_departments_districts_and_th
 JANUARY = dt.date(2027, 1, 1)
 
 
-def test_guofa_2016_33_double_publicity_fields_complete_and_valid(department, system_actor):
+def test_guofa_2016_33_double_publicity_fields_complete_and_valid(department, system_actor, operator):
     """双公示信息质量: of the 双公示 rows the department sent in the month (3 records + 2 refused), the refused ones are
     incomplete (缺项) or invalid (无效); a refused row of another class is not a 双公示 row. Drill-down = failing."""
     submit(department, system_actor, penalties(1, 3, "2027-01-04"), when("2027-01-05"))
@@ -253,6 +253,9 @@ def test_guofa_2016_33_double_publicity_fields_complete_and_valid(department, sy
     details = list(ScorecardItem.objects.filter(scorecard=card, figure="double_publicity_fields")
                    .order_by("id").values_list("detail", flat=True))
     assert details == ["行政处罚：缺项 decision_date、decision_no", "行政处罚：无效 uscc.checksum、date.format"]
+    with clock.pinned(dt.date(2027, 1, 31)):
+        drill = figure_rows(viewer=operator, month=JANUARY, figure="double_publicity_fields", scope_code=department.code)
+    assert len(drill.rows) == drill.failing == 2 and drill.figure_name == "双公示字段完整有效"
     # an inspections figure without rows is 无数据, neither points nor penalty
     assert card.figures["inspection_results_published_on_time"]["status"] == "none"
 
