@@ -254,7 +254,8 @@ def test_guofa_2016_33_double_publicity_fields_complete_and_valid(department, sy
                    .order_by("id").values_list("detail", flat=True))
     assert details == ["行政处罚：缺项 decision_date、decision_no", "行政处罚：无效 uscc.checksum、date.format"]
     with clock.pinned(dt.date(2027, 1, 31)):
-        drill = figure_rows(viewer=operator, month=JANUARY, figure="double_publicity_fields", scope_code=department.code)
+        drill = figure_rows(viewer=operator, month=JANUARY, figure="double_publicity_fields",
+                            scope_code=department.code)
     assert len(drill.rows) == drill.failing == 2 and drill.figure_name == "双公示字段完整有效"
     # an inspections figure without rows is 无数据, neither points nor penalty
     assert card.figures["inspection_results_published_on_time"]["status"] == "none"

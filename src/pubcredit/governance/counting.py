@@ -286,8 +286,9 @@ def double_publicity_fields(department: Department, period: Period) -> Count_:
     items = []
     for r in rows:
         codes = _error_codes(r["errors"])
-        missing = sorted({str(e.get("field") or "") for e in r["errors"] if isinstance(e, dict)
-                          and _is_missing_field(str(e.get("code", "")))} - {""}) if isinstance(r["errors"], list) else []
+        errors = r["errors"] if isinstance(r["errors"], list) else []
+        missing = sorted({str(e.get("field") or "") for e in errors
+                          if isinstance(e, dict) and _is_missing_field(str(e.get("code", "")))} - {""})
         invalid = [c for c in codes if not _is_missing_field(c)]
         parts = ([f"缺项 {'、'.join(missing)}"] if missing else []) + ([f"无效 {'、'.join(invalid)}"] if invalid else [])
         items.append(_refused_item(r, f"{_class_name(r['class_code'])}：{'；'.join(parts) or '整行退回'}"))

@@ -25,7 +25,8 @@ from pubcredit.rules.errors import DomainError
 __all__ = [
     "GovernanceRulebookError", "FigureSpec", "ScorecardRule", "ScorecardRulebook", "Indicator", "MonitoringBook",
     "TaskSpec", "TaskBook", "FigureScore", "CardScore", "TaskStatus", "TASK_STATUS_LABELS", "TASK_MOVES",
-    "RECURRENCE_LABELS", "MONITORING_SOURCES", "parse_scorecard", "parse_monitoring", "parse_tasks", "month_start", "month_end",
+    "RECURRENCE_LABELS", "MONITORING_SOURCES",
+    "parse_scorecard", "parse_monitoring", "parse_tasks", "month_start", "month_end",
     "next_month", "months_back", "figure_value", "score_figure", "score_card", "indicator_points", "task_move",
     "task_report_due", "task_overdue",
 ]
