@@ -356,3 +356,9 @@ if os.environ.get("PUBCREDIT_EMAIL_HOST", "").strip():
     EMAIL_HOST_PASSWORD = os.environ.get("PUBCREDIT_EMAIL_PASSWORD", "")
     EMAIL_USE_TLS = _env_flag("PUBCREDIT_EMAIL_TLS")
     DEFAULT_FROM_EMAIL = os.environ.get("PUBCREDIT_EMAIL_FROM", "") or f"pubcredit@{EMAIL_HOST}"
+
+# --- governance (督查与考核, issue 20): progress reports' files, kept outside the web root, scanned by the command
+# above (PUBCREDIT_REPAIR_SCAN_COMMAND); the daily digest is e-mailed through the mail settings above when set.
+PUBCREDIT_GOVERNANCE_ATTACHMENT_DIR = Path(os.environ.get("PUBCREDIT_GOVERNANCE_ATTACHMENT_DIR", "")
+                                           or VAR_DIR / "governance-attachments")
+PUBCREDIT_GOVERNANCE_ATTACHMENT_MAX_BYTES = _env_int("PUBCREDIT_GOVERNANCE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)

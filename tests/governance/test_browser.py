@@ -69,7 +69,8 @@ def test_operator_loads_the_task_ledger_and_reads_the_monitoring_view(page, oper
     assert "逾期" in page.inner_text("tr[data-task='T02']")
     page.screenshot(path=str(SCREENS / "governance-tasks-1280.png"), full_page=True)
     page.goto(page.base_url + "/governance/monitoring/")
-    assert "双公示情况" in page.inner_text("#monitoring") and "信易贷" in page.inner_text("#not-measured")
+    assert "双公示情况" in page.inner_text("#monitoring") and "信易贷" in page.inner_text("#monitoring-sources")
+    assert "信易贷" not in page.inner_text("#not-measured")
     page.screenshot(path=str(SCREENS / "governance-monitoring-1280.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(page.base_url + "/governance/tasks/")
@@ -88,10 +89,15 @@ def test_big_screen_renders_at_1920_by_1080_with_charts(chromium, live_server, n
                 break
             page.wait_for_timeout(100)
         assert page.inner_text("#n-records") == "9"
-        for chart in ("c-records", "c-sharing", "c-figures", "c-scores"):
+        for chart in ("c-records", "c-sharing", "c-figures", "c-scores", "c-map"):
             page.wait_for_selector(f"#{chart} canvas")
             box = page.locator(f"#{chart} canvas").first.bounding_box()
-            assert box and box["width"] > 400 and box["height"] > 200, chart
+            assert box and box["width"] > 350 and box["height"] > 200, chart  # four panels in the first row
+        for _ in range(50):  # the district map is drawn once its GeoJSON is registered
+            if page.get_attribute("#screen", "data-map-drawn") == "yes":
+                break
+            page.wait_for_timeout(100)
+        assert page.get_attribute("#screen", "data-map-drawn") == "yes"
         page.wait_for_timeout(800)  # the charts' entry animation
         shot = page.screenshot(path=str(SCREENS / "governance-screen-1920.png"))
         # a drawn chart is not one flat colour: the records panel's canvas holds bars
@@ -103,5 +109,40 @@ def test_big_screen_renders_at_1920_by_1080_with_charts(chromium, live_server, n
             return seen.size;
         }""")
         assert colours > 3 and len(shot) > 20_000
+        # the map's canvas holds the district polygons: their fill, borders and labels, not one flat colour
+        map_colours = page.evaluate("""() => {
+            const c = document.querySelector('#c-map canvas');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            const seen = new Set();
+            for (let i = 0; i < d.length; i += 4 * 89) seen.add(d[i] + ',' + d[i + 1] + ',' + d[i + 2]);
+            return seen.size;
+        }""")
+        assert map_colours > 5
     finally:
         context.close()
+
+
+def test_operator_reports_progress_with_a_file_and_downloads_it(page, operator, november, settings, tmp_path):
+    settings.PUBCREDIT_GOVERNANCE_ATTACHMENT_DIR = tmp_path / "attachments"
+    settings.PUBCREDIT_REPAIR_SCAN_COMMAND = ""
+    pdf = tmp_path / "十一月调度情况.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    _login(page, "/governance/tasks/")
+    page.click("button:has-text('从规则库导入任务')")
+    page.wait_for_selector("tr[data-task='T13']")
+    page.goto(page.base_url + "/governance/tasks/T13/")
+    page.fill("input[name=unit]", "市发展改革委")
+    page.fill("textarea[name=text]", "政务诚信按月调度，附调度情况。")
+    page.set_input_files("input[name=files]", str(pdf))
+    page.click("form:has(input[value=progress]) button[type=submit]")
+    page.wait_for_selector("#progress-reports .attachments a")
+    listed = page.inner_text("#progress-reports")
+    assert "十一月调度情况.pdf" in listed and "未扫描" in listed
+    with page.expect_download() as download:
+        page.click("#progress-reports .attachments a")
+    assert download.value.suggested_filename == "十一月调度情况.pdf"
+    assert pathlib.Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    page.screenshot(path=str(SCREENS / "governance-task-1280.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.screenshot(path=str(SCREENS / "governance-task-390.png"), full_page=True)

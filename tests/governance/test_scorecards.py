@@ -229,3 +229,68 @@ def test_drill_down_lists_add_up_to_the_figures_for_departments_districts_and_th
     assert {c.key: c for c in board.city.cells}["realtime_sharing"].failing == 4
     assert {c.key: c for c in board.city.cells}["wrong_code_rate"].failing == 2
     assert board.frozen and board.departments[0].score <= board.departments[-1].score
+
+
+# -- version 2026.3: 双公示 field completeness and validity; inspections' results published on time -----------------
+
+JANUARY = dt.date(2027, 1, 1)
+
+
+def test_guofa_2016_33_double_publicity_fields_complete_and_valid(department, system_actor, operator):
+    """双公示信息质量: of the 双公示 rows the department sent in the month (3 records + 2 refused), the refused ones are
+    incomplete (缺项) or invalid (无效); a refused row of another class is not a 双公示 row. Drill-down = failing."""
+    submit(department, system_actor, penalties(1, 3, "2027-01-04"), when("2027-01-05"))
+    refuse(department, when("2027-01-06"), [
+        [error("required", "decision_no", "文号为空"), error("required", "decision_date", "日期为空")],
+        [error("uscc.checksum", "subject_uscc", "校验位错误"), error("date.format", "valid_until", "日期格式错误")],
+    ])
+    refuse(department, when("2027-01-06"), [[error("required", "decision_no", "文号为空")]],
+           class_code="credit_commitment")
+    card = card_for(department, month=JANUARY, as_of=dt.date(2027, 1, 31))
+    assert card.rule_version == "governance_scorecard@2026.3"
+    figure = card.figures["double_publicity_fields"]
+    assert (figure["total"], figure["failing"], figure["value"], figure["status"]) == (5, 2, 0.6, "red")
+    details = list(ScorecardItem.objects.filter(scorecard=card, figure="double_publicity_fields")
+                   .order_by("id").values_list("detail", flat=True))
+    assert details == ["行政处罚：缺项 decision_date、decision_no", "行政处罚：无效 uscc.checksum、date.format"]
+    with clock.pinned(dt.date(2027, 1, 31)):
+        drill = figure_rows(viewer=operator, month=JANUARY, figure="double_publicity_fields",
+                            scope_code=department.code)
+    assert len(drill.rows) == drill.failing == 2 and drill.figure_name == "双公示字段完整有效"
+    # an inspections figure without rows is 无数据, neither points nor penalty
+    assert card.figures["inspection_results_published_on_time"]["status"] == "none"
+
+
+def test_december_2026_cards_keep_version_2026_2_without_the_new_figures(department, system_actor):
+    submit(department, system_actor, penalties(1, 1, "2026-12-01"), when("2026-12-02"))
+    card = card_for(department, month=dt.date(2026, 12, 1), as_of=dt.date(2026, 12, 31))
+    assert "double_publicity_fields" not in card.figures and "arrears_cleared_on_plan" in card.figures
+
+
+def test_enterprise_info_disclosure_art_6_inspection_results_published_within_20_working_days_across_national_day(
+        department, district_department):
+    """Inspected Friday 2026-09-25: the 20th working day is 2026-10-29 on the platform's calendar (National Day off,
+    Saturday 10-10 worked; Monday–Friday only would give 10-23). Published 10-29 on time, 10-30 late; inspected
+    09-28, due 10-30 and still unpublished at the month's end: late; due in November: not counted; another
+    department's task: not counted."""
+    from pubcredit.governance.counting import inspection_results_published_on_time
+    from pubcredit.workdays.selectors import add_working_days
+    from tests.governance.helpers import inspection_result, inspection_task
+
+    due = add_working_days(dt.date(2026, 9, 25), 20).value
+    assert due == dt.date(2026, 10, 29)
+    task = inspection_task(department, "SJ-2026-01")
+    inspection_result(task, 1, inspected=dt.date(2026, 9, 25), due=due, published=dt.date(2026, 10, 29))
+    late = inspection_result(task, 2, inspected=dt.date(2026, 9, 25), due=due, published=dt.date(2026, 10, 30))
+    unpublished = inspection_result(task, 3, inspected=dt.date(2026, 9, 28),
+                                    due=add_working_days(dt.date(2026, 9, 28), 20).value, published=None)
+    inspection_result(task, 4, inspected=dt.date(2026, 10, 20), due=dt.date(2026, 11, 17), published=None)
+    other = inspection_task(district_department, "SJ-2026-02")
+    inspection_result(other, 5, inspected=dt.date(2026, 9, 25), due=due, published=None)
+
+    total, failing = inspection_results_published_on_time(
+        department, Period(OCTOBER, dt.date(2026, 10, 31), scorecard_rule(dt.date(2026, 10, 31))))
+    assert total == 3
+    assert [(i.object_id, i.detail) for i in failing] == [
+        (late.pk, "公示期限2026-10-29，2026-10-30公示"), (unpublished.pk, "公示期限2026-10-30，期末未公示")]
+    assert failing[0].reference == "SJ-2026-01 · 食品经营者经营行为检查"

@@ -168,7 +168,7 @@ def test_the_monitoring_view_lists_measured_indicators_by_month_and_the_rest_as_
     client.force_login(operator)
     page = client.get(reverse("governance:monitoring")).content.decode()
     assert "双公示情况（7个工作日内上网公开）" in page and "2026-11" in page and "2025-12" in page
-    assert "信易贷" in page and "本期未接入" in page
+    assert "信易贷" in page and "守信激励实施情况未归集" in page  # sourced rows and the unmeasurable ones
     # 双公示: 3 of 4 on time against 100 %: 7 × 0.75 = 5.25 points, 1.75 short
     assert "5.25 / <span class=\"cell-red\">-1.75</span>" in page
 
@@ -203,3 +203,28 @@ def test_the_digest_lists_late_and_due_within_3_working_days_and_reaches_the_inb
     from pubcredit.governance.selectors import digest_counts
 
     assert digest_counts() == [{"department": "淄博市市场监督管理局", "late": 1, "due_soon": 1}]
+
+
+def test_the_big_screen_map_is_coloured_by_the_districts_scores_and_the_shipped_boundaries(
+        client, scored, settings, district_department, system_actor):
+    """Each district with a polygon gets its departments' summed score and this month's records (names and numbers
+    only); the GeoJSON shipped in static names exactly the districts of the rulebook that have a division code."""
+    import json
+
+    from django.contrib.staticfiles import finders
+
+    submit(district_department, system_actor, penalties(40, 2, "2026-11-16"), when("2026-11-17"))
+    scorecards_compute(actor=system_actor)
+    settings.PUBCREDIT_DISPLAY_TOKEN = TOKEN
+    districts = {d["name"]: d for d in client.get(reverse("governance:screen_data"), {"token": TOKEN}).json()[
+        "districts"]}
+    assert districts["张店区"] == {"name": "张店区", "division_code": "370303", "score": 100.0, "records": 2}
+    assert districts["淄川区"]["score"] is None and districts["淄川区"]["records"] == 0
+    assert "高新区" not in districts  # a functional zone has no polygon of its own
+    geo = json.loads(open(finders.find("governance/zibo-districts.geojson"), encoding="utf-8").read())
+    assert {f["properties"]["name"]: f["id"] for f in geo["features"]} == {
+        name: d["division_code"] for name, d in districts.items()}
+    assert all(117.5 < x < 118.6 and 35.9 < y < 37.3 for f in geo["features"]
+               for ring in f["geometry"]["coordinates"] for x, y in ring)
+    page = client.get(reverse("governance:screen"), {"token": TOKEN}).content.decode()
+    assert 'id="c-map"' in page and "zibo-districts.geojson" in page

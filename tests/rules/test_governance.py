@@ -78,7 +78,7 @@ def test_points_stay_within_zero_and_the_weight(total, failing):
 
 @pytest.mark.parametrize("change, message", [
     (lambda d: d["versions"][0].update(bonus=1), "unknown key"),
-    (lambda d: d["versions"].append(dict(d["versions"][0], version="2027.1", effective_from="2027-01-01")),
+    (lambda d: d["versions"].append(dict(d["versions"][0], version="2027.1", effective_from="2026-06-01")),
      "overlap"),
     (lambda d: d["versions"].append(dict(d["versions"][0])), "defined twice"),
     (lambda d: d["versions"][0]["figures"]["rejection_rate"].update(weight=0), "greater than 0"),
@@ -96,8 +96,10 @@ def test_the_shipped_rulebooks_load_with_all_tasks_and_both_safeguards():
     assert [t.title_zh for t in book.tasks if t.kind == "safeguard"] == ["加强组织领导", "强化监督检查"]
     task2 = next(t for t in book.tasks if t.code == "T02")
     assert task2.deadline == dt.date(2021, 12, 31) and "realtime_sharing" in task2.indicators
-    monitoring = g.parse_monitoring(MONITORING, figure_keys=KEYS)
-    assert {i.figure for i in monitoring.indicators if i.figure} <= set(KEYS)
+    every_key = {k for v in g.parse_scorecard(SCORECARD).versions for k in v.figures}
+    monitoring = g.parse_monitoring(MONITORING, figure_keys=every_key)
+    assert {i.figure for i in monitoring.indicators if i.figure} <= every_key
+    assert {i.source for i in monitoring.indicators if i.source} == set(g.MONITORING_SOURCES)
     assert any(i.not_measured_zh for i in monitoring.indicators)
 
 
@@ -113,6 +115,17 @@ def test_a_task_without_a_responsible_unit_or_with_an_unknown_figure_is_refused(
     data = copy.deepcopy(MONITORING)
     data["indicators"][0]["figure"] = "nope"
     with pytest.raises(g.GovernanceRulebookError, match="unknown figure"):
+        g.parse_monitoring(data, figure_keys=KEYS)
+
+
+def test_a_monitoring_indicator_names_one_known_source_or_says_why_not():
+    data = copy.deepcopy(MONITORING)
+    data["indicators"] = [{"level1": "营商环境", "level2": "惠民便企", "name_zh": "信易贷", "points": 13,
+                           "source": "lending_typo"}]
+    with pytest.raises(g.GovernanceRulebookError, match="unknown source 'lending_typo'"):
+        g.parse_monitoring(data, figure_keys=KEYS)
+    data["indicators"][0]["not_measured_zh"] = "未接入"
+    with pytest.raises(g.GovernanceRulebookError, match="exactly one of figure, source or not_measured_zh"):
         g.parse_monitoring(data, figure_keys=KEYS)
 
 

@@ -84,6 +84,7 @@ class Event(IntEnum):
     SCORECARDS_COMPUTED = 2001
     POLICY_TASK_SAVED = 2011
     POLICY_TASK_PROGRESS = 2012
+    POLICY_TASK_ATTACHMENT = 2013  # a progress report's file downloaded
     # 15xx supervision (双随机、一公开, issue 15): data.action names the step
     SUPERVISION_CHANGED = 1501  # items, inspectors, conflicts, the object library
     SUPERVISION_TASK = 1502  # a task: created, committed, drawn, draw failed, closed
@@ -192,6 +193,7 @@ _TYPES = [
     EventType(Event.SCORECARDS_COMPUTED, "governance.scorecards", "计算部门考核", "computed department scorecards"),
     EventType(Event.POLICY_TASK_SAVED, "governance.task", "保存政策任务", "saved a policy task"),
     EventType(Event.POLICY_TASK_PROGRESS, "governance.progress", "报送任务进展", "reported task progress"),
+    EventType(Event.POLICY_TASK_ATTACHMENT, "governance.attachment", "下载任务进展附件", "downloaded a progress file"),
     EventType(Event.SUPERVISION_CHANGED, "supervision.library", "维护抽查事项、检查人员或对象库", "changed the supervision libraries"),
     EventType(Event.SUPERVISION_TASK, "supervision.task", "双随机抽查任务", "random inspection task step"),
     EventType(Event.SUPERVISION_RESULT, "supervision.result", "抽查检查结果", "inspection result step"),

@@ -7,8 +7,8 @@ later steps (a decision, a verification, a feedback) after ``as_of`` count as "n
 
 Built on what exists: the records' ``on_time`` and ``delay_working_days`` (decided at receipt on the working-day
 calendar, docs/figures.md), the refused rows behind the rejection rate (``figures.selectors``), list
-entries' ``pushed_late`` (lists), repair and objection deadlines (repair), and ``commitments.selectors.commitment_row``
-for the verification due day.
+entries' ``pushed_late`` (lists), repair and objection deadlines (repair), ``commitments.selectors.commitment_row``
+for the verification due day, and the inspection results' publication day (supervision).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from pubcredit.rules import clock
 from pubcredit.rules.errors import DomainError
 from pubcredit.rules.governance import ScorecardRule
 from pubcredit.sanctions.models import Check, CheckFeedback
+from pubcredit.supervision.models import InspectionResult
 
 __all__ = ["Item", "Period", "FIGURE_COUNTERS", "count_figures"]
 
@@ -183,7 +184,8 @@ def list_push_on_time(department: Department, period: Period) -> Count_:
              r["decision_date"]) for r in late]
 
 
-def _handled_on_time(rows, period: Period, object_type: str, kind_zh: str) -> Count_:
+def _handled_on_time(rows, period: Period, object_type: str, kind_zh: str, done_zh: str = "办结",
+                     open_zh: str = "期末未办结") -> Count_:
     """Cases whose limit fell in the period or that were decided in it; failing: decided after the limit, or not
     decided by the end of the period with the limit passed."""
     total, failing = 0, []
@@ -197,7 +199,7 @@ def _handled_on_time(rows, period: Period, object_type: str, kind_zh: str) -> Co
             continue
         total += 1
         if due is not None and (done is None or done > due):
-            detail = f"{kind_zh}期限{due.isoformat()}，" + (f"{done.isoformat()}办结" if done else "期末未办结")
+            detail = f"{kind_zh}期限{due.isoformat()}，" + (f"{done.isoformat()}{done_zh}" if done else open_zh)
             failing.append(Item(object_type, row["id"], row["reference"], detail, due))
     return total, failing
 
@@ -267,6 +269,50 @@ def arrears_cleared_on_plan(department: Department, period: Period) -> Count_:
     return total, failing
 
 
+# -- 双公示 field completeness and validity; inspections' results published on time (version 2026.3) ---------------
+
+def _is_missing_field(code: str) -> bool:
+    return code == "required" or code.endswith(".required")
+
+
+def double_publicity_fields(department: Department, period: Period) -> Count_:
+    """双公示 rows (许可、处罚) the department sent in the month: records first received plus rows refused; failing:
+    the refused rows, each a row whose fields were incomplete (a required field missing, 缺项) or invalid (a wrong
+    format, code, date or value, 无效). An accepted record passed every field check of its catalogue class at
+    receipt, so it counts as complete and valid."""
+    classes = period.rule.double_publicity_classes
+    rows = list(_refused(department, period).filter(class_code__in=classes).order_by("batch__received_at", "id")
+                .values("id", "decision_no", "row_no", "class_code", "errors", "batch__received_at"))
+    items = []
+    for r in rows:
+        codes = _error_codes(r["errors"])
+        errors = r["errors"] if isinstance(r["errors"], list) else []
+        missing = sorted({str(e.get("field") or "") for e in errors
+                          if isinstance(e, dict) and _is_missing_field(str(e.get("code", "")))} - {""})
+        invalid = [c for c in codes if not _is_missing_field(c)]
+        parts = ([f"缺项 {'、'.join(missing)}"] if missing else []) + ([f"无效 {'、'.join(invalid)}"] if invalid else [])
+        items.append(_refused_item(r, f"{_class_name(r['class_code'])}：{'；'.join(parts) or '整行退回'}"))
+    new = _new_records(department, period).filter(class_code__in=classes).count()
+    return new + len(rows), items
+
+
+def inspection_results_published_on_time(department: Department, period: Period) -> Count_:
+    """Results (检查结果) of the random inspections the department leads (双随机、一公开), published in the month or
+    still unpublished at its end with their publication day (``publish_due``: 20 working days after the inspection,
+    supervision rulebook, on the working-day calendar) passed in it; failing: published after that day, or not
+    published by the period end (逾期未公示)."""
+    rows = []
+    results = (InspectionResult.objects.filter(drawn_object__task__department=department,
+                                               inspected_on__lte=period.as_of)
+               .filter(Q(published_at__isnull=True) | Q(published_at__gte=period.start))
+               .select_related("drawn_object__task", "item").order_by("id"))
+    for result in results:
+        published = result.published_at.astimezone(clock.PLATFORM_TZ).date() if result.published_at else None
+        rows.append({"id": result.pk, "decided_on": published, "due": result.publish_due,
+                     "reference": f"{result.drawn_object.task.code} · {result.item.name}"})
+    return _handled_on_time(rows, period, "inspection_result", "公示", "公示", "期末未公示")
+
+
 FIGURE_COUNTERS: dict[str, Callable[[Department, Period], Count_]] = {
     "realtime_sharing": realtime_sharing,
     "double_publicity_on_time": double_publicity_on_time,
@@ -279,6 +325,8 @@ FIGURE_COUNTERS: dict[str, Callable[[Department, Period], Count_]] = {
     "objection_on_time": objection_on_time,
     "commitment_verified_on_time": commitment_verified_on_time,
     "arrears_cleared_on_plan": arrears_cleared_on_plan,
+    "double_publicity_fields": double_publicity_fields,
+    "inspection_results_published_on_time": inspection_results_published_on_time,
 }
 
 

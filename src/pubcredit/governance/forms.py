@@ -1,4 +1,4 @@
-"""Forms of the task ledger: shapes only; the services check the rules (units, figures, status moves)."""
+"""Forms of the task ledger: shapes only; the services check the rules (units, figures, status moves, files)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,27 @@ class TaskEditForm(forms.Form):
     reason = forms.CharField(label="修改说明", required=False)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the service checks each one (type by content, size, count)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
 class ProgressForm(forms.Form):
     unit = forms.CharField(label="报送单位")
     period = forms.DateField(label="调度期（当月任一天）", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
+    files = MultipleFileField(label="附件", required=False,
+                              help_text="可多选：PDF、JPG、PNG、Word（docx）、Excel（xlsx），每个不超过10MB，最多10个")

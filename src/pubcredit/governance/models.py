@@ -8,7 +8,7 @@ from django.db import models
 from pubcredit.accounts.models import Department
 from pubcredit.rules.governance import RECURRENCE_LABELS, TASK_STATUS_LABELS
 
-__all__ = ["DepartmentScorecard", "ScorecardItem", "PolicyTask", "ProgressReport"]
+__all__ = ["DepartmentScorecard", "ScorecardItem", "PolicyTask", "ProgressReport", "ProgressAttachment"]
 
 
 class DepartmentScorecard(models.Model):
@@ -97,3 +97,35 @@ class ProgressReport(models.Model):
         verbose_name_plural = verbose_name
         ordering = ["-period", "-created_at"]
         indexes = [models.Index(fields=["task", "period"], name="progress_task_period_idx")]
+
+
+class ProgressAttachment(models.Model):
+    """A file sent with a progress report (进展附件): kept by its SHA-256 outside the web root, scanned on the worker
+    (governance/attachments.py), downloaded by those who may read the task."""
+
+    report = models.ForeignKey(ProgressReport, verbose_name="进展报送", on_delete=models.PROTECT,
+                               related_name="attachments")
+    kind = models.CharField("文件类型", max_length=8, choices=[("pdf", "PDF"), ("jpeg", "JPG"), ("png", "PNG"),
+                                                            ("docx", "Word"), ("xlsx", "Excel")])
+    original_name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    stored_path = models.CharField("存储位置（相对附件目录）", max_length=200)
+    scan_status = models.CharField("病毒扫描", max_length=12, choices=[
+        ("pending", "待扫描"), ("clean", "未发现病毒"), ("infected", "发现病毒（已删除）"), ("error", "扫描出错"),
+        ("not_scanned", "未扫描")])
+    scan_detail = models.CharField("扫描说明", max_length=300, blank=True, default="")
+    scanned_at = models.DateTimeField("扫描时间", null=True, blank=True)
+    created_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = "进展附件 (progress report attachment)"
+        verbose_name_plural = verbose_name
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def downloadable(self) -> bool:
+        return self.scan_status != "infected"

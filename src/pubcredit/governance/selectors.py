@@ -16,7 +16,9 @@ from pubcredit.accounts.access import is_city_operator
 from pubcredit.accounts.choices import Role
 from pubcredit.accounts.models import Department
 from pubcredit.governance import rulebook
-from pubcredit.governance.models import DepartmentScorecard, PolicyTask, ProgressReport, ScorecardItem
+from pubcredit.governance.models import DepartmentScorecard, PolicyTask, ProgressAttachment, ProgressReport, \
+    ScorecardItem
+from pubcredit.governance.sources import SourceCell, source_cell
 from pubcredit.records.models import CreditRecord
 from pubcredit.rules import clock
 from pubcredit.rules import governance as rules
@@ -26,7 +28,7 @@ from pubcredit.workdays.selectors import work_calendar
 STATUS_LABELS = {"green": "达标", "red": "未达标", "none": "无数据"}
 OBJECT_LABELS = {"record": "信用记录", "rejected_row": "退回行", "check": "联合奖惩核查", "list_entry": "名单条目",
                  "repair_application": "信用修复申请", "objection": "异议申诉", "commitment": "信用承诺",
-                 "arrears_complaint": "拖欠账款投诉"}
+                 "arrears_complaint": "拖欠账款投诉", "inspection_result": "抽查检查结果"}
 
 
 # -- access -------------------------------------------------------------------------------------------------------
@@ -220,16 +222,28 @@ class IndicatorRow:
 
 
 @dataclass
+class SourceRow:
+    """An indicator described by another system's figures: each month's sentence (measured, not scored)."""
+
+    indicator: rules.Indicator
+    source_zh: str
+    months: list[tuple[str, SourceCell]]
+
+
+@dataclass
 class Monitoring:
     months: list[str]
     measured: list[IndicatorRow]
     not_measured: list[rules.Indicator]
     basis: str
+    sourced: list[SourceRow] = field(default_factory=list)
 
 
 def monitoring(*, viewer, today: dt.date | None = None) -> Monitoring:
     """The measurable indicators, month by month over the rolling 12 months, from the city-wide sums of the
-    department cards; the others listed with the reason the platform cannot measure them."""
+    department cards (scored into points); the indicators other systems' figures describe (信易贷, 信易+, commitments,
+    report use, graded supervision: ``sources``), month by month as measured; the others listed with the reason the
+    platform cannot measure them."""
     if not (getattr(viewer, "is_authenticated", False) and is_city_operator(viewer)):
         raise PermissionDenied("city monitoring is for the credit centre")
     today = today or clock.today()
@@ -258,8 +272,20 @@ def monitoring(*, viewer, today: dt.date | None = None) -> Monitoring:
             gap = round(indicator.points - points, 2) if points is not None and indicator.points else None
             cells.append((month.strftime("%Y-%m"), points, gap))
         measured.append(IndicatorRow(indicator, spec.name_zh if spec else indicator.figure, cells))
+    sourced = [SourceRow(indicator, rules.MONITORING_SOURCES[indicator.source],
+                         [(month.strftime("%Y-%m"), source_cell(indicator.source, month,
+                                                                min(rules.month_end(month), today)))
+                          for month in months])
+               for indicator in book.indicators if indicator.source is not None]
     return Monitoring([m.strftime("%Y-%m") for m in months], measured,
-                      [i for i in book.indicators if i.figure is None], book.basis)
+                      [i for i in book.indicators if i.not_measured_zh is not None], book.basis, sourced)
+
+
+def attachment_for_viewer(*, viewer, pk: int) -> ProgressAttachment | None:
+    """A progress report's file for whoever may read the task ledger (city and district operators); else None."""
+    if not may_view(viewer):
+        return None
+    return ProgressAttachment.objects.select_related("report__task").filter(pk=pk).first()
 
 
 # -- the task ledger ----------------------------------------------------------------------------------------------
@@ -340,6 +366,7 @@ def screen_data(*, today: dt.date | None = None) -> dict[str, Any]:
 
     evaluation = _evaluation_classes()
     return {
+        "districts": _district_figures(cards, month, start, end),
         "as_of": today.isoformat(), "month": month.strftime("%Y-%m"),
         "records_by_department": [{"department": r["department__name"], "month": r["month"], "today": r["today"]}
                                   for r in by_department],
@@ -354,6 +381,33 @@ def screen_data(*, today: dt.date | None = None) -> dict[str, Any]:
         "objections_open": Objection.objects.filter(state__in=OPEN_OBJECTION).count(),
         "evaluation_classes": evaluation,
     }
+
+
+def _district_figures(cards: list[DepartmentScorecard], month: dt.date, start: dt.datetime,
+                      end: dt.datetime) -> list[dict[str, Any]]:
+    """Per district with a map polygon (a GB/T 2260 code): the month's scorecard score of its departments summed
+    (counts added, then scored, as the dashboard's district rows) and the records collected this month. District
+    names and numbers only: what colours the big screen's map."""
+    from pubcredit.accounts.models import District
+
+    rule, default_target = _specs(month)
+    by_district: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+    for card in cards:
+        if card.department.district_id is None:
+            continue
+        counts = by_district[card.department.district_id]
+        for key, data in card.figures.items():
+            total, failing = counts.get(key, (0, 0))
+            counts[key] = (total + data["total"], failing + data["failing"])
+    records = dict(CreditRecord.objects.filter(received_at__gte=start, received_at__lt=end,
+                                               department__district__isnull=False)
+                   .values_list("department__district_id").annotate(n=Count("id")).order_by())
+    out = []
+    for district in District.objects.exclude(division_code="").order_by("division_code"):
+        score = _cells(rule, default_target, by_district[district.pk])[0] if district.pk in by_district else None
+        out.append({"name": district.name, "division_code": district.division_code, "score": score,
+                    "records": records.get(district.pk, 0)})
+    return out
 
 
 def _evaluation_classes() -> list[dict[str, Any]]:
@@ -401,12 +455,16 @@ class Digest:
 
 def department_digest(*, department: Department, today: dt.date | None = None) -> Digest:
     """A department's open steps with a deadline that is past (逾期) or within the next 3 working days (临期):
-    repair applications and objections it handles (their step's limit, repair app), and the verifications of the
-    commitments it accepted (``commitments.selectors.commitment_row``). Late first, then by due day."""
+    repair applications and objections it handles (their step's limit, repair app), the verifications of the
+    commitments it accepted (``commitments.selectors.commitment_row``), and its identification cases (the push of a
+    decided case; the end of a notified case's defence period, ``lists.selectors.case_deadlines``). Late first, then
+    by due day. Checks awaiting feedback are not listed: the data gives them no due day."""
     from django.urls import reverse
 
     from pubcredit.commitments.rulebook import COMMITMENT_CLASS
     from pubcredit.commitments.selectors import commitment_row
+    from pubcredit.lists.models import IdentificationCase
+    from pubcredit.lists.selectors import case_deadlines
     from pubcredit.repair.models import OPEN_APPLICATION, OPEN_OBJECTION, Objection, RepairApplication
 
     today = today or clock.today()
@@ -430,6 +488,16 @@ def department_digest(*, department: Department, today: dt.date | None = None) -
         row = commitment_row(record, today=today)
         if row.verified_on is None:
             add("信用承诺核查", record.decision_no, row.verification_due, reverse("commitments:detail", args=[record.pk]))
+    # identification cases (认定案件, lists app): a decided case must reach the platform within its push limit; a
+    # notified case's defence period ends (then the unit may decide) — an end, not a limit, so never "late"
+    for case in IdentificationCase.objects.filter(department=department, state__in=["decided", "notified"]) \
+            .order_by("id"):
+        deadlines = case_deadlines(case)
+        url = reverse("lists:case_detail", args=[case.pk])
+        if case.state == "decided":
+            add("认定决定推送平台", case.decision_no, deadlines.push_due, url)
+        elif deadlines.defence_until is not None and deadlines.defence_until >= today and not case.defence_received_on:
+            add("陈述申辩期满（之后可作出认定决定）", case.notice_no or f"认定案件{case.pk}", deadlines.defence_until, url)
     items.sort(key=lambda i: (not i.late, i.due, i.reference))
     return Digest(department, today, horizon, items)
 

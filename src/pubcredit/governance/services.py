@@ -4,6 +4,7 @@ from the rulebook, edited by operators, progress reported by the responsible uni
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,15 +14,16 @@ from pubcredit.accounts.models import Department
 from pubcredit.accounts.selectors import sharing_rule
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
-from pubcredit.governance import rulebook
+from pubcredit.governance import attachments, rulebook
 from pubcredit.governance.counting import Period, count_figures
-from pubcredit.governance.models import DepartmentScorecard, PolicyTask, ProgressReport, ScorecardItem
+from pubcredit.governance.models import DepartmentScorecard, PolicyTask, ProgressAttachment, ProgressReport, \
+    ScorecardItem
 from pubcredit.rules import clock, sharing
 from pubcredit.rules import governance as rules
 from pubcredit.rules.errors import DomainError, Problem
 
 __all__ = ["ComputeResult", "scorecard_compute", "scorecards_compute", "policy_tasks_load", "policy_task_update",
-           "progress_report_submit"]
+           "progress_report_submit", "attachment_download_record"]
 
 
 @dataclass
@@ -197,8 +199,11 @@ def policy_task_update(*, task: PolicyTask, values: dict[str, Any], reason: str 
 
 @transaction.atomic(durable=True)
 def progress_report_submit(*, task: PolicyTask, unit: str, period: dt.date | None, text: str,
-                           actor: Any) -> ProgressReport:
-    """A responsible unit reports progress (调度进展) for a period; a closed task takes no more reports."""
+                           files: Sequence[tuple[str, Iterable[bytes]]] = (), actor: Any) -> ProgressReport:
+    """A responsible unit reports progress (调度进展) for a period, with its files (``(name, chunks)`` pairs; checked
+    and kept by governance/attachments.py, scanned on the worker); a closed task takes no more reports. Any refusal
+    keeps nothing: no report, no file."""
+    task = PolicyTask.objects.select_for_update().get(pk=task.pk)  # the state as stored now, not as last read
     problems: list[Problem] = []
     if task.status == rules.TaskStatus.DONE:
         problems.append(Problem("governance.task_closed", f"任务 {task.code} 已完成，不再接收进展报送",
@@ -209,18 +214,55 @@ def progress_report_submit(*, task: PolicyTask, unit: str, period: dt.date | Non
                                 "not a responsible unit of the task", "unit"))
     if not (text or "").strip():
         problems.append(Problem("governance.text_required", "请填写进展情况", "progress text is required", "text"))
+    if len(files) > attachments.MAX_FILES_PER_REPORT:
+        problems.append(Problem("governance.attachment_too_many",
+                                f"每次报送最多{attachments.MAX_FILES_PER_REPORT}个附件",
+                                f"at most {attachments.MAX_FILES_PER_REPORT} files a report", "files"))
     today = clock.today()
     period = rules.month_start(period or today)
     if period > today:
         problems.append(Problem("date.future", "调度期不能晚于本月", "the period is in the future", "period"))
     if problems:
         raise DomainError.from_problems(problems)
-    report = ProgressReport.objects.create(task=task, unit=unit, period=period, text=text.strip(),
-                                           actor_label=audit.actor_label(actor), created_at=clock.now())
-    if task.status == rules.TaskStatus.NOT_STARTED:
-        task.status = rules.TaskStatus.IN_PROGRESS
-        task.updated_at = clock.now()
-        task.save(update_fields=["status", "updated_at"])
-    audit.record(Event.POLICY_TASK_PROGRESS, actor=actor, object_type="policy_task", object_id=task.code,
-                 after={"unit": unit, "period": period.isoformat(), "text": report.text}, reason="报送任务进展")
+    stored: list[attachments.StoredFile] = []
+    try:
+        for name, chunks in files:
+            stored.append(attachments.attachment_store(filename=name, chunks=chunks))
+        report = ProgressReport.objects.create(task=task, unit=unit, period=period, text=text.strip(),
+                                               actor_label=audit.actor_label(actor), created_at=clock.now())
+        status, detail = ("pending", "") if attachments.scan_command() else ("not_scanned", "未配置病毒扫描命令")
+        kept = []
+        for file in stored:
+            row = ProgressAttachment(report=report, kind=file.kind, original_name=file.original_name, size=file.size,
+                                     sha256=file.sha256, stored_path=file.stored_path, scan_status=status,
+                                     scan_detail=detail, created_at=clock.now())
+            row.full_clean()
+            row.save()
+            kept.append(row)
+        if task.status == rules.TaskStatus.NOT_STARTED:
+            task.status = rules.TaskStatus.IN_PROGRESS
+            task.updated_at = clock.now()
+            task.save(update_fields=["status", "updated_at"])
+        audit.record(Event.POLICY_TASK_PROGRESS, actor=actor, object_type="policy_task", object_id=task.code,
+                     after={"unit": unit, "period": period.isoformat(), "text": report.text,
+                            "attachments": [a.sha256 for a in kept]},
+                     reason="报送任务进展",
+                     data={"attachments": [{"id": a.pk, "name": a.original_name, "sha256": a.sha256, "size": a.size}
+                                           for a in kept]})
+    except BaseException:
+        attachments.attachment_discard(stored)
+        raise
+    if status == "pending" and kept:
+        from pubcredit.governance.tasks import scan_progress_attachments
+
+        ids = [a.pk for a in kept]
+        transaction.on_commit(lambda: scan_progress_attachments.enqueue(attachment_ids=ids))
     return report
+
+
+@transaction.atomic(durable=True)
+def attachment_download_record(*, attachment: ProgressAttachment, actor: Any) -> None:
+    """Who downloaded which progress report file, in the audit log (governance.attachment)."""
+    audit.record(Event.POLICY_TASK_ATTACHMENT, actor=actor, object_type="policy_task",
+                 object_id=attachment.report.task.code, reason=f"下载进展附件：{attachment.original_name}",
+                 data={"attachment_id": attachment.pk, "sha256": attachment.sha256})

@@ -9,6 +9,7 @@ from typing import Any
 from django_tasks import task
 
 from pubcredit.audit.services import SystemActor
+from pubcredit.governance.mail import digest_emails_send
 from pubcredit.governance.selectors import digest_counts
 from pubcredit.governance.services import scorecards_compute
 from pubcredit.rules import clock
@@ -19,10 +20,24 @@ logger = logging.getLogger("pubcredit.governance")
 @task()
 def governance_daily() -> dict[str, Any]:
     """Scorecards, then the per-department digest of late and due-soon steps (shown on the jobs page; each
-    department reads its own in its inbox, computed live)."""
+    department reads its own in its inbox, computed live), then the digest by e-mail when a mail service is
+    configured (governance/mail.py)."""
     today = clock.today()
     result = scorecards_compute(today=today, actor=SystemActor("worker:governance_daily"))
     result.digest = digest_counts(today=today)
     if result.digest:
         logger.warning("逾期或临期事项: %s", result.digest)
-    return result.as_dict()
+    return {**result.as_dict(), "digest_email": digest_emails_send(today=today)}
+
+
+@task()
+def scan_progress_attachments(attachment_ids: list[int]) -> dict[str, int]:
+    """Run the virus-scan command on the files of one progress report; returns the recorded statuses."""
+    from pubcredit.governance.attachments import attachment_scan
+    from pubcredit.governance.models import ProgressAttachment
+
+    counts: dict[str, int] = {}
+    for attachment in ProgressAttachment.objects.filter(pk__in=attachment_ids).order_by("pk"):
+        status = attachment_scan(attachment=attachment).scan_status
+        counts[status] = counts.get(status, 0) + 1
+    return counts

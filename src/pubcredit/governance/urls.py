@@ -12,6 +12,7 @@ urlpatterns = [
     path("tasks/dispatch.xlsx", views.dispatch_xlsx, name="dispatch_xlsx"),
     path("tasks/dispatch.pdf", views.dispatch_pdf_view, name="dispatch_pdf"),
     path("tasks/<str:code>/", views.task_detail, name="task"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("monitoring/", views.monitoring, name="monitoring"),
     path("digest/", views.digest, name="digest"),
     path("screen/", views.screen, name="screen"),

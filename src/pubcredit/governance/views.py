@@ -8,12 +8,13 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from pubcredit.accounts.models import Department
 from pubcredit.governance import conf, selectors, services
+from pubcredit.governance.attachments import attachment_path
 from pubcredit.governance.exports import dispatch_pdf, dispatch_workbook
 from pubcredit.governance.forms import ProgressForm, TaskEditForm
 from pubcredit.governance.models import PolicyTask
@@ -123,10 +124,12 @@ def task_detail(request, code: str):
                     messages.success(request, f"已保存任务 {task.code}")
                     return redirect("governance:task", code=task.code)
         else:
-            progress = ProgressForm(request.POST)
+            progress = ProgressForm(request.POST, request.FILES)
             if progress.is_valid():
+                values = dict(progress.cleaned_data)
+                values["files"] = [(f.name, f.chunks()) for f in values.pop("files")]
                 try:
-                    services.progress_report_submit(task=task, actor=request.user, **progress.cleaned_data)
+                    services.progress_report_submit(task=task, actor=request.user, **values)
                 except DomainError as exc:
                     _form_errors(progress, exc)
                 else:
@@ -134,9 +137,30 @@ def task_detail(request, code: str):
                     return redirect("governance:task", code=task.code)
     row = next(r for r in selectors.task_rows() if r.task.pk == task.pk)
     return render(request, "governance/task.html", {
-        "row": row, "task": task, "edit": edit, "progress": progress, "reports": task.reports.all()[:50],
+        "row": row, "task": task, "edit": edit, "progress": progress,
+        "reports": task.reports.prefetch_related("attachments")[:50],
         "may_edit": selectors.may_edit_tasks(request.user), "figure_keys": ", ".join(
             selectors.rulebook.figure_keys())})
+
+
+ATTACHMENT_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png",
+                    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@_operator_required
+def attachment_download(request, pk: int):
+    """One progress report file for those who may read the task, always as a download (never rendered inline),
+    from outside the web root; audited. A file found infected is gone (404)."""
+    attachment = selectors.attachment_for_viewer(viewer=request.user, pk=pk)
+    path = attachment_path(attachment) if attachment is not None and attachment.downloadable else None
+    if path is None or not path.exists():
+        raise Http404("附件不存在或已因病毒被删除")
+    services.attachment_download_record(attachment=attachment, actor=request.user)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=attachment.original_name,
+                            content_type=ATTACHMENT_TYPES[attachment.kind])
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @_operator_required

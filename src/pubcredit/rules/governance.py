@@ -25,7 +25,8 @@ from pubcredit.rules.errors import DomainError
 __all__ = [
     "GovernanceRulebookError", "FigureSpec", "ScorecardRule", "ScorecardRulebook", "Indicator", "MonitoringBook",
     "TaskSpec", "TaskBook", "FigureScore", "CardScore", "TaskStatus", "TASK_STATUS_LABELS", "TASK_MOVES",
-    "RECURRENCE_LABELS", "parse_scorecard", "parse_monitoring", "parse_tasks", "month_start", "month_end",
+    "RECURRENCE_LABELS", "MONITORING_SOURCES",
+    "parse_scorecard", "parse_monitoring", "parse_tasks", "month_start", "month_end",
     "next_month", "months_back", "figure_value", "score_figure", "score_card", "indicator_points", "task_move",
     "task_report_due", "task_overdue",
 ]
@@ -216,21 +217,35 @@ def months_back(day: dt.date, count: int) -> list[dt.date]:
 
 # -- city monitoring indicators (城市信用状况监测预警指标, 2020 版) ----------------------------------------------------
 
+# The other systems' monthly figures a monitoring indicator may name as its ``source`` (the governance app reads each
+# through its app: governance/sources.py); the key and, in Chinese for the page, what it reads.
+MONITORING_SOURCES: dict[str, str] = {
+    "lending": "信易贷模块：申请、批准、放款与首贷",  # finance.selectors.lending_figures
+    "incentives": "信易+场景：核验、符合条件与兑现",  # finance.selectors.lending_figures (incentives)
+    "commitments": "信用承诺：作出、审批替代、按期核查、违诺",  # commitments.selectors.commitment_figures
+    "report_use": "信用报告：出具量与使用部门数",  # reports.models.Report
+    "graded_supervision": "双随机抽查：按信用分级分类抽取的对象占比",  # supervision.models.DrawnObject
+}
+
+
 class Indicator(_Strict):
-    """One indicator of the 2020 structure. ``figure`` names the scorecard figure that measures it (city-wide);
-    without one, ``not_measured_zh`` says why the platform cannot measure it (never guessed)."""
+    """One indicator of the 2020 structure. ``figure`` names the scorecard figure that measures it (city-wide, scored
+    into points); ``source`` names another system's monthly figures that describe it (信易贷, report use …: shown as
+    measured, not scored, since the digest gives no scoring rule for them); with neither, ``not_measured_zh`` says why
+    the platform cannot measure it (never guessed)."""
 
     level1: str
     level2: str
     name_zh: str
     points: float | None = Field(default=None, gt=0)  # the level-2 indicator's points (the digest stops there)
     figure: str | None = None
+    source: str | None = None
     not_measured_zh: str | None = None
 
     @model_validator(mode="after")
     def _measured_or_why_not(self) -> Indicator:
-        if (self.figure is None) == (self.not_measured_zh is None):
-            raise ValueError(f"{self.name_zh}: give either figure or not_measured_zh")
+        if sum(v is not None for v in (self.figure, self.source, self.not_measured_zh)) != 1:
+            raise ValueError(f"{self.name_zh}: give exactly one of figure, source or not_measured_zh")
         return self
 
 
@@ -240,16 +255,20 @@ class MonitoringBook(_Strict):
     indicators: tuple[Indicator, ...] = Field(min_length=1)
 
 
-def parse_monitoring(data: Mapping[str, Any], *, figure_keys: Iterable[str]) -> MonitoringBook:
+def parse_monitoring(data: Mapping[str, Any], *, figure_keys: Iterable[str],
+                     source_keys: Iterable[str] = tuple(MONITORING_SOURCES)) -> MonitoringBook:
     try:
         book = MonitoringBook.model_validate(data)
     except ValidationError as exc:
         raise _problems("governance/monitoring.yaml", exc) from exc
-    known = set(figure_keys)
+    known, sources = set(figure_keys), set(source_keys)
     for indicator in book.indicators:
         if indicator.figure is not None and indicator.figure not in known:
             raise GovernanceRulebookError(f"governance/monitoring.yaml: {indicator.name_zh}: unknown figure "
                                           f"{indicator.figure!r}")
+        if indicator.source is not None and indicator.source not in sources:
+            raise GovernanceRulebookError(f"governance/monitoring.yaml: {indicator.name_zh}: unknown source "
+                                          f"{indicator.source!r}")
     return book
 
 

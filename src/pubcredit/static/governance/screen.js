@@ -64,8 +64,39 @@
     }, true);
     bar("c-scores", d.scores.map(function (s) { return s.department; }), d.scores.map(function (s) { return s.score; }),
         {xAxis: Object.assign({type: "value", max: 100}, axis)});
+    drawMap(d.districts || []);
     pie("c-lists", d.lists_in_force.map(function (r) { return {name: r.kind === "red" ? "红名单" : "黑名单", value: r.count}; }));
     pie("c-classes", d.evaluation_classes.map(function (r) { return {name: r["class"], value: r.count}; }));
+  }
+  // 淄博 district boundaries (GeoJSON shipped in static, MIT: zibo-districts.geojson.LICENSE.md), registered once
+  var mapReady = null;
+  function zibo() {
+    if (!mapReady) {
+      mapReady = fetch(root.dataset.map, {credentials: "same-origin"}).then(function (r) { return r.json(); })
+        .then(function (geo) { echarts.registerMap("zibo", geo); return true; });
+    }
+    return mapReady;
+  }
+  function drawMap(districts) {
+    zibo().then(function () {
+      var scored = districts.filter(function (x) { return x.score !== null; });
+      chart("c-map").setOption({
+        tooltip: {trigger: "item", formatter: function (p) {
+          var x = districts.filter(function (r) { return r.name === p.name; })[0];
+          if (!x) { return p.name; }
+          return p.name + "<br>考核得分：" + (x.score === null ? "无数据" : x.score) + "<br>本月归集：" + x.records + "条";
+        }},
+        visualMap: {min: 0, max: 100, left: 0, bottom: 0, itemHeight: 90, text: ["100分", "0分"],
+                    textStyle: {color: "#b7c8ea"}, calculable: false,
+                    inRange: {color: ["#e5534b", "#f2cc60", "#2ea043"]}, show: scored.length > 0},
+        series: [{type: "map", map: "zibo", roam: false, layoutCenter: ["55%", "50%"], layoutSize: "95%",
+                  label: {show: true, color: "#ffffff", fontSize: 13},
+                  itemStyle: {areaColor: "#1b3566", borderColor: "#7fd3ff", borderWidth: 1},
+                  emphasis: {label: {color: "#ffffff"}, itemStyle: {areaColor: "#3ba0ff"}},
+                  data: districts.map(function (x) { return {name: x.name, value: x.score === null ? NaN : x.score}; })}]
+      }, true);
+      root.dataset.mapDrawn = "yes";
+    }).catch(function () { chart("c-map").setOption({title: EMPTY}, true); });
   }
   function load() {
     fetch(root.dataset.source, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(draw)
