@@ -8,7 +8,7 @@ import pytest
 
 from pubcredit.governance.services import scorecards_compute
 from pubcredit.rules import clock
-from tests.accounts.test_figures import penalties, submit, when
+from tests.figures.test_figures import penalties, submit, when
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ import pytest
 from pubcredit.accounts.services import department_create, districts_sync_from_rulebook
 from pubcredit.governance.services import scorecards_compute
 from pubcredit.rules import clock
-from tests.accounts.test_figures import penalties, submit, when
+from tests.figures.test_figures import penalties, submit, when
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

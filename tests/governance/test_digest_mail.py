@@ -15,7 +15,7 @@ from pubcredit.governance.mail import digest_emails_send
 from pubcredit.governance.selectors import department_digest
 from pubcredit.lists.models import IdentificationCase
 from pubcredit.rules import clock
-from tests.accounts.test_figures import other_department
+from tests.figures.test_figures import other_department
 
 pytestmark = pytest.mark.django_db
 

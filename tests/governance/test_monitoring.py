@@ -16,7 +16,7 @@ from pubcredit.reports.models import Report
 from pubcredit.rules import clock
 from pubcredit.rules.governance import MONITORING_SOURCES
 from pubcredit.subjects.models import Subject
-from tests.accounts.test_figures import when
+from tests.figures.test_figures import when
 from tests.finance.conftest import account, bank, bank_api, enterprise_data  # noqa: F401 - the fixtures
 from tests.finance.test_applications import product  # noqa: F401 - the fixture
 from tests.finance.test_figures import lending  # noqa: F401 - the fixture

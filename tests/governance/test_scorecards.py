@@ -16,7 +16,7 @@ from pubcredit.governance.selectors import figure_rows, month_board
 from pubcredit.governance.services import scorecard_compute, scorecards_compute
 from pubcredit.repair.models import Objection, RepairApplication
 from pubcredit.rules import clock
-from tests.accounts.test_figures import error, other_department, penalties, refuse, submit, when
+from tests.figures.test_figures import error, other_department, penalties, refuse, submit, when
 from tests.factories import penalty
 
 pytestmark = pytest.mark.django_db

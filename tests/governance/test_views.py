@@ -20,7 +20,7 @@ from pubcredit.governance.services import policy_task_update, policy_tasks_load,
     scorecards_compute
 from pubcredit.rules import clock
 from pubcredit.rules.errors import DomainError
-from tests.accounts.test_figures import penalties, submit, when
+from tests.figures.test_figures import penalties, submit, when
 from tests.factories import person_penalty, resident_id
 
 pytestmark = pytest.mark.django_db
