@@ -19,24 +19,12 @@ from pubcredit.rules.errors import DomainError
 from pubcredit.subjects.models import Subject
 from pubcredit.workdays.selectors import add_working_days
 from tests.factories import uscc
-from tests.integrity.helpers import GOVERNMENT_DEBTOR, complaint_input
+from tests.integrity.helpers import GOVERNMENT_DEBTOR
 from tests.lists.helpers import court_row, submit_list
 
 pytestmark = pytest.mark.django_db
 
 PAST_PLAN = dt.date(2026, 11, 20)  # the plan ended on 2026-10-30
-
-
-@pytest.fixture
-def complaint_past_plan(public_actor, operator, handler):
-    with clock.pinned(dt.date(2026, 9, 1)):
-        complaint = services.arrears_complaint_file(**complaint_input(), actor=public_actor)
-        services.arrears_complaint_assign(complaint=complaint, department=handler.department, actor=operator)
-        services.arrears_complaint_verify(complaint=complaint, confirmed=True, amount_owed="50000", note="",
-                                          verified_on=dt.date(2026, 9, 1), actor=handler)
-        services.arrears_plan_agree(complaint=complaint, plan_last_day=dt.date(2026, 10, 30), plan_note="一次付清",
-                                    actor=handler)
-    return complaint
 
 
 def _identify(body, source_type, source_id, actor, **overrides):

@@ -18,9 +18,12 @@ from django.db.models import Max
 
 from pubcredit.accounts.access import is_city_operator
 from pubcredit.accounts.choices import Role
+from pubcredit.accounts.models import Department
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
-from pubcredit.integrity.models import AccountabilityRecord, GovernmentCase
+from pubcredit.audit.services import SystemActor
+from pubcredit.integrity.models import AccountabilityRecord, CaseOffice, GovernmentCase
+from pubcredit.integrity.permissions import case_office_of
 from pubcredit.integrity.rulebook import cases_book, cases_version
 from pubcredit.integrity.selectors import case_source, debtor_class_of
 from pubcredit.rules import clock
@@ -30,11 +33,16 @@ from pubcredit.subjects.models import Subject
 from pubcredit.workdays.selectors import work_calendar
 
 __all__ = ["may_act_on_cases", "government_case_identify", "accountability_record_add", "government_case_rectify",
-           "government_case_remove"]
+           "government_case_remove", "case_office_grant"]
 
 
 def may_act_on_cases(user, body: Subject | None = None) -> bool:
-    """Credit-centre operators, and a district office for the bodies of its district."""
+    """Credit-centre operators, and a district office for the bodies of its district; a department system (API token)
+    when its department is a granted case office, a district department for its district's bodies only."""
+    if isinstance(user, SystemActor):
+        office = case_office_of(user)
+        return office is not None and (office.district_id is None or body is None
+                                       or body.district_id == office.district_id)
     if is_city_operator(user):
         return True
     return (getattr(user, "role", "") == Role.DISTRICT_OPERATOR and bool(user.district_id)
@@ -204,3 +212,21 @@ def government_case_remove(*, case: GovernmentCase, removal_reason: str, note: s
     case.save()
     _audit(case, "remove", actor, before=before, reason=note or removal_reason)
     return case
+
+
+@transaction.atomic(durable=True)
+def case_office_grant(*, department: Department, actor: Any) -> CaseOffice:
+    """Let ``department``'s system (its API token) handle government dishonesty cases (政府失信办理单位): a city
+    department every body's, a district department its district's; credit-centre operators only, audited."""
+    if isinstance(actor, SystemActor) or not is_city_operator(actor):
+        raise DomainError("integrity.operator_only", "仅信用中心操作员可授予政府失信办理单位",
+                          "only credit-centre operators grant a case office")
+    office, created = CaseOffice.objects.get_or_create(
+        department=department, defaults={"granted_by": actor if getattr(actor, "is_authenticated", False) else None,
+                                         "granted_at": clock.now()})
+    if created:
+        reach = {"department": department.code,
+                 "reach": department.district.code if department.district_id else "city"}
+        audit.record(Event.CASE_OFFICE_GRANTED, actor=actor, object_type="department", object_id=department.pk,
+                     after=reach, data=reach)
+    return office

@@ -12,7 +12,7 @@ from pubcredit.rules.integrity import CASE_STATUS_LABELS, REMOVAL_REASONS, STAFF
 from pubcredit.subjects.models import Subject
 
 __all__ = ["StateEnterprise", "ArrearsComplaint", "ArrearsEvidence", "ArrearsPayment", "IntegrityGrant", "IntegrityFile",
-           "IntegrityFileEntry", "IntegrityArticle", "GovernmentCase", "AccountabilityRecord"]
+           "IntegrityFileEntry", "IntegrityArticle", "GovernmentCase", "AccountabilityRecord", "CaseOffice"]
 
 
 class StateEnterprise(models.Model):
@@ -220,7 +220,9 @@ class GovernmentCase(models.Model):
     serious = models.BooleanField("情节严重（向社会公示）", default=False)
     status = models.CharField("状态", max_length=12, choices=list(CASE_STATUS_LABELS.items()), default="open")
     identified_on = models.DateField("认定日期")
-    identified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    # empty when a department system (API token) identified the case: the audit trail names the token
+    identified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
     rectify_due = models.DateField("整改期限")
     rectified_on = models.DateField("整改完成日期", null=True, blank=True)
     rectification_note = models.TextField("整改情况", blank=True)
@@ -265,3 +267,21 @@ class AccountabilityRecord(models.Model):
         verbose_name = "问责记录 (accountability record)"
         verbose_name_plural = verbose_name
         ordering = ["decided_on", "id"]
+
+
+class CaseOffice(models.Model):
+    """政府失信办理单位: a department whose system (its API token) handles government dishonesty cases through
+    ``/api/v1/integrity/cases``, as the credit centre's operators and the district offices do in the workbench. A
+    city department handles every body's cases, a district department the bodies registered in its district."""
+
+    department = models.OneToOneField(Department, verbose_name="办理单位", on_delete=models.PROTECT,
+                                      related_name="integrity_case_office")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField("授予时间")
+
+    class Meta:
+        verbose_name = "政府失信办理单位 (case office)"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return self.department.name

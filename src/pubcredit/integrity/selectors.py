@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from pubcredit.accounts.access import is_city_operator
 from pubcredit.accounts.choices import Role
+from pubcredit.audit.services import SystemActor
 from pubcredit.integrity import permissions
 from pubcredit.integrity.choices import IntegrityRole
 from pubcredit.catalog.registry import get_class
@@ -185,6 +186,8 @@ _CONTENT_FIELDS = ("commitment_content", "finding", "case_cause", "breach_facts"
 
 def may_view_government(viewer, subject: Subject | None = None) -> bool:
     """Operators and leaders read every body; a district office the bodies registered in its district."""
+    if isinstance(viewer, SystemActor):
+        return False  # department systems reach cases only as case offices (cases.may_act_on_cases)
     if is_city_operator(viewer) or permissions.has_grant(viewer, IntegrityRole.LEADER):
         return True
     return (getattr(viewer, "role", "") == Role.DISTRICT_OPERATOR and bool(viewer.district_id)
@@ -493,7 +496,13 @@ def case_row(case, *, today: dt.date | None = None) -> CaseRow:
 
 
 def cases_scope(viewer) -> Q:
-    """Operators and leaders read every case; a district office the cases of bodies in its district."""
+    """Operators and leaders read every case; a district office the cases of bodies in its district; a department
+    system (API token) of a granted case office those it may handle (``permissions.case_office_of``)."""
+    if isinstance(viewer, SystemActor):
+        office = permissions.case_office_of(viewer)
+        if office is None:
+            return _NOTHING
+        return Q(body__district_id=office.district_id) if office.district_id else Q()
     if is_city_operator(viewer) or permissions.has_grant(viewer, IntegrityRole.LEADER):
         return Q()
     if getattr(viewer, "role", "") == Role.DISTRICT_OPERATOR and viewer.district_id:
@@ -508,6 +517,15 @@ def government_cases(*, viewer, status: str = "", body_id: int | None = None):
     if body_id is not None:
         qs = qs.filter(body_id=body_id)
     return qs
+
+
+def government_body_by_uscc(uscc: str, *, any_subject: bool = False) -> Subject | None:
+    """The subject with this USCC when it is a 机关, 事业单位 or state enterprise (or any subject, for the
+    identification to refuse it field by field)."""
+    subject = Subject.objects.select_related("district").filter(uscc=(uscc or "").strip().upper()).first()
+    if subject is None or any_subject:
+        return subject
+    return subject if debtor_class_of(subject) is not None else None
 
 
 def government_case_get(*, viewer, pk: int):
