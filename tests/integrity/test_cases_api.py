@@ -12,6 +12,7 @@ from pubcredit.accounts.services import department_create, token_create
 from pubcredit.audit.models import AuditEvent
 from pubcredit.integrity import cases
 from pubcredit.integrity.models import AccountabilityRecord, GovernmentCase
+from pubcredit.records.models import CreditRecord
 from pubcredit.rules import clock
 from pubcredit.rules.errors import DomainError
 from tests.factories import uscc
@@ -69,6 +70,9 @@ def test_a_case_office_token_identifies_holds_to_account_rectifies_and_removes(c
     assert [e.data["event"] for e in steps] == ["identify", "rectify", "remove"]
     assert all(e.actor_label.startswith(f"token:{department.code}:") for e in steps)  # the token, as the pages' user
     assert AuditEvent.objects.filter(action="gov_case.accountability").count() == 1
+    record = CreditRecord.objects.get(class_code="gov_dishonesty_case")  # kept under the case office's department
+    assert record.department_id == department.pk and record.fields["identifying_unit"] == department.name
+    assert record.fields["status"] == "removed" and record.version == 3
     assert [c["number"] for c in client.get(f"{URL}?status=removed", **auth).json()] == ["ZFSX2026-00001"]
     assert client.get(f"{URL}?status=open", **auth).json() == []
     assert client.get(f"{URL}?body_uscc={uscc(77)}", **auth).json() == []

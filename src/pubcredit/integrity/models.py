@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from pubcredit.accounts.models import Department
+from pubcredit.records.models import CreditRecord
 from pubcredit.integrity.choices import ArrearsStatus, ArticleKind, ArticleStatus, DebtorKind, IntegrityRole
 from pubcredit.rules.integrity import CASE_STATUS_LABELS, REMOVAL_REASONS, STAFF_KINDS
 from pubcredit.subjects.models import Subject
@@ -229,6 +230,9 @@ class GovernmentCase(models.Model):
     removed_on = models.DateField("移出日期", null=True, blank=True)
     removal_reason = models.CharField("移出事由", max_length=16, blank=True, choices=list(REMOVAL_REASONS.items()))
     removal_note = models.TextField("移出说明", blank=True)
+    # the case as a credit record of class gov_dishonesty_case (政府失信认定信息): what reports and checks read
+    record = models.ForeignKey(CreditRecord, verbose_name="信用记录", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
     rulebook_version = models.CharField("规则版本", max_length=64)
     created_at = models.DateTimeField("创建时间")
     updated_at = models.DateTimeField("更新时间")

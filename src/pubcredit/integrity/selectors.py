@@ -456,6 +456,16 @@ def case_source(source_type: str, source_id: int, *, today: dt.date | None = Non
     return None
 
 
+def case_source_department(source_type: str, source_id: int):
+    """The department that supplied the fact a case rests on: the handling department of an arrears complaint, the
+    court that pushed the 失信被执行人 entry, the department that submitted the government record."""
+    if source_type == "arrears":
+        return ArrearsComplaint.objects.select_related("handling_department").get(pk=source_id).handling_department
+    if source_type == "court_entry":
+        return ListEntry.objects.select_related("department").get(pk=source_id).department
+    return CreditRecord.objects.select_related("department").get(pk=source_id).department
+
+
 def identifiable_sources(*, subject_id: int) -> list[CaseSource]:
     """What a body may be identified on today: arrears past plan, court entries in force, open government records;
     sources an open case already rests on are left out."""
