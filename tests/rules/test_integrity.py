@@ -10,8 +10,8 @@ from pubcredit.integrity.rulebook import arrears_book
 from pubcredit.rules.calendar import WorkCalendar
 from pubcredit.rules.errors import DomainError
 from pubcredit.rules.integrity import (
-    TRANSITIONS, ArrearsFacts, arrears_flags, check_amount, check_payment, classify_debtor, due_date, next_status,
-    parse_rulebook, share)
+    TRANSITIONS, ArrearsFacts, arrears_flags, check_amount, check_payment, check_verify_extension, classify_debtor,
+    due_date, next_due, next_status, parse_rulebook, share)
 from pubcredit.rulebook.loader import load_yaml
 from tests.factories import uscc
 
@@ -47,6 +47,27 @@ def test_regulation_art25_transfer_within_10_working_days_across_national_day():
 def test_regulation_art25_result_within_30_days_moves_off_a_holiday():
     # 30 calendar days after 2 September is 2 October, a holiday: the next working day, 8 October
     assert due_date(dt.date(2026, 9, 2), BOOK.deadlines.verify, CALENDAR) == dt.date(2026, 10, 8)
+
+
+def test_regulation_art25_para2_extension_with_the_heads_approval_is_at_most_90_days_from_receipt():
+    # received Friday 3 July 2026: 30 days end Sunday 2 August → Monday 3 August; 90 days end 1 October, a National
+    # Day holiday → Thursday 8 October, the latest day an extension may name
+    assigned = ArrearsFacts(status="assigned", filed_on=dt.date(2026, 6, 24), assigned_on=dt.date(2026, 7, 3))
+    assert next_due(assigned, book=BOOK, calendar=CALENDAR) == dt.date(2026, 8, 3)
+    assert check_verify_extension(assigned, dt.date(2026, 10, 8), book=BOOK, calendar=CALENDAR) == dt.date(2026, 10, 8)
+    with pytest.raises(DomainError) as too_long:
+        check_verify_extension(assigned, dt.date(2026, 10, 9), book=BOOK, calendar=CALENDAR)
+    assert too_long.value.code == "arrears.extension_too_long" and too_long.value.problems[0].field == "extended_to"
+    with pytest.raises(DomainError) as not_later:
+        check_verify_extension(assigned, dt.date(2026, 8, 3), book=BOOK, calendar=CALENDAR)
+    assert not_later.value.code == "arrears.extension_not_later"
+    extended = ArrearsFacts(status="assigned", filed_on=dt.date(2026, 6, 24), assigned_on=dt.date(2026, 7, 3),
+                            verify_extended_to=dt.date(2026, 9, 30))
+    assert next_due(extended, book=BOOK, calendar=CALENDAR) == dt.date(2026, 9, 30)
+    assert arrears_flags(extended, today=dt.date(2026, 9, 30), book=BOOK, calendar=CALENDAR) == []
+    [late] = arrears_flags(extended, today=dt.date(2026, 10, 1), book=BOOK, calendar=CALENDAR)
+    assert (late.code, late.due) == ("verify_overdue", dt.date(2026, 9, 30))
+    assert next_status("assigned", "extend") == "assigned"
 
 
 def test_flags_follow_the_step_the_complaint_waits_on():

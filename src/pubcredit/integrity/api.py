@@ -56,6 +56,7 @@ class IntegrityArrearsOut(Schema):
     filed_on: dt.date
     assigned_on: dt.date | None
     verified_on: dt.date | None
+    verify_extended_to: dt.date | None = Field(description="延长后的处理期限 approved by the department head")
     plan_last_day: dt.date | None
     cleared_on: dt.date | None
     due: dt.date | None
@@ -68,6 +69,12 @@ class IntegrityArrearsVerifyIn(Schema):
     amount_owed: str | None = Field(default=None, max_length=20, description="核实欠款金额（元），如 100000.00")
     verified_on: dt.date
     note: str = Field(default="", max_length=4000)
+
+
+class IntegrityArrearsExtendIn(Schema):
+    extended_to: dt.date = Field(description="the new due day; at most 90 days from receipt (条例第二十五条第二款)")
+    approved_by: str = Field(max_length=50, description="批准延长的部门负责人")
+    reason: str = Field(max_length=500, description="情况复杂或者有其他特殊原因")
 
 
 class IntegrityArrearsPlanIn(Schema):
@@ -94,8 +101,8 @@ def _out(complaint) -> dict[str, Any]:
             "complainant_name": c.complainant_name, "contract_ref": c.contract_ref,
             "claimed_amount": _money(c.claimed_amount), "amount_owed": _money(c.amount_owed),
             "amount_paid": _money(c.amount_paid), "outstanding": _money(c.outstanding), "filed_on": c.filed_on,
-            "assigned_on": c.assigned_on, "verified_on": c.verified_on, "plan_last_day": c.plan_last_day,
-            "cleared_on": c.cleared_on, "due": row.due,
+            "assigned_on": c.assigned_on, "verified_on": c.verified_on, "verify_extended_to": c.verify_extended_to,
+            "plan_last_day": c.plan_last_day, "cleared_on": c.cleared_on, "due": row.due,
             "flags": [{"code": f.code, "label_zh": f.label_zh, "due": f.due} for f in row.flags],
             "rulebook_version": c.rulebook_version}
 
@@ -127,6 +134,16 @@ def arrears_verify(request, complaint_id: int, payload: IntegrityArrearsVerifyIn
     complaint = services.arrears_complaint_verify(
         complaint=_own(request, complaint_id), confirmed=payload.confirmed, amount_owed=payload.amount_owed,
         verified_on=payload.verified_on, note=payload.note, actor=request.actor)
+    return _out(complaint)
+
+
+@router.post("/arrears/{complaint_id}/extension", response=IntegrityArrearsOut, url_name="integrity_arrears_extend")
+def arrears_extend(request, complaint_id: int, payload: IntegrityArrearsExtendIn):
+    """延长处理期限 with the department head's approval: later than the current due day and at most 90 days from
+    receipt (``arrears.extension_too_long``); only while the complaint waits for verification (``arrears.state``)."""
+    complaint = services.arrears_verify_extend(
+        complaint=_own(request, complaint_id), extended_to=payload.extended_to, approved_by=payload.approved_by,
+        reason=payload.reason, actor=request.actor)
     return _out(complaint)
 
 

@@ -69,6 +69,15 @@ class VerifyForm(forms.Form):
         self.fields["verified_on"].initial = clock.today()
 
 
+class ExtendForm(forms.Form):
+    """延长处理期限 (条例第二十五条第二款): the department head's approval, the reason and the new due day."""
+
+    extended_to = _date("延长后的处理期限", help_text="自收到投诉材料之日起最长不超过90日")
+    approved_by = forms.CharField(label="批准的部门负责人", max_length=50)
+    reason = forms.CharField(label="延长理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="情况复杂或者有其他特殊原因")
+
+
 class PlanForm(forms.Form):
     plan_last_day = _date("还款计划完成日期", help_text="到期仍有欠款的，标记为逾期未清偿")
     plan_note = forms.CharField(label="还款计划", widget=forms.Textarea(attrs={"rows": 3}),

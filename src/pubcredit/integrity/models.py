@@ -54,6 +54,10 @@ class ArrearsComplaint(models.Model):
     handling_department = models.ForeignKey(Department, verbose_name="处理部门", null=True, blank=True,
                                             on_delete=models.PROTECT, related_name="arrears_handled")
     assigned_on = models.DateField("转交日期", null=True, blank=True)
+    # 第二十五条第二款: a longer handling period approved by the handling department's head (at most 90 days)
+    verify_extended_to = models.DateField("延长后的处理期限", null=True, blank=True)
+    extension_approved_by = models.CharField("批准延长的部门负责人", max_length=50, blank=True)
+    extension_reason = models.CharField("延长理由", max_length=500, blank=True)
     verified_on = models.DateField("核实日期", null=True, blank=True)
     amount_owed = models.DecimalField("核实欠款金额（元）", max_digits=16, decimal_places=2, null=True, blank=True)
     verification_note = models.TextField("核实情况", blank=True)

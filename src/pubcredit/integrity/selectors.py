@@ -58,9 +58,15 @@ def complaint_get(*, viewer, pk: int) -> ArrearsComplaint | None:
     return complaints(viewer=viewer).filter(pk=pk).first()
 
 
+def complaint_facts(c: ArrearsComplaint) -> ArrearsFacts:
+    """A complaint's dates and amounts as the pure rules take them."""
+    return _facts(c)
+
+
 def _facts(c: ArrearsComplaint) -> ArrearsFacts:
     return ArrearsFacts(status=c.status, filed_on=c.filed_on, assigned_on=c.assigned_on, verified_on=c.verified_on,
-                        plan_last_day=c.plan_last_day, outstanding=c.outstanding or Decimal(0))
+                        plan_last_day=c.plan_last_day, outstanding=c.outstanding or Decimal(0),
+                        verify_extended_to=c.verify_extended_to)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,10 @@ from pubcredit.integrity.rulebook import arrears_book, book_version
 from pubcredit.rules import clock
 from pubcredit.rules.errors import DomainError, Problem
 from pubcredit.rules.identifiers import check_uscc
-from pubcredit.rules.integrity import check_amount, check_payment, classify_debtor, next_status
+from pubcredit.integrity.selectors import complaint_facts
+from pubcredit.rules.integrity import (
+    check_amount, check_payment, check_verify_extension, classify_debtor, next_status)
+from pubcredit.workdays.selectors import work_calendar
 from pubcredit.subjects.choices import SubjectKind
 from pubcredit.subjects.services import SubjectRef, confirmed_identifiers, subject_resolve
 
@@ -206,7 +209,8 @@ def arrears_complaint_file(*, complainant_uscc: str, complainant_name: str, cont
 
 def _snapshot(c: ArrearsComplaint) -> dict[str, Any]:
     return {"status": c.status, "handling_department": c.handling_department_id, "amount_owed": str(c.amount_owed),
-            "amount_paid": str(c.amount_paid), "plan_last_day": c.plan_last_day.isoformat() if c.plan_last_day else None}
+            "amount_paid": str(c.amount_paid), "plan_last_day": c.plan_last_day.isoformat() if c.plan_last_day else None,
+            "verify_extended_to": c.verify_extended_to.isoformat() if c.verify_extended_to else None}
 
 
 def _audit(complaint: ArrearsComplaint, event: str, actor: Any, *, before: Any, reason: str = "",
@@ -274,6 +278,41 @@ def arrears_complaint_verify(*, complaint: ArrearsComplaint, confirmed: bool, am
     complaint.updated_at = clock.now()
     complaint.save()
     _audit(complaint, "verify" if confirmed else "reject", actor, before=before, reason=note)
+    return complaint
+
+
+@transaction.atomic(durable=True)
+def arrears_verify_extend(*, complaint: ArrearsComplaint, extended_to: dt.date | None, approved_by: str, reason: str,
+                          actor: Any) -> ArrearsComplaint:
+    """延长处理期限 (《保障中小企业款项支付条例》第二十五条第二款): 情况复杂或者有其他特殊原因的, the handling
+    department's head (部门负责人, named) approves a later day for the result, with the reason; at most 90 days from
+    receiving the complaint, counted on the platform calendar. Only while the complaint waits for verification."""
+    complaint = _locked(complaint)
+    _handler_check(actor, complaint)
+    before = _snapshot(complaint)
+    complaint.status = next_status(complaint.status, "extend")
+    problems: list[Problem] = []
+    approved_by, reason = (approved_by or "").strip(), (reason or "").strip()
+    if not approved_by:
+        problems.append(Problem("approved_by.required", "请填写批准延长的部门负责人", "approved_by is required",
+                                "approved_by"))
+    elif len(approved_by) > 50:
+        problems.append(Problem("approved_by.too_long", "部门负责人最多50个字", "approved_by too long", "approved_by"))
+    if not reason:
+        problems.append(Problem("reason.required", "请写明情况复杂或其他特殊原因", "a reason is required", "reason"))
+    elif len(reason) > 500:
+        problems.append(Problem("reason.too_long", "延长理由最多500个字", "reason too long", "reason"))
+    try:
+        check_verify_extension(complaint_facts(complaint), extended_to, book=arrears_book(), calendar=work_calendar())
+    except DomainError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise DomainError.from_problems(problems)
+    complaint.verify_extended_to, complaint.extension_approved_by = extended_to, approved_by
+    complaint.extension_reason, complaint.updated_at = reason, clock.now()
+    complaint.save()
+    _audit(complaint, "extend", actor, before=before, reason=reason,
+           data={"extended_to": extended_to.isoformat(), "approved_by": approved_by})
     return complaint
 
 

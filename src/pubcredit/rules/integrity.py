@@ -106,6 +106,7 @@ class EvidenceRules(_Strict):
 class Deadlines(_Strict):
     assign: Deadline
     verify: Deadline
+    verify_extended_max: Deadline  # the longest handling period with the department head's approval (第二十五条第二款)
     plan: Deadline
     plan_grace: Deadline
 
@@ -132,6 +133,7 @@ OPEN_STATUSES = frozenset({"filed", "assigned", "verified", "planned"})
 TRANSITIONS: dict[tuple[str, str], str] = {
     ("filed", "assign"): "assigned",
     ("assigned", "verify"): "verified",
+    ("assigned", "extend"): "assigned",
     ("assigned", "reject"): "rejected",
     ("verified", "plan"): "planned",
     ("verified", "pay"): "verified",
@@ -139,7 +141,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("verified", "clear"): "cleared",
     ("planned", "clear"): "cleared",
 }
-EVENT_LABELS = {"assign": "转交处理部门", "verify": "核实欠款", "reject": "认定不属实", "plan": "约定还款计划",
+EVENT_LABELS = {"assign": "转交处理部门", "extend": "延长处理期限", "verify": "核实欠款", "reject": "认定不属实", "plan": "约定还款计划",
                 "pay": "登记还款", "clear": "清偿完毕"}
 
 
@@ -217,6 +219,7 @@ class ArrearsFacts:
     verified_on: dt.date | None = None
     plan_last_day: dt.date | None = None
     outstanding: Decimal = Decimal(0)
+    verify_extended_to: dt.date | None = None  # the approved longer handling period (第二十五条第二款)
 
 
 @dataclass(frozen=True)
@@ -224,6 +227,35 @@ class Flag:
     code: str
     label_zh: str
     due: dt.date
+
+
+def verify_due(facts: ArrearsFacts, *, book: ArrearsRulebook, calendar: WorkCalendar) -> dt.date:
+    """The day the handling department's result is due: 30 days from receipt, or the later day its head approved
+    (《保障中小企业款项支付条例》第二十五条第二款), moved off a rest day."""
+    if facts.verify_extended_to is not None:
+        due = facts.verify_extended_to
+        while not calendar.is_working_day(due):
+            due += dt.timedelta(days=1)
+        return due
+    return due_date(facts.assigned_on, book.deadlines.verify, calendar)
+
+
+def check_verify_extension(facts: ArrearsFacts, new_due: dt.date | None, *, book: ArrearsRulebook,
+                           calendar: WorkCalendar) -> dt.date:
+    """《保障中小企业款项支付条例》第二十五条第二款: an extension of the handling period moves its due day later, and
+    never past 90 days from receiving the complaint (the last allowed day moved off a rest day)."""
+    if new_due is None:
+        raise DomainError("extended_to.required", "请填写延长后的处理期限", "extended_to is required", "extended_to")
+    current = verify_due(facts, book=book, calendar=calendar)
+    longest = due_date(facts.assigned_on, book.deadlines.verify_extended_max, calendar)
+    if new_due <= current:
+        raise DomainError("arrears.extension_not_later", f"延长后的期限应晚于现行期限{current.isoformat()}",
+                          "the extended due day must be later than the current one", "extended_to")
+    if new_due > longest:
+        raise DomainError("arrears.extension_too_long",
+                          f"处理期限最长不得超过收到投诉材料之日起90日（至{longest.isoformat()}）",
+                          "the handling period is at most 90 days from receipt (Art. 25 para. 2)", "extended_to")
+    return new_due
 
 
 def arrears_flags(facts: ArrearsFacts, *, today: dt.date, book: ArrearsRulebook, calendar: WorkCalendar) -> list[Flag]:
@@ -236,7 +268,7 @@ def arrears_flags(facts: ArrearsFacts, *, today: dt.date, book: ArrearsRulebook,
         if today > due:
             flags.append(Flag("assign_overdue", "逾期未转交", due))
     elif facts.status == "assigned" and facts.assigned_on:
-        due = due_date(facts.assigned_on, d.verify, calendar)
+        due = verify_due(facts, book=book, calendar=calendar)
         if today > due:
             flags.append(Flag("verify_overdue", "逾期未核实", due))
     elif facts.status == "verified" and facts.verified_on:
@@ -256,7 +288,7 @@ def next_due(facts: ArrearsFacts, *, book: ArrearsRulebook, calendar: WorkCalend
     if facts.status == "filed":
         return due_date(facts.filed_on, d.assign, calendar)
     if facts.status == "assigned" and facts.assigned_on:
-        return due_date(facts.assigned_on, d.verify, calendar)
+        return verify_due(facts, book=book, calendar=calendar)
     if facts.status == "verified" and facts.verified_on:
         return due_date(facts.verified_on, d.plan, calendar)
     if facts.status == "planned" and facts.plan_last_day:
