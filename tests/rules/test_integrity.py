@@ -39,6 +39,15 @@ def test_social_organisations_and_individual_businesses_are_routed_elsewhere(reg
     assert not classify_debtor(uscc(1, registrar=registrar), state_owned=True).in_scope
 
 
+@pytest.mark.parametrize("registrar", ["13", "51", "52", "53", "59"])
+def test_regulation_art36_groups_using_fiscal_funds_are_taken_like_organs(registrar):
+    # 部分或者全部使用财政资金的团体组织 … 参照本条例对机关、事业单位的有关规定执行
+    assert classify_debtor(uscc(1, registrar=registrar), state_owned=False, fiscal_funded=True).kind == "fiscal_group"
+    assert not classify_debtor(uscc(1, registrar=registrar), state_owned=False).in_scope
+    assert not classify_debtor(uscc(1, registrar="92"), state_owned=False, fiscal_funded=True).in_scope  # 个体工商户
+    assert not classify_debtor(uscc(1), state_owned=False, fiscal_funded=True).in_scope  # an enterprise
+
+
 def test_regulation_art25_transfer_within_10_working_days_across_national_day():
     # accepted Monday 28 September: 29, 30 Sept, 8, 9, 10 (make-up Saturday), 12, 13, 14, 15, 16 October
     assert due_date(dt.date(2026, 9, 28), BOOK.deadlines.assign, CALENDAR) == dt.date(2026, 10, 16)

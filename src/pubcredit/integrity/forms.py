@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from pubcredit.accounts.models import Department
-from pubcredit.integrity.choices import ArticleKind
+from pubcredit.integrity.choices import ArticleKind, RegisterKind
 from pubcredit.integrity.rulebook import arrears_book, files_book
 from pubcredit.rules.integrity import STAFF_KINDS
 from pubcredit.rules import clock
@@ -130,9 +130,15 @@ class ArticleStepForm(forms.Form):
 
 
 class StateEnterpriseForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=RegisterKind.choices, required=False,
+                             initial=RegisterKind.STATE_ENTERPRISE,
+                             help_text="使用财政资金的团体组织参照机关、事业单位对待（《保障中小企业款项支付条例》第三十六条）")
     uscc = forms.CharField(label="统一社会信用代码", max_length=24)
-    name = forms.CharField(label="企业名称", max_length=200)
-    basis = forms.CharField(label="认定依据", max_length=300, help_text="如：市国资委出资企业名单（2026）")
+    name = forms.CharField(label="名称", max_length=200)
+    basis = forms.CharField(label="认定依据", max_length=300, help_text="如：市国资委出资企业名单（2026）、财政预算单位名单")
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or RegisterKind.STATE_ENTERPRISE
 
 
 # --- government dishonesty cases (政府失信认定) -------------------------------------------------------------------

@@ -8,7 +8,8 @@ from django.db import models
 
 from pubcredit.accounts.models import Department
 from pubcredit.records.models import CreditRecord
-from pubcredit.integrity.choices import ArrearsStatus, ArticleKind, ArticleStatus, DebtorKind, IntegrityRole
+from pubcredit.integrity.choices import (
+    ArrearsStatus, ArticleKind, ArticleStatus, DebtorKind, IntegrityRole, RegisterKind)
 from pubcredit.rules.integrity import CASE_STATUS_LABELS, REMOVAL_REASONS, STAFF_KINDS
 from pubcredit.subjects.models import Subject
 
@@ -17,10 +18,12 @@ __all__ = ["StateEnterprise", "ArrearsComplaint", "ArrearsEvidence", "ArrearsPay
 
 
 class StateEnterprise(models.Model):
-    """国有企业名录: the state-owned flag a USCC cannot carry, kept by the credit centre with its basis."""
+    """国有企业名录: the state-owned flag a USCC cannot carry, kept by the credit centre with its basis; the same
+    register flags 团体组织 that use fiscal funds (``kind`` fiscal_group, 条例第三十六条)."""
 
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
-    name = models.CharField("企业名称", max_length=200)
+    kind = models.CharField("类别", max_length=16, choices=RegisterKind.choices, default=RegisterKind.STATE_ENTERPRISE)
+    name = models.CharField("名称", max_length=200)
     basis = models.CharField("认定依据", max_length=300)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField("登记时间")

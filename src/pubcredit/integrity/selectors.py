@@ -170,7 +170,14 @@ def state_enterprises() -> QuerySet[StateEnterprise]:
 
 
 def is_state_enterprise(uscc: str) -> bool:
-    return StateEnterprise.objects.filter(uscc=uscc).exists()
+    return StateEnterprise.objects.filter(uscc=uscc, kind="state_enterprise").exists()
+
+
+def register_class(uscc: str):
+    """What the code and the register say a debtor is (rules.integrity.classify_debtor): 机关, 事业单位, 国有企业 or
+    使用财政资金的团体组织 (条例第三十六条), or out of scope."""
+    kind = StateEnterprise.objects.filter(uscc=uscc).values_list("kind", flat=True).first()
+    return classify_debtor(uscc, state_owned=kind == "state_enterprise", fiscal_funded=kind == "fiscal_group")
 
 
 def department_complaints(*, department, status: str = "") -> QuerySet[ArrearsComplaint]:
@@ -201,10 +208,10 @@ def may_view_government(viewer, subject: Subject | None = None) -> bool:
 
 
 def debtor_class_of(subject: Subject):
-    """What the code and the state-enterprise register say the body is (机关, 事业单位, 国有企业), or None."""
+    """What the code and the register say the body is (机关, 事业单位, 国有企业, 使用财政资金的团体组织), or None."""
     if not subject.uscc:
         return None
-    found = classify_debtor(subject.uscc, state_owned=is_state_enterprise(subject.uscc))
+    found = register_class(subject.uscc)
     return found if found.in_scope else None
 
 

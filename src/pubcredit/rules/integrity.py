@@ -26,11 +26,15 @@ CATEGORIES = {"11": "机关", "12": "事业单位", "13": "中央编办直接管
               "51": "社会团体", "52": "民办非企业单位", "53": "基金会", "59": "其他（民政）",
               "91": "企业", "92": "个体工商户", "93": "农民专业合作社"}
 
-DebtorKind = Literal["government_body", "public_institution", "state_enterprise"]
+DebtorKind = Literal["government_body", "public_institution", "state_enterprise", "fiscal_group"]
 DEBTOR_KIND_LABELS: dict[str, str] = {"government_body": "机关", "public_institution": "事业单位",
-                                      "state_enterprise": "国有企业"}
+                                      "state_enterprise": "国有企业", "fiscal_group": "使用财政资金的团体组织"}
 # Organisations the 政务诚信 view covers as "government": registered by the 机构编制 department as 机关 or 事业单位.
 GOVERNMENT_CATEGORIES: dict[str, str] = {"11": "government_body", "12": "public_institution"}
+# 团体组织 (《保障中小企业款项支付条例》第三十六条): the 群众团体 under the 机构编制 department and the organisations the
+# 民政 department registers (社会团体, 民办非企业单位, 基金会, 其他). Whether one uses fiscal funds is no part of its code:
+# the register says so, as it does for state-owned enterprises.
+GROUP_CATEGORIES = frozenset({"13", "51", "52", "53", "59"})
 
 
 @dataclass(frozen=True)
@@ -55,15 +59,19 @@ def uscc_category(uscc: str) -> str:
     return f"{department} · {CATEGORIES.get(uscc[:2], '其他类别')}"
 
 
-def classify_debtor(uscc: str, *, state_owned: bool) -> DebtorClass:
-    """GB 32100 表1 and the state-enterprise register: 机关 (11), 事业单位 (12), 国有企业 (a 91 enterprise on the register).
+def classify_debtor(uscc: str, *, state_owned: bool, fiscal_funded: bool = False) -> DebtorClass:
+    """GB 32100 表1 and the register: 机关 (11), 事业单位 (12), 国有企业 (a 91 enterprise on the register), 使用财政资金的
+    团体组织 (a 13 or 5x organisation on the register as fiscally funded).
 
     《保障中小企业款项支付条例》第二条 covers 机关、事业单位 and large enterprises; the 政府和国企清欠 ledger takes the
-    first two and the state-owned ones (the register is the state-owned flag; the code alone cannot tell).
+    first two and the state-owned ones (the register is the state-owned flag; the code alone cannot tell). 第三十六条:
+    团体组织 using fiscal funds in part or in whole 参照 the provisions on 机关、事业单位, so they are taken too.
     """
     kind = GOVERNMENT_CATEGORIES.get(uscc[:2])
     if kind is None and state_owned and uscc[:2] == "91":
         kind = "state_enterprise"
+    if kind is None and fiscal_funded and uscc[:2] in GROUP_CATEGORIES:
+        kind = "fiscal_group"
     return DebtorClass(kind, uscc_category(uscc))
 
 
