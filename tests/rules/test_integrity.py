@@ -145,3 +145,27 @@ def test_share_cleared():
 
 def test_the_shipped_rulebook_loads():
     assert arrears_book().deadlines.assign.days == 10
+
+
+def test_zibo_policy_item15_campaign_calendar_from_the_rulebook():
+    from pubcredit.rules.integrity import campaign_calendar, parse_campaigns_rulebook
+
+    book = parse_campaigns_rulebook(load_yaml("integrity/campaigns.yaml"))
+    assert {c.name_zh for c in book.campaigns.values()} == {"诚信兴商宣传月", "信用记录关爱日"}
+
+    def states(day):
+        return {r.campaign.name_zh: (r.state, r.first) for r in campaign_calendar(book, today=day)}
+
+    assert states(dt.date(2026, 6, 1)) == {"信用记录关爱日": ("upcoming", dt.date(2026, 6, 14)),
+                                           "诚信兴商宣传月": ("later", dt.date(2026, 9, 1))}
+    assert states(dt.date(2026, 6, 14))["信用记录关爱日"] == ("running", dt.date(2026, 6, 14))
+    assert states(dt.date(2026, 6, 21))["信用记录关爱日"] == ("ended", dt.date(2026, 6, 14))  # 7 days after
+    assert states(dt.date(2026, 6, 22))["信用记录关爱日"] == ("later", dt.date(2027, 6, 14))
+    assert states(dt.date(2026, 9, 30))["诚信兴商宣传月"] == ("running", dt.date(2026, 9, 1))
+    moved = parse_campaigns_rulebook(load_yaml("integrity/campaigns.yaml") | {"show_before_days": 30})
+    assert [r.state for r in campaign_calendar(moved, today=dt.date(2026, 8, 5)) if r.code == "integrity_business_month"] \
+        == ["upcoming"]  # editing the rulebook moves when the site features it
+    with pytest.raises(ValueError):
+        parse_campaigns_rulebook(load_yaml("integrity/campaigns.yaml") | {"campaigns": {
+            "x": {"name_zh": "跨年", "first": "12-20", "last": "01-05", "summary_zh": "", "source_zh": "",
+                  "verified": False}}})

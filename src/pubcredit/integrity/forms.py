@@ -121,8 +121,17 @@ class AppointmentCheckForm(forms.Form):
 
 class ArticleForm(forms.Form):
     kind = forms.ChoiceField(label="栏目", choices=ArticleKind.choices)
+    campaign = forms.ChoiceField(label="宣传节点", required=False,
+                                 help_text="“诚信宣传活动”栏目的稿件可归入诚信兴商宣传月、信用记录关爱日等节点")
     title = forms.CharField(label="标题", max_length=200)
     body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 10}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from pubcredit.integrity.rulebook import campaigns_book
+
+        self.fields["campaign"].choices = [("", "不归入节点")] + [
+            (code, c.name_zh) for code, c in campaigns_book().campaigns.items()]
 
 
 class ArticleStepForm(forms.Form):

@@ -191,6 +191,8 @@ class IntegrityArticle(models.Model):
     after a reviewer other than the author approved them."""
 
     kind = models.CharField("栏目", max_length=16, choices=ArticleKind.choices)
+    # a piece of the 诚信宣传活动 column may belong to a dated campaign (rulebook/integrity/campaigns.yaml)
+    campaign = models.CharField("宣传节点", max_length=40, blank=True, db_index=True)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("正文")
     status = models.CharField("状态", max_length=12, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT)

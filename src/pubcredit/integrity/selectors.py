@@ -403,6 +403,19 @@ def published_articles(*, kind: str = ""):
     return qs.filter(kind=kind) if kind else qs
 
 
+def campaign_calendar():
+    """The campaign calendar as the public site shows it today (诚信宣传节点: 诚信兴商宣传月, 信用记录关爱日)."""
+    from pubcredit.integrity.rulebook import campaigns_book
+    from pubcredit.rules.integrity import campaign_calendar as calendar
+
+    return calendar(campaigns_book(), today=clock.today())
+
+
+def featured_campaigns():
+    """The campaigns the site features today: upcoming within the rulebook's days, running, or just ended."""
+    return [c for c in campaign_calendar() if c.state != "later"]
+
+
 def editorial_articles(*, viewer):
     """Editors and reviewers see every piece in the workflow; nobody else."""
     from pubcredit.integrity.models import IntegrityArticle

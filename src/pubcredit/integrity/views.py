@@ -354,7 +354,24 @@ def public_news(request):
     kind = kind if kind in ArticleKind.values else ""
     page = Paginator(selectors.published_articles(kind=kind), 20).get_page(request.GET.get("page"))
     return render(request, "integrity/public_news.html", {**_site(), "page": page, "kind": kind,
-                                                          "kinds": ArticleKind.choices})
+                                                          "kinds": ArticleKind.choices,
+                                                          "featured": selectors.featured_campaigns()})
+
+
+@rate_limited("page")
+def public_campaigns(request):
+    """诚信宣传节点: the dated campaigns the policy names, with this year's (or the next) dates and their source."""
+    return render(request, "integrity/public_campaigns.html", {**_site(), "rows": selectors.campaign_calendar()})
+
+
+@rate_limited("page")
+def public_campaign(request, code: str):
+    """One campaign's page: its dates, what it is for, its source, and the published pieces that belong to it."""
+    row = next((r for r in selectors.campaign_calendar() if r.code == code), None)
+    if row is None:
+        raise Http404("没有该宣传节点")
+    articles = selectors.published_articles(kind=ArticleKind.CAMPAIGN).filter(campaign=code)[:50]
+    return render(request, "integrity/public_campaign.html", {**_site(), "row": row, "articles": articles})
 
 
 @rate_limited("page")

@@ -486,3 +486,82 @@ def case_public(*, status: str, serious: bool, source_live: bool) -> bool:
     """What the public site shows (《保障中小企业款项支付条例》第二十六条: serious cases, 情节严重或者造成严重不良社会
     影响的, are made public): a serious case not removed whose ground still stands; never the persons held to account."""
     return serious and status != "removed" and source_live
+
+
+# --- campaign calendar (诚信宣传节点) ------------------------------------------------------------------------------
+
+class Campaign(_Strict):
+    """A dated campaign the policy names (诚信兴商宣传月, 信用记录关爱日): the same days every year, as ``MM-DD``."""
+
+    name_zh: str
+    first: str = Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+    last: str = Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+    summary_zh: str
+    source_zh: str
+    verified: bool  # whether the source text is among the stored regulations
+
+
+class CampaignsRulebook(_Strict):
+    version: str
+    show_before_days: int = Field(ge=0, le=90)
+    show_after_days: int = Field(ge=0, le=90)
+    campaigns: dict[str, Campaign] = Field(min_length=1)
+
+
+def parse_campaigns_rulebook(data: Any) -> CampaignsRulebook:
+    book = CampaignsRulebook.model_validate(data)
+    for code, c in book.campaigns.items():
+        dt.date(2024, *map(int, c.first.split("-")))  # a leap year: 02-29 is a day
+        dt.date(2024, *map(int, c.last.split("-")))
+        if c.last < c.first:
+            raise ValueError(f"campaigns.{code}: last before first (a campaign does not run over the new year)")
+    return book
+
+
+@dataclass(frozen=True)
+class CampaignDates:
+    code: str
+    campaign: Campaign
+    first: dt.date
+    last: dt.date
+    state: Literal["upcoming", "running", "ended", "later"]
+
+    @property
+    def dates_zh(self) -> str:
+        first, last = self.first, self.last
+        if first == last:
+            return f"{first.year}年{first.month}月{first.day}日"
+        return f"{first.year}年{first.month}月{first.day}日至{last.month}月{last.day}日"
+
+    @property
+    def state_zh(self) -> str:
+        return {"upcoming": "即将开始", "running": "正在进行", "ended": "刚刚结束", "later": "下一次"}[self.state]
+
+
+def _on(year: int, month_day: str) -> dt.date:
+    month, day = map(int, month_day.split("-"))
+    try:
+        return dt.date(year, month, day)
+    except ValueError:  # 02-29 in a common year: the 28th
+        return dt.date(year, month, day - 1)
+
+
+def campaign_calendar(book: CampaignsRulebook, *, today: dt.date) -> list[CampaignDates]:
+    """Each campaign's dates as the site shows them today (zibo-policy-2021 item 15): this year's while it runs or
+    ended less than ``show_after_days`` ago, otherwise the next one; ``state`` says whether the site features it
+    (upcoming within ``show_before_days``, running, just ended) or only lists it (later). Soonest first."""
+    rows = []
+    for code, c in book.campaigns.items():
+        first, last = _on(today.year, c.first), _on(today.year, c.last)
+        if today > last + dt.timedelta(days=book.show_after_days):
+            first, last = _on(today.year + 1, c.first), _on(today.year + 1, c.last)
+        if first <= today <= last:
+            state = "running"
+        elif today > last:
+            state = "ended"
+        elif first - today <= dt.timedelta(days=book.show_before_days):
+            state = "upcoming"
+        else:
+            state = "later"
+        rows.append(CampaignDates(code, c, first, last, state))
+    return sorted(rows, key=lambda r: (r.state == "later", r.first))
