@@ -19,24 +19,12 @@ from pubcredit.rules.errors import DomainError
 from pubcredit.subjects.models import Subject
 from pubcredit.workdays.selectors import add_working_days
 from tests.factories import uscc
-from tests.integrity.helpers import GOVERNMENT_DEBTOR, complaint_input
+from tests.integrity.helpers import GOVERNMENT_DEBTOR
 from tests.lists.helpers import court_row, submit_list
 
 pytestmark = pytest.mark.django_db
 
 PAST_PLAN = dt.date(2026, 11, 20)  # the plan ended on 2026-10-30
-
-
-@pytest.fixture
-def complaint_past_plan(public_actor, operator, handler):
-    with clock.pinned(dt.date(2026, 9, 1)):
-        complaint = services.arrears_complaint_file(**complaint_input(), actor=public_actor)
-        services.arrears_complaint_assign(complaint=complaint, department=handler.department, actor=operator)
-        services.arrears_complaint_verify(complaint=complaint, confirmed=True, amount_owed="50000", note="",
-                                          verified_on=dt.date(2026, 9, 1), actor=handler)
-        services.arrears_plan_agree(complaint=complaint, plan_last_day=dt.date(2026, 10, 30), plan_note="一次付清",
-                                    actor=handler)
-    return complaint
 
 
 def _identify(body, source_type, source_id, actor, **overrides):
@@ -282,3 +270,44 @@ def test_a_rulebook_edit_of_the_rectification_limit_moves_the_due_day(complaint_
     with clock.pinned(PAST_PLAN):
         case = _identify(complaint_past_plan.debtor, "arrears", complaint_past_plan.pk, operator)
     assert case.rectify_due == add_working_days(PAST_PLAN, 10).value == dt.date(2026, 12, 4)
+
+
+def test_sme_payment_art26_a_case_is_kept_in_the_bodys_credit_record_and_its_query_report(complaint_past_plan,
+                                                                                          operator, handler):
+    from pubcredit.records.models import CreditRecord
+    from pubcredit.reports.selectors import public_content, query_content
+
+    def titles(content):
+        return [item["title"] for section in content["sections"] for item in section["items"]]
+
+    with clock.pinned(PAST_PLAN):
+        case = _identify(complaint_past_plan.debtor, "arrears", complaint_past_plan.pk, operator, serious=True)
+        record = CreditRecord.objects.get(class_code="gov_dishonesty_case")
+        body = case.body
+        query, public = query_content(body), public_content(body)
+    assert case.record_id == record.pk and record.subject_id == body.pk and record.decision_no == case.number
+    assert record.department_id == handler.department_id  # filed under the department that supplied the fact
+    assert record.fields["status"] == "open" and record.fields["identifying_unit"] == "市社会信用中心"
+    assert "政府失信认定信息（ZFSX2026-00001）" in titles(query)
+    assert "政府失信认定信息（ZFSX2026-00001）" not in titles(public)  # the site shows 政务失信公示 instead
+    with clock.pinned(PAST_PLAN):
+        cases.government_case_rectify(case=case, rectified_on=PAST_PLAN, note="已付清", actor=operator)
+    record.refresh_from_db()
+    assert record.version == 2 and record.fields["status"] == "rectified" and record.fields["rectified_on"] == "2026-11-20"
+    with clock.pinned(PAST_PLAN):
+        cases.government_case_remove(case=case, removal_reason="wrongful", note="合同相对方有误", actor=operator)
+        query = query_content(body)
+    record.refresh_from_db()
+    assert record.status == "revoked" and "认定有误撤销" in record.status_reason  # withdrawn, kept with its reason
+    assert "政府失信认定信息（ZFSX2026-00001）" not in titles(query)
+
+
+def test_the_evaluation_of_organisations_has_no_item_for_government_dishonesty():
+    # docs/integrity.md: the scorecards (zibo-v1, zibo-v2) have no item for the government classes, so a case does
+    # not move a body's score; adding one is a scorecard version of its own
+    from pubcredit.evaluation.rulebook import scorecards
+
+    government = {"gov_dishonesty_case", "gov_unfulfilled_commitment", "gov_lost_admin_judgment", "gov_audit_finding"}
+    for card in scorecards().cards:
+        for item in card.items:
+            assert not government & set(getattr(item, "class_codes", ()) or ()), (card.version, item)

@@ -139,3 +139,41 @@ def test_government_case_pages_fit_phone_and_desk(chromium, live_server, today, 
         page.screenshot(path=str(screens / f"integrity-case-public-{width}.png"), full_page=True)
         context.close()
     assert found == {}
+
+
+def test_campaign_pages_fit_phone_and_desk(chromium, live_server, operator, department, system_actor, tmp_path):
+    """诚信宣传节点 on the public site during 诚信兴商宣传月: the news page features it, the calendar lists both
+    campaigns, the campaign page shows its dates, source and reviewed piece — at 390 and 1366 px."""
+    from pubcredit.accounts.choices import Role
+    from pubcredit.accounts.services import user_create
+    from pubcredit.integrity import publicity
+
+    editor = user_create(username="editor", password="Editor#2026-x", role=Role.BUSINESS_USER, display_name="宣传编辑",
+                         department=department, actor=system_actor)
+    reviewer = user_create(username="preview", password="Review#2026-x", role=Role.BUSINESS_USER,
+                           display_name="宣传审核", department=department, actor=system_actor)
+    services.integrity_grant(user=editor, role="editor", actor=operator)
+    services.integrity_grant(user=reviewer, role="publicity_reviewer", actor=operator)
+    with clock.pinned(dt.date(2026, 9, 2)):
+        piece = publicity.article_save(kind="campaign", title="淄博市2026年“诚信兴商宣传月”活动启动",
+                                       body="9月1日，全市诚信兴商宣传月活动在人民广场启动。", actor=editor,
+                                       campaign="integrity_business_month")
+        for step, who in (("submit", editor), ("approve", reviewer), ("publish", editor)):
+            publicity.article_step(article=piece, step=step, actor=who)
+    screens = pathlib.Path(os.environ.get("PUBCREDIT_SCREENS") or tmp_path)
+    codes = rulebook_codes()
+    found = {}
+    with clock.pinned(dt.date(2026, 9, 2)):
+        for width in (390, 1366):
+            context = chromium.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+            page = context.new_page()
+            for url, name in (("/public/integrity/news/", "news"), ("/public/integrity/campaigns/", "calendar"),
+                              ("/public/integrity/campaigns/integrity_business_month/", "campaign")):
+                page.goto(live_server.url + url)
+                assert page.locator("h1").count() == 1, url
+                if issues := problems(page, codes):
+                    found[f"{url} @{width}"] = issues
+                page.screenshot(path=str(screens / f"integrity-campaign-{name}-{width}.png"), full_page=True)
+            assert "淄博市2026年“诚信兴商宣传月”活动启动" in page.inner_text("#campaign-articles")
+            context.close()
+    assert found == {}

@@ -93,3 +93,38 @@ def test_pages_take_a_piece_through_review(client, today, editor, reviewer):
     client.force_login(editor)
     client.post(f"/integrity/articles/{pk}/", {"step": "publish", "note": ""})
     assert "诚信示范街区" in client.get("/public/integrity/news/?kind=model_unit").content.decode()
+
+
+def test_zibo_policy_item15_campaign_pages_show_around_their_dates_with_reviewed_pieces_only(client, editor, reviewer):
+    import datetime as dt
+
+    from pubcredit.rules import clock
+
+    with clock.pinned(dt.date(2026, 8, 20)):  # 12 days before 诚信兴商宣传月
+        with pytest.raises(DomainError) as wrong_column:  # only the 诚信宣传活动 column belongs to a campaign
+            publicity.article_save(kind="news", title="诚信兴商", body="正文", campaign="integrity_business_month",
+                                   actor=editor)
+        assert wrong_column.value.code == "article.campaign_kind"
+        with pytest.raises(DomainError) as unknown:
+            publicity.article_save(kind="campaign", title="诚信兴商", body="正文", campaign="spring_festival",
+                                   actor=editor)
+        assert unknown.value.code == "article.campaign" and unknown.value.problems[0].field == "campaign"
+        piece = publicity.article_save(kind="campaign", title="2026年诚信兴商宣传月启动", body="9月1日启动。",
+                                       campaign="integrity_business_month", actor=editor)
+        waiting = client.get("/public/integrity/campaigns/integrity_business_month/").content.decode()
+        assert "2026年9月1日至9月30日" in waiting and "即将开始" in waiting
+        assert "2026年诚信兴商宣传月启动" not in waiting  # a draft is not on the site
+        news = client.get("/public/integrity/news/").content.decode()
+        assert "诚信兴商宣传月" in news and "信用记录关爱日" not in news  # 6-14 is long past, not featured
+        publicity.article_step(article=piece, step="submit", actor=editor)
+        publicity.article_step(article=piece, step="approve", actor=reviewer)
+        publicity.article_step(article=piece, step="publish", actor=editor)
+    with clock.pinned(dt.date(2026, 9, 15)):
+        running = client.get("/public/integrity/campaigns/integrity_business_month/").content.decode()
+        assert "正在进行" in running and "2026年诚信兴商宣传月启动" in running
+        assert "整规办发〔2006〕27号" in running  # the source of the dates
+    with clock.pinned(dt.date(2026, 10, 20)):  # long over: the calendar shows next year's, the news page none
+        calendar = client.get("/public/integrity/campaigns/").content.decode()
+        assert "2027年9月1日至9月30日" in calendar and "2027年6月14日" in calendar
+        assert 'id="featured-campaigns"' not in client.get("/public/integrity/news/").content.decode()
+    assert client.get("/public/integrity/campaigns/spring_festival/").status_code == 404

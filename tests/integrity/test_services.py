@@ -73,6 +73,31 @@ def test_a_state_enterprise_on_the_register_is_taken(today, public_actor, operat
     assert complaint.debtor_kind == "state_enterprise"
 
 
+def test_regulation_art36_a_group_using_fiscal_funds_is_taken_like_a_public_institution(today, public_actor, operator,
+                                                                                       leader):
+    group = uscc(910, registrar="51")  # a 社会团体 registered by 民政
+    with pytest.raises(DomainError) as unregistered:  # the code alone cannot say it uses fiscal funds
+        services.arrears_complaint_file(**complaint_input(debtor_uscc=group), actor=public_actor)
+    assert unregistered.value.problems[0].code == "arrears.debtor_out_of_scope"
+    with pytest.raises(DomainError) as enterprise:  # only 团体组织 codes may be flagged as fiscally funded
+        services.state_enterprise_register(uscc=uscc(911), name="淄博某某有限公司", basis="财政预算单位名单",
+                                           kind="fiscal_group", actor=operator)
+    assert enterprise.value.problems[0].code == "state_enterprise.not_group"
+    with pytest.raises(DomainError) as organ:  # a 机关 is taken already, never flagged
+        services.state_enterprise_register(uscc=uscc(912, registrar="11"), name="淄博市某局", basis="财政预算单位名单",
+                                           kind="fiscal_group", actor=operator)
+    assert organ.value.problems[0].code == "state_enterprise.not_group"
+    services.state_enterprise_register(uscc=group, name="淄博市某某行业协会", basis="2026年市级财政预算单位名单",
+                                       kind="fiscal_group", actor=operator)
+    complaint = services.arrears_complaint_file(**complaint_input(debtor_uscc=group, debtor_name="淄博市某某行业协会"),
+                                                actor=public_actor)
+    assert complaint.debtor_kind == "fiscal_group"
+    assert selectors.complaint_row(complaint).debtor_kind_zh == "使用财政资金的团体组织"
+    view = selectors.government_view(viewer=leader, subject_id=complaint.debtor_id)  # in the 政务诚信 view, too
+    assert view is not None and view.kind_zh == "使用财政资金的团体组织"
+    assert not selectors.is_state_enterprise(group)  # fiscally funded is no state-owned flag
+
+
 def test_every_bad_field_is_reported_at_once(today, public_actor):
     with pytest.raises(DomainError) as exc:
         services.arrears_complaint_file(**complaint_input(complainant_uscc="123", contact_name="", contact_phone="abc",

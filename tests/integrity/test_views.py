@@ -87,6 +87,11 @@ def test_operators_keep_the_state_enterprise_register(client, today, operator, p
                                                              "basis": "市国资委出资企业名单（2026）"})
     assert response.status_code == 302
     assert "淄博某国有控股公司" in client.get("/integrity/state-enterprises/").content.decode()
+    response = client.post("/integrity/state-enterprises/", {"kind": "fiscal_group", "uscc": uscc(889, registrar="51"),
+                                                             "name": "淄博市某某协会", "basis": "市级财政预算单位名单"})
+    assert response.status_code == 302  # 条例第三十六条: a 团体组织 using fiscal funds
+    page = client.get("/integrity/state-enterprises/").content.decode()
+    assert "淄博市某某协会" in page and "使用财政资金的团体组织" in page
 
 
 def test_an_enterprise_account_follows_its_own_complaints_and_nobody_elses(client, public_actor, operator, handler,

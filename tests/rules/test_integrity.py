@@ -10,8 +10,8 @@ from pubcredit.integrity.rulebook import arrears_book
 from pubcredit.rules.calendar import WorkCalendar
 from pubcredit.rules.errors import DomainError
 from pubcredit.rules.integrity import (
-    TRANSITIONS, ArrearsFacts, arrears_flags, check_amount, check_payment, classify_debtor, due_date, next_status,
-    parse_rulebook, share)
+    TRANSITIONS, ArrearsFacts, arrears_flags, check_amount, check_payment, check_verify_extension, classify_debtor,
+    due_date, next_due, next_status, parse_rulebook, share)
 from pubcredit.rulebook.loader import load_yaml
 from tests.factories import uscc
 
@@ -39,6 +39,15 @@ def test_social_organisations_and_individual_businesses_are_routed_elsewhere(reg
     assert not classify_debtor(uscc(1, registrar=registrar), state_owned=True).in_scope
 
 
+@pytest.mark.parametrize("registrar", ["13", "51", "52", "53", "59"])
+def test_regulation_art36_groups_using_fiscal_funds_are_taken_like_organs(registrar):
+    # 部分或者全部使用财政资金的团体组织 … 参照本条例对机关、事业单位的有关规定执行
+    assert classify_debtor(uscc(1, registrar=registrar), state_owned=False, fiscal_funded=True).kind == "fiscal_group"
+    assert not classify_debtor(uscc(1, registrar=registrar), state_owned=False).in_scope
+    assert not classify_debtor(uscc(1, registrar="92"), state_owned=False, fiscal_funded=True).in_scope  # 个体工商户
+    assert not classify_debtor(uscc(1), state_owned=False, fiscal_funded=True).in_scope  # an enterprise
+
+
 def test_regulation_art25_transfer_within_10_working_days_across_national_day():
     # accepted Monday 28 September: 29, 30 Sept, 8, 9, 10 (make-up Saturday), 12, 13, 14, 15, 16 October
     assert due_date(dt.date(2026, 9, 28), BOOK.deadlines.assign, CALENDAR) == dt.date(2026, 10, 16)
@@ -47,6 +56,27 @@ def test_regulation_art25_transfer_within_10_working_days_across_national_day():
 def test_regulation_art25_result_within_30_days_moves_off_a_holiday():
     # 30 calendar days after 2 September is 2 October, a holiday: the next working day, 8 October
     assert due_date(dt.date(2026, 9, 2), BOOK.deadlines.verify, CALENDAR) == dt.date(2026, 10, 8)
+
+
+def test_regulation_art25_para2_extension_with_the_heads_approval_is_at_most_90_days_from_receipt():
+    # received Friday 3 July 2026: 30 days end Sunday 2 August → Monday 3 August; 90 days end 1 October, a National
+    # Day holiday → Thursday 8 October, the latest day an extension may name
+    assigned = ArrearsFacts(status="assigned", filed_on=dt.date(2026, 6, 24), assigned_on=dt.date(2026, 7, 3))
+    assert next_due(assigned, book=BOOK, calendar=CALENDAR) == dt.date(2026, 8, 3)
+    assert check_verify_extension(assigned, dt.date(2026, 10, 8), book=BOOK, calendar=CALENDAR) == dt.date(2026, 10, 8)
+    with pytest.raises(DomainError) as too_long:
+        check_verify_extension(assigned, dt.date(2026, 10, 9), book=BOOK, calendar=CALENDAR)
+    assert too_long.value.code == "arrears.extension_too_long" and too_long.value.problems[0].field == "extended_to"
+    with pytest.raises(DomainError) as not_later:
+        check_verify_extension(assigned, dt.date(2026, 8, 3), book=BOOK, calendar=CALENDAR)
+    assert not_later.value.code == "arrears.extension_not_later"
+    extended = ArrearsFacts(status="assigned", filed_on=dt.date(2026, 6, 24), assigned_on=dt.date(2026, 7, 3),
+                            verify_extended_to=dt.date(2026, 9, 30))
+    assert next_due(extended, book=BOOK, calendar=CALENDAR) == dt.date(2026, 9, 30)
+    assert arrears_flags(extended, today=dt.date(2026, 9, 30), book=BOOK, calendar=CALENDAR) == []
+    [late] = arrears_flags(extended, today=dt.date(2026, 10, 1), book=BOOK, calendar=CALENDAR)
+    assert (late.code, late.due) == ("verify_overdue", dt.date(2026, 9, 30))
+    assert next_status("assigned", "extend") == "assigned"
 
 
 def test_flags_follow_the_step_the_complaint_waits_on():
@@ -115,3 +145,27 @@ def test_share_cleared():
 
 def test_the_shipped_rulebook_loads():
     assert arrears_book().deadlines.assign.days == 10
+
+
+def test_zibo_policy_item15_campaign_calendar_from_the_rulebook():
+    from pubcredit.rules.integrity import campaign_calendar, parse_campaigns_rulebook
+
+    book = parse_campaigns_rulebook(load_yaml("integrity/campaigns.yaml"))
+    assert {c.name_zh for c in book.campaigns.values()} == {"诚信兴商宣传月", "信用记录关爱日"}
+
+    def states(day):
+        return {r.campaign.name_zh: (r.state, r.first) for r in campaign_calendar(book, today=day)}
+
+    assert states(dt.date(2026, 6, 1)) == {"信用记录关爱日": ("upcoming", dt.date(2026, 6, 14)),
+                                           "诚信兴商宣传月": ("later", dt.date(2026, 9, 1))}
+    assert states(dt.date(2026, 6, 14))["信用记录关爱日"] == ("running", dt.date(2026, 6, 14))
+    assert states(dt.date(2026, 6, 21))["信用记录关爱日"] == ("ended", dt.date(2026, 6, 14))  # 7 days after
+    assert states(dt.date(2026, 6, 22))["信用记录关爱日"] == ("later", dt.date(2027, 6, 14))
+    assert states(dt.date(2026, 9, 30))["诚信兴商宣传月"] == ("running", dt.date(2026, 9, 1))
+    moved = parse_campaigns_rulebook(load_yaml("integrity/campaigns.yaml") | {"show_before_days": 30})
+    assert [r.state for r in campaign_calendar(moved, today=dt.date(2026, 8, 5)) if r.code == "integrity_business_month"] \
+        == ["upcoming"]  # editing the rulebook moves when the site features it
+    with pytest.raises(ValueError):
+        parse_campaigns_rulebook(load_yaml("integrity/campaigns.yaml") | {"campaigns": {
+            "x": {"name_zh": "跨年", "first": "12-20", "last": "01-05", "summary_zh": "", "source_zh": "",
+                  "verified": False}}})

@@ -18,23 +18,34 @@ from django.db.models import Max
 
 from pubcredit.accounts.access import is_city_operator
 from pubcredit.accounts.choices import Role
+from pubcredit.accounts.models import Department
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
-from pubcredit.integrity.models import AccountabilityRecord, GovernmentCase
+from pubcredit.audit.services import SystemActor
+from pubcredit.integrity.models import AccountabilityRecord, CaseOffice, GovernmentCase
+from pubcredit.integrity.permissions import case_office_of
 from pubcredit.integrity.rulebook import cases_book, cases_version
-from pubcredit.integrity.selectors import case_source, debtor_class_of
+from pubcredit.catalog.registry import get_class
+from pubcredit.integrity.selectors import case_source, case_source_department, debtor_class_of
+from pubcredit.records.choices import SubmissionChannel
+from pubcredit.records.services import record_revoke, record_submit_one
 from pubcredit.rules import clock
 from pubcredit.rules.errors import DomainError, Problem
-from pubcredit.rules.integrity import case_next_status, due_date
+from pubcredit.rules.integrity import REMOVAL_REASONS, case_next_status, due_date
 from pubcredit.subjects.models import Subject
 from pubcredit.workdays.selectors import work_calendar
 
 __all__ = ["may_act_on_cases", "government_case_identify", "accountability_record_add", "government_case_rectify",
-           "government_case_remove"]
+           "government_case_remove", "case_office_grant"]
 
 
 def may_act_on_cases(user, body: Subject | None = None) -> bool:
-    """Credit-centre operators, and a district office for the bodies of its district."""
+    """Credit-centre operators, and a district office for the bodies of its district; a department system (API token)
+    when its department is a granted case office, a district department for its district's bodies only."""
+    if isinstance(user, SystemActor):
+        office = case_office_of(user)
+        return office is not None and (office.district_id is None or body is None
+                                       or body.district_id == office.district_id)
     if is_city_operator(user):
         return True
     return (getattr(user, "role", "") == Role.DISTRICT_OPERATOR and bool(user.district_id)
@@ -69,6 +80,53 @@ def _audit(case: GovernmentCase, event: str, actor: Any, *, before: Any, reason:
                  after=_snapshot(case), reason=reason,
                  data={"event": event, "number": case.number, "body_uscc": case.body.uscc, **(data or {})},
                  rule_version=case.rulebook_version)
+
+
+CASE_CLASS = "gov_dishonesty_case"  # 政府失信认定信息: the case as a credit record
+
+
+def _identifying_unit(actor: Any) -> str:
+    if isinstance(actor, SystemActor):
+        office = case_office_of(actor)
+        return office.name if office else "政府失信办理单位"
+    district = getattr(actor, "district", None) if getattr(actor, "role", "") == Role.DISTRICT_OPERATOR else None
+    return f"{district.name}社会信用体系建设牵头部门" if district else "市社会信用中心"
+
+
+def _keep_record(case: GovernmentCase, actor: Any) -> None:
+    """记入信用记录 (条例第二十六条): the case as a record of ``gov_dishonesty_case`` through the records service, one
+    version per step, so the body's query credit report and checks read it like any record; a case withdrawn as
+    wrongful (认定有误撤销) revokes the record. The record is filed under the case office's department when its system
+    identified the case, otherwise under the department that supplied the fact (the handling department, the
+    court, the department of the government record)."""
+    if case.record_id is not None:
+        record, department = case.record, case.record.department
+    else:
+        record = None
+        department = case_office_of(actor) or case_source_department(case.source_type, case.source_id)
+    if record is not None and case.removal_reason == "wrongful":
+        record_revoke(record=record, reason=f"政府失信案件{case.number}认定有误撤销：{case.removal_note}", actor=actor)
+        return
+    book = cases_book()
+    ground = book.grounds.get(case.ground)
+    values = {
+        "subject_name": case.body.name, "subject_category": "legal_person", "subject_uscc": case.body.uscc,
+        "decision_no": case.number, "decision_date": case.identified_on.isoformat(),
+        "ground": ground.name_zh if ground else case.ground, "source_reference": case.source_reference,
+        "case_facts": case.facts, "serious": "yes" if case.serious else "no", "status": case.status,
+        "rectify_due": case.rectify_due.isoformat(),
+        "rectified_on": case.rectified_on.isoformat() if case.rectified_on else None,
+        "removed_on": case.removed_on.isoformat() if case.removed_on else None,
+        "removal_reason": REMOVAL_REASONS.get(case.removal_reason) or None,
+        "identifying_unit": record.fields.get("identifying_unit") if record else _identifying_unit(actor),
+        "source_name": department.name, "source_uscc": department.uscc,
+    }
+    result = record_submit_one(info_class=get_class(CASE_CLASS), values=values, department=department, actor=actor,
+                               channel=SubmissionChannel.API if isinstance(actor, SystemActor)
+                               else SubmissionChannel.FORM)
+    if case.record_id is None:
+        case.record_id = result.record_ids[0]
+        case.save(update_fields=["record"])
 
 
 def _next_number(day: dt.date) -> str:
@@ -117,8 +175,10 @@ def government_case_identify(*, body: Subject, source_type: str, source_id: int,
         source_id=source_id, source_reference=source.reference[:200], facts=facts, supervisor=supervisor,
         serious=bool(serious), identified_on=today, identified_by=actor if getattr(actor, "is_authenticated", False)
         else None, rectify_due=due, rulebook_version=cases_version(), created_at=now, updated_at=now)
+    _keep_record(case, actor)
     _audit(case, "identify", actor, before=None, reason=facts,
-           data={"source_type": source_type, "source_reference": source.reference, "supervisor": supervisor})
+           data={"source_type": source_type, "source_reference": source.reference, "supervisor": supervisor,
+                 "record": case.record_id})
     return case
 
 
@@ -181,6 +241,7 @@ def government_case_rectify(*, case: GovernmentCase, rectified_on: dt.date | Non
         raise DomainError("date.order", "整改完成日期应在认定日期和今天之间", "rectified_on out of range", "rectified_on")
     case.rectified_on, case.rectification_note, case.updated_at = rectified_on, note, clock.now()
     case.save()
+    _keep_record(case, actor)
     _audit(case, "rectify", actor, before=before, reason=note)
     return case
 
@@ -202,5 +263,24 @@ def government_case_remove(*, case: GovernmentCase, removal_reason: str, note: s
     case.updated_at = clock.now()
     case.full_clean()
     case.save()
+    _keep_record(case, actor)
     _audit(case, "remove", actor, before=before, reason=note or removal_reason)
     return case
+
+
+@transaction.atomic(durable=True)
+def case_office_grant(*, department: Department, actor: Any) -> CaseOffice:
+    """Let ``department``'s system (its API token) handle government dishonesty cases (政府失信办理单位): a city
+    department every body's, a district department its district's; credit-centre operators only, audited."""
+    if isinstance(actor, SystemActor) or not is_city_operator(actor):
+        raise DomainError("integrity.operator_only", "仅信用中心操作员可授予政府失信办理单位",
+                          "only credit-centre operators grant a case office")
+    office, created = CaseOffice.objects.get_or_create(
+        department=department, defaults={"granted_by": actor if getattr(actor, "is_authenticated", False) else None,
+                                         "granted_at": clock.now()})
+    if created:
+        reach = {"department": department.code,
+                 "reach": department.district.code if department.district_id else "city"}
+        audit.record(Event.CASE_OFFICE_GRANTED, actor=actor, object_type="department", object_id=department.pk,
+                     after=reach, data=reach)
+    return office

@@ -18,6 +18,14 @@ class DebtorKind(models.TextChoices):
     GOVERNMENT_BODY = "government_body", DEBTOR_KIND_LABELS["government_body"]
     PUBLIC_INSTITUTION = "public_institution", DEBTOR_KIND_LABELS["public_institution"]
     STATE_ENTERPRISE = "state_enterprise", DEBTOR_KIND_LABELS["state_enterprise"]
+    FISCAL_GROUP = "fiscal_group", DEBTOR_KIND_LABELS["fiscal_group"]  # 条例第三十六条
+
+
+class RegisterKind(models.TextChoices):
+    """What the register (名录) says a USCC cannot: state-owned, or a 团体组织 using fiscal funds (第三十六条)."""
+
+    STATE_ENTERPRISE = "state_enterprise", "国有企业"
+    FISCAL_GROUP = "fiscal_group", "使用财政资金的团体组织"
 
 
 class IntegrityRole(models.TextChoices):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from pubcredit.accounts.models import Department
-from pubcredit.integrity.choices import ArticleKind
+from pubcredit.integrity.choices import ArticleKind, RegisterKind
 from pubcredit.integrity.rulebook import arrears_book, files_book
 from pubcredit.rules.integrity import STAFF_KINDS
 from pubcredit.rules import clock
@@ -69,6 +69,15 @@ class VerifyForm(forms.Form):
         self.fields["verified_on"].initial = clock.today()
 
 
+class ExtendForm(forms.Form):
+    """延长处理期限 (条例第二十五条第二款): the department head's approval, the reason and the new due day."""
+
+    extended_to = _date("延长后的处理期限", help_text="自收到投诉材料之日起最长不超过90日")
+    approved_by = forms.CharField(label="批准的部门负责人", max_length=50)
+    reason = forms.CharField(label="延长理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="情况复杂或者有其他特殊原因")
+
+
 class PlanForm(forms.Form):
     plan_last_day = _date("还款计划完成日期", help_text="到期仍有欠款的，标记为逾期未清偿")
     plan_note = forms.CharField(label="还款计划", widget=forms.Textarea(attrs={"rows": 3}),
@@ -112,8 +121,17 @@ class AppointmentCheckForm(forms.Form):
 
 class ArticleForm(forms.Form):
     kind = forms.ChoiceField(label="栏目", choices=ArticleKind.choices)
+    campaign = forms.ChoiceField(label="宣传节点", required=False,
+                                 help_text="“诚信宣传活动”栏目的稿件可归入诚信兴商宣传月、信用记录关爱日等节点")
     title = forms.CharField(label="标题", max_length=200)
     body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 10}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from pubcredit.integrity.rulebook import campaigns_book
+
+        self.fields["campaign"].choices = [("", "不归入节点")] + [
+            (code, c.name_zh) for code, c in campaigns_book().campaigns.items()]
 
 
 class ArticleStepForm(forms.Form):
@@ -121,9 +139,15 @@ class ArticleStepForm(forms.Form):
 
 
 class StateEnterpriseForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=RegisterKind.choices, required=False,
+                             initial=RegisterKind.STATE_ENTERPRISE,
+                             help_text="使用财政资金的团体组织参照机关、事业单位对待（《保障中小企业款项支付条例》第三十六条）")
     uscc = forms.CharField(label="统一社会信用代码", max_length=24)
-    name = forms.CharField(label="企业名称", max_length=200)
-    basis = forms.CharField(label="认定依据", max_length=300, help_text="如：市国资委出资企业名单（2026）")
+    name = forms.CharField(label="名称", max_length=200)
+    basis = forms.CharField(label="认定依据", max_length=300, help_text="如：市国资委出资企业名单（2026）、财政预算单位名单")
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or RegisterKind.STATE_ENTERPRISE
 
 
 # --- government dishonesty cases (政府失信认定) -------------------------------------------------------------------

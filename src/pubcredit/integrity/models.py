@@ -7,19 +7,23 @@ from django.conf import settings
 from django.db import models
 
 from pubcredit.accounts.models import Department
-from pubcredit.integrity.choices import ArrearsStatus, ArticleKind, ArticleStatus, DebtorKind, IntegrityRole
+from pubcredit.records.models import CreditRecord
+from pubcredit.integrity.choices import (
+    ArrearsStatus, ArticleKind, ArticleStatus, DebtorKind, IntegrityRole, RegisterKind)
 from pubcredit.rules.integrity import CASE_STATUS_LABELS, REMOVAL_REASONS, STAFF_KINDS
 from pubcredit.subjects.models import Subject
 
 __all__ = ["StateEnterprise", "ArrearsComplaint", "ArrearsEvidence", "ArrearsPayment", "IntegrityGrant", "IntegrityFile",
-           "IntegrityFileEntry", "IntegrityArticle", "GovernmentCase", "AccountabilityRecord"]
+           "IntegrityFileEntry", "IntegrityArticle", "GovernmentCase", "AccountabilityRecord", "CaseOffice"]
 
 
 class StateEnterprise(models.Model):
-    """国有企业名录: the state-owned flag a USCC cannot carry, kept by the credit centre with its basis."""
+    """国有企业名录: the state-owned flag a USCC cannot carry, kept by the credit centre with its basis; the same
+    register flags 团体组织 that use fiscal funds (``kind`` fiscal_group, 条例第三十六条)."""
 
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
-    name = models.CharField("企业名称", max_length=200)
+    kind = models.CharField("类别", max_length=16, choices=RegisterKind.choices, default=RegisterKind.STATE_ENTERPRISE)
+    name = models.CharField("名称", max_length=200)
     basis = models.CharField("认定依据", max_length=300)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField("登记时间")
@@ -53,6 +57,10 @@ class ArrearsComplaint(models.Model):
     handling_department = models.ForeignKey(Department, verbose_name="处理部门", null=True, blank=True,
                                             on_delete=models.PROTECT, related_name="arrears_handled")
     assigned_on = models.DateField("转交日期", null=True, blank=True)
+    # 第二十五条第二款: a longer handling period approved by the handling department's head (at most 90 days)
+    verify_extended_to = models.DateField("延长后的处理期限", null=True, blank=True)
+    extension_approved_by = models.CharField("批准延长的部门负责人", max_length=50, blank=True)
+    extension_reason = models.CharField("延长理由", max_length=500, blank=True)
     verified_on = models.DateField("核实日期", null=True, blank=True)
     amount_owed = models.DecimalField("核实欠款金额（元）", max_digits=16, decimal_places=2, null=True, blank=True)
     verification_note = models.TextField("核实情况", blank=True)
@@ -183,6 +191,8 @@ class IntegrityArticle(models.Model):
     after a reviewer other than the author approved them."""
 
     kind = models.CharField("栏目", max_length=16, choices=ArticleKind.choices)
+    # a piece of the 诚信宣传活动 column may belong to a dated campaign (rulebook/integrity/campaigns.yaml)
+    campaign = models.CharField("宣传节点", max_length=40, blank=True, db_index=True)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("正文")
     status = models.CharField("状态", max_length=12, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT)
@@ -220,13 +230,18 @@ class GovernmentCase(models.Model):
     serious = models.BooleanField("情节严重（向社会公示）", default=False)
     status = models.CharField("状态", max_length=12, choices=list(CASE_STATUS_LABELS.items()), default="open")
     identified_on = models.DateField("认定日期")
-    identified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    # empty when a department system (API token) identified the case: the audit trail names the token
+    identified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
     rectify_due = models.DateField("整改期限")
     rectified_on = models.DateField("整改完成日期", null=True, blank=True)
     rectification_note = models.TextField("整改情况", blank=True)
     removed_on = models.DateField("移出日期", null=True, blank=True)
     removal_reason = models.CharField("移出事由", max_length=16, blank=True, choices=list(REMOVAL_REASONS.items()))
     removal_note = models.TextField("移出说明", blank=True)
+    # the case as a credit record of class gov_dishonesty_case (政府失信认定信息): what reports and checks read
+    record = models.ForeignKey(CreditRecord, verbose_name="信用记录", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
     rulebook_version = models.CharField("规则版本", max_length=64)
     created_at = models.DateTimeField("创建时间")
     updated_at = models.DateTimeField("更新时间")
@@ -265,3 +280,21 @@ class AccountabilityRecord(models.Model):
         verbose_name = "问责记录 (accountability record)"
         verbose_name_plural = verbose_name
         ordering = ["decided_on", "id"]
+
+
+class CaseOffice(models.Model):
+    """政府失信办理单位: a department whose system (its API token) handles government dishonesty cases through
+    ``/api/v1/integrity/cases``, as the credit centre's operators and the district offices do in the workbench. A
+    city department handles every body's cases, a district department the bodies registered in its district."""
+
+    department = models.OneToOneField(Department, verbose_name="办理单位", on_delete=models.PROTECT,
+                                      related_name="integrity_case_office")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField("授予时间")
+
+    class Meta:
+        verbose_name = "政府失信办理单位 (case office)"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return self.department.name

@@ -4,7 +4,9 @@
 - district operators: complaints against debtors registered in their district (they transfer them, too);
 - the handling department's staff (data providers, reviewers, business users of that department): their complaints;
 - leaders (granted 领导): read the ledger and its figures, never act;
-- a department's API token: the complaints that department handles.
+- a department's API token: the complaints that department handles; government dishonesty cases only when the
+  department is a granted case office (政府失信办理单位, ``CaseOffice``): a city department every body's, a district
+  department its district's.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pubcredit.accounts.choices import Role
 from pubcredit.audit.services import SystemActor
 from pubcredit.integrity.choices import IntegrityRole
 
-__all__ = ["is_city_operator", "has_grant", "may_view_ledger", "may_assign", "may_handle"]
+__all__ = ["is_city_operator", "has_grant", "may_view_ledger", "may_assign", "may_handle", "case_office_of"]
 
 _DEPARTMENT_ROLES = (Role.PROVIDER, Role.REVIEWER, Role.BUSINESS_USER)
 
@@ -60,3 +62,14 @@ def may_keep_files(user, organisation_id: int | None = None) -> bool:
     if not has_grant(user, IntegrityRole.PERSONNEL_OFFICE) or not user.department_id:
         return False
     return organisation_id is None or user.department_id == organisation_id
+
+
+def case_office_of(actor):
+    """The department a department system (its API token, a ``SystemActor``) acts for when that department is a
+    granted case office (政府失信办理单位); None for everyone else."""
+    if not isinstance(actor, SystemActor) or not actor.department_code:
+        return None
+    from pubcredit.integrity.models import CaseOffice
+
+    office = CaseOffice.objects.select_related("department").filter(department__code=actor.department_code).first()
+    return office.department if office else None

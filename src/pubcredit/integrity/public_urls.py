@@ -10,4 +10,6 @@ urlpatterns = [
     path("government-cases/", views.public_cases, name="cases"),  # 政务失信公示 (serious cases only)
     path("news/", views.public_news, name="news"),  # 诚信宣传 (published after review)
     path("news/<int:pk>/", views.public_article, name="article"),
+    path("campaigns/", views.public_campaigns, name="campaigns"),  # 诚信宣传节点: the dated campaigns
+    path("campaigns/<slug:code>/", views.public_campaign, name="campaign"),
 ]

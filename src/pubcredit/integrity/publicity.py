@@ -13,6 +13,7 @@ from pubcredit.audit.events import Event
 from pubcredit.integrity import permissions
 from pubcredit.integrity.choices import ArticleKind, ArticleStatus, IntegrityRole
 from pubcredit.integrity.models import IntegrityArticle
+from pubcredit.integrity.rulebook import campaigns_book
 from pubcredit.rules import clock
 from pubcredit.rules.errors import DomainError
 
@@ -39,9 +40,11 @@ def _audit(article: IntegrityArticle, step: str, actor: Any, before: str, reason
 
 
 @transaction.atomic(durable=True)
-def article_save(*, kind: str, title: str, body: str, actor: Any, article: IntegrityArticle | None = None
-                 ) -> IntegrityArticle:
-    """Draft or edit a piece (editors only); a piece under review or published is not edited."""
+def article_save(*, kind: str, title: str, body: str, actor: Any, article: IntegrityArticle | None = None,
+                 campaign: str = "") -> IntegrityArticle:
+    """Draft or edit a piece (editors only); a piece under review or published is not edited. ``campaign`` ties a
+    piece of the 诚信宣传活动 column to a dated campaign of the calendar (诚信兴商宣传月, 信用记录关爱日); it goes
+    through the same review before the campaign page shows it."""
     if not permissions.has_grant(actor, IntegrityRole.EDITOR):
         raise DomainError("article.editor_only", "仅宣传编辑可撰写稿件", "only editors write pieces")
     if kind not in ArticleKind.values:
@@ -51,11 +54,18 @@ def article_save(*, kind: str, title: str, body: str, actor: Any, article: Integ
         raise DomainError("title.required", "请填写标题", "title is required", "title")
     if not body:
         raise DomainError("body.required", "请填写正文", "body is required", "body")
+    campaign = (campaign or "").strip()
+    if campaign and campaign not in campaigns_book().campaigns:
+        raise DomainError("article.campaign", "请选择宣传节点", f"unknown campaign {campaign!r}", "campaign")
+    if campaign and kind != ArticleKind.CAMPAIGN:
+        raise DomainError("article.campaign_kind", "只有“诚信宣传活动”栏目的稿件可归入宣传节点",
+                          "only pieces of the campaign column belong to a campaign", "campaign")
     if article is not None and article.status not in ("draft", "returned"):
         raise DomainError("article.state", "审核中或已发布的稿件不能修改", "not editable now", "status")
     before = article.status if article else ""
     article = article or IntegrityArticle(author=actor)
     article.kind, article.title, article.body, article.updated_at = kind, title[:200], body, clock.now()
+    article.campaign = campaign
     article.save()
     _audit(article, "save", actor, before)
     return article

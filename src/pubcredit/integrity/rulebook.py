@@ -61,3 +61,17 @@ def cases_version() -> str:
     data = load_yaml(CASES_FILE)
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
     return f"gov_cases@{cases_book().version}#{digest[:12]}"
+
+
+CAMPAIGNS_FILE = "integrity/campaigns.yaml"
+
+
+@cache
+def campaigns_book():
+    """The campaign calendar (诚信宣传节点): 诚信兴商宣传月, 信用记录关爱日 and their dates."""
+    from pubcredit.rules.integrity import parse_campaigns_rulebook
+
+    try:
+        return parse_campaigns_rulebook(load_yaml(CAMPAIGNS_FILE))
+    except (ValidationError, ValueError) as exc:
+        raise RulebookError(f"{CAMPAIGNS_FILE}: {exc}") from exc

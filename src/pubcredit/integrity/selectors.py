@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from pubcredit.accounts.access import is_city_operator
 from pubcredit.accounts.choices import Role
+from pubcredit.audit.services import SystemActor
 from pubcredit.integrity import permissions
 from pubcredit.integrity.choices import IntegrityRole
 from pubcredit.catalog.registry import get_class
@@ -57,9 +58,15 @@ def complaint_get(*, viewer, pk: int) -> ArrearsComplaint | None:
     return complaints(viewer=viewer).filter(pk=pk).first()
 
 
+def complaint_facts(c: ArrearsComplaint) -> ArrearsFacts:
+    """A complaint's dates and amounts as the pure rules take them."""
+    return _facts(c)
+
+
 def _facts(c: ArrearsComplaint) -> ArrearsFacts:
     return ArrearsFacts(status=c.status, filed_on=c.filed_on, assigned_on=c.assigned_on, verified_on=c.verified_on,
-                        plan_last_day=c.plan_last_day, outstanding=c.outstanding or Decimal(0))
+                        plan_last_day=c.plan_last_day, outstanding=c.outstanding or Decimal(0),
+                        verify_extended_to=c.verify_extended_to)
 
 
 @dataclass(frozen=True)
@@ -163,7 +170,14 @@ def state_enterprises() -> QuerySet[StateEnterprise]:
 
 
 def is_state_enterprise(uscc: str) -> bool:
-    return StateEnterprise.objects.filter(uscc=uscc).exists()
+    return StateEnterprise.objects.filter(uscc=uscc, kind="state_enterprise").exists()
+
+
+def register_class(uscc: str):
+    """What the code and the register say a debtor is (rules.integrity.classify_debtor): 机关, 事业单位, 国有企业 or
+    使用财政资金的团体组织 (条例第三十六条), or out of scope."""
+    kind = StateEnterprise.objects.filter(uscc=uscc).values_list("kind", flat=True).first()
+    return classify_debtor(uscc, state_owned=kind == "state_enterprise", fiscal_funded=kind == "fiscal_group")
 
 
 def department_complaints(*, department, status: str = "") -> QuerySet[ArrearsComplaint]:
@@ -185,6 +199,8 @@ _CONTENT_FIELDS = ("commitment_content", "finding", "case_cause", "breach_facts"
 
 def may_view_government(viewer, subject: Subject | None = None) -> bool:
     """Operators and leaders read every body; a district office the bodies registered in its district."""
+    if isinstance(viewer, SystemActor):
+        return False  # department systems reach cases only as case offices (cases.may_act_on_cases)
     if is_city_operator(viewer) or permissions.has_grant(viewer, IntegrityRole.LEADER):
         return True
     return (getattr(viewer, "role", "") == Role.DISTRICT_OPERATOR and bool(viewer.district_id)
@@ -192,10 +208,10 @@ def may_view_government(viewer, subject: Subject | None = None) -> bool:
 
 
 def debtor_class_of(subject: Subject):
-    """What the code and the state-enterprise register say the body is (机关, 事业单位, 国有企业), or None."""
+    """What the code and the register say the body is (机关, 事业单位, 国有企业, 使用财政资金的团体组织), or None."""
     if not subject.uscc:
         return None
-    found = classify_debtor(subject.uscc, state_owned=is_state_enterprise(subject.uscc))
+    found = register_class(subject.uscc)
     return found if found.in_scope else None
 
 
@@ -387,6 +403,19 @@ def published_articles(*, kind: str = ""):
     return qs.filter(kind=kind) if kind else qs
 
 
+def campaign_calendar():
+    """The campaign calendar as the public site shows it today (诚信宣传节点: 诚信兴商宣传月, 信用记录关爱日)."""
+    from pubcredit.integrity.rulebook import campaigns_book
+    from pubcredit.rules.integrity import campaign_calendar as calendar
+
+    return calendar(campaigns_book(), today=clock.today())
+
+
+def featured_campaigns():
+    """The campaigns the site features today: upcoming within the rulebook's days, running, or just ended."""
+    return [c for c in campaign_calendar() if c.state != "later"]
+
+
 def editorial_articles(*, viewer):
     """Editors and reviewers see every piece in the workflow; nobody else."""
     from pubcredit.integrity.models import IntegrityArticle
@@ -453,6 +482,16 @@ def case_source(source_type: str, source_id: int, *, today: dt.date | None = Non
     return None
 
 
+def case_source_department(source_type: str, source_id: int):
+    """The department that supplied the fact a case rests on: the handling department of an arrears complaint, the
+    court that pushed the 失信被执行人 entry, the department that submitted the government record."""
+    if source_type == "arrears":
+        return ArrearsComplaint.objects.select_related("handling_department").get(pk=source_id).handling_department
+    if source_type == "court_entry":
+        return ListEntry.objects.select_related("department").get(pk=source_id).department
+    return CreditRecord.objects.select_related("department").get(pk=source_id).department
+
+
 def identifiable_sources(*, subject_id: int) -> list[CaseSource]:
     """What a body may be identified on today: arrears past plan, court entries in force, open government records;
     sources an open case already rests on are left out."""
@@ -493,7 +532,13 @@ def case_row(case, *, today: dt.date | None = None) -> CaseRow:
 
 
 def cases_scope(viewer) -> Q:
-    """Operators and leaders read every case; a district office the cases of bodies in its district."""
+    """Operators and leaders read every case; a district office the cases of bodies in its district; a department
+    system (API token) of a granted case office those it may handle (``permissions.case_office_of``)."""
+    if isinstance(viewer, SystemActor):
+        office = permissions.case_office_of(viewer)
+        if office is None:
+            return _NOTHING
+        return Q(body__district_id=office.district_id) if office.district_id else Q()
     if is_city_operator(viewer) or permissions.has_grant(viewer, IntegrityRole.LEADER):
         return Q()
     if getattr(viewer, "role", "") == Role.DISTRICT_OPERATOR and viewer.district_id:
@@ -508,6 +553,15 @@ def government_cases(*, viewer, status: str = "", body_id: int | None = None):
     if body_id is not None:
         qs = qs.filter(body_id=body_id)
     return qs
+
+
+def government_body_by_uscc(uscc: str, *, any_subject: bool = False) -> Subject | None:
+    """The subject with this USCC when it is a 机关, 事业单位 or state enterprise (or any subject, for the
+    identification to refuse it field by field)."""
+    subject = Subject.objects.select_related("district").filter(uscc=(uscc or "").strip().upper()).first()
+    if subject is None or any_subject:
+        return subject
+    return subject if debtor_class_of(subject) is not None else None
 
 
 def government_case_get(*, viewer, pk: int):

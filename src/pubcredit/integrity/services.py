@@ -22,13 +22,16 @@ from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.ingest.forms import upload_too_large
 from pubcredit.integrity import permissions
-from pubcredit.integrity.choices import ArrearsStatus, IntegrityRole
+from pubcredit.integrity.choices import ArrearsStatus, IntegrityRole, RegisterKind
 from pubcredit.integrity.models import ArrearsComplaint, ArrearsEvidence, ArrearsPayment, IntegrityGrant, StateEnterprise
 from pubcredit.integrity.rulebook import arrears_book, book_version
 from pubcredit.rules import clock
 from pubcredit.rules.errors import DomainError, Problem
 from pubcredit.rules.identifiers import check_uscc
-from pubcredit.rules.integrity import check_amount, check_payment, classify_debtor, next_status
+from pubcredit.integrity.selectors import complaint_facts, register_class
+from pubcredit.rules.integrity import (
+    GROUP_CATEGORIES, check_amount, check_payment, check_verify_extension, next_status)
+from pubcredit.workdays.selectors import work_calendar
 from pubcredit.subjects.choices import SubjectKind
 from pubcredit.subjects.services import SubjectRef, confirmed_identifiers, subject_resolve
 
@@ -57,24 +60,34 @@ def _text(raw: Any, field_name: str, label: str, problems: list[Problem], *, max
 # --- state-enterprise register and grants --------------------------------------------------------------------
 
 @transaction.atomic(durable=True)
-def state_enterprise_register(*, uscc: str, name: str, basis: str, actor: Any) -> StateEnterprise:
-    """Put an enterprise on the 国有企业名录 (the state-owned flag); credit-centre operators only."""
+def state_enterprise_register(*, uscc: str, name: str, basis: str, actor: Any,
+                              kind: str = RegisterKind.STATE_ENTERPRISE) -> StateEnterprise:
+    """Put an enterprise on the 国有企业名录 (the state-owned flag), or a 团体组织 that uses fiscal funds in part or in
+    whole (``kind`` fiscal_group: 条例第三十六条, taken like 机关、事业单位); credit-centre operators only."""
     if not permissions.is_city_operator(actor):
         raise DomainError("integrity.operator_only", "仅信用中心操作员可维护国有企业名录",
                           "only credit-centre operators keep the state-enterprise register")
     problems: list[Problem] = []
+    if kind not in RegisterKind.values:
+        problems.append(Problem("state_enterprise.kind", "请选择类别（国有企业或使用财政资金的团体组织）", "unknown kind",
+                                "kind"))
     code = _uscc(uscc, "uscc", problems)
-    name = _text(name, "name", "企业名称", problems, max_length=200)
-    basis = _text(basis, "basis", "认定依据（如国资监管部门出资企业名单）", problems, max_length=300)
-    if code and code[:2] != "91":
+    name = _text(name, "name", "名称", problems, max_length=200)
+    basis = _text(basis, "basis", "认定依据（如国资监管部门出资企业名单、财政预算单位名单）", problems, max_length=300)
+    if code and kind == RegisterKind.STATE_ENTERPRISE and code[:2] != "91":
         problems.append(Problem("state_enterprise.not_enterprise", "该代码不是企业的统一社会信用代码（前两位应为91）",
                                 "not an enterprise's code (91…)", "uscc"))
+    if code and kind == RegisterKind.FISCAL_GROUP and code[:2] not in GROUP_CATEGORIES:
+        problems.append(Problem("state_enterprise.not_group",
+                                "该代码不是团体组织的统一社会信用代码（群众团体13、社会团体51、民办非企业单位52、基金会53、其他59）",
+                                "not a group organisation's code (13, 51, 52, 53, 59)", "uscc"))
     if code and StateEnterprise.objects.filter(uscc=code).exists():
-        problems.append(Problem("state_enterprise.duplicate", "该企业已在国有企业名录中", "already registered", "uscc"))
+        problems.append(Problem("state_enterprise.duplicate", "该单位已在名录中", "already registered", "uscc"))
     _require(problems)
-    row = StateEnterprise.objects.create(uscc=code, name=name, basis=basis, added_by=_user(actor), added_at=clock.now())
+    row = StateEnterprise.objects.create(uscc=code, kind=kind, name=name, basis=basis, added_by=_user(actor),
+                                         added_at=clock.now())
     audit.record(Event.STATE_ENTERPRISE_ADDED, actor=actor, object_type="state_enterprise", object_id=row.pk,
-                 after={"uscc": code, "name": name, "basis": basis})
+                 after={"uscc": code, "name": name, "basis": basis, "kind": kind})
     return row
 
 
@@ -174,7 +187,7 @@ def arrears_complaint_file(*, complainant_uscc: str, complainant_name: str, cont
                                 "debtor_uscc"))
     debtor_class = None
     if debtor_code:
-        debtor_class = classify_debtor(debtor_code, state_owned=StateEnterprise.objects.filter(uscc=debtor_code).exists())
+        debtor_class = register_class(debtor_code)
         if not debtor_class.in_scope:
             problems.append(Problem("arrears.debtor_out_of_scope",
                                     f"{book.route_other_debtor_zh}（该代码登记类别：{debtor_class.category_zh}）",
@@ -206,7 +219,8 @@ def arrears_complaint_file(*, complainant_uscc: str, complainant_name: str, cont
 
 def _snapshot(c: ArrearsComplaint) -> dict[str, Any]:
     return {"status": c.status, "handling_department": c.handling_department_id, "amount_owed": str(c.amount_owed),
-            "amount_paid": str(c.amount_paid), "plan_last_day": c.plan_last_day.isoformat() if c.plan_last_day else None}
+            "amount_paid": str(c.amount_paid), "plan_last_day": c.plan_last_day.isoformat() if c.plan_last_day else None,
+            "verify_extended_to": c.verify_extended_to.isoformat() if c.verify_extended_to else None}
 
 
 def _audit(complaint: ArrearsComplaint, event: str, actor: Any, *, before: Any, reason: str = "",
@@ -274,6 +288,41 @@ def arrears_complaint_verify(*, complaint: ArrearsComplaint, confirmed: bool, am
     complaint.updated_at = clock.now()
     complaint.save()
     _audit(complaint, "verify" if confirmed else "reject", actor, before=before, reason=note)
+    return complaint
+
+
+@transaction.atomic(durable=True)
+def arrears_verify_extend(*, complaint: ArrearsComplaint, extended_to: dt.date | None, approved_by: str, reason: str,
+                          actor: Any) -> ArrearsComplaint:
+    """延长处理期限 (《保障中小企业款项支付条例》第二十五条第二款): 情况复杂或者有其他特殊原因的, the handling
+    department's head (部门负责人, named) approves a later day for the result, with the reason; at most 90 days from
+    receiving the complaint, counted on the platform calendar. Only while the complaint waits for verification."""
+    complaint = _locked(complaint)
+    _handler_check(actor, complaint)
+    before = _snapshot(complaint)
+    complaint.status = next_status(complaint.status, "extend")
+    problems: list[Problem] = []
+    approved_by, reason = (approved_by or "").strip(), (reason or "").strip()
+    if not approved_by:
+        problems.append(Problem("approved_by.required", "请填写批准延长的部门负责人", "approved_by is required",
+                                "approved_by"))
+    elif len(approved_by) > 50:
+        problems.append(Problem("approved_by.too_long", "部门负责人最多50个字", "approved_by too long", "approved_by"))
+    if not reason:
+        problems.append(Problem("reason.required", "请写明情况复杂或其他特殊原因", "a reason is required", "reason"))
+    elif len(reason) > 500:
+        problems.append(Problem("reason.too_long", "延长理由最多500个字", "reason too long", "reason"))
+    try:
+        check_verify_extension(complaint_facts(complaint), extended_to, book=arrears_book(), calendar=work_calendar())
+    except DomainError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise DomainError.from_problems(problems)
+    complaint.verify_extended_to, complaint.extension_approved_by = extended_to, approved_by
+    complaint.extension_reason, complaint.updated_at = reason, clock.now()
+    complaint.save()
+    _audit(complaint, "extend", actor, before=before, reason=reason,
+           data={"extended_to": extended_to.isoformat(), "approved_by": approved_by})
     return complaint
 
 

@@ -23,7 +23,7 @@ from pubcredit.integrity import cases, files, permissions, publicity, selectors,
 from pubcredit.integrity.choices import ArticleKind, IntegrityRole
 from pubcredit.integrity.forms import (
     AccountabilityForm, AppointmentCheckForm, ArticleForm, ArticleStepForm, AssignForm, CaseIdentifyForm,
-    CaseRectifyForm, CaseRemoveForm, ComplaintForm, FileCreateForm, FileEntryForm, PaymentForm, PlanForm,
+    CaseRectifyForm, CaseRemoveForm, ComplaintForm, ExtendForm, FileCreateForm, FileEntryForm, PaymentForm, PlanForm,
     StateEnterpriseForm, VerifyForm)
 from pubcredit.integrity.rulebook import arrears_book, cases_book, files_book
 from pubcredit.ratelimit import client_ip, rate_limited
@@ -107,7 +107,7 @@ def _get(request, pk: int):
     return complaint
 
 
-_FORMS = {"assign": AssignForm, "verify": VerifyForm, "plan": PlanForm, "pay": PaymentForm}
+_FORMS = {"assign": AssignForm, "verify": VerifyForm, "extend": ExtendForm, "plan": PlanForm, "pay": PaymentForm}
 
 
 @_ledger_required
@@ -120,6 +120,7 @@ def complaint_detail(request, pk: int, *, bound: dict | None = None):
         steps.append(("assign", "转交处理部门"))
     if handler and complaint.status == "assigned":
         steps.append(("verify", "核实欠款"))
+        steps.append(("extend", "延长处理期限"))
     if handler and complaint.status == "verified":
         steps.append(("plan", "约定还款计划"))
     if handler and complaint.status in ("verified", "planned"):
@@ -152,6 +153,11 @@ def complaint_act(request, pk: int, action: str):
                                                   amount_owed=data["amount_owed"], verified_on=data["verified_on"],
                                                   note=data["note"], actor=request.user)
                 messages.success(request, "已核实欠款" if confirmed else "已认定投诉不属实")
+            elif action == "extend":
+                services.arrears_verify_extend(complaint=complaint, extended_to=data["extended_to"],
+                                               approved_by=data["approved_by"], reason=data["reason"],
+                                               actor=request.user)
+                messages.success(request, f"处理期限已延长至{data['extended_to'].isoformat()}")
             elif action == "plan":
                 services.arrears_plan_agree(complaint=complaint, plan_last_day=data["plan_last_day"],
                                             plan_note=data["plan_note"], actor=request.user)
@@ -348,7 +354,24 @@ def public_news(request):
     kind = kind if kind in ArticleKind.values else ""
     page = Paginator(selectors.published_articles(kind=kind), 20).get_page(request.GET.get("page"))
     return render(request, "integrity/public_news.html", {**_site(), "page": page, "kind": kind,
-                                                          "kinds": ArticleKind.choices})
+                                                          "kinds": ArticleKind.choices,
+                                                          "featured": selectors.featured_campaigns()})
+
+
+@rate_limited("page")
+def public_campaigns(request):
+    """诚信宣传节点: the dated campaigns the policy names, with this year's (or the next) dates and their source."""
+    return render(request, "integrity/public_campaigns.html", {**_site(), "rows": selectors.campaign_calendar()})
+
+
+@rate_limited("page")
+def public_campaign(request, code: str):
+    """One campaign's page: its dates, what it is for, its source, and the published pieces that belong to it."""
+    row = next((r for r in selectors.campaign_calendar() if r.code == code), None)
+    if row is None:
+        raise Http404("没有该宣传节点")
+    articles = selectors.published_articles(kind=ArticleKind.CAMPAIGN).filter(campaign=code)[:50]
+    return render(request, "integrity/public_campaign.html", {**_site(), "row": row, "articles": articles})
 
 
 @rate_limited("page")

@@ -26,11 +26,15 @@ CATEGORIES = {"11": "机关", "12": "事业单位", "13": "中央编办直接管
               "51": "社会团体", "52": "民办非企业单位", "53": "基金会", "59": "其他（民政）",
               "91": "企业", "92": "个体工商户", "93": "农民专业合作社"}
 
-DebtorKind = Literal["government_body", "public_institution", "state_enterprise"]
+DebtorKind = Literal["government_body", "public_institution", "state_enterprise", "fiscal_group"]
 DEBTOR_KIND_LABELS: dict[str, str] = {"government_body": "机关", "public_institution": "事业单位",
-                                      "state_enterprise": "国有企业"}
+                                      "state_enterprise": "国有企业", "fiscal_group": "使用财政资金的团体组织"}
 # Organisations the 政务诚信 view covers as "government": registered by the 机构编制 department as 机关 or 事业单位.
 GOVERNMENT_CATEGORIES: dict[str, str] = {"11": "government_body", "12": "public_institution"}
+# 团体组织 (《保障中小企业款项支付条例》第三十六条): the 群众团体 under the 机构编制 department and the organisations the
+# 民政 department registers (社会团体, 民办非企业单位, 基金会, 其他). Whether one uses fiscal funds is no part of its code:
+# the register says so, as it does for state-owned enterprises.
+GROUP_CATEGORIES = frozenset({"13", "51", "52", "53", "59"})
 
 
 @dataclass(frozen=True)
@@ -55,15 +59,19 @@ def uscc_category(uscc: str) -> str:
     return f"{department} · {CATEGORIES.get(uscc[:2], '其他类别')}"
 
 
-def classify_debtor(uscc: str, *, state_owned: bool) -> DebtorClass:
-    """GB 32100 表1 and the state-enterprise register: 机关 (11), 事业单位 (12), 国有企业 (a 91 enterprise on the register).
+def classify_debtor(uscc: str, *, state_owned: bool, fiscal_funded: bool = False) -> DebtorClass:
+    """GB 32100 表1 and the register: 机关 (11), 事业单位 (12), 国有企业 (a 91 enterprise on the register), 使用财政资金的
+    团体组织 (a 13 or 5x organisation on the register as fiscally funded).
 
     《保障中小企业款项支付条例》第二条 covers 机关、事业单位 and large enterprises; the 政府和国企清欠 ledger takes the
-    first two and the state-owned ones (the register is the state-owned flag; the code alone cannot tell).
+    first two and the state-owned ones (the register is the state-owned flag; the code alone cannot tell). 第三十六条:
+    团体组织 using fiscal funds in part or in whole 参照 the provisions on 机关、事业单位, so they are taken too.
     """
     kind = GOVERNMENT_CATEGORIES.get(uscc[:2])
     if kind is None and state_owned and uscc[:2] == "91":
         kind = "state_enterprise"
+    if kind is None and fiscal_funded and uscc[:2] in GROUP_CATEGORIES:
+        kind = "fiscal_group"
     return DebtorClass(kind, uscc_category(uscc))
 
 
@@ -106,6 +114,7 @@ class EvidenceRules(_Strict):
 class Deadlines(_Strict):
     assign: Deadline
     verify: Deadline
+    verify_extended_max: Deadline  # the longest handling period with the department head's approval (第二十五条第二款)
     plan: Deadline
     plan_grace: Deadline
 
@@ -132,6 +141,7 @@ OPEN_STATUSES = frozenset({"filed", "assigned", "verified", "planned"})
 TRANSITIONS: dict[tuple[str, str], str] = {
     ("filed", "assign"): "assigned",
     ("assigned", "verify"): "verified",
+    ("assigned", "extend"): "assigned",
     ("assigned", "reject"): "rejected",
     ("verified", "plan"): "planned",
     ("verified", "pay"): "verified",
@@ -139,7 +149,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("verified", "clear"): "cleared",
     ("planned", "clear"): "cleared",
 }
-EVENT_LABELS = {"assign": "转交处理部门", "verify": "核实欠款", "reject": "认定不属实", "plan": "约定还款计划",
+EVENT_LABELS = {"assign": "转交处理部门", "extend": "延长处理期限", "verify": "核实欠款", "reject": "认定不属实", "plan": "约定还款计划",
                 "pay": "登记还款", "clear": "清偿完毕"}
 
 
@@ -217,6 +227,7 @@ class ArrearsFacts:
     verified_on: dt.date | None = None
     plan_last_day: dt.date | None = None
     outstanding: Decimal = Decimal(0)
+    verify_extended_to: dt.date | None = None  # the approved longer handling period (第二十五条第二款)
 
 
 @dataclass(frozen=True)
@@ -224,6 +235,35 @@ class Flag:
     code: str
     label_zh: str
     due: dt.date
+
+
+def verify_due(facts: ArrearsFacts, *, book: ArrearsRulebook, calendar: WorkCalendar) -> dt.date:
+    """The day the handling department's result is due: 30 days from receipt, or the later day its head approved
+    (《保障中小企业款项支付条例》第二十五条第二款), moved off a rest day."""
+    if facts.verify_extended_to is not None:
+        due = facts.verify_extended_to
+        while not calendar.is_working_day(due):
+            due += dt.timedelta(days=1)
+        return due
+    return due_date(facts.assigned_on, book.deadlines.verify, calendar)
+
+
+def check_verify_extension(facts: ArrearsFacts, new_due: dt.date | None, *, book: ArrearsRulebook,
+                           calendar: WorkCalendar) -> dt.date:
+    """《保障中小企业款项支付条例》第二十五条第二款: an extension of the handling period moves its due day later, and
+    never past 90 days from receiving the complaint (the last allowed day moved off a rest day)."""
+    if new_due is None:
+        raise DomainError("extended_to.required", "请填写延长后的处理期限", "extended_to is required", "extended_to")
+    current = verify_due(facts, book=book, calendar=calendar)
+    longest = due_date(facts.assigned_on, book.deadlines.verify_extended_max, calendar)
+    if new_due <= current:
+        raise DomainError("arrears.extension_not_later", f"延长后的期限应晚于现行期限{current.isoformat()}",
+                          "the extended due day must be later than the current one", "extended_to")
+    if new_due > longest:
+        raise DomainError("arrears.extension_too_long",
+                          f"处理期限最长不得超过收到投诉材料之日起90日（至{longest.isoformat()}）",
+                          "the handling period is at most 90 days from receipt (Art. 25 para. 2)", "extended_to")
+    return new_due
 
 
 def arrears_flags(facts: ArrearsFacts, *, today: dt.date, book: ArrearsRulebook, calendar: WorkCalendar) -> list[Flag]:
@@ -236,7 +276,7 @@ def arrears_flags(facts: ArrearsFacts, *, today: dt.date, book: ArrearsRulebook,
         if today > due:
             flags.append(Flag("assign_overdue", "逾期未转交", due))
     elif facts.status == "assigned" and facts.assigned_on:
-        due = due_date(facts.assigned_on, d.verify, calendar)
+        due = verify_due(facts, book=book, calendar=calendar)
         if today > due:
             flags.append(Flag("verify_overdue", "逾期未核实", due))
     elif facts.status == "verified" and facts.verified_on:
@@ -256,7 +296,7 @@ def next_due(facts: ArrearsFacts, *, book: ArrearsRulebook, calendar: WorkCalend
     if facts.status == "filed":
         return due_date(facts.filed_on, d.assign, calendar)
     if facts.status == "assigned" and facts.assigned_on:
-        return due_date(facts.assigned_on, d.verify, calendar)
+        return verify_due(facts, book=book, calendar=calendar)
     if facts.status == "verified" and facts.verified_on:
         return due_date(facts.verified_on, d.plan, calendar)
     if facts.status == "planned" and facts.plan_last_day:
@@ -446,3 +486,82 @@ def case_public(*, status: str, serious: bool, source_live: bool) -> bool:
     """What the public site shows (《保障中小企业款项支付条例》第二十六条: serious cases, 情节严重或者造成严重不良社会
     影响的, are made public): a serious case not removed whose ground still stands; never the persons held to account."""
     return serious and status != "removed" and source_live
+
+
+# --- campaign calendar (诚信宣传节点) ------------------------------------------------------------------------------
+
+class Campaign(_Strict):
+    """A dated campaign the policy names (诚信兴商宣传月, 信用记录关爱日): the same days every year, as ``MM-DD``."""
+
+    name_zh: str
+    first: str = Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+    last: str = Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+    summary_zh: str
+    source_zh: str
+    verified: bool  # whether the source text is among the stored regulations
+
+
+class CampaignsRulebook(_Strict):
+    version: str
+    show_before_days: int = Field(ge=0, le=90)
+    show_after_days: int = Field(ge=0, le=90)
+    campaigns: dict[str, Campaign] = Field(min_length=1)
+
+
+def parse_campaigns_rulebook(data: Any) -> CampaignsRulebook:
+    book = CampaignsRulebook.model_validate(data)
+    for code, c in book.campaigns.items():
+        dt.date(2024, *map(int, c.first.split("-")))  # a leap year: 02-29 is a day
+        dt.date(2024, *map(int, c.last.split("-")))
+        if c.last < c.first:
+            raise ValueError(f"campaigns.{code}: last before first (a campaign does not run over the new year)")
+    return book
+
+
+@dataclass(frozen=True)
+class CampaignDates:
+    code: str
+    campaign: Campaign
+    first: dt.date
+    last: dt.date
+    state: Literal["upcoming", "running", "ended", "later"]
+
+    @property
+    def dates_zh(self) -> str:
+        first, last = self.first, self.last
+        if first == last:
+            return f"{first.year}年{first.month}月{first.day}日"
+        return f"{first.year}年{first.month}月{first.day}日至{last.month}月{last.day}日"
+
+    @property
+    def state_zh(self) -> str:
+        return {"upcoming": "即将开始", "running": "正在进行", "ended": "刚刚结束", "later": "下一次"}[self.state]
+
+
+def _on(year: int, month_day: str) -> dt.date:
+    month, day = map(int, month_day.split("-"))
+    try:
+        return dt.date(year, month, day)
+    except ValueError:  # 02-29 in a common year: the 28th
+        return dt.date(year, month, day - 1)
+
+
+def campaign_calendar(book: CampaignsRulebook, *, today: dt.date) -> list[CampaignDates]:
+    """Each campaign's dates as the site shows them today (zibo-policy-2021 item 15): this year's while it runs or
+    ended less than ``show_after_days`` ago, otherwise the next one; ``state`` says whether the site features it
+    (upcoming within ``show_before_days``, running, just ended) or only lists it (later). Soonest first."""
+    rows = []
+    for code, c in book.campaigns.items():
+        first, last = _on(today.year, c.first), _on(today.year, c.last)
+        if today > last + dt.timedelta(days=book.show_after_days):
+            first, last = _on(today.year + 1, c.first), _on(today.year + 1, c.last)
+        if first <= today <= last:
+            state = "running"
+        elif today > last:
+            state = "ended"
+        elif first - today <= dt.timedelta(days=book.show_before_days):
+            state = "upcoming"
+        else:
+            state = "later"
+        rows.append(CampaignDates(code, c, first, last, state))
+    return sorted(rows, key=lambda r: (r.state == "later", r.first))
