@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pubcredit.accounts.middleware.EnterpriseBoundaryMiddleware",  # enterprise accounts stay on the public site
+    "pubcredit.finance.bank_access.BankBoundaryMiddleware",  # bank officers stay in their own console (信易贷)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -728,3 +728,17 @@ def person_profile_read(*, institution: Department, id_number: Any, sections: An
         "sections": selectors.profile_sections_of(subject=subject, sections=decision.sections, today=today),
     }
     return ProfileAnswer(read, decision, profile)
+
+
+# --- bank officers (金融机构用户) -----------------------------------------------------------------------------------
+
+
+def bank_officer_create(*, username: str, password: str, institution: Any, display_name: str = "", actor: Any):
+    """Open a login for an officer of a financial institution (金融机构用户): it works in the institution's own console
+    (``/finance/bank/``) and nowhere else of the workbench (``finance.bank_access``). No government role is given
+    (``role`` blank): what it may do comes from its institution alone."""
+    from pubcredit.accounts.services import user_create
+
+    found = institution_get(institution)
+    return user_create(username=username, password=password, role="", display_name=display_name, department=found,
+                       actor=actor)

@@ -42,6 +42,8 @@ def role_zh(user) -> str:
     """``信用中心操作员 (credit-centre operator)`` → 信用中心操作员: the Chinese half of the role's label."""
     if getattr(user, "is_superuser", False) and not getattr(user, "role", ""):
         return "系统管理员"
+    if not getattr(user, "role", "") and getattr(getattr(user, "department", None), "kind", "") == "financial_institution":
+        return "金融机构用户"  # a bank officer has no government role (finance.bank_access)
     label = user.get_role_display() if getattr(user, "role", "") else "系统管理员"
     return _ROLE_SUFFIX.sub("", str(label))
 
