@@ -290,3 +290,19 @@ def test_the_banks_home_counts_its_work(bank_client, application, today):
     assert re.search(r"待审批的贷款申请</span><strong>1<", page)
     assert re.search(r"有效的企业授权</span><strong>1<", page)
 
+
+
+def test_a_banks_token_calls_the_lending_operations_only(bank_api, account, grant):
+    """The token side of the boundary: a bank's token never calls a government operation (a check, a record, the
+    internal evaluation), which would read a subject without its authorisation."""
+    grant()
+    assert bank_api.get(f"/api/v1/finance/profiles/{ENTERPRISE_USCC}").status_code == 200
+    assert bank_api.get("/api/v1/finance/products").status_code == 200
+    assert bank_api.get("/api/v1/incentives/scenarios").status_code == 200
+    for answer in (bank_api.get(f"/api/v1/subjects/{ENTERPRISE_USCC}/evaluation"),
+                   bank_api.post("/api/v1/checks", {"subject": {"uscc": ENTERPRISE_USCC}, "scenario": "bidding"}),
+                   bank_api.get("/api/v1/lists"),
+                   bank_api.post("/api/v1/incentives/eligibility", {"subject": {"uscc": ENTERPRISE_USCC},
+                                                                    "scenario": "xinyipi_green_channel"})):
+        assert answer.status_code == 403, answer.content
+        assert answer.json()["code"] == "finance.bank_token_scope" and "只能调用信易贷接口" in answer.json()["message"]

@@ -27,6 +27,11 @@ BANK_OPEN_PATHS = (BANK_PREFIX, "/public/", "/api/v1/public/", "/api/v1/docs", "
 # the workbench's home, where the staff login lands: a bank officer is sent to the bank's home instead
 WORKBENCH_HOME = "/workbench/"
 REFUSAL_ZH = "金融机构用户只能使用本机构的信易贷工作台，不能访问政府部门的页面"
+# what a financial institution's API token may call: the 信易贷 operations (each checks the enterprise's or person's
+# authorisation), the 信易+ scenario list, the catalogue's class descriptions and the public API; never a government
+# operation (records, checks, evaluation, reports…), which would read subjects without their authorisation
+BANK_TOKEN_PATHS = ("/api/v1/finance/", "/api/v1/incentives/scenarios", "/api/v1/catalog", "/api/v1/public/")
+TOKEN_REFUSAL_ZH = "金融机构的接口令牌只能调用信易贷接口（须企业或个人授权），不能调用政府部门的接口"
 
 
 def institution_of(user):
@@ -35,6 +40,20 @@ def institution_of(user):
         return None
     department = user.department
     return department if is_financial_institution(department) else None
+
+
+class BankTokenRefused(PermissionDenied):
+    """403 ``finance.bank_token_scope``: the API answers it with its code and messages (api.on_permission_denied)."""
+
+    code = "finance.bank_token_scope"
+    message_zh = TOKEN_REFUSAL_ZH
+    message_en = "a financial institution's token calls the 信易贷 operations only"
+
+
+def refuse_bank_token(department, path: str) -> None:
+    """The same boundary for a financial institution's API token (called by the API's token check)."""
+    if is_financial_institution(department) and not path.startswith(BANK_TOKEN_PATHS):
+        raise BankTokenRefused(TOKEN_REFUSAL_ZH)
 
 
 class BankBoundaryMiddleware:
