@@ -99,6 +99,8 @@ def _labelled(class_code: str, values: dict[str, Any]) -> dict[str, Any]:
         spec = info_class.fields_by_key.get(key)
         if spec is not None and spec.type == "enum" and isinstance(value, str):
             out[f"{key}_zh"] = spec.enum_labels.get(value, value)
+        elif spec is not None and spec.type == "multi_enum" and isinstance(value, (list, tuple)):
+            out[f"{key}_zh"] = "、".join(spec.enum_labels.get(v, v) for v in value)  # 处罚类别: 警告、罚款
     return out
 
 
