@@ -354,3 +354,7 @@ if os.environ.get("PUBCREDIT_EMAIL_HOST", "").strip():
     EMAIL_HOST_PASSWORD = os.environ.get("PUBCREDIT_EMAIL_PASSWORD", "")
     EMAIL_USE_TLS = _env_flag("PUBCREDIT_EMAIL_TLS")
     DEFAULT_FROM_EMAIL = os.environ.get("PUBCREDIT_EMAIL_FROM", "") or f"pubcredit@{EMAIL_HOST}"
+# 信易贷: the national 信易贷 platform's endpoint for the city's monthly report (products and figures, no personal data;
+# the national schema is assumed, docs/finance.md). Empty: nothing is sent. The token goes as a Bearer header.
+PUBCREDIT_NATIONAL_XINYIDAI_URL = os.environ.get("PUBCREDIT_NATIONAL_XINYIDAI_URL", "").strip()
+PUBCREDIT_NATIONAL_XINYIDAI_TOKEN = os.environ.get("PUBCREDIT_NATIONAL_XINYIDAI_TOKEN", "").strip()
