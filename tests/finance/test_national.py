@@ -143,3 +143,11 @@ def test_the_command_sends_a_month_on_demand(platform, system_actor, today):
     with pytest.raises(CommandError):
         call_command("national_xinyidai_report", "--month", "2026-10")
     assert NationalReport.objects.filter(outcome="failed").count() == 1
+
+
+def test_the_city_operator_sees_the_attempts_on_the_figures_page(client, operator, platform, system_actor, today):
+    platform.status = 502
+    services.national_report_send(month=dt.date(2026, 10, 1), actor=system_actor)
+    client.force_login(operator)
+    page = client.get("/finance/figures/").content.decode()
+    assert 'id="national"' in page and "2026年10月" in page and "全国平台拒收（HTTP 502）" in page

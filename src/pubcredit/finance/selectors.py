@@ -18,8 +18,8 @@ from pubcredit.finance.choices import ApplicationStatus, ReadOutcome
 from pubcredit.accounts.models import Department
 from pubcredit.catalog.registry import all_classes, get_class
 from pubcredit.evaluation.selectors import current_class
-from pubcredit.finance.models import (Authorisation, IncentiveAnswer, LoanApplication, LoanProduct, PersonAuthorisation,
-                                      ProfileRead)
+from pubcredit.finance.models import (Authorisation, IncentiveAnswer, LoanApplication, LoanProduct, NationalReport,
+                                      PersonAuthorisation, ProfileRead)
 from pubcredit.finance.rulebook import incentive_book, profile_book
 from pubcredit.lists.models import ListEntry
 from pubcredit.lists.selectors import in_force_filter
@@ -313,6 +313,11 @@ def application_of_institution(*, institution: Department, application_id: Any) 
 def person_authorisations_for_institution(*, institution: Department) -> QuerySet[PersonAuthorisation]:
     """The persons' signed authorisations the institution registered, newest first (masked numbers only)."""
     return PersonAuthorisation.objects.filter(institution=institution).order_by("-recorded_at", "-id")
+
+
+def national_reports(*, limit: int = 12) -> QuerySet[NationalReport]:
+    """The latest attempts to report to the national 信易贷 platform, newest first."""
+    return NationalReport.objects.order_by("-attempted_at", "-id")[:limit]
 
 
 def reads_by_institution(*, institution: Department, limit: int = 50) -> QuerySet[ProfileRead]:
