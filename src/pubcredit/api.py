@@ -16,6 +16,7 @@ from ninja.security import HttpBearer
 
 from pubcredit.accounts.services import token_authenticate
 from pubcredit.audit.services import SystemActor
+from pubcredit.finance.bank_access import refuse_bank_token
 from pubcredit.ingest.readers import json_depth
 from pubcredit.request_limits import error_body
 from pubcredit.rules.errors import DomainError
@@ -28,6 +29,7 @@ class DepartmentToken(HttpBearer):
         api_token = token_authenticate(token)
         if api_token is None:
             return None
+        refuse_bank_token(api_token.department, request.path)  # a bank's token: 信易贷 operations only (issue 22)
         request.api_token = api_token
         request.department = api_token.department
         request.actor = SystemActor(f"token:{api_token.department.code}:{api_token.prefix}", api_token.department.code)
@@ -173,7 +175,9 @@ def on_auth_error(request, exc):
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request, exc):
-    return _error(request, 403, "auth.forbidden", "无权访问该资源", "not allowed")
+    # a refusal that names itself (e.g. a bank's token outside 信易贷, finance.bank_access) keeps its code and words
+    return _error(request, 403, getattr(exc, "code", "auth.forbidden"), getattr(exc, "message_zh", "无权访问该资源"),
+                  getattr(exc, "message_en", "not allowed"))
 
 
 @api.exception_handler(Http404)

@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pubcredit.accounts.middleware.EnterpriseBoundaryMiddleware",  # enterprise accounts stay on the public site
+    "pubcredit.finance.bank_access.BankBoundaryMiddleware",  # bank officers stay in their own console (信易贷)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -362,3 +363,7 @@ if os.environ.get("PUBCREDIT_EMAIL_HOST", "").strip():
 PUBCREDIT_GOVERNANCE_ATTACHMENT_DIR = Path(os.environ.get("PUBCREDIT_GOVERNANCE_ATTACHMENT_DIR", "")
                                            or VAR_DIR / "governance-attachments")
 PUBCREDIT_GOVERNANCE_ATTACHMENT_MAX_BYTES = _env_int("PUBCREDIT_GOVERNANCE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# 信易贷: the national 信易贷 platform's endpoint for the city's monthly report (products and figures, no personal data;
+# the national schema is assumed, docs/finance.md). Empty: nothing is sent. The token goes as a Bearer header.
+PUBCREDIT_NATIONAL_XINYIDAI_URL = os.environ.get("PUBCREDIT_NATIONAL_XINYIDAI_URL", "").strip()
+PUBCREDIT_NATIONAL_XINYIDAI_TOKEN = os.environ.get("PUBCREDIT_NATIONAL_XINYIDAI_TOKEN", "").strip()

@@ -105,11 +105,15 @@ def test_bad_scenario_and_subject_are_field_errors(department_api, today):
     assert IncentiveAnswer.objects.count() == 0
 
 
-def test_feedback_of_use(department_api, honest_org, bank_api):
+def test_feedback_of_use(department_api, honest_org, client, district_department, system_actor):
+    from pubcredit.accounts.services import token_create
+    from tests.finance.conftest import _api
+
+    other_department = _api(client, token_create(department=district_department, actor=system_actor))
     answer_id = _ask(department_api, {"uscc": honest_org}).json()["answer_id"]
     url = f"/api/v1/incentives/answers/{answer_id}/feedback"
     assert department_api.post(url, {"used": False}).json()["code"] == "incentive.note_required"
-    assert bank_api.post(url, {"used": True}).json()["code"] == "incentive.other_department"
+    assert other_department.post(url, {"used": True}).json()["code"] == "incentive.other_department"
     given = department_api.post(url, {"used": True, "note": "已容缺受理"})
     assert given.status_code == 200 and given.json()["used"] is True
     assert IncentiveUse.objects.get().note == "已容缺受理"

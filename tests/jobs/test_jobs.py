@@ -61,10 +61,11 @@ def test_the_sync_setting_imports_inside_the_request(provider, tmp_path, today, 
 def test_daily_jobs_are_enqueued_once_per_business_day(system_actor, settings, today, run_worker):
     settings.PUBCREDIT_DAILY_JOBS_AT = "00:00"
     assert sorted(daily_jobs_enqueue_due(actor=system_actor)) == ["audit_full_seal", "commitments_expire",
-                                                                   "evaluation_refresh", "governance_scorecards",
-                                                                   "repair_overdue", "supervision_objects", "tick"]
+                                                                   "evaluation_refresh", "finance_national_report",
+                                                                   "governance_scorecards", "repair_overdue",
+                                                                   "supervision_objects", "tick"]
     assert daily_jobs_enqueue_due(actor=system_actor) == []  # a second worker, or the next round: nothing
-    assert DBTaskResult.objects.count() == 7
+    assert DBTaskResult.objects.count() == 8
     assert set(DailyRun.objects.values_list("day", flat=True)) == {today}
     run_worker()
     # the evaluation refresh queued its next round a minute later (run_after): waiting, not run
@@ -83,8 +84,8 @@ def test_daily_jobs_wait_for_their_time_of_day(system_actor, settings, today):
         assert daily_jobs_enqueue_due(actor=system_actor) == [] and not DailyRun.objects.exists()
     settings.PUBCREDIT_DAILY_JOBS_AT = now.strftime("%H:%M")
     # tick, audit_full_seal, repair_overdue, commitments_expire, governance_scorecards, supervision_objects,
-    # evaluation_refresh
-    assert len(daily_jobs_enqueue_due(actor=system_actor)) == 7
+    # evaluation_refresh, finance_national_report
+    assert len(daily_jobs_enqueue_due(actor=system_actor)) == 8
 
 
 def test_a_dead_workers_running_job_goes_back_to_the_queue_audited(provider, tmp_path, today, system_actor,

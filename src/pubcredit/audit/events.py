@@ -101,6 +101,7 @@ class Event(IntEnum):
     FINANCE_PRODUCT_CHANGED = 2206  # a loan product edited or withdrawn (data.event)
     FINANCE_APPLICATION = 2207  # a loan application: applied, approved, refused, disbursed, repayment problem (data.event)
     FINANCE_PERSON_AUTHORISED = 2208  # a natural person's signed authorisation registered by a bank
+    FINANCE_NATIONAL_REPORT = 2209  # the monthly report to the national 信易贷 platform: one attempt, sent or failed
     # 23xx government integrity (政务诚信, issue 23)
     ARREARS_MOVED = 2301  # 拖欠账款投诉: filed or any step (data.event)
     STATE_ENTERPRISE_ADDED = 2302
@@ -211,6 +212,7 @@ _TYPES = [
     EventType(Event.FINANCE_PRODUCT_CHANGED, "finance.product_change", "金融机构修改或下架信贷产品", "edited or withdrew a loan product"),
     EventType(Event.FINANCE_APPLICATION, "finance.application", "信易贷贷款申请办理", "loan application step"),
     EventType(Event.FINANCE_PERSON_AUTHORISED, "finance.person_authorise", "登记自然人查询授权", "registered a person's authorisation"),
+    EventType(Event.FINANCE_NATIONAL_REPORT, "finance.national_report", "向全国信易贷平台报送", "reported to the national 信易贷 platform"),
     # 23xx government integrity (政务诚信)
     EventType(Event.ARREARS_MOVED, "arrears.step", "拖欠账款投诉办理", "arrears complaint step"),
     EventType(Event.STATE_ENTERPRISE_ADDED, "state_enterprise.add", "登记国有企业", "registered a state enterprise"),

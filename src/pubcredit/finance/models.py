@@ -15,7 +15,7 @@ from pubcredit.finance.choices import ApplicationStatus, Industry, Purpose, Read
 from pubcredit.accounts.models import District
 
 __all__ = ["Authorisation", "PersonAuthorisation", "ProfileRead", "IncentiveAnswer", "IncentiveUse", "LoanProduct",
-           "LoanApplication", "RepaymentProblem"]
+           "LoanApplication", "RepaymentProblem", "NationalReport"]
 
 
 class Authorisation(models.Model):
@@ -241,3 +241,28 @@ class RepaymentProblem(models.Model):
         verbose_name = "信易贷还款异常 (repayment problem)"
         verbose_name_plural = verbose_name
         ordering = ["occurred_on", "id"]
+
+
+class NationalReport(models.Model):
+    """One attempt to send the city's monthly 信易贷 report (products and figures, no personal data) to the national
+    信易贷 platform (全国中小企业融资综合信用服务平台), sent or failed; a failed month is tried again the next day."""
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", "已报送"
+        FAILED = "failed", "报送失败"
+
+    month = models.DateField("报送月份（该月1日）", db_index=True)
+    attempted_at = models.DateTimeField("报送时间")
+    url = models.CharField("接收地址", max_length=500)
+    schema = models.CharField("报文格式", max_length=80)
+    payload_sha256 = models.CharField("报文哈希", max_length=64)
+    outcome = models.CharField("结果", max_length=10, choices=Outcome.choices)
+    http_status = models.PositiveSmallIntegerField("响应状态码", null=True, blank=True)
+    response_excerpt = models.CharField("响应摘要", max_length=500, blank=True)
+    error = models.CharField("失败原因", max_length=500, blank=True)
+    actor_label = models.CharField("报送者", max_length=200)
+
+    class Meta:
+        verbose_name = "全国信易贷平台报送 (national report)"
+        verbose_name_plural = verbose_name
+        ordering = ["-attempted_at", "-id"]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from pubcredit.accounts.access import is_city_operator
 from pubcredit.accounts.choices import Role
@@ -18,8 +18,8 @@ from pubcredit.finance.choices import ApplicationStatus, ReadOutcome
 from pubcredit.accounts.models import Department
 from pubcredit.catalog.registry import all_classes, get_class
 from pubcredit.evaluation.selectors import current_class
-from pubcredit.finance.models import (Authorisation, IncentiveAnswer, LoanApplication, LoanProduct, PersonAuthorisation,
-                                      ProfileRead)
+from pubcredit.finance.models import (Authorisation, IncentiveAnswer, LoanApplication, LoanProduct, NationalReport,
+                                      PersonAuthorisation, ProfileRead)
 from pubcredit.finance.rulebook import incentive_book, profile_book
 from pubcredit.lists.models import ListEntry
 from pubcredit.lists.selectors import in_force_filter
@@ -99,6 +99,8 @@ def _labelled(class_code: str, values: dict[str, Any]) -> dict[str, Any]:
         spec = info_class.fields_by_key.get(key)
         if spec is not None and spec.type == "enum" and isinstance(value, str):
             out[f"{key}_zh"] = spec.enum_labels.get(value, value)
+        elif spec is not None and spec.type == "multi_enum" and isinstance(value, (list, tuple)):
+            out[f"{key}_zh"] = "、".join(spec.enum_labels.get(v, v) for v in value)  # 处罚类别: 警告、罚款
     return out
 
 
@@ -288,6 +290,39 @@ def application_get(*, application_id: Any) -> LoanApplication | None:
 
 def person_authorisation_get(*, authorisation_id: Any) -> PersonAuthorisation | None:
     return PersonAuthorisation.objects.filter(authorisation_id=authorisation_id).first()
+
+
+# --- the bank's own console (金融机构工作台): everything scoped to the one institution --------------------------------
+
+
+def products_of_institution(*, institution: Department) -> QuerySet[LoanProduct]:
+    """The institution's products, on offer first, then withdrawn ones (下架), by name."""
+    return LoanProduct.objects.filter(institution=institution).order_by(F("withdrawn_at").asc(nulls_first=True), "name")
+
+
+def product_of_institution(*, institution: Department, product_id: Any) -> LoanProduct | None:
+    return LoanProduct.objects.filter(institution=institution, product_id=product_id).first()
+
+
+def application_of_institution(*, institution: Department, application_id: Any) -> LoanApplication | None:
+    return (LoanApplication.objects.select_related("product", "institution", "authorisation", "district")
+            .prefetch_related("repayment_problems").filter(institution=institution, application_id=application_id)
+            .first())
+
+
+def person_authorisations_for_institution(*, institution: Department) -> QuerySet[PersonAuthorisation]:
+    """The persons' signed authorisations the institution registered, newest first (masked numbers only)."""
+    return PersonAuthorisation.objects.filter(institution=institution).order_by("-recorded_at", "-id")
+
+
+def national_reports(*, limit: int = 12) -> QuerySet[NationalReport]:
+    """The latest attempts to report to the national 信易贷 platform, newest first."""
+    return NationalReport.objects.order_by("-attempted_at", "-id")[:limit]
+
+
+def reads_by_institution(*, institution: Department, limit: int = 50) -> QuerySet[ProfileRead]:
+    """The institution's own profile requests, served or refused, newest first."""
+    return ProfileRead.objects.filter(institution=institution).order_by("-read_at", "-id")[:limit]
 
 
 # --- figures (信易贷 and 信易+ figures the monitoring indicators ask for) ------------------------------------------

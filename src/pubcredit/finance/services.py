@@ -18,10 +18,10 @@ from pubcredit.accounts.models import Department, EnterpriseAccount
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.evaluation.selectors import current_class
-from pubcredit.finance import selectors
+from pubcredit.finance import national, selectors
 from pubcredit.finance.choices import ApplicationStatus, Industry, Purpose, ReadOutcome, RepaymentProblemKind
 from pubcredit.finance.models import (Authorisation, IncentiveAnswer, IncentiveUse, LoanApplication, LoanProduct,
-                                      PersonAuthorisation, ProfileRead, RepaymentProblem)
+                                      NationalReport, PersonAuthorisation, ProfileRead, RepaymentProblem)
 from pubcredit.finance.rulebook import incentive_book, incentive_version, list_kinds, profile_book, profile_version
 from pubcredit.lists.rulebook import rulebook as list_rulebook
 from pubcredit.rules import clock, identifiers
@@ -728,3 +728,64 @@ def person_profile_read(*, institution: Department, id_number: Any, sections: An
         "sections": selectors.profile_sections_of(subject=subject, sections=decision.sections, today=today),
     }
     return ProfileAnswer(read, decision, profile)
+
+
+# --- bank officers (金融机构用户) -----------------------------------------------------------------------------------
+
+
+def bank_officer_create(*, username: str, password: str, institution: Any, display_name: str = "", actor: Any):
+    """Open a login for an officer of a financial institution (金融机构用户): it works in the institution's own console
+    (``/finance/bank/``) and nowhere else of the workbench (``finance.bank_access``). No government role is given
+    (``role`` blank): what it may do comes from its institution alone."""
+    from pubcredit.accounts.services import user_create
+
+    found = institution_get(institution)
+    return user_create(username=username, password=password, role="", display_name=display_name, department=found,
+                       actor=actor)
+
+
+# --- the national 信易贷 platform (全国信易贷平台报送, Zibo item 11; schema assumed, finance.national) ----------------
+
+
+def national_report_send(*, month: dt.date, actor: Any) -> NationalReport:
+    """Send the city's report for ``month`` to the national 信易贷 platform and record the attempt (sent or failed,
+    with the answer), audited ``finance.national_report``. Refused when no URL is set (``national.not_configured``).
+    The HTTP call runs outside any transaction: a slow far side holds no lock."""
+    from django.conf import settings
+
+    url = settings.PUBCREDIT_NATIONAL_XINYIDAI_URL
+    if not url:
+        raise DomainError("national.not_configured", "未设置全国信易贷平台接收地址（PUBCREDIT_NATIONAL_XINYIDAI_URL）",
+                          "PUBCREDIT_NATIONAL_XINYIDAI_URL is not set", "url")
+    first, _last = national.month_bounds(month)
+    body = national.encode(national.report_payload(month=first, city_name=national.CITY_NAME,
+                                                   division_code=national.CITY_DIVISION_CODE,
+                                                   generated_at=clock.now()))
+    delivery = national.deliver(url=url, body=body, token=settings.PUBCREDIT_NATIONAL_XINYIDAI_TOKEN)
+    with transaction.atomic():
+        report = NationalReport.objects.create(
+            month=first, attempted_at=clock.now(), url=url[:500], schema=national.SCHEMA,
+            payload_sha256=hashlib.sha256(body).hexdigest(),
+            outcome=NationalReport.Outcome.SENT if delivery.ok else NationalReport.Outcome.FAILED,
+            http_status=delivery.http_status, response_excerpt=delivery.response_excerpt, error=delivery.error,
+            actor_label=audit.actor_label(actor))
+        audit.record(Event.FINANCE_NATIONAL_REPORT, actor=actor, object_type="national_report",
+                     object_id=first.strftime("%Y-%m"), reason=delivery.error,
+                     after={"outcome": report.outcome, "http_status": delivery.http_status},
+                     data={"outcome": report.outcome, "http_status": delivery.http_status,
+                           "payload_sha256": report.payload_sha256, "schema": national.SCHEMA})
+    return report
+
+
+def national_report_due(*, today: dt.date, actor: Any) -> dict[str, Any]:
+    """The daily job's step: report the previous month unless it was already sent; a failed month is tried again the
+    next day. Nothing is sent (and nothing recorded) while no URL is set."""
+    from django.conf import settings
+
+    month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    if not settings.PUBCREDIT_NATIONAL_XINYIDAI_URL:
+        return {"month": month.strftime("%Y-%m"), "outcome": "not_configured"}
+    if NationalReport.objects.filter(month=month, outcome=NationalReport.Outcome.SENT).exists():
+        return {"month": month.strftime("%Y-%m"), "outcome": "already_sent"}
+    report = national_report_send(month=month, actor=actor)
+    return {"month": month.strftime("%Y-%m"), "outcome": report.outcome, "http_status": report.http_status}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -47,4 +48,7 @@ def figures(request):
     first, last, problem = _window(request, clock.today())
     district = None if is_city_operator(request.user) else request.user.district
     data = selectors.lending_figures(first_day=first, last_day=last, district=district)
-    return render(request, "finance/figures.html", {"figures": data, "chart": data.chart(), "window_problem": problem})
+    return render(request, "finance/figures.html", {
+        "figures": data, "chart": data.chart(), "window_problem": problem,
+        "national_reports": selectors.national_reports() if is_city_operator(request.user) else None,
+        "national_configured": bool(settings.PUBCREDIT_NATIONAL_XINYIDAI_URL)})

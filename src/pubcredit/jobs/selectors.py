@@ -21,6 +21,7 @@ TASK_NAMES_ZH = {
     "pubcredit.audit.tasks.seal_audit_chain": "审计链封存",
     "pubcredit.evaluation.tasks.evaluate_run": "公共信用综合评价",
     "pubcredit.evaluation.tasks.refresh_changed": "公共信用综合评价增量刷新",
+    "pubcredit.finance.tasks.national_report": "全国信易贷平台月度报送",
 }
 
 

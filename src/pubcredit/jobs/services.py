@@ -37,6 +37,7 @@ DAILY_JOBS: dict[str, tuple[str, dict[str, Any]]] = {
     "governance_scorecards": ("pubcredit.governance.tasks.governance_daily", {}),  # 部门考核日计算 (issue 20)
     "supervision_objects": ("pubcredit.supervision.tasks.refresh_object_library", {}),  # 检查对象名录库 (issue 15)
     "evaluation_refresh": ("pubcredit.evaluation.tasks.refresh_changed", {}),  # 综合评价增量刷新: starts its 1-min chain
+    "finance_national_report": ("pubcredit.finance.tasks.national_report", {}),  # 全国信易贷平台月度报送 (issue 22)
 }
 
 

@@ -34,6 +34,8 @@ SYSTEM_ACTORS = {
     "cli:tick": "系统（每日处理）",
     "cli:evaluate": "系统（公共信用综合评价）",
     "cli:create_enterprise_account": "系统（命令行开通企业用户）",
+    "cli:create_bank_officer": "系统（命令行开通金融机构用户）",
+    "cli:national_xinyidai_report": "系统（全国信易贷平台报送）",
 }
 _ROLE_SUFFIX = re.compile(r"\s*[(（][A-Za-z][^)）]*[)）]\s*$")
 
@@ -42,6 +44,8 @@ def role_zh(user) -> str:
     """``信用中心操作员 (credit-centre operator)`` → 信用中心操作员: the Chinese half of the role's label."""
     if getattr(user, "is_superuser", False) and not getattr(user, "role", ""):
         return "系统管理员"
+    if not getattr(user, "role", "") and getattr(getattr(user, "department", None), "kind", "") == "financial_institution":
+        return "金融机构用户"  # a bank officer has no government role (finance.bank_access)
     label = user.get_role_display() if getattr(user, "role", "") else "系统管理员"
     return _ROLE_SUFFIX.sub("", str(label))
 
