@@ -234,6 +234,8 @@ class ObjectionOut(Schema):
     state_zh: str
     received_on: dt.date
     forward_due: dt.date
+    accept_due: dt.date | None = Field(description="受理期限: the unit decides on acceptance by this day "
+                                       "(《企业经营异常名录管理办法》第十五条, 5 WD); null where the law sets none")
     verify_due: dt.date | None
     deadline_provisional: bool
     decision_reason: str
@@ -243,7 +245,7 @@ class ObjectionOut(Schema):
 
 def _obj_out(obj) -> dict[str, Any]:
     return {"id": obj.pk, "record_id": obj.record_id, "state": obj.state, "state_zh": obj.get_state_display(),
-            "received_on": obj.received_on, "forward_due": obj.forward_due, "verify_due": obj.verify_due,
+            "received_on": obj.received_on, "forward_due": obj.forward_due, "accept_due": obj.accept_due, "verify_due": obj.verify_due,
             "deadline_provisional": obj.deadline_provisional, "decision_reason": obj.decision_reason,
             "decided_on": obj.decided_on, "corrected_version": obj.corrected_version}
 
