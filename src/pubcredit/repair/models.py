@@ -52,6 +52,9 @@ class RepairApplication(models.Model):
     decision_reason = models.TextField("决定理由", blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True)
     fraud_block_until = models.DateField("不得申请修复至", null=True, blank=True)
+    # the platform-made record of the fraud (信用修复弄虚作假信息, Order 36 art. 25), made with the revocation
+    fraud_record = models.ForeignKey(CreditRecord, verbose_name="弄虚作假信用记录", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
     regime = models.CharField("适用规定", max_length=40)
     accept_working_days = models.PositiveSmallIntegerField("受理时限（工作日）")
     decide_working_days = models.PositiveSmallIntegerField("办理时限（工作日）")

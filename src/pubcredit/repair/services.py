@@ -83,7 +83,8 @@ def _snapshot(app: RepairApplication) -> dict[str, Any]:
 def _audit_app(app: RepairApplication, event: str, actor: Any, before: dict | None, reason: str = "") -> None:
     audit.record(Event.REPAIR_APPLICATION_MOVED, actor=actor, object_type="repair_application", object_id=app.pk,
                  before=before, after=_snapshot(app), reason=reason, rule_version=app.rule_version,
-                 data={"event": event, "record_id": app.record_id})
+                 data={"event": event, "record_id": app.record_id,
+                       **({"fraud_record": app.fraud_record_id} if app.fraud_record_id else {})})
 
 
 @transaction.atomic
@@ -299,10 +300,35 @@ def _unshield(app: RepairApplication, actor: Any, note: str) -> None:
         publicity_transition(record=app.record, event="unrepair", actor=actor, reason=note)
 
 
+FRAUD_CLASS = "repair_fraud"  # 信用修复弄虚作假信息 (rulebook/catalog/repair_fraud.yaml)
+
+
+def _fraud_record(app: RepairApplication, reason: str, actor: Any) -> CreditRecord:
+    """The new negative record of the fraud (Order 36 art. 25: "由失信信息认定单位记入信用记录……公示3年不得提前终止公示";
+    SAMR 107 art. 23 para. 2), made by the platform through the records service: the identifying unit is its source
+    department, the revocation (number, day, reasons) its basis. Publicity: 36 months from the revocation, no repair
+    (policy.yaml ``fixed_period_classes.repair_fraud``)."""
+    record, department, today = app.record, app.department, clock.today()
+    fields = record.fields or {}
+    values = {
+        "subject_name": record.subject.name, "subject_category": fields.get("subject_category") or "legal_person",
+        "subject_uscc": record.subject.uscc, "legal_rep": fields.get("legal_rep") or "",
+        "decision_no": f"撤销信用修复决定（申请{app.pk}）", "decision_date": today.isoformat(),
+        "original_decision_no": record.decision_no, "repair_application_no": str(app.pk),
+        "fraud_facts": reason, "repair_barred_until": app.fraud_block_until.isoformat(),
+        "identifying_unit": app.authority or department.name, "source_name": department.name,
+        "source_uscc": department.uscc,
+    }
+    result = record_submit_one(info_class=get_class(FRAUD_CLASS), values={k: v for k, v in values.items() if v},
+                               department=department, actor=actor)
+    return CreditRecord.objects.get(pk=result.record_ids[0])
+
+
 def repair_application_revoke_for_fraud(*, application: RepairApplication, reason: str, department: Department,
                                         actor: Any):
     """A grant obtained by fraud is revoked (Order 36 art. 25; SAMR 107 art. 23): the item is restored (publication
-    resumes, a list entry removed for the repair is back in force) and cannot be repaired for 3 years."""
+    resumes, a list entry removed for the repair is back in force), cannot be repaired for 3 years, and a new
+    negative record of the fraud is made in the same transaction (published 3 years, no early end)."""
     text = _with_reason(reason)
 
     def apply(app):
@@ -310,6 +336,7 @@ def repair_application_revoke_for_fraud(*, application: RepairApplication, reaso
         years = rulebook().regimes[app.regime].fraud_block_years
         app.fraud_block_until = add_years(today, years) - dt.timedelta(days=1)
         _unshield(app, actor, f"撤销修复决定：{text}")
+        app.fraud_record = _fraud_record(app, text, actor)
     return _advance_case(application, "revoke", department=department, actor=actor, reason=text, apply=apply)
 
 
