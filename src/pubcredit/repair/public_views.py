@@ -79,8 +79,7 @@ def items(request):
 
 
 def _commitment(record, eligibility):
-    regime = rulebook().regimes[eligibility.regime]
-    return regime.commitment_title, services.rulebook_commitment(record=record, eligibility_regime=eligibility.regime)
+    return services.commitment_for(record=record, eligibility_regime=eligibility.regime)
 
 
 @require_http_methods(["GET", "POST"])

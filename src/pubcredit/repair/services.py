@@ -141,11 +141,17 @@ def repair_application_submit(*, record: CreditRecord, applicant_uscc: str, cont
 
 
 def rulebook_commitment(*, record: CreditRecord, eligibility_regime: str) -> str:
-    """The 信用承诺书 text the applicant signs, from the regime's template in the rulebook (Order 36 art. 14(3):
-    materials true, liability for breach; SAMR 107 art. 14: 守信承诺书)."""
-    regime = rulebook().regimes[eligibility_regime]
-    return regime.commitment(subject_name=record.subject.name, uscc=record.subject.uscc,
-                             decision_no=record.decision_no)
+    """The commitment text the applicant signs, from the rulebook (Order 36 art. 14(3): 信用承诺书, materials true,
+    liability for breach; SAMR 107 art. 14: 守信承诺书; a tax-list entry: 诚信纳税承诺书, 令第54号 第十九条)."""
+    return commitment_for(record=record, eligibility_regime=eligibility_regime)[1]
+
+
+def commitment_for(*, record: CreditRecord, eligibility_regime: str) -> tuple[str, str]:
+    """The title and the text of the commitment for ``record``: its list's own where the list's rule names one
+    (``lists.<code>.commitment_template``), else its regime's."""
+    entry = ListEntry.objects.filter(record_id=record.pk).only("list_code").first()
+    title, make = rulebook().commitment_for(eligibility_regime, entry.list_code if entry else "")
+    return title, make(subject_name=record.subject.name, uscc=record.subject.uscc, decision_no=record.decision_no)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
@@ -106,6 +106,11 @@ class ListRule(_Strict):
     objection_accept_working_days: int | None = Field(default=None, gt=0)
     objection_verify_working_days: int | None = Field(default=None, gt=0)
     objection_article: str = ""
+    # a list whose own rule names another commitment (重大税收违法失信主体: 诚信纳税承诺书, 令第54号 第十九条): its title
+    # and template (the regime's placeholders, ``instrument`` the list's instrument); empty: the regime's commitment
+    commitment_title: str = ""
+    commitment_template: str = ""
+    instrument_zh: str = ""
 
 
 class RepairRulebook(_Strict):
@@ -116,6 +121,20 @@ class RepairRulebook(_Strict):
     def regime_for(self, publicity_regime: str) -> Regime:
         """SAMR items (their publicity regime is a SAMR order) follow Order 107; everything else Order 36."""
         return self.regimes["samr_order_107" if publicity_regime.startswith("samr") else "ndrc_order_36"]
+
+    def commitment_for(self, regime_id: str, list_code: str = "") -> tuple[str, Callable[..., str]]:
+        """The commitment an applicant signs for an item: the list's own (its title and template) where its rule
+        names one, else the regime's. Returns the title and a function of (subject_name, uscc, decision_no)."""
+        regime = self.regimes[regime_id]
+        rule = self.lists.get(list_code) if list_code else None
+        if rule is None or not rule.commitment_template:
+            return regime.commitment_title, regime.commitment
+        def text(*, subject_name: str, uscc: str, decision_no: str) -> str:
+            return rule.commitment_template.format(
+                subject_name=subject_name, uscc=uscc, decision_no=decision_no,
+                instrument=rule.instrument_zh or regime.instrument_zh, fraud_article=regime.fraud_article,
+                fraud_block_years=regime.fraud_block_years).strip()
+        return rule.commitment_title, text
 
 
 def parse_rulebook(data: Mapping[str, Any]) -> RepairRulebook:
@@ -132,6 +151,14 @@ def parse_rulebook(data: Mapping[str, Any]) -> RepairRulebook:
             raise RepairRulebookError(f"regimes.{code}.commitment_template: unknown placeholder {exc} "
                                       f"(known: {', '.join(COMMITMENT_PLACEHOLDERS)})") from None
     for code, rule in book.lists.items():
+        if bool(rule.commitment_title) != bool(rule.commitment_template):
+            raise RepairRulebookError(f"lists.{code}: commitment_title and commitment_template go together")
+        if rule.commitment_template:
+            try:
+                book.commitment_for("ndrc_order_36", code)[1](subject_name="", uscc="", decision_no="")
+            except (KeyError, IndexError, ValueError) as exc:
+                raise RepairRulebookError(f"lists.{code}.commitment_template: unknown placeholder {exc} "
+                                          f"(known: {', '.join(COMMITMENT_PLACEHOLDERS)})") from None
         if rule.channel == "platform" and (rule.minimum_months is None or rule.decide_working_days is None
                                            or rule.accept_working_days is None):
             raise RepairRulebookError(f"lists.{code}: a platform list needs minimum_months, accept and decide days")
