@@ -207,3 +207,28 @@ def test_order36_art20_what_cannot_be_shielded():
     assert reorganisation_transition("received", "shield") == "shielded"
     assert reorganisation_transition("shielded", "restore") == "restored"
     assert reorganisation_transition("shielded", "complete") == "granted"
+
+
+def test_order36_art20_reorganisation_by_the_department_api(client, recent_penalty, eco, system_actor):
+    from pubcredit.accounts.services import token_create
+
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(department=eco, actor=system_actor).plaintext}"}
+    with clock.pinned(D(2026, 9, 29)):
+        body = {"record_id": recent_penalty.pk, "applicant_uscc": uscc(1), "applicant_role": "administrator",
+                "court_ruling_no": RULING, "contact_name": "张律师", "contact_phone": "13800000000",
+                "plan_description": "重整计划执行中"}
+        created = client.post("/api/v1/reorganisation-applications", body, content_type="application/json", **auth)
+        assert created.status_code == 201, created.content
+        app = created.json()
+        assert (app["kind"], app["accept_due"], app["court_ruling_no"]) == ("reorganisation", "2026-10-19", RULING)
+        shielded = client.post(f"/api/v1/repair-applications/{app['id']}/shield", {},
+                               content_type="application/json", **auth).json()
+        assert (shielded["state"], shielded["state_zh"], shielded["shielded_on"]) == ("shielded", "临时屏蔽中",
+                                                                                      "2026-09-29")
+        refused = client.post(f"/api/v1/repair-applications/{app['id']}/restore", {"reason": "终止"},
+                              content_type="application/json", **auth)
+        assert refused.status_code in (400, 422) and refused.json()["code"] == "reorganisation.ruling_required"
+        done = client.post(f"/api/v1/repair-applications/{app['id']}/complete",
+                           {"reason": "执行完毕", "ruling_no": "（2026）鲁03破12号之二"},
+                           content_type="application/json", **auth).json()
+    assert done["state"] == "granted" and done["outcome_ruling_no"] == "（2026）鲁03破12号之二"
