@@ -203,6 +203,7 @@ def test_order36_art20_reorganisation_shielding_on_the_public_site(client, enter
     services.reorganisation_shield(application=app, department=eco, actor=system_actor)
     listing = client.get(reverse("repair_public:items")).content.decode()
     assert "临时屏蔽中" in listing and "2026年11月20日起屏蔽中" in listing and "提交执行完毕裁定书" in listing
+    assert "破产重整临时屏蔽中" in listing and "已信用修复" not in listing
     assert f'data-record="{recent.pk}"' not in client.get(f"/public/subjects/{recent.subject_id}/").content.decode()
     client.post(reverse("repair_public:reorganisation_completion", args=[app.pk]),
                 {"ruling_no": "（2026）鲁03破12号之二", "files": [SimpleUploadedFile("执行完毕裁定书.pdf", PDF)]})

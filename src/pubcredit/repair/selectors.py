@@ -412,9 +412,16 @@ class EnterpriseItem:
     under_objection: bool
 
     @property
+    def shielded(self) -> bool:
+        """Temporarily shielded for a bankruptcy reorganisation (Order 36 art. 20), not repaired."""
+        return self.open_application is not None and self.open_application.state == "shielded"
+
+    @property
     def publicity_zh(self) -> str:
         if self.record.status == RecordStatus.REVOKED:
             return "已撤销"
+        if self.shielded:
+            return "破产重整临时屏蔽中"
         return self.publicity.get_state_display() if self.publicity else "未公示"
 
 
