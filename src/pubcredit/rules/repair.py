@@ -4,7 +4,8 @@ Pure: plain facts about one negative item (a credit record with its publicity st
 :class:`Eligibility` out — eligible now, or from which day, or why not, and who decides (the identifying unit,
 失信信息认定单位, "谁认定、谁修复", NDRC Order 36 art. 13). The procedure's figures are data
 (``rulebook/repair/procedure.yaml``), each with its article. The workflows of applications and objections are
-state tables (``APPLICATION_TRANSITIONS``, ``OBJECTION_TRANSITIONS``) applied by ``repair.services``.
+state tables (``APPLICATION_TRANSITIONS``, ``REORGANISATION_TRANSITIONS`` for the bankruptcy reorganisation shielding
+of Order 36 art. 20, ``OBJECTION_TRANSITIONS``) applied by ``repair.services``.
 
 Readings (docs/repair.md explains them):
 
@@ -129,6 +130,7 @@ class RepairRulebook(_Strict):
         rule = self.lists.get(list_code) if list_code else None
         if rule is None or not rule.commitment_template:
             return regime.commitment_title, regime.commitment
+
         def text(*, subject_name: str, uscc: str, decision_no: str) -> str:
             return rule.commitment_template.format(
                 subject_name=subject_name, uscc=uscc, decision_no=decision_no,
