@@ -8,7 +8,7 @@ import pytest
 
 from pubcredit.lists.models import ListEntry
 from pubcredit.records.models import CreditRecord
-from pubcredit.repair import services
+from pubcredit.repair import selectors, services
 from pubcredit.repair.models import Notice
 from pubcredit.repair.rulebook import rulebook
 from pubcredit.rules import clock
@@ -25,11 +25,11 @@ def test_abnormal_list_rule_15_applies_within_30_days_of_publication_only():
     published = D(2026, 9, 1)
     on_day_30 = objection_limits(book, publicity_regime="list:business_anomaly", list_code="business_anomaly",
                                  list_effective=published, received_on=D(2026, 10, 1))
-    assert (on_day_30.forward, on_day_30.verify, on_day_30.list_rule) == (5, 20, True)
+    assert (on_day_30.accept, on_day_30.verify, on_day_30.list_rule) == (5, 20, True) and on_day_30.forward == 1
     assert "第十五条" in on_day_30.article
     day_31 = objection_limits(book, publicity_regime="list:business_anomaly", list_code="business_anomaly",
                               list_effective=published, received_on=D(2026, 10, 2))
-    assert (day_31.forward, day_31.verify, day_31.list_rule) == (1, 7, False)
+    assert (day_31.forward, day_31.verify, day_31.list_rule, day_31.accept) == (1, 7, False, None)
     other = objection_limits(book, publicity_regime="list:major_tax_violator", list_code="major_tax_violator",
                              list_effective=published, received_on=D(2026, 9, 2))
     assert (other.forward, other.verify) == (1, 7)
@@ -51,8 +51,16 @@ def test_abnormal_list_objection_accept_5_and_verify_20_working_days_across_nati
         obj = services.objection_submit(record=record, objector_name="淄博异常测试有限公司1",
                                         objector_contact="13800000001", grounds="年报已按时报送", actor=system_actor)
     # 9-30, 10-8, 10-9, 10-10 (make-up Saturday), 10-12: the National Day holiday 10-1..7 skipped
-    assert obj.forward_due == D(2026, 10, 12) and "第十五条" in obj.limits_article
-    assert "决定是否受理" in Notice.objects.get(objection=obj, recipient="applicant").message
+    # the acceptance limit has its own field; forward_due keeps the platform's 1-WD forwarding limit (art. 18)
+    assert obj.accept_due == D(2026, 10, 12) and obj.forward_due == D(2026, 9, 30)
+    assert "第十五条" in obj.limits_article
+    assert "2026年10月12日前决定是否受理" in Notice.objects.get(objection=obj, recipient="applicant").message
+    queue_row = next(o for o in selectors.case_queue(viewer=system_actor)[1] if o.pk == obj.pk)
+    assert queue_row.due == D(2026, 10, 12)
+    with clock.pinned(D(2026, 10, 9)):
+        assert selectors.overdue_counts(department=department)["objections"] == 0  # past forward_due, not accept_due
+    with clock.pinned(D(2026, 10, 13)):
+        assert selectors.overdue_counts(department=department)["objections"] == 1
     with clock.pinned(D(2026, 10, 12)):
         obj = services.objection_accept(objection=obj, department=department, actor=system_actor)
     assert obj.verify_due == D(2026, 11, 9)  # 20 working days
@@ -66,7 +74,7 @@ def test_other_objections_keep_order36_art18_limits(db, system_actor):
     with clock.pinned(D(2026, 9, 30)):
         obj = services.objection_submit(record=record, objector_name="李律师", objector_contact="13900000000",
                                         grounds="金额有误", actor=system_actor)
-    assert obj.forward_due == D(2026, 10, 8) and obj.limits_article.endswith("第十八条")
+    assert obj.forward_due == D(2026, 10, 8) and obj.limits_article.endswith("第十八条") and obj.accept_due is None
 
 
 @pytest.fixture

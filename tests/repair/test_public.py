@@ -177,3 +177,37 @@ def test_commitment_template_is_rulebook_data_with_known_placeholders():
     data["regimes"]["ndrc_order_36"] = {**data["regimes"]["ndrc_order_36"], "commitment_template": "{unknown}"}
     with pytest.raises(RepairRulebookError):
         parse_rulebook(data)
+
+
+def test_order36_art20_reorganisation_shielding_on_the_public_site(client, enterprise, records, eco, system_actor,
+                                                                   evidence_dir):
+    """The enterprise applies with the court's ruling (number and scan) for an item whose minimum period still runs,
+    follows the shielding and files the completion ruling; the public subject page loses and keeps the item."""
+    recent = records["recent"]
+    listing = client.get(reverse("repair_public:items")).content.decode()
+    url = reverse("repair_public:reorganisation", args=[recent.pk])
+    assert url in listing
+    page = client.get(url).content.decode()
+    assert "国家发展改革委令第36号第二十条" in page and "10个工作日" in page and "不受最短公示期限制" in page
+    missing = client.post(url, {"applicant_role": "administrator", "court_ruling_no": "", "contact_name": "张律师",
+                                "contact_phone": "13800000001", "plan_description": "重整计划执行中"})
+    assert missing.status_code == 400 and "裁定书文号" in missing.content.decode()
+    assert "重整计划执行中" in missing.content.decode() and not RepairApplication.objects.exists()
+    done = client.post(url, {"applicant_role": "administrator", "court_ruling_no": "（2026）鲁03破12号之一",
+                             "contact_name": "张律师", "contact_phone": "13800000001",
+                             "plan_description": "重整计划执行中", "files": [SimpleUploadedFile("裁定书.pdf", PDF)]})
+    assert done.status_code == 302
+    app = RepairApplication.objects.get()
+    assert (app.kind, app.applicant_role, app.accept_due) == ("reorganisation", "administrator", D(2026, 12, 4))
+    assert list(Evidence.objects.filter(application=app).values_list("original_name", flat=True)) == ["裁定书.pdf"]
+    services.reorganisation_shield(application=app, department=eco, actor=system_actor)
+    listing = client.get(reverse("repair_public:items")).content.decode()
+    assert "临时屏蔽中" in listing and "2026年11月20日起屏蔽中" in listing and "提交执行完毕裁定书" in listing
+    assert "破产重整临时屏蔽中" in listing and "已信用修复" not in listing
+    assert f'data-record="{recent.pk}"' not in client.get(f"/public/subjects/{recent.subject_id}/").content.decode()
+    client.post(reverse("repair_public:reorganisation_completion", args=[app.pk]),
+                {"ruling_no": "（2026）鲁03破12号之二", "files": [SimpleUploadedFile("执行完毕裁定书.pdf", PDF)]})
+    app.refresh_from_db()
+    assert app.state == "shielded" and app.outcome_ruling_no == "（2026）鲁03破12号之二"
+    assert Evidence.objects.filter(application=app).count() == 2
+    assert client.get(reverse("repair_public:reorganisation", args=[records["other"].pk])).status_code == 404

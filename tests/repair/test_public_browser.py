@@ -118,7 +118,7 @@ def test_enterprise_registers_applies_and_the_granted_entry_leaves_page_and_chec
     assert item.get_attribute("data-eligible") == "yes"
     both_widths(page, "repair-items")
     item.locator("a.button:has-text('申请信用修复')").click()
-    assert "信用承诺书" in page.inner_text("#commitment")
+    assert "诚信纳税承诺书" in page.inner_text("#commitment")  # a tax-list entry: 令第54号 第十九条
     proof = tmp_path / "完税证明.pdf"
     proof.write_bytes(PDF)
     page.fill("textarea[name=proof_description]", "税款、滞纳金和罚款已于2026年6月全部缴清")

@@ -158,6 +158,50 @@ def test_sat_order54_tax_list_grant_removes_the_entry_with_reason_repaired(db, s
     assert entry.status == "removed" and entry.removal_reason == "repaired"
 
 
+def test_sat_order54_art19_tax_list_application_signs_the_honest_tax_commitment(client, db, system_actor):
+    """令第54号 第十九条第一款: an application under 第十八条第一项 comes with a 诚信纳税承诺书 — generated from the
+    rulebook (lists.major_tax_violator), listed among the materials, shown and signed on the public site."""
+    from django.urls import reverse
+
+    from pubcredit.accounts.services import department_create, enterprise_account_create
+
+    tax = department_create(code="SWJ", name="国家税务总局淄博市税务局", uscc="11370300MB2851236H", actor=system_actor)
+    result, _ = submit_list("major_tax_violator", [tax_violator_row(1, decision_date="2026-03-02")], tax,
+                            system_actor, when="2026-03-05")
+    record = CreditRecord.objects.get(pk=result.record_ids[0])
+    account = enterprise_account_create(username="qiye-tax", password="Qiye-public-2026", uscc=uscc(1),
+                                        enterprise_name=record.subject.name, display_name="王经理",
+                                        contact_phone="13800000001", actor=system_actor)
+    client.force_login(account.user)
+    with clock.pinned(D(2026, 11, 2)):
+        page = client.get(reverse("repair_public:apply", args=[record.pk])).content.decode()
+        assert "<legend>诚信纳税承诺书</legend>" in page and "停止公布失信信息申请表、诚信纳税承诺书" in page
+        assert "依法诚信纳税" in page and "已阅读并签署上述诚信纳税承诺书" in page
+        done = client.post(reverse("repair_public:apply", args=[record.pk]), {
+            "contact_name": "王经理", "contact_phone": "13800000001", "proof_description": "税款滞纳金罚款已缴清",
+            "signed_by": "张三", "commitment_signed": "yes"})
+    assert done.status_code == 302
+    app = RepairApplication.objects.get()
+    assert app.commitment_text.startswith(f"本单位{record.subject.name}")
+    assert "第十八条第一项、第十九条" in app.commitment_text and "缴清（退）税款、滞纳金、罚款" in app.commitment_text
+    assert "签署人：张三" in app.commitment_text and "信用承诺书" not in app.commitment_text.replace("诚信纳税承诺书", "")
+
+
+def test_a_list_commitment_title_without_its_template_is_refused():
+    import copy
+
+    from pubcredit.rulebook.loader import load_yaml
+    from pubcredit.rules.repair import RepairRulebookError, parse_rulebook
+
+    data = copy.deepcopy(load_yaml("repair/procedure.yaml"))
+    data["lists"]["major_tax_violator"]["commitment_template"] = ""
+    with pytest.raises(RepairRulebookError, match="go together"):
+        parse_rulebook(data)
+    data["lists"]["major_tax_violator"]["commitment_template"] = "{subject_name}{unknown}"
+    with pytest.raises(RepairRulebookError, match="unknown placeholder"):
+        parse_rulebook(data)
+
+
 def test_order36_art18_objection_marks_the_record_and_its_three_outcomes(eco, system_actor):
     result = submit([ndrc_penalty(n, decision_date="2026-11-02", valid_until="2026-11-02") for n in (1, 2, 3)],
                     department=eco, actor=system_actor, when="2026-11-03")

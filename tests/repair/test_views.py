@@ -85,3 +85,28 @@ def test_daily_digest_names_each_unit_with_overdue_steps(eco, system_actor):
         digest = repair_overdue_digest.call()
     assert digest["units"] == [{"department": "淄博市生态环境局", "applications": 1, "objections": 0,
                                 "oldest_due": "2026-11-05"}]
+
+
+def test_order36_art20_reorganisation_in_the_unit_queue_shield_and_restore_with_one_click_each(
+        client, eco, eco_reviewer, system_actor):
+    result = submit([ndrc_penalty(1, decision_date="2026-09-01", valid_until="2026-09-01")], department=eco,
+                    actor=system_actor, when="2026-09-02")
+    record = CreditRecord.objects.get(pk=result.record_ids[0])
+    with clock.pinned(D(2026, 9, 29)):
+        app = services.reorganisation_submit(
+            record=record, applicant_uscc=uscc(1), applicant_role="enterprise", court_ruling_no="（2026）鲁03破12号之一",
+            contact_name="王经理", contact_phone="13800000000", plan_description="重整计划执行中", actor=system_actor)
+    client.force_login(eco_reviewer)
+    with clock.pinned(D(2026, 10, 9)):
+        page = client.get(reverse("repair:queue")).content.decode()
+        assert "破产重整" in page and "2026-10-19" in page and "临时屏蔽（第二十条）" in page
+        client.post(reverse("repair:application_action", args=[app.pk, "shield"]))
+        page = client.get(reverse("repair:queue")).content.decode()
+        assert "2026-10-09起临时屏蔽" in page and "未执行成功，恢复公示" in page
+        refused = client.post(reverse("repair:application_action", args=[app.pk, "restore"]),
+                              {"ruling_no": "", "reason": "终止重整"}, follow=True).content.decode()
+        assert "请填写终止执行重整计划" in refused and RepairApplication.objects.get(pk=app.pk).state == "shielded"
+        client.post(reverse("repair:application_action", args=[app.pk, "restore"]),
+                    {"ruling_no": "（2026）鲁03破12号之三", "reason": "法院裁定终止重整程序"})
+    assert RepairApplication.objects.get(pk=app.pk).state == "restored"
+    assert PublicityState.objects.get(record=record).state == "published"

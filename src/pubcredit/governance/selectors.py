@@ -482,7 +482,7 @@ def department_digest(*, department: Department, today: dt.date | None = None) -
             app.accept_due if app.state == "received" else app.decide_due, queue)
     for obj in Objection.objects.filter(department=department, state__in=OPEN_OBJECTION).select_related("record"):
         add("异议申诉（受理）" if obj.state == "received" else "异议申诉（核查）", obj.record.decision_no,
-            obj.forward_due if obj.state == "received" else obj.verify_due, queue)
+            (obj.accept_due or obj.forward_due) if obj.state == "received" else obj.verify_due, queue)
     for record in CreditRecord.objects.filter(department=department, class_code=COMMITMENT_CLASS,
                                               fields__status="in_force"):
         row = commitment_row(record, today=today)

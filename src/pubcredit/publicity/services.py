@@ -291,9 +291,11 @@ _TICK_REASONS = {
 
 
 @transaction.atomic
-def publicity_transition(*, record: CreditRecord, event: str, actor: Any, reason: str) -> PublicityState:
+def publicity_transition(*, record: CreditRecord, event: str, actor: Any, reason: str,
+                         minimum_period: bool = True) -> PublicityState:
     """Move one record's publicity by a workflow event (repair, hold, resume, unrepair, revoke), with its reason.
-    A move the state table does not allow is refused (``publicity.invalid_transition``)."""
+    A move the state table does not allow is refused (``publicity.invalid_transition``). ``minimum_period=False``:
+    a repair the law allows before the minimum period (bankruptcy reorganisation, NDRC Order 36 art. 20)."""
     if not reason.strip():
         raise DomainError("publicity.reason_required", "请说明理由", "a reason is required", "reason")
     book = rulebook()
@@ -309,7 +311,7 @@ def publicity_transition(*, record: CreditRecord, event: str, actor: Any, reason
         raise DomainError("publicity.invalid_transition",
                           f"当前状态（{rules.STATE_LABELS[current]}）不能执行该操作",
                           f"no {event!r} from state {current}", "event") from None
-    if event == "repair":
+    if event == "repair" and minimum_period:
         if state.repairable_from is None:
             raise DomainError("publicity.not_repairable", "该信息不得提前终止公示，期满自动停止",
                               "this item cannot be repaired early", "record")

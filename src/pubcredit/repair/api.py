@@ -109,6 +109,10 @@ class ApplicationOut(Schema):
     complex_reason: str
     decision_reason: str
     decided_on: dt.date | None
+    kind: str = Field(description="repair (信用修复) or reorganisation (破产重整临时屏蔽, Order 36 art. 20)")
+    court_ruling_no: str = Field(description="reorganisation: the court's ruling approving the plan")
+    outcome_ruling_no: str = Field(description="reorganisation: the ruling confirming completion or ending the plan")
+    shielded_on: dt.date | None = Field(description="reorganisation: the day the item was shielded")
 
 
 def _app_out(app) -> dict[str, Any]:
@@ -117,7 +121,8 @@ def _app_out(app) -> dict[str, Any]:
             "accepted_on": app.accepted_on, "decide_due": app.decide_due, "answer_due": app.answer_due,
             "deadline_provisional": app.deadline_provisional, "notice_text": app.notice_text,
             "complex_reason": app.complex_reason, "decision_reason": app.decision_reason,
-            "decided_on": app.decided_on}
+            "decided_on": app.decided_on, "kind": app.kind, "court_ruling_no": app.court_ruling_no,
+            "outcome_ruling_no": app.outcome_ruling_no, "shielded_on": app.shielded_on}
 
 
 @router.post("/repair-applications", response={201: ApplicationOut}, url_name="repair_application_submit")
@@ -128,6 +133,32 @@ def application_submit(request, payload: ApplicationIn):
         record=record, applicant_uscc=payload.applicant_uscc, contact_name=payload.contact_name,
         contact_phone=payload.contact_phone, proof_description=payload.proof_description,
         commitment_signed=payload.commitment_signed, contact_email=payload.contact_email, actor=request.actor)
+    return Status(201, _app_out(app))
+
+
+class ReorganisationIn(Schema):
+    """破产重整临时屏蔽申请 (NDRC Order 36 art. 20; SAMR 107 art. 22)."""
+
+    record_id: int
+    applicant_uscc: str = Field(max_length=18)
+    applicant_role: Literal["enterprise", "administrator"] = Field(description="重整企业 or 管理人")
+    court_ruling_no: str = Field(max_length=100, description="the court's ruling approving the plan or settlement")
+    contact_name: str = Field(max_length=50)
+    contact_phone: str = Field(max_length=30)
+    plan_description: str = Field(max_length=4000)
+    contact_email: str = Field(default="", max_length=254, description="optional: each step's notice is e-mailed here")
+
+
+@router.post("/reorganisation-applications", response={201: ApplicationOut}, url_name="reorganisation_submit")
+def reorganisation_submit(request, payload: ReorganisationIn):
+    """Receive a bankruptcy reorganisation application (破产重整信用修复): the enterprise's own published item, with
+    the court's ruling; the unit shields it within 10 working days (SAMR items 7), then restores or repairs it."""
+    record = _body_record(request, payload.record_id)
+    app = services.reorganisation_submit(
+        record=record, applicant_uscc=payload.applicant_uscc, applicant_role=payload.applicant_role,
+        court_ruling_no=payload.court_ruling_no, contact_name=payload.contact_name,
+        contact_phone=payload.contact_phone, plan_description=payload.plan_description,
+        contact_email=payload.contact_email, actor=request.actor)
     return Status(201, _app_out(app))
 
 
@@ -183,9 +214,20 @@ def objection_evidence(request, objection_id: int, file: File[UploadedFile]):
 
 class RepairStepIn(Schema):
     reason: str = Field(default="", max_length=4000, description="required for notice, not_accept, extend, grant, "
-                                                                 "refuse (the missing materials for a notice)")
+                                                                 "refuse, restore, complete (the missing materials "
+                                                                 "for a notice)")
+    ruling_no: str = Field(default="", max_length=100, description="restore: the ruling ending the plan; complete: "
+                                                                   "the ruling confirming it (unless already filed)")
 
 
+_REORGANISATION_STEPS = {
+    "shield": lambda app, step, dep, actor: services.reorganisation_shield(
+        application=app, reason=step.reason, department=dep, actor=actor),
+    "restore": lambda app, step, dep, actor: services.reorganisation_restore(
+        application=app, ruling_no=step.ruling_no, reason=step.reason, department=dep, actor=actor),
+    "complete": lambda app, step, dep, actor: services.reorganisation_complete(
+        application=app, ruling_no=step.ruling_no, reason=step.reason, department=dep, actor=actor),
+}
 _APP_STEPS = {
     "accept": lambda app, reason, dep, actor: services.repair_application_accept(
         application=app, department=dep, actor=actor),
@@ -205,11 +247,15 @@ _APP_STEPS = {
 @router.post("/repair-applications/{application_id}/{action}", response=ApplicationOut,
              url_name="repair_application_step")
 def application_step(request, application_id: int,
-                     action: Literal["accept", "notice", "not_accept", "extend", "grant", "refuse"], payload: RepairStepIn):
-    """One step by the identifying unit (认定单位); another department's application is not found."""
+                     action: Literal["accept", "notice", "not_accept", "extend", "grant", "refuse", "shield", "restore",
+                                     "complete"], payload: RepairStepIn):
+    """One step by the identifying unit (认定单位); another department's application is not found. A reorganisation
+    application (破产重整) takes shield, restore (the plan failed) and complete (the plan completed)."""
     app = selectors.application_get(department=request.department, pk=application_id)
     if app is None:
         raise Http404
+    if action in _REORGANISATION_STEPS:
+        return _app_out(_REORGANISATION_STEPS[action](app, payload, request.department, request.actor))
     return _app_out(_APP_STEPS[action](app, payload.reason, request.department, request.actor))
 
 
@@ -234,6 +280,8 @@ class ObjectionOut(Schema):
     state_zh: str
     received_on: dt.date
     forward_due: dt.date
+    accept_due: dt.date | None = Field(description="受理期限: the unit decides on acceptance by this day "
+                                       "(《企业经营异常名录管理办法》第十五条, 5 WD); null where the law sets none")
     verify_due: dt.date | None
     deadline_provisional: bool
     decision_reason: str
@@ -243,7 +291,7 @@ class ObjectionOut(Schema):
 
 def _obj_out(obj) -> dict[str, Any]:
     return {"id": obj.pk, "record_id": obj.record_id, "state": obj.state, "state_zh": obj.get_state_display(),
-            "received_on": obj.received_on, "forward_due": obj.forward_due, "verify_due": obj.verify_due,
+            "received_on": obj.received_on, "forward_due": obj.forward_due, "accept_due": obj.accept_due, "verify_due": obj.verify_due,
             "deadline_provisional": obj.deadline_provisional, "decision_reason": obj.decision_reason,
             "decided_on": obj.decided_on, "corrected_version": obj.corrected_version}
 

@@ -22,3 +22,10 @@ EvidenceScanChoice = models.TextChoices("EvidenceScanChoice", [
 ])
 EvidenceKindChoice = models.TextChoices("EvidenceKindChoice", [
     ("PDF", ("pdf", "PDF文件")), ("JPEG", ("jpeg", "JPG图片")), ("PNG", ("png", "PNG图片"))])
+
+# What an application asks for: an ordinary repair (信用修复, Order 36 art. 13–17) or the temporary shielding of a
+# bankruptcy reorganisation (破产重整信用修复, Order 36 art. 20; SAMR 107 art. 22); who applies for the latter.
+ApplicationKindChoice = models.TextChoices("ApplicationKindChoice", [
+    ("REPAIR", ("repair", "信用修复")), ("REORGANISATION", ("reorganisation", "破产重整临时屏蔽"))])
+ReorganisationApplicantChoice = models.TextChoices("ReorganisationApplicantChoice", [
+    ("ENTERPRISE", ("enterprise", "重整企业")), ("ADMINISTRATOR", ("administrator", "管理人"))])

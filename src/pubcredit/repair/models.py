@@ -8,13 +8,14 @@ from pubcredit.accounts.models import Department
 from pubcredit.lists.models import ListEntry
 from pubcredit.records.models import CreditRecord
 from pubcredit.repair.choices import (
-    ApplicationStateChoice, EvidenceKindChoice, EvidenceScanChoice, NoticeEmailChoice, NoticeRecipientChoice,
-    ObjectionStateChoice)
+    ApplicationKindChoice, ApplicationStateChoice, EvidenceKindChoice, EvidenceScanChoice, NoticeEmailChoice, NoticeRecipientChoice,
+    ObjectionStateChoice, ReorganisationApplicantChoice)
 from pubcredit.subjects.models import Subject
 
 __all__ = ["RepairApplication", "Objection", "Notice", "Evidence"]
 
-OPEN_APPLICATION = ["received", "incomplete", "accepted", "extended"]
+# open: a step is due, or (shielded) a bankruptcy reorganisation's shielding awaits the plan's outcome
+OPEN_APPLICATION = ["received", "incomplete", "accepted", "extended", "shielded"]
 OPEN_OBJECTION = ["received", "accepted"]
 
 
@@ -28,11 +29,18 @@ class RepairApplication(models.Model):
     department = models.ForeignKey(Department, verbose_name="认定单位", on_delete=models.PROTECT, related_name="+")
     authority = models.CharField("认定单位名称", max_length=200)
     state = models.CharField("办理状态", max_length=16, choices=ApplicationStateChoice.choices)
+    kind = models.CharField("申请类别", max_length=16, choices=ApplicationKindChoice.choices, default="repair")
+    # 破产重整 (Order 36 art. 20): who applies, the court's ruling approving the plan, and the ruling that ended it
+    applicant_role = models.CharField("申请人身份", max_length=16, choices=ReorganisationApplicantChoice.choices,
+                                      blank=True, default="")
+    court_ruling_no = models.CharField("批准重整计划（认可和解协议）裁定书文号", max_length=100, blank=True, default="")
+    outcome_ruling_no = models.CharField("执行完毕或终止执行的裁定书文号", max_length=100, blank=True, default="")
+    shielded_on = models.DateField("临时屏蔽日期", null=True, blank=True)
     contact_name_encrypted = models.TextField("联系人（密文）")
     contact_phone_encrypted = models.TextField("联系电话（密文）")
     contact_email_encrypted = models.TextField("电子邮箱（密文）", blank=True, default="")
     proof_description = models.TextField("纠正失信行为、履行义务的证明材料说明")
-    commitment_text = models.TextField("信用承诺书（签署文本）")
+    commitment_text = models.TextField("信用承诺书（签署文本）", blank=True)  # none for a reorganisation (art. 20)
     received_on = models.DateField("接收日期")
     accept_due = models.DateField("受理期限")
     accepted_on = models.DateField("受理日期", null=True, blank=True)
@@ -44,6 +52,9 @@ class RepairApplication(models.Model):
     decision_reason = models.TextField("决定理由", blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True)
     fraud_block_until = models.DateField("不得申请修复至", null=True, blank=True)
+    # the platform-made record of the fraud (信用修复弄虚作假信息, Order 36 art. 25), made with the revocation
+    fraud_record = models.ForeignKey(CreditRecord, verbose_name="弄虚作假信用记录", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
     regime = models.CharField("适用规定", max_length=40)
     accept_working_days = models.PositiveSmallIntegerField("受理时限（工作日）")
     decide_working_days = models.PositiveSmallIntegerField("办理时限（工作日）")
@@ -81,7 +92,9 @@ class Objection(models.Model):
     grounds = models.TextField("异议事项与理由")
     held_publicity = models.BooleanField("已暂停公示", default=False)
     received_on = models.DateField("接收日期")
-    forward_due = models.DateField("推送期限")
+    forward_due = models.DateField("推送期限")  # Order 36 art. 18: the platform forwards within 1 WD
+    # 《企业经营异常名录管理办法》第十五条: the unit decides on acceptance within 5 WD (art. 18 sets no such limit)
+    accept_due = models.DateField("受理期限", null=True, blank=True)
     accepted_on = models.DateField("受理日期", null=True, blank=True)
     verify_due = models.DateField("核查期限", null=True, blank=True)
     extension_reason = models.TextField("延长核查期限的理由", blank=True, default="")

@@ -41,7 +41,9 @@ def _d(day: dt.date | None) -> str:
 
 # step → (what happened, in Chinese; the details) for applications (信用修复申请) and objections (异议申诉)
 _APPLICATION_STEPS: dict[str, tuple[str, Callable[[Any, str], str]]] = {
-    "submit": ("已接收", lambda a, r: f"认定单位应于{_d(a.accept_due)}前作出是否受理的决定；平台应于{_d(a.answer_due)}前反馈修复结果。"),
+    "submit": ("已接收", lambda a, r: (f"认定单位应于{_d(a.accept_due)}前临时屏蔽该信息（破产重整，{_d(a.answer_due)}前反馈结果）。"
+                                     if a.kind == "reorganisation" else
+                                     f"认定单位应于{_d(a.accept_due)}前作出是否受理的决定；平台应于{_d(a.answer_due)}前反馈修复结果。")),
     "accept": ("已受理", lambda a, r: f"认定单位应于{_d(a.decide_due)}前作出信用修复决定。"),
     "notice": ("需一次性补正材料", lambda a, r: f"需要补正的全部材料：{a.notice_text}。补正后受理期限重新计算。"),
     "supplement": ("已补正材料", lambda a, r: f"认定单位应于{_d(a.accept_due)}前作出是否受理的决定。"),
@@ -50,11 +52,19 @@ _APPLICATION_STEPS: dict[str, tuple[str, Callable[[Any, str], str]]] = {
     "grant": ("准予信用修复", lambda a, r: f"理由：{a.decision_reason}。该信息已停止公示，停止共享和使用。"),
     "refuse": ("不予信用修复", lambda a, r: f"理由：{a.decision_reason}。对不予修复决定有异议的，可以提出异议申诉（{ARTICLE_18}）。"),
     "withdraw": ("申请已撤回", lambda a, r: "该申请已撤回，不再办理。"),
+    # 破产重整 (Order 36 art. 20): the shielding, the completion ruling filed, the plan failed or completed
+    "shield": ("已临时屏蔽", lambda a, r: "重整计划或和解协议执行期间，该信息已临时屏蔽，停止公示和共享，相关限制措施临时解除；"
+                                      "计划执行完毕后请提交人民法院确认执行完毕的裁定书，未执行成功的将恢复公示。"),
+    "file_completion": ("已提交执行完毕裁定书", lambda a, r: f"裁定书文号{a.outcome_ruling_no}，请认定单位办理信用修复。"),
+    "restore": ("重整计划未执行成功，已恢复公示", lambda a, r: f"理由：{a.decision_reason}（裁定书{a.outcome_ruling_no}）。"
+                                               f"该信息恢复原有公示状态（国家发展改革委令第36号第二十条第二款）。"),
+    "complete": ("重整计划执行完毕，准予信用修复", lambda a, r: f"理由：{a.decision_reason}（裁定书{a.outcome_ruling_no}）。"
+                                              "该信息停止公示，停止共享和使用。"),
     "revoke": ("撤销信用修复决定", lambda a, r: f"理由：{r}。该信息恢复公示，{_d(a.fraud_block_until)}前不得申请信用修复。"),
 }
 _OBJECTION_STEPS: dict[str, tuple[str, Callable[[Any, str], str]]] = {
-    "submit": ("已接收", lambda o, r: (f"认定单位应于{_d(o.forward_due)}前决定是否受理（{o.limits_article}）。"
-                                     if "第十五条" in (o.limits_article or "") else f"将于{_d(o.forward_due)}前推送认定单位。")),
+    "submit": ("已接收", lambda o, r: (f"认定单位应于{_d(o.accept_due)}前决定是否受理（{o.limits_article}）。"
+                                     if o.accept_due else f"将于{_d(o.forward_due)}前推送认定单位。")),
     "extend": ("核查期限延长", lambda o, r: f"因情况复杂，核查期限延长至{_d(o.verify_due)}。理由：{o.extension_reason}"),
     "accept": ("已受理核查", lambda o, r: f"认定单位应于{_d(o.verify_due)}前完成核查。核查期间该信息继续公示，并标注“异议处理中”。"),
     "correct": ("异议成立，信息已更正", lambda o, r: f"更正后为第{o.corrected_version}版。理由：{o.decision_reason}"),
@@ -88,7 +98,7 @@ def notify_step(case, event: str, reason: str = "") -> list[Any]:
     if event not in steps:
         return []
     happened, details = steps[event]
-    kind = "信用修复申请" if is_application else "异议申诉"
+    kind = ("破产重整信用修复申请" if case.kind == "reorganisation" else "信用修复申请") if is_application else "异议申诉"
     title = f"【{kind}{case.pk}】{happened}"
     about = f"决定文书号{case.record.decision_no}的信用信息"
     text = f"{kind}{case.pk}（{about}）{happened}。{details(case, reason)}"

@@ -79,8 +79,7 @@ def items(request):
 
 
 def _commitment(record, eligibility):
-    regime = rulebook().regimes[eligibility.regime]
-    return regime.commitment_title, services.rulebook_commitment(record=record, eligibility_regime=eligibility.regime)
+    return services.commitment_for(record=record, eligibility_regime=eligibility.regime)
 
 
 @require_http_methods(["GET", "POST"])
@@ -131,6 +130,62 @@ def _materials_basis(eligibility) -> str:
     if eligibility.limits is not None and tuple(eligibility.limits.materials_zh) == tuple(regime.materials_zh):
         return f"{regime.instrument_zh}{regime.materials_article}"
     return ""
+
+
+@require_http_methods(["GET", "POST"])
+@enterprise_login_required
+def reorganisation(request, record_id: int):
+    """破产重整期间申请临时屏蔽 (NDRC Order 36 art. 20; SAMR 107 art. 22): the reorganised enterprise (or, through
+    its account, its administrator 管理人) applies with the court's ruling approving the plan (number and scan)."""
+    account = request.enterprise_account
+    record = selectors.enterprise_record(uscc=account.uscc, pk=record_id)
+    if record is None:
+        raise Http404("不是本企业的信用信息")
+    refusal, regime_id, authority = selectors.reorganisation_check(record=record)
+    regime = rulebook().regimes[regime_id]
+    posted = {"contact_name": account.user.display_name, "contact_phone": account.contact_phone,
+              "applicant_role": "enterprise"}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        posted = {k: request.POST.get(k, "") for k in ("applicant_role", "court_ruling_no", "contact_name",
+                                                         "contact_phone", "contact_email", "plan_description")}
+        try:
+            app = _with_files(lambda: services.reorganisation_submit(
+                record=record, applicant_uscc=account.uscc, applicant_role=posted["applicant_role"],
+                court_ruling_no=posted["court_ruling_no"], contact_name=posted["contact_name"],
+                contact_phone=posted["contact_phone"], contact_email=posted["contact_email"],
+                plan_description=posted["plan_description"], actor=request.user), _files(request), request.user)
+        except DomainError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, f"破产重整信用修复申请已提交（编号{app.pk}），认定单位应于"
+                                      f"{app.accept_due:%Y年%m月%d日}前临时屏蔽该信息。")
+            return redirect("repair_public:items")
+    return _page(request, "repair/public_reorganisation.html", {
+        "account": account, "record": record, "refusal": refusal, "regime": regime, "authority": authority,
+        "posted": posted, "errors": errors, "max_files": MAX_FILES_PER_FORM,
+        "max_mb": max_bytes() // (1024 * 1024),
+    }, status=400 if errors else 200)
+
+
+@require_POST
+@enterprise_login_required
+def reorganisation_completion(request, pk: int):
+    """The court's ruling confirming the plan completed (art. 20 para. 3): number, note and scan; the unit then
+    completes the repair."""
+    account = request.enterprise_account
+    app = selectors.enterprise_application(uscc=account.uscc, pk=pk)
+    if app is None:
+        raise Http404
+    try:
+        _with_files(lambda: services.reorganisation_file_completion(
+            application=app, ruling_no=request.POST.get("ruling_no", ""),
+            description=request.POST.get("description", ""), actor=request.user), _files(request), request.user)
+    except DomainError as exc:
+        messages.error(request, "；".join(p.message_zh for p in exc.problems))
+    else:
+        messages.success(request, "执行完毕的裁定书已提交，认定单位将办理信用修复。")
+    return redirect("repair_public:items")
 
 
 @require_POST

@@ -18,7 +18,7 @@ from pubcredit.repair.models import OPEN_APPLICATION, OPEN_OBJECTION, Evidence, 
 from pubcredit.repair.rulebook import rulebook
 from pubcredit.rules import clock
 from pubcredit.rules.lists import parse_day
-from pubcredit.rules.repair import Eligibility, ItemFacts, add_years, assess_eligibility
+from pubcredit.rules.repair import Eligibility, ItemFacts, Reason, add_years, assess_eligibility, reorganisation_refusal
 from pubcredit.workdays.selectors import work_calendar
 
 NO_DURATION = dt.date(2099, 12, 31)
@@ -91,6 +91,18 @@ def record_eligibility(*, record: CreditRecord) -> Eligibility:
     return assess_eligibility(facts, rulebook(), as_of=clock.today())
 
 
+def reorganisation_check(*, record: CreditRecord) -> tuple[Reason | None, str, str]:
+    """Whether ``record`` (or its list entry) can be shielded for a bankruptcy reorganisation today (NDRC Order 36
+    art. 20): the refusal reason or ``None``, the regime ("ndrc_order_36" / "samr_order_107") and the authority."""
+    state = PublicityState.objects.filter(record_id=record.pk).first()
+    entry = ListEntry.objects.filter(record_id=record.pk).select_related("record").first()
+    facts = _entry_facts(entry, state) if entry is not None else _record_facts(record, state)
+    book = rulebook()
+    regime_id = "samr_order_107" if book.regime_for(facts.publicity_regime) is book.regimes["samr_order_107"] \
+        else "ndrc_order_36"
+    return reorganisation_refusal(facts, book, as_of=clock.today()), regime_id, facts.authority
+
+
 def entry_eligibility(*, entry: ListEntry) -> Eligibility:
     state = PublicityState.objects.filter(record_id=entry.record_id).first()
     return assess_eligibility(_entry_facts(entry, state), rulebook(), as_of=clock.today())
@@ -133,13 +145,20 @@ def overdue_counts(*, department=None, today: dt.date | None = None) -> dict[str
     today = today or clock.today()
     apps = RepairApplication.objects.filter(
         Q(state="received", accept_due__lt=today) | Q(state__in=["accepted", "extended"], decide_due__lt=today))
-    objs = Objection.objects.filter(Q(state="received", forward_due__lt=today)
-                                    | Q(state="accepted", verify_due__lt=today))
+    objs = Objection.objects.filter(_objection_overdue(today))
     if department is not None:
         apps, objs = apps.filter(department=department), objs.filter(department=department)
     return {"applications": apps.count(), "objections": objs.count(),
             "open_objections": Objection.objects.filter(state__in=OPEN_OBJECTION).count() if department is None
             else Objection.objects.filter(state__in=OPEN_OBJECTION, department=department).count()}
+
+
+def _objection_overdue(today: dt.date) -> Q:
+    """An objection past its current limit: not accepted by its acceptance limit (``accept_due``, 经营异常名录第十五条)
+    or, where the law sets none, not forwarded by ``forward_due`` (art. 18); not verified by ``verify_due``."""
+    return (Q(state="received", accept_due__lt=today)
+            | Q(state="received", accept_due__isnull=True, forward_due__lt=today)
+            | Q(state="accepted", verify_due__lt=today))
 
 
 def may_handle(user) -> bool:
@@ -159,7 +178,9 @@ def may_view(user) -> bool:
 def _due(item) -> dt.date | None:
     if isinstance(item, RepairApplication):
         return item.accept_due if item.state == "received" else item.decide_due
-    return item.forward_due if item.state == "received" else item.verify_due
+    if item.state == "received":  # 经营异常名录第十五条: the unit's acceptance limit; else the forwarding limit
+        return item.accept_due or item.forward_due
+    return item.verify_due
 
 
 def case_queue(*, viewer) -> tuple[list[RepairApplication], list[Objection]]:
@@ -195,8 +216,7 @@ def overdue_digest(*, today: dt.date | None = None) -> dict[str, Any]:
     units: dict[int, dict[str, Any]] = {}
     apps = RepairApplication.objects.filter(
         Q(state="received", accept_due__lt=today) | Q(state__in=["accepted", "extended"], decide_due__lt=today))
-    objs = Objection.objects.filter(Q(state="received", forward_due__lt=today)
-                                    | Q(state="accepted", verify_due__lt=today))
+    objs = Objection.objects.filter(_objection_overdue(today))
     for kind, rows in (("applications", apps.select_related("department")), ("objections",
                                                                           objs.select_related("department"))):
         for item in rows:
@@ -337,7 +357,7 @@ def repair_figures(*, period_from: dt.date, period_to: dt.date, department=None)
     objections: the verification limit once accepted); open and overdue: as of today. ``department``: one unit only.
     """
     today = clock.today()
-    apps = RepairApplication.objects.filter(
+    apps = RepairApplication.objects.filter(kind="repair").filter(  # reorganisation shielding: no decision limit
         Q(received_on__range=(period_from, period_to)) | Q(decided_on__range=(period_from, period_to))
         | Q(state__in=OPEN_APPLICATION)).select_related("department")
     objs = Objection.objects.filter(
@@ -392,9 +412,16 @@ class EnterpriseItem:
     under_objection: bool
 
     @property
+    def shielded(self) -> bool:
+        """Temporarily shielded for a bankruptcy reorganisation (Order 36 art. 20), not repaired."""
+        return self.open_application is not None and self.open_application.state == "shielded"
+
+    @property
     def publicity_zh(self) -> str:
         if self.record.status == RecordStatus.REVOKED:
             return "已撤销"
+        if self.shielded:
+            return "破产重整临时屏蔽中"
         return self.publicity.get_state_display() if self.publicity else "未公示"
 
 

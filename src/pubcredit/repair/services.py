@@ -1,7 +1,7 @@
 """Writes of the repair app: repair applications (信用修复申请) and objections (异议申诉), one service per transition.
 
 Every step applies the pure state tables of ``rules.repair``, writes one audit event in the same transaction and, where
-the law says so, calls down into publicity and lists: a grant ends publication and sharing (``publicity_repair``,
+the law says so, calls down into publicity and lists: a grant ends publication and sharing (publicity ``repair``,
 NDRC Order 36 art. 3) and removes a list entry with reason "repaired"; an accepted objection leaves publication as
 it is (the public site marks the record 异议处理中 until the decision); an objection upheld withdraws the record
 (``record_revoke``) or corrects it (a new version).
@@ -24,9 +24,9 @@ from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.catalog.registry import get_class
 from pubcredit.lists.models import ListEntry
-from pubcredit.lists.services import list_entry_remove
+from pubcredit.lists.services import list_entry_reinstate, list_entry_remove
 from pubcredit.publicity.models import PublicityState
-from pubcredit.publicity.services import publicity_repair, publicity_resume, publicity_transition
+from pubcredit.publicity.services import publicity_resume, publicity_transition
 from pubcredit.records.models import CreditRecord
 from pubcredit.records.services import record_revoke, record_submit_one
 from pubcredit.repair import selectors
@@ -37,7 +37,8 @@ from pubcredit.rules import clock
 from pubcredit.rules.calendar import Deadline, deadline
 from pubcredit.rules.errors import DomainError
 from pubcredit.rules.repair import (
-    InvalidMove, ObjectionLimits, add_years, app_transition, obj_transition, objection_limits)
+    InvalidMove, ObjectionLimits, add_years, app_transition, obj_transition, objection_limits,
+    reorganisation_transition)
 from pubcredit.subjects.crypto import encrypt, lookup_hash
 from pubcredit.workdays.selectors import holiday_envelope, work_calendar
 
@@ -46,7 +47,8 @@ __all__ = [
     "repair_application_supplement", "repair_application_not_accept", "repair_application_extend",
     "repair_application_grant", "repair_application_refuse", "repair_application_withdraw",
     "repair_application_revoke_for_fraud", "objection_submit", "objection_accept", "objection_decide",
-    "objection_extend",
+    "objection_extend", "reorganisation_submit", "reorganisation_shield", "reorganisation_file_completion",
+    "reorganisation_restore", "reorganisation_complete",
 ]
 
 
@@ -81,7 +83,8 @@ def _snapshot(app: RepairApplication) -> dict[str, Any]:
 def _audit_app(app: RepairApplication, event: str, actor: Any, before: dict | None, reason: str = "") -> None:
     audit.record(Event.REPAIR_APPLICATION_MOVED, actor=actor, object_type="repair_application", object_id=app.pk,
                  before=before, after=_snapshot(app), reason=reason, rule_version=app.rule_version,
-                 data={"event": event, "record_id": app.record_id})
+                 data={"event": event, "record_id": app.record_id,
+                       **({"fraud_record": app.fraud_record_id} if app.fraud_record_id else {})})
 
 
 @transaction.atomic
@@ -138,11 +141,17 @@ def repair_application_submit(*, record: CreditRecord, applicant_uscc: str, cont
 
 
 def rulebook_commitment(*, record: CreditRecord, eligibility_regime: str) -> str:
-    """The 信用承诺书 text the applicant signs, from the regime's template in the rulebook (Order 36 art. 14(3):
-    materials true, liability for breach; SAMR 107 art. 14: 守信承诺书)."""
-    regime = rulebook().regimes[eligibility_regime]
-    return regime.commitment(subject_name=record.subject.name, uscc=record.subject.uscc,
-                             decision_no=record.decision_no)
+    """The commitment text the applicant signs, from the rulebook (Order 36 art. 14(3): 信用承诺书, materials true,
+    liability for breach; SAMR 107 art. 14: 守信承诺书; a tax-list entry: 诚信纳税承诺书, 令第54号 第十九条)."""
+    return commitment_for(record=record, eligibility_regime=eligibility_regime)[1]
+
+
+def commitment_for(*, record: CreditRecord, eligibility_regime: str) -> tuple[str, str]:
+    """The title and the text of the commitment for ``record``: its list's own where the list's rule names one
+    (``lists.<code>.commitment_template``), else its regime's."""
+    entry = ListEntry.objects.filter(record_id=record.pk).only("list_code").first()
+    title, make = rulebook().commitment_for(eligibility_regime, entry.list_code if entry else "")
+    return title, make(subject_name=record.subject.name, uscc=record.subject.uscc, decision_no=record.decision_no)
 
 
 @dataclass(frozen=True)
@@ -159,7 +168,8 @@ class _Workflow:
 
 def _workflow(case: RepairApplication | Objection) -> _Workflow:
     if isinstance(case, RepairApplication):
-        return _Workflow(app_transition, _snapshot, _audit_app, "repair.invalid_transition", "申请",
+        transition = reorganisation_transition if case.kind == "reorganisation" else app_transition
+        return _Workflow(transition, _snapshot, _audit_app, "repair.invalid_transition", "申请",
                          ("record", "list_entry"))
     return _Workflow(obj_transition, _obj_snapshot, _audit_obj, "objection.invalid_transition", "异议", ("record",))
 
@@ -253,12 +263,7 @@ def repair_application_grant(*, application: RepairApplication, reason: str, dep
 
     def apply(app):
         app.decision_reason, app.decided_on = text, clock.today()
-        entry = app.list_entry
-        if entry is not None and entry.status == "in_force":
-            list_entry_remove(entry=entry, reason="repaired", note=f"信用修复申请{app.pk}准予修复：{text}", actor=actor)
-        state = PublicityState.objects.filter(record_id=app.record_id).first()
-        if state is not None and state.state == "published":
-            publicity_repair(record=app.record, actor=actor, reason=f"信用修复申请{app.pk}准予修复")
+        _shield(app, actor, f"信用修复申请{app.pk}准予修复：{text}")
     return _advance_case(application, "grant", department=department, actor=actor, reason=text, apply=apply)
 
 
@@ -275,20 +280,199 @@ def repair_application_withdraw(*, application: RepairApplication, actor: Any):
     return _advance_case(application, "withdraw", department=application.department, actor=actor, reason="申请人撤回")
 
 
+def _shield(app: RepairApplication, actor: Any, note: str) -> None:
+    """The effects of a grant (also of a reorganisation's temporary shielding): a list entry in force leaves with
+    reason "repaired" (checks stop hitting it, the change feed carries it), a published record goes to ``repaired``
+    (off the portal and the public API, not shared, a change-feed row). ``minimum_period``: a reorganisation is
+    shielded whatever the minimum period (Order 36 art. 20 sets none)."""
+    entry = app.list_entry
+    if entry is not None and entry.status == "in_force":
+        list_entry_remove(entry=entry, reason="repaired", note=note, actor=actor)
+    state = PublicityState.objects.filter(record_id=app.record_id).first()
+    if state is not None and state.state == "published":
+        publicity_transition(record=app.record, event="repair", actor=actor, reason=note,
+                             minimum_period=app.kind != "reorganisation")
+
+
+def _unshield(app: RepairApplication, actor: Any, note: str) -> None:
+    """Undo :func:`_shield`: a list entry removed for the repair is back in force, publication resumes."""
+    entry = app.list_entry
+    if entry is not None:
+        entry.refresh_from_db()
+        if entry.status == "removed" and entry.removal_reason == "repaired":
+            list_entry_reinstate(entry=entry, note=note, actor=actor)
+    state = PublicityState.objects.filter(record_id=app.record_id).first()
+    if state is not None and state.state == "repaired":
+        publicity_transition(record=app.record, event="unrepair", actor=actor, reason=note)
+
+
+FRAUD_CLASS = "repair_fraud"  # 信用修复弄虚作假信息 (rulebook/catalog/repair_fraud.yaml)
+
+
+def _fraud_record(app: RepairApplication, reason: str, actor: Any) -> CreditRecord:
+    """The new negative record of the fraud (Order 36 art. 25: "由失信信息认定单位记入信用记录……公示3年不得提前终止公示";
+    SAMR 107 art. 23 para. 2), made by the platform through the records service: the identifying unit is its source
+    department, the revocation (number, day, reasons) its basis. Publicity: 36 months from the revocation, no repair
+    (policy.yaml ``fixed_period_classes.repair_fraud``)."""
+    record, department, today = app.record, app.department, clock.today()
+    fields = record.fields or {}
+    values = {
+        "subject_name": record.subject.name, "subject_category": fields.get("subject_category") or "legal_person",
+        "subject_uscc": record.subject.uscc, "legal_rep": fields.get("legal_rep") or "",
+        "decision_no": f"撤销信用修复决定（申请{app.pk}）", "decision_date": today.isoformat(),
+        "original_decision_no": record.decision_no, "repair_application_no": str(app.pk),
+        "fraud_facts": reason, "repair_barred_until": app.fraud_block_until.isoformat(),
+        "identifying_unit": app.authority or department.name, "source_name": department.name,
+        "source_uscc": department.uscc,
+    }
+    result = record_submit_one(info_class=get_class(FRAUD_CLASS), values={k: v for k, v in values.items() if v},
+                               department=department, actor=actor)
+    return CreditRecord.objects.get(pk=result.record_ids[0])
+
+
 def repair_application_revoke_for_fraud(*, application: RepairApplication, reason: str, department: Department,
                                         actor: Any):
-    """A grant obtained by fraud is revoked (Order 36 art. 25; SAMR 107 art. 23): publication resumes and the item
-    cannot be repaired for 3 years. (The new 3-year negative record itself is the unit's to submit.)"""
+    """A grant obtained by fraud is revoked (Order 36 art. 25; SAMR 107 art. 23): the item is restored (publication
+    resumes, a list entry removed for the repair is back in force), cannot be repaired for 3 years, and a new
+    negative record of the fraud is made in the same transaction (published 3 years, no early end)."""
     text = _with_reason(reason)
 
     def apply(app):
         today = clock.today()
         years = rulebook().regimes[app.regime].fraud_block_years
         app.fraud_block_until = add_years(today, years) - dt.timedelta(days=1)
-        state = PublicityState.objects.filter(record_id=app.record_id).first()
-        if state is not None and state.state == "repaired":
-            publicity_transition(record=app.record, event="unrepair", actor=actor, reason=f"撤销修复决定：{text}")
+        _unshield(app, actor, f"撤销修复决定：{text}")
+        app.fraud_record = _fraud_record(app, text, actor)
     return _advance_case(application, "revoke", department=department, actor=actor, reason=text, apply=apply)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Bankruptcy reorganisation (破产重整, NDRC Order 36 art. 20; SAMR Order 107 art. 22): temporary shielding
+
+
+@transaction.atomic
+def reorganisation_submit(*, record: CreditRecord, applicant_uscc: str, applicant_role: str, court_ruling_no: str,
+                          contact_name: str, contact_phone: str, plan_description: str, actor: Any,
+                          contact_email: str = "") -> RepairApplication:
+    """The reorganised enterprise or its administrator (管理人) applies, with the court's ruling approving the
+    reorganisation plan or the settlement (批准重整计划或认可和解协议的裁定书), to shield one item while the plan is
+    carried out (Order 36 art. 20 para. 1). The unit shields it within 10 WD of receipt (SAMR items: 7 WD, SAMR 107
+    art. 22). No minimum period, no commitment: art. 20 asks only for the ruling."""
+    if record.subject.uscc != (applicant_uscc or "").strip().upper():
+        raise DomainError("repair.not_own_item", "该信息不属于重整企业", "the item is not the enterprise's",
+                          "applicant_uscc")
+    if applicant_role not in ("enterprise", "administrator"):
+        raise DomainError("reorganisation.applicant_role", "申请人须为重整企业或管理人", "the enterprise or administrator",
+                          "applicant_role")
+    ruling = _required(court_ruling_no, "reorganisation.ruling_required",
+                       "请填写人民法院批准重整计划或认可和解协议的裁定书文号（第二十条第一款）", "the court's ruling is required",
+                       "court_ruling_no")
+    contact = _required(contact_name, "repair.contact_required", "请填写联系人", "a contact is required", "contact_name")
+    phone = _required(contact_phone, "repair.phone_required", "请填写联系电话", "a phone is required", "contact_phone")
+    email = _email(contact_email, "contact_email")
+    plan = _required(plan_description, "reorganisation.plan_required", "请说明重整计划或和解协议的执行情况及需屏蔽的理由",
+                     "describe the plan and why the item hinders it", "plan_description")
+    refusal, regime_id, authority = selectors.reorganisation_check(record=record)
+    if refusal is not None:
+        raise DomainError(f"repair.{refusal.code}", refusal.message_zh, refusal.message_en, "record")
+    if RepairApplication.objects.select_for_update().filter(record=record, state__in=OPEN_APPLICATION).exists():
+        raise DomainError("repair.open_application", "该信息已有办理中的信用修复申请", "an application is already open",
+                          "record")
+    regime = rulebook().regimes[regime_id]
+    today, now = clock.today(), clock.now()
+    shield_due = working_deadline(today, regime.reorganisation_working_days)
+    answer_due = working_deadline(today, regime.platform_answer_working_days)
+    app = RepairApplication(
+        record=record, list_entry=ListEntry.objects.filter(record=record).first(), subject=record.subject,
+        department=record.department, authority=authority[:200], state="received", kind="reorganisation",
+        applicant_role=applicant_role, court_ruling_no=ruling[:100],
+        contact_name_encrypted=encrypt(contact), contact_phone_encrypted=encrypt(phone),
+        contact_email_encrypted=encrypt(email) if email else "", proof_description=plan, commitment_text="",
+        received_on=today, accept_due=shield_due.value, answer_due=answer_due.value,
+        deadline_provisional=shield_due.provisional or answer_due.provisional, regime=regime_id,
+        accept_working_days=regime.reorganisation_working_days, decide_working_days=0, extension_working_days=0,
+        rule_version=rulebook().version, created_at=now, updated_at=now)
+    app.full_clean()
+    try:
+        with transaction.atomic():
+            app.save()
+    except IntegrityError:
+        raise DomainError("repair.open_application", "该信息已有办理中的信用修复申请", "an application is already open",
+                          "record") from None
+    _audit_app(app, "submit", actor, None)
+    notify_step(app, "submit")
+    return app
+
+
+def _reorganisation(application: RepairApplication) -> RepairApplication:
+    if application.kind != "reorganisation":
+        raise DomainError("reorganisation.not_reorganisation", "该申请不是破产重整信用修复申请",
+                          "not a reorganisation application", "application")
+    return application
+
+
+def reorganisation_shield(*, application: RepairApplication, department: Department, actor: Any,
+                          reason: str = "") -> RepairApplication:
+    """临时屏蔽 (Order 36 art. 20 para. 1): the item stops being published and shared exactly as a granted repair
+    does (a list entry leaves with reason "repaired", the record's publicity goes to ``repaired``), until the plan's
+    outcome; the restrictions that rest on it (check hits) end with it."""
+    _reorganisation(application)
+    text = (reason or "").strip() or "重整计划（和解协议）执行期间临时屏蔽"
+
+    def apply(app):
+        app.shielded_on = clock.today()
+        _shield(app, actor, f"破产重整临时屏蔽（申请{app.pk}，裁定书{app.court_ruling_no}）：{text}")
+    return _advance_case(application, "shield", department=department, actor=actor, reason=text, apply=apply)
+
+
+def reorganisation_file_completion(*, application: RepairApplication, ruling_no: str, description: str,
+                                   actor: Any) -> RepairApplication:
+    """The applicant files the court's ruling confirming the plan completed (确认执行完毕的裁定书, art. 20 para. 3),
+    with a note; the unit then completes the repair. The shielding stays meanwhile."""
+    _reorganisation(application)
+    ruling = _required(ruling_no, "reorganisation.ruling_required", "请填写人民法院确认执行完毕的裁定书文号",
+                       "the court's ruling is required", "ruling_no")
+    note = (description or "").strip()
+
+    def apply(app):
+        app.outcome_ruling_no = ruling[:100]
+        app.proof_description = f"{app.proof_description}\n执行完毕裁定书：{ruling}{('；' + note) if note else ''}"
+    return _advance_case(application, "file_completion", department=application.department, actor=actor,
+                         reason=ruling, apply=apply)
+
+
+def reorganisation_restore(*, application: RepairApplication, ruling_no: str, reason: str, department: Department,
+                           actor: Any) -> RepairApplication:
+    """The plan was not carried out (重整计划或和解协议未执行成功, e.g. the court's ruling terminating it and declaring
+    bankruptcy): the unit restores the item's former publication (Order 36 art. 20 para. 2; SAMR 107 art. 22 para.
+    3) — publication resumes, a list entry is back in force."""
+    _reorganisation(application)
+    ruling = _required(ruling_no, "reorganisation.ruling_required", "请填写终止执行重整计划（和解协议）的裁定书文号",
+                       "the court's ruling is required", "ruling_no")
+    text = _with_reason(reason)
+
+    def apply(app):
+        app.outcome_ruling_no, app.decision_reason, app.decided_on = ruling[:100], text, clock.today()
+        _unshield(app, actor, f"重整计划未执行成功，恢复公示（申请{app.pk}，裁定书{ruling}）：{text}")
+    return _advance_case(application, "restore", department=department, actor=actor, reason=text, apply=apply)
+
+
+def reorganisation_complete(*, application: RepairApplication, reason: str, department: Department, actor: Any,
+                            ruling_no: str = "") -> RepairApplication:
+    """The plan was completed (the court's ruling confirming it, filed by the applicant or given here): the
+    temporary shielding becomes a repair (Order 36 art. 20 para. 3; SAMR 107 art. 22 para. 2) — the item stays off
+    publication and sharing for good, the case is 准予修复 (a grant: revocable for fraud, art. 25)."""
+    _reorganisation(application)
+    text = _with_reason(reason)
+    ruling = (ruling_no or "").strip() or application.outcome_ruling_no
+    if not ruling:
+        raise DomainError("reorganisation.ruling_required", "请填写人民法院确认重整计划（和解协议）执行完毕的裁定书文号",
+                          "the court's ruling confirming completion is required", "ruling_no")
+
+    def apply(app):
+        app.outcome_ruling_no, app.decision_reason, app.decided_on = ruling[:100], text, clock.today()
+        _shield(app, actor, f"重整计划执行完毕，信用修复（申请{app.pk}，裁定书{ruling}）：{text}")
+    return _advance_case(application, "complete", department=department, actor=actor, reason=text, apply=apply)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -339,10 +523,12 @@ def objection_submit(*, record: CreditRecord, objector_name: str, objector_conta
     today, now = clock.today(), clock.now()
     limits = objection_limits_for(record, today)
     forward = working_deadline(today, limits.forward)
+    accept = working_deadline(today, limits.accept) if limits.accept else None  # 经营异常名录第十五条: 5 WD
     obj = Objection(record=record, department=record.department, state="received", objector_key=key,
                     objector_name_encrypted=encrypt(name), objector_contact_encrypted=encrypt(contact), grounds=text,
                     objector_email_encrypted=encrypt(email) if email else "",
-                    received_on=today, forward_due=forward.value, deadline_provisional=forward.provisional,
+                    received_on=today, forward_due=forward.value, accept_due=accept.value if accept else None,
+                    deadline_provisional=forward.provisional or bool(accept and accept.provisional),
                     limits_article=limits.article[:100],
                     rule_version=rulebook().version, created_at=now, updated_at=now)
     obj.full_clean(validate_constraints=False)  # the open-objection constraint: the save below answers it

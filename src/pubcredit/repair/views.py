@@ -92,6 +92,19 @@ _APP_ACTIONS = {
 }
 
 
+# 破产重整 (Order 36 art. 20): shield, restore when the plan failed, repair when it was completed (rulings by number)
+_REORGANISATION_ACTIONS = {
+    "shield": lambda a, p, u: services.reorganisation_shield(application=a, reason=p.get("reason", ""),
+                                                             department=u.department, actor=u),
+    "restore": lambda a, p, u: services.reorganisation_restore(application=a, ruling_no=p.get("ruling_no", ""),
+                                                               reason=p.get("reason", ""), department=u.department,
+                                                               actor=u),
+    "complete": lambda a, p, u: services.reorganisation_complete(application=a, ruling_no=p.get("ruling_no", ""),
+                                                                 reason=p.get("reason", ""), department=u.department,
+                                                                 actor=u),
+}
+
+
 def _run(request, step) -> None:
     try:
         step()
@@ -107,9 +120,12 @@ def application_action(request, pk: int, action: str):
     if not selectors.may_handle(request.user):
         raise PermissionDenied("信用修复由认定单位办理")
     app = selectors.application_get(department=request.user.department, pk=pk)
-    if app is None or action not in _APP_ACTIONS:
+    if app is None or action not in {*_APP_ACTIONS, *_REORGANISATION_ACTIONS}:
         raise Http404
-    _run(request, lambda: _APP_ACTIONS[action](app, request.POST.get("reason", ""), request.user))
+    if action in _REORGANISATION_ACTIONS:
+        _run(request, lambda: _REORGANISATION_ACTIONS[action](app, request.POST, request.user))
+    else:
+        _run(request, lambda: _APP_ACTIONS[action](app, request.POST.get("reason", ""), request.user))
     return redirect("repair:queue")
 
 

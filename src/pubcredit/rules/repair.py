@@ -4,7 +4,8 @@ Pure: plain facts about one negative item (a credit record with its publicity st
 :class:`Eligibility` out — eligible now, or from which day, or why not, and who decides (the identifying unit,
 失信信息认定单位, "谁认定、谁修复", NDRC Order 36 art. 13). The procedure's figures are data
 (``rulebook/repair/procedure.yaml``), each with its article. The workflows of applications and objections are
-state tables (``APPLICATION_TRANSITIONS``, ``OBJECTION_TRANSITIONS``) applied by ``repair.services``.
+state tables (``APPLICATION_TRANSITIONS``, ``REORGANISATION_TRANSITIONS`` for the bankruptcy reorganisation shielding
+of Order 36 art. 20, ``OBJECTION_TRANSITIONS``) applied by ``repair.services``.
 
 Readings (docs/repair.md explains them):
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
@@ -33,6 +34,7 @@ __all__ = [
     "assess_eligibility", "parse_rulebook", "Limits", "limits_for", "AppState", "AppEvent", "APPLICATION_TRANSITIONS",
     "APP_STATE_LABELS", "ObjState", "ObjEvent", "OBJECTION_TRANSITIONS", "OBJ_STATE_LABELS", "InvalidMove",
     "app_transition", "obj_transition", "add_months", "add_years", "ObjectionLimits", "objection_limits",
+    "REORGANISATION_TRANSITIONS", "reorganisation_transition", "reorganisation_refusal",
 ]
 
 
@@ -64,6 +66,9 @@ class Regime(_Strict):
     fraud_article: str
     materials_zh: tuple[str, ...] = Field(min_length=1)
     materials_article: str
+    # 破产重整临时屏蔽 (Order 36 art. 20: within 10 WD of receipt; SAMR 107 art. 22: within 7 WD)
+    reorganisation_working_days: int = Field(gt=0, le=30)
+    reorganisation_article: str
     # the 信用承诺书 the applicant signs (Order 36 art. 14(3), art. 15(2); SAMR 107 art. 14 守信承诺书); placeholders:
     # COMMITMENT_PLACEHOLDERS
     commitment_title: str
@@ -102,6 +107,11 @@ class ListRule(_Strict):
     objection_accept_working_days: int | None = Field(default=None, gt=0)
     objection_verify_working_days: int | None = Field(default=None, gt=0)
     objection_article: str = ""
+    # a list whose own rule names another commitment (重大税收违法失信主体: 诚信纳税承诺书, 令第54号 第十九条): its title
+    # and template (the regime's placeholders, ``instrument`` the list's instrument); empty: the regime's commitment
+    commitment_title: str = ""
+    commitment_template: str = ""
+    instrument_zh: str = ""
 
 
 class RepairRulebook(_Strict):
@@ -112,6 +122,21 @@ class RepairRulebook(_Strict):
     def regime_for(self, publicity_regime: str) -> Regime:
         """SAMR items (their publicity regime is a SAMR order) follow Order 107; everything else Order 36."""
         return self.regimes["samr_order_107" if publicity_regime.startswith("samr") else "ndrc_order_36"]
+
+    def commitment_for(self, regime_id: str, list_code: str = "") -> tuple[str, Callable[..., str]]:
+        """The commitment an applicant signs for an item: the list's own (its title and template) where its rule
+        names one, else the regime's. Returns the title and a function of (subject_name, uscc, decision_no)."""
+        regime = self.regimes[regime_id]
+        rule = self.lists.get(list_code) if list_code else None
+        if rule is None or not rule.commitment_template:
+            return regime.commitment_title, regime.commitment
+
+        def text(*, subject_name: str, uscc: str, decision_no: str) -> str:
+            return rule.commitment_template.format(
+                subject_name=subject_name, uscc=uscc, decision_no=decision_no,
+                instrument=rule.instrument_zh or regime.instrument_zh, fraud_article=regime.fraud_article,
+                fraud_block_years=regime.fraud_block_years).strip()
+        return rule.commitment_title, text
 
 
 def parse_rulebook(data: Mapping[str, Any]) -> RepairRulebook:
@@ -128,6 +153,14 @@ def parse_rulebook(data: Mapping[str, Any]) -> RepairRulebook:
             raise RepairRulebookError(f"regimes.{code}.commitment_template: unknown placeholder {exc} "
                                       f"(known: {', '.join(COMMITMENT_PLACEHOLDERS)})") from None
     for code, rule in book.lists.items():
+        if bool(rule.commitment_title) != bool(rule.commitment_template):
+            raise RepairRulebookError(f"lists.{code}: commitment_title and commitment_template go together")
+        if rule.commitment_template:
+            try:
+                book.commitment_for("ndrc_order_36", code)[1](subject_name="", uscc="", decision_no="")
+            except (KeyError, IndexError, ValueError) as exc:
+                raise RepairRulebookError(f"lists.{code}.commitment_template: unknown placeholder {exc} "
+                                          f"(known: {', '.join(COMMITMENT_PLACEHOLDERS)})") from None
         if rule.channel == "platform" and (rule.minimum_months is None or rule.decide_working_days is None
                                            or rule.accept_working_days is None):
             raise RepairRulebookError(f"lists.{code}: a platform list needs minimum_months, accept and decide days")
@@ -347,12 +380,15 @@ class AppState(StrEnum):
     NOT_ACCEPTED = "not_accepted"  # 不予受理
     WITHDRAWN = "withdrawn"  # 申请人撤回
     REVOKED = "revoked"  # 准予决定因弄虚作假被撤销
+    SHIELDED = "shielded"  # 破产重整：临时屏蔽中（重整计划或和解协议执行期间）
+    RESTORED = "restored"  # 破产重整：计划未执行成功，已恢复公示
 
 
 APP_STATE_LABELS = {
     AppState.RECEIVED: "待受理", AppState.INCOMPLETE: "待补正", AppState.ACCEPTED: "已受理", AppState.EXTENDED: "已延期办理",
     AppState.GRANTED: "准予修复", AppState.REFUSED: "不予修复", AppState.NOT_ACCEPTED: "不予受理",
-    AppState.WITHDRAWN: "已撤回", AppState.REVOKED: "修复决定已撤销",
+    AppState.WITHDRAWN: "已撤回", AppState.REVOKED: "修复决定已撤销", AppState.SHIELDED: "临时屏蔽中",
+    AppState.RESTORED: "重整未成功·已恢复公示",
 }
 
 
@@ -366,6 +402,10 @@ class AppEvent(StrEnum):
     REFUSE = "refuse"
     WITHDRAW = "withdraw"
     REVOKE = "revoke"
+    SHIELD = "shield"  # 破产重整：临时屏蔽
+    FILE_COMPLETION = "file_completion"  # 破产重整：申请人提交执行完毕的裁定书
+    RESTORE = "restore"  # 破产重整：计划未执行成功，恢复公示
+    COMPLETE = "complete"  # 破产重整：计划执行完毕，信用修复
 
 
 APPLICATION_TRANSITIONS: dict[tuple[AppState, AppEvent], AppState] = {
@@ -385,6 +425,53 @@ APPLICATION_TRANSITIONS: dict[tuple[AppState, AppEvent], AppState] = {
     (AppState.GRANTED, AppEvent.REVOKE): AppState.REVOKED,  # art. 25 / SAMR 107 art. 23: obtained by fraud
 }
 OPEN_APP_STATES = frozenset({AppState.RECEIVED, AppState.INCOMPLETE, AppState.ACCEPTED, AppState.EXTENDED})
+
+
+# Bankruptcy reorganisation (破产重整, NDRC Order 36 art. 20; SAMR Order 107 art. 22): an application with the court's
+# ruling approving the plan is shielded within the limit; the plan fails → publication restored; the plan completed
+# (the court's ruling confirming it) → the shielding becomes a repair.
+REORGANISATION_TRANSITIONS: dict[tuple[AppState, AppEvent], AppState] = {
+    (AppState.RECEIVED, AppEvent.SHIELD): AppState.SHIELDED,  # art. 20 para. 1: within 10 WD of receipt
+    (AppState.RECEIVED, AppEvent.NOTICE): AppState.INCOMPLETE,  # e.g. the ruling is missing or unreadable
+    (AppState.INCOMPLETE, AppEvent.SUPPLEMENT): AppState.RECEIVED,
+    (AppState.RECEIVED, AppEvent.NOT_ACCEPT): AppState.NOT_ACCEPTED,
+    (AppState.RECEIVED, AppEvent.WITHDRAW): AppState.WITHDRAWN,
+    (AppState.INCOMPLETE, AppEvent.WITHDRAW): AppState.WITHDRAWN,
+    (AppState.SHIELDED, AppEvent.FILE_COMPLETION): AppState.SHIELDED,  # art. 20 para. 3: the completion ruling
+    (AppState.SHIELDED, AppEvent.RESTORE): AppState.RESTORED,  # art. 20 para. 2: plan not carried out
+    (AppState.SHIELDED, AppEvent.COMPLETE): AppState.GRANTED,  # art. 20 para. 3: plan completed → repaired
+    (AppState.GRANTED, AppEvent.REVOKE): AppState.REVOKED,  # art. 25: obtained by fraud
+}
+
+
+def reorganisation_transition(state: str, event: str) -> AppState:
+    try:
+        return REORGANISATION_TRANSITIONS[(AppState(state), AppEvent(event))]
+    except (KeyError, ValueError):
+        raise InvalidMove(state, event) from None
+
+
+def reorganisation_refusal(facts: ItemFacts, book: RepairRulebook, *, as_of: dt.date) -> Reason | None:
+    """Why an item cannot be shielded for a bankruptcy reorganisation (NDRC Order 36 art. 20), or ``None``.
+
+    Art. 20 sets no minimum period and no "no early end" exception: any published negative item of the enterprise
+    may be shielded (minimum necessary: the items the applicant names). Not: an item not published now (nothing to
+    shield), a court list entry (only the court deletes, 法释〔2017〕7号 第十条), a red list, or an item whose grant was
+    revoked for fraud within 3 years (art. 25: "原失信信息3年内不得申请信用修复")."""
+    rule = book.lists.get(facts.list_code) if facts.list_code else None
+    if rule is not None and rule.channel == "court":
+        return Reason("list.court_only", f"该名单由{rule.authority_zh}删除，不经平台屏蔽", "only the court deletes this list")
+    if rule is not None and rule.channel == "none":
+        return Reason("list.not_negative", "守信激励名单不涉及信用修复", "a red list: nothing to shield")
+    if facts.kind == "list_entry" and not facts.list_in_force:
+        return Reason("entry.removed", "该名单条目已移出", "the entry was removed")
+    if facts.state != "published":
+        return Reason("item.not_published", "该信息当前未公示，无需屏蔽", "the item is not published now")
+    if facts.fraud_block_until is not None and as_of <= facts.fraud_block_until:
+        regime = book.regime_for(facts.publicity_regime)
+        return Reason("fraud.blocked", f"因弄虚作假被撤销修复决定，{_d(facts.fraud_block_until)}前不得申请信用修复"
+                      f"（{regime.fraud_article}）", "repair barred for 3 years after fraud", facts.fraud_block_until)
+    return None
 
 
 def app_transition(state: str, event: str) -> AppState:
@@ -432,12 +519,14 @@ OPEN_OBJ_STATES = frozenset({ObjState.RECEIVED, ObjState.ACCEPTED})
 @dataclass(frozen=True)
 class ObjectionLimits:
     """The limits of one objection in working days: ``forward`` — to push it to the identifying unit (Order 36 art.
-    18), or, under a list's own procedure, for the unit to decide on acceptance; ``verify`` — from acceptance."""
+    18); ``accept`` — under a list's own procedure, for the unit to decide on acceptance (``None``: art. 18 sets no
+    acceptance limit); ``verify`` — from acceptance."""
 
     forward: int
     verify: int
     article: str
     list_rule: bool = False  # the list's own objection procedure applies
+    accept: int | None = None
 
 
 def objection_limits(book: RepairRulebook, *, publicity_regime: str, list_code: str = "",
@@ -451,8 +540,8 @@ def objection_limits(book: RepairRulebook, *, publicity_regime: str, list_code: 
     if (rule is not None and rule.objection_window_days is not None and list_effective is not None
             and rule.objection_accept_working_days and rule.objection_verify_working_days
             and received_on <= list_effective + dt.timedelta(days=rule.objection_window_days)):
-        return ObjectionLimits(rule.objection_accept_working_days, rule.objection_verify_working_days,
-                               rule.objection_article, True)
+        return ObjectionLimits(regime.objection_forward_working_days, rule.objection_verify_working_days,
+                               rule.objection_article, True, rule.objection_accept_working_days)
     return ObjectionLimits(regime.objection_forward_working_days, regime.objection_verify_working_days,
                            regime.objection_article)
 

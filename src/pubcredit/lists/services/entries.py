@@ -262,6 +262,34 @@ def list_entry_remove(*, entry: ListEntry, reason: str, note: str, actor: Any, o
     return entry
 
 
+def list_entry_reinstate(*, entry: ListEntry, note: str, actor: Any) -> ListEntry:
+    """Undo a removal for repair (恢复): the repair that removed the entry was temporary or is void — a bankruptcy
+    reorganisation's shielding lifted because the plan failed (NDRC Order 36 art. 20 para. 2; SAMR 107 art. 22 para.
+    3), or a grant revoked for fraud (Order 36 art. 25; SAMR 107 art. 23). Only an entry removed with reason
+    "repaired" comes back; it is in force again at once (checks hit it), the change feed carries it as entered, and
+    the daily expiry ends it if its term ran out meanwhile."""
+    if not note.strip():
+        raise DomainError("list_entry.note_required", "恢复须说明依据", "a note stating the ground is required", "note")
+    now = clock.now()
+    with transaction.atomic():
+        entry = ListEntry.objects.select_for_update().select_related("subject").get(pk=entry.pk)
+        if entry.status != EntryStatusChoice.REMOVED or entry.removal_reason != RemovalReason.REPAIRED:
+            raise DomainError("list_entry.not_reinstatable", "只有因信用修复移出的名单条目可以恢复",
+                              "only an entry removed for repair can be reinstated", "entry")
+        before = _snapshot(entry)
+        entry.status, entry.removal_reason, entry.removal_note = EntryStatusChoice.IN_FORCE, "", ""
+        entry.removed_on, entry.removed_at, entry.updated_at = None, None, now
+        entry.save(update_fields=["status", "removal_reason", "removal_note", "removed_on", "removed_at", "updated_at"])
+        bulk_insert(ListChange, [_change_row(entry, ChangeKind.ENTERED, reason="reinstated", on=clock.today(), now=now,
+                                             key=subject_key(entry.subject.uscc, entry.subject.id_hash))],
+                    _CHANGE_FIELDS)
+        audit.record(Event.LIST_ENTRY_UPDATED, actor=actor, object_type="list_entry", object_id=entry.pk,
+                     before=before, after=_snapshot(entry), reason=note.strip(), rule_version=entry.rule_version,
+                     data={"list_code": entry.list_code, "event": "reinstate"})
+        _entries_changed([entry.record_id], actor)
+    return entry
+
+
 @dataclass(frozen=True)
 class ExpireResult:
     day: dt.date
