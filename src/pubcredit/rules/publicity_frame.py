@@ -144,7 +144,7 @@ def _fine_table(regime: Regime, policy: Policy, sector_sets: list[str]) -> pl.Da
 
 def _classify(frame: pl.DataFrame, regime: Regime, policy: Policy) -> pl.DataFrame:
     """Severity under ``regime`` per row (``_sev``), whether publication is excluded outright (``_excluded``), and
-    the sentences of the classification (``_cls_zh`` / ``_cls_en``: lists, in the reference's order)."""
+    the sentences of the classification (``_cls_zh`` / ``_cls_en``, joined, in the reference's order)."""
     # every (row, penalty type): its severity and its part of the explanation
     per_type = frame.select("_i", "_types", "_kind", "_sector_key", "_amount", "_amount_zh", "_amount_en").explode(
         "_types").filter(pl.col("_types").is_not_null())
@@ -178,7 +178,8 @@ def _classify(frame: pl.DataFrame, regime: Regime, policy: Policy) -> pl.DataFra
     )
     by_row = per_type.group_by("_i", maintain_order=True).agg(
         _types_rank=pl.col("_type_sev").replace_strict(_RANK, return_dtype=pl.Int8).max(),
-        _types_zh=pl.col("_type_zh").str.join("；"), _types_en=pl.col("_type_en").str.join("; "))
+        _types_zh=pl.col("_type_zh").str.join("；"), _types_en=pl.col("_type_en").str.join("; "),
+        _labels_zh=pl.col("_label").str.join("、"))
     out = frame.join(by_row, on="_i", how="left")
 
     count = pl.col("_types").list.len()
@@ -191,10 +192,14 @@ def _classify(frame: pl.DataFrame, regime: Regime, policy: Policy) -> pl.DataFra
     # sector escalation (SAMR Order 107 art. 8 para. 1 item 1): the escalated sectors' labels, per row
     escalation = regime.sector_escalation
     if escalation:
-        esc = pl.col("_sectors").list.set_intersection(pl.lit(list(escalation.sectors), dtype=pl.List(pl.String)))
-        esc_sorted = esc.list.sort()
-        esc_any = esc.list.len() > 0
-        escalates = typed & esc_any & (types_sev != Severity.MINOR.value)
+        # the escalated sectors of each distinct set of sectors: codes and labels, sorted by code
+        hit = {key: sorted(set(filter(None, key.split(","))) & set(escalation.sectors))
+               for key in frame["_sector_key"].unique().to_list()}
+        esc_codes = pl.col("_sector_key").replace_strict({k: ", ".join(v) for k, v in hit.items()},
+                                                         return_dtype=pl.String)
+        esc_labels = pl.col("_sector_key").replace_strict(
+            {k: "、".join(policy.sectors[c].label_zh for c in v) for k, v in hit.items()}, return_dtype=pl.String)
+        escalates = typed & (esc_codes != "") & (types_sev != Severity.MINOR.value)
     else:
         escalates = pl.lit(False)
     sev = (pl.when(declared).then(pl.col("_declared"))
@@ -238,23 +243,20 @@ def _classify(frame: pl.DataFrame, regime: Regime, policy: Policy) -> pl.DataFra
         _lit("several penalty types: the longest ("), types_sev,
         _lit(f") applies {regime.longest_article}".rstrip()))))
     if escalation:
-        labels = {code: policy.sectors[code].label_zh for code in escalation.sectors if code in policy.sectors}
         raised = escalates & (types_sev != Severity.SERIOUS.value)
         sentences_zh.append(_when(raised, pl.concat_str(
-            _lit("属"), esc_sorted.list.eval(pl.element().replace_strict(labels, default=pl.element())).list.join("、"),
-            _lit(f"领域，非轻微的行政处罚→严重（{escalation.article}）"))))
+            _lit("属"), esc_labels, _lit(f"领域，非轻微的行政处罚→严重（{escalation.article}）"))))
         sentences_en.append(_when(raised, pl.concat_str(
-            _lit("sector "), esc_sorted.list.join(", "), _lit(f": non-minor → serious ({escalation.article})"))))
+            _lit("sector "), esc_codes, _lit(f": non-minor → serious ({escalation.article})"))))
     if only:
         sentences_zh.append(_when(only_cond, pl.concat_str(
-            _lit("仅受到"),
-            pl.col("_types").list.eval(pl.element().replace_strict(PENALTY_TYPES, default=pl.element())).list.join("、"),
-            _lit(f"的行政处罚不予公示（{regime.not_published_article}）"))))
+            _lit("仅受到"), pl.col("_labels_zh"), _lit(f"的行政处罚不予公示（{regime.not_published_article}）"))))
         sentences_en.append(_when(only_cond, pl.concat_str(
             _lit("only "), pl.col("_types").list.join(", "), _lit(f": not published ({regime.not_published_article})"))))
     excluded = (summary & pl.lit(regime.summary_procedure == "not_published")) | only_cond
-    return out.with_columns(_sev=sev, _excluded=excluded, _cls_zh=pl.concat_list(sentences_zh),
-                            _cls_en=pl.concat_list(sentences_en))
+    return out.with_columns(_sev=sev, _excluded=excluded,
+                            _cls_zh=pl.concat_str(sentences_zh, separator="；", ignore_nulls=True),
+                            _cls_en=pl.concat_str(sentences_en, separator="; ", ignore_nulls=True))
 
 
 def _negative(frame: pl.DataFrame, regime: Regime, policy: Policy) -> pl.DataFrame:
@@ -289,10 +291,9 @@ def _negative(frame: pl.DataFrame, regime: Regime, policy: Policy) -> pl.DataFra
                  for name, values in (("no_early", regime.no_early_repair_types),
                                       ("duration", regime.duration_types))}
     # Order 58: a sector's longer minimum (特种设备、安全生产、消防); the sector with the most months, then the last code
-    sector_min = pl.col("_sectors").list.eval(
-        pl.element().filter(pl.element().is_in(list(regime.sector_min_months)))).list.eval(
-        pl.element().sort_by(pl.element().replace_strict(regime.sector_min_months, default=0, return_dtype=pl.Int32),
-                             pl.element())).list.last() if regime.sector_min_months else pl.lit(None, dtype=pl.String)
+    longest = {key: max(((regime.sector_min_months[c], c) for c in key.split(",") if c in regime.sector_min_months),
+                        default=(None, None)) for key in frame["_sector_key"].unique().to_list()}
+    sector_min = pl.col("_sector_key").replace_strict({k: c for k, (_, c) in longest.items()}, return_dtype=pl.String)
     sector_months = sector_min.replace_strict(regime.sector_min_months or {"": 0}, default=None, return_dtype=pl.Int32)
     frame = frame.with_columns(_start=start, _shown=shown_from, _late=late, _provisional=provisional,
                                _min=min_months, _max=max_months, _sector_min=sector_min, _sector_months=sector_months,
@@ -351,7 +352,7 @@ def _negative(frame: pl.DataFrame, regime: Regime, policy: Policy) -> pl.DataFra
     shown = published & ~never_shown
     no_early_article = (pl.when(types_any["no_early"]).then(_lit(regime.no_early_repair_article))
                         .otherwise(pl.col("_period_article")))
-    types_zh = pl.col("_types").list.eval(pl.element().replace_strict(PENALTY_TYPES, default=pl.element())).list.join("、")
+    types_zh = pl.col("_labels_zh").fill_null("")
     rest_zh = [
         late_zh,
         _when(not_public, "该信息类不向社会公开"),
@@ -411,8 +412,8 @@ def _negative(frame: pl.DataFrame, regime: Regime, policy: Policy) -> pl.DataFra
             pl.when(pl.col("_repairable").is_not_null())
             .then(pl.concat_str(_lit(", repair from "), _day(pl.col("_repairable")))).otherwise(_lit("")))),
     ]
-    reason_zh = pl.concat_list([*zh, pl.col("_cls_zh"), *rest_zh]).list.drop_nulls().list.join("；") + "。"
-    reason_en = pl.concat_list([*en, pl.col("_cls_en"), *rest_en]).list.drop_nulls().list.join("; ") + "."
+    reason_zh = pl.concat_str([*zh, pl.col("_cls_zh"), *rest_zh], separator="；", ignore_nulls=True) + "。"
+    reason_en = pl.concat_str([*en, pl.col("_cls_en"), *rest_en], separator="; ", ignore_nulls=True) + "."
     none = pl.lit(None, dtype=pl.Date)
     return frame.select(
         "_i", _sev=sev, _published=published,
@@ -429,23 +430,20 @@ def _candidates(frame: pl.DataFrame, rulebook: PublicityRulebook, as_of: dt.date
     policy = rulebook.policy
     starts = rulebook.starts()
     pairs = frame.select("_family", "_decided").unique()
-    rows = []
+    considered = []
     for family, decided in pairs.iter_rows():
-        own = rulebook.regime_for(family, decided)
-        candidates = [own]
+        candidates = [rulebook.regime_for(family, decided).code]
         if policy.transition == "most_favourable":
             for start in starts:
                 if decided < start <= as_of:
-                    later = rulebook.regime_for(family, start)
+                    later = rulebook.regime_for(family, start).code
                     if later not in candidates:
                         candidates.append(later)
-        row: dict[str, Any] = {"_family": family, "_decided": decided,
-                               "_considered": [r.code for r in candidates]}
-        row.update({f"_cand_{r.code}": candidates.index(r) if r in candidates else None for r in rulebook.regimes})
-        rows.append(row)
-    schema = {"_family": pl.String, "_decided": pl.Date, "_considered": pl.List(pl.String),
-              **{f"_cand_{r.code}": pl.Int8 for r in rulebook.regimes}}
-    return pl.DataFrame(rows, schema=schema)
+        considered.append(candidates)
+    return pairs.with_columns(
+        pl.Series("_considered", considered, dtype=pl.List(pl.String)),
+        *[pl.Series(f"_cand_{r.code}", [c.index(r.code) if r.code in c else None for c in considered], dtype=pl.Int8)
+          for r in rulebook.regimes])
 
 
 def _working_days(frame: pl.DataFrame, rulebook: PublicityRulebook,
@@ -468,13 +466,15 @@ def _prepare(frame: pl.DataFrame) -> pl.DataFrame:
     amounts = frame["fine_amount_yuan"].to_list()
     texts = {a: (_yuan(a), _num(a)) for a in set(amounts) if a is not None}
     empty = pl.lit([], dtype=pl.List(pl.String))
+    types = pl.col("penalty_types").fill_null(empty).list.drop_nulls()
+    if frame.select(pl.col("penalty_types").list.contains("").any()).item():  # blank codes: left out, as the rule does
+        types = types.list.eval(pl.element().filter(pl.element() != ""))
     return frame.select(
         _i=pl.int_range(pl.len(), dtype=pl.Int64),
         _kind=pl.col("subject_kind").replace_strict({k: k for k in SUBJECT_LABELS}, default="legal_person",
                                                     return_dtype=pl.String),
         _decided=pl.col("decision_date"), _received=pl.col("received_on"),
-        _types=pl.col("penalty_types").fill_null(empty).list.eval(
-            pl.element().filter(pl.element().is_not_null() & (pl.element() != ""))).list.unique(maintain_order=True),
+        _types=types.list.unique(maintain_order=True),
         _amount=pl.col("fine_amount_yuan").cast(pl.Decimal(38, 12)),
         _amount_zh=pl.Series([texts[a][0] if a is not None else None for a in amounts], dtype=pl.String),
         _amount_en=pl.Series([texts[a][1] if a is not None else None for a in amounts], dtype=pl.String),
