@@ -365,7 +365,8 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
             staged[row.key] = (
                 row.row_no, row.key, subjects[row.ref.key], row.shown["decision_no"], row.shown["decision_date"],
                 received_at, row.shown_json, jsoncodec.compact(_split_sensitive(sensitive_keys, original)[0]),
-                crypto.encrypt(canonical_row(row.secret, plain=False)) if row.secret else "", row.content, delay, on_time,
+                crypto.encrypt(canonical_row(row.secret, plain=False)) if row.secret else "", row.content, delay,
+                on_time,
                 current[0] if current else None)
         if staged:
             _copy(cursor, _STAGE_RECORDS, ("row_no", "key_hash", "subject_id", "decision_no", "decision_date",

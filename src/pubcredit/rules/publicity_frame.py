@@ -101,7 +101,8 @@ def _fine_rules(regime: Regime, policy: Policy, sector_sets: list[str]) -> dict[
         label = "、".join(policy.sectors[c].label_zh if c in policy.sectors else c for c in sectors)
         out[key] = (rule.model_copy(update={
             "minor_at_most_yuan": minor or None, "serious_at_least_yuan": serious or None,
-            "article_minor": article_minor, "article_serious": article_serious, "minor_borrowed_from": borrowed}), label)
+            "article_minor": article_minor, "article_serious": article_serious,
+            "minor_borrowed_from": borrowed}), label)
     return out
 
 
@@ -137,7 +138,8 @@ def _fine_table(regime: Regime, policy: Policy, sector_sets: list[str]) -> pl.Da
                 "_other_en": f" CNY → {rule.otherwise.value}{borrowed_en}",
             })
     return pl.DataFrame(rows, schema={
-        "_sector_key": pl.String, "_kind": pl.String, "_serious_at": pl.Decimal(38, 12), "_minor_at": pl.Decimal(38, 12),
+        "_sector_key": pl.String, "_kind": pl.String,
+        "_serious_at": pl.Decimal(38, 12), "_minor_at": pl.Decimal(38, 12),
         "_otherwise": pl.String, "_without": pl.String, "_serious_zh": pl.String, "_serious_en": pl.String,
         "_minor_zh": pl.String, "_minor_en": pl.String, "_other_zh": pl.String, "_other_en": pl.String})
 
@@ -216,16 +218,19 @@ def _classify(frame: pl.DataFrame, regime: Regime, policy: Policy) -> pl.DataFra
                                       _lit("失信"))),
     ]
     sentences_en: list[pl.Expr] = [
-        _when(declared, pl.concat_str(_lit("severity "), pl.col("_declared"), _lit(" declared by the identifying unit"))),
+        _when(declared, pl.concat_str(_lit("severity "), pl.col("_declared"),
+                                      _lit(" declared by the identifying unit"))),
     ]
     if regime.summary_procedure == "not_published":
         sentences_zh.append(_when(summary, f"简易程序作出的行政处罚不予公示（{regime.summary_procedure_article}）"))
-        sentences_en.append(_when(summary, f"summary-procedure penalty: not published ({regime.summary_procedure_article})"))
+        sentences_en.append(_when(summary, "summary-procedure penalty: not published "
+                                           f"({regime.summary_procedure_article})"))
     elif regime.summary_procedure is not None:
         summary_sev = Severity(regime.summary_procedure)
         sentences_zh.append(_when(summary, f"简易程序作出的行政处罚→{SEVERITY_LABELS[summary_sev]}"
                                            f"（{regime.summary_procedure_article}）"))
-        sentences_en.append(_when(summary, f"summary procedure → {summary_sev.value} ({regime.summary_procedure_article})"))
+        sentences_en.append(_when(summary, f"summary procedure → {summary_sev.value} "
+                                           f"({regime.summary_procedure_article})"))
     sentences_zh += [
         _when(no_types, f"未填写处罚类别，按{SEVERITY_LABELS[regime.default_severity]}"),
         _when(typed, pl.col("_types_zh")),
@@ -252,7 +257,8 @@ def _classify(frame: pl.DataFrame, regime: Regime, policy: Policy) -> pl.DataFra
         sentences_zh.append(_when(only_cond, pl.concat_str(
             _lit("仅受到"), pl.col("_labels_zh"), _lit(f"的行政处罚不予公示（{regime.not_published_article}）"))))
         sentences_en.append(_when(only_cond, pl.concat_str(
-            _lit("only "), pl.col("_types").list.join(", "), _lit(f": not published ({regime.not_published_article})"))))
+            _lit("only "), pl.col("_types").list.join(", "),
+            _lit(f": not published ({regime.not_published_article})"))))
     excluded = (summary & pl.lit(regime.summary_procedure == "not_published")) | only_cond
     return out.with_columns(_sev=sev, _excluded=excluded,
                             _cls_zh=pl.concat_str(sentences_zh, separator="；", ignore_nulls=True),
@@ -485,9 +491,9 @@ def _prepare(frame: pl.DataFrame) -> pl.DataFrame:
     ).with_columns(_sector_key=pl.col("_sectors").list.join(","))
 
 
-def _favourability(prefix: str) -> list[pl.Expr]:
+def _favourability() -> list[pl.Expr]:
     """The reference's sort key (smaller is more favourable): not shown; shown shorter; repairable sooner."""
-    published, until, repairable = pl.col(f"{prefix}_published"), pl.col(f"{prefix}_until"), pl.col(f"{prefix}_repairable")
+    published, until, repairable = pl.col("_published"), pl.col("_until"), pl.col("_repairable")
     far = pl.lit(dt.date.max)
     return [published.cast(pl.Int8),
             pl.when(published).then(until.fill_null(far)).otherwise(pl.lit(dt.date.min)),
@@ -517,7 +523,7 @@ def assess_frame(frame: pl.DataFrame, rulebook: PublicityRulebook, *, as_of: dt.
             _regime=_lit(regime.code), _version=_lit(regime.rule_version))
         best = decided if best is None else pl.concat([best, decided])
     assert best is not None
-    best = best.sort([*_favourability(""), "_order"]).group_by("_i", maintain_order=True).first()
+    best = best.sort([*_favourability(), "_order"]).group_by("_i", maintain_order=True).first()
     out = prepared.select("_i", "_considered").join(best, on="_i", how="left").sort("_i")
     # the other regimes compared, in the row's candidate order, by their short names
     shorts = {r.code: r.short_zh for r in rulebook.regimes}
