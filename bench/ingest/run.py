@@ -182,6 +182,9 @@ def write_floor(pg_url: str, imported_url: str, variant: str = "as_is") -> tuple
                 "AND a.attnum = i.indkey[0] WHERE i.indisprimary AND i.indnatts = 1 AND n.nspname = 'public' "
                 "AND a.atttypid IN ('int4'::regtype, 'int8'::regtype) ORDER BY 1").fetchall()
             dumps, total, spent = [], 0, {}
+            # referenced tables first, so that foreign keys checked per statement (``immediate_fk``) find their rows
+            first = ("subjects_subject", "subjects_subjectname", "ingest_batch", "records_creditrecord")
+            tables = sorted(tables, key=lambda t: (first.index(t[0]) if t[0] in first else len(first), t[0]))
             for table, key in tables:
                 floor = int(target.execute(f'SELECT coalesce(max("{key}"), 0) FROM "{table}"').fetchone()[0])
                 count = source.execute(f'SELECT count(*) FROM "{table}" WHERE "{key}" > %s', [floor]).fetchone()[0]
