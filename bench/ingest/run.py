@@ -201,6 +201,7 @@ def write_floor(pg_url: str, imported_url: str, variant: str = "as_is") -> tuple
             trigram = target.execute(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'subjects_subject' "
                 "AND indexdef LIKE '%gin_trgm_ops%'").fetchall() if variant == "trigram_after" else []
+            target.commit()  # the block below is then a transaction of its own, not a savepoint
             start = time.perf_counter()
             with target.transaction():  # foreign keys are DEFERRABLE INITIALLY DEFERRED: checked at commit, timed
                 if variant == "immediate_fk":
