@@ -17,7 +17,7 @@ from pubcredit.publicity.models import ChangeFeedEntry, PublicityState
 from pubcredit.records.models import CreditRecord, RecordVersion
 from pubcredit.subjects.models import Subject, SubjectName
 from pubcredit.subjects import crypto
-from tests.factories import person_penalty
+from tests.factories import penalty, person_penalty
 from tests.ingest.files import penalties, table, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +146,31 @@ def test_a_record_version_finds_its_chunk_event_through_the_batch(import_file):
     else:  # written row by row: the record has its own creation event
         assert event is None
         assert AuditEvent.objects.filter(action="record.create", object_id=str(version.record_id)).exists()
+
+
+def test_set_based_publicity_of_varied_penalties_is_the_row_paths(import_file, monkeypatch):
+    """Penalties decided over the chunk (rules/publicity_frame) get the states, reasons and feed rows the rule gives
+    record by record: a food-sector fine escalated (SAMR Order 107 art. 8(1)(1)), a work-safety minimum (Order 58),
+    fines on both sides of the 较小数额 (Order 107 art. 7), a warning only (not published), a licence revoked (no early
+    repair), an NDRC authority, a restriction longer than the period, decisions under older regimes (most favourable)
+    and one received months after its decision (SAMR Order 45 art. 9)."""
+    rows = [
+        penalty(1, violation_type="生产经营不符合食品安全标准的食品", fine_amount="20"),
+        penalty(2, penalty_basis="《中华人民共和国安全生产法》第九十九条", authority_name="淄博市应急管理局",
+                decision_date="2023-06-01", valid_until="2023-06-01"),
+        penalty(3, fine_amount="5"), penalty(4, fine_amount="5.0001"),
+        penalty(5, penalty_types="警告", fine_amount=None),
+        penalty(6, penalty_types="吊销许可证件;罚款", fine_amount="0.3"),
+        penalty(7, penalty_types="责令停产停业", fine_amount=None, valid_until="2030-01-01"),
+        penalty(8, decision_date="2025-03-03", valid_until="2025-03-03"),
+        penalty(9, decision_date="2021-10-08", valid_until="2021-10-08", authority_name="淄博市发展和改革委员会"),
+        person_penalty(10, fine_amount="0.2"),
+    ]
+    with transaction.atomic():
+        import_file(rows, chunk_rows=20)
+        first = _written()
+        transaction.set_rollback(True)
+    monkeypatch.setattr(setwise, "applies", lambda *a, **k: False)
+    import_file(rows, chunk_rows=20)
+    assert _written() == first
+    assert len({s[2] for s in first["states"]}) == 3  # every severity occurs

@@ -32,6 +32,7 @@ from pubcredit.catalog.schema import InfoClass
 from pubcredit.ingest import setwise
 from pubcredit.ingest.choices import BatchStatus, RejectionStatus
 from pubcredit.ingest.models import Batch, BatchKey, RejectedRow
+from pubcredit.ingest.prefetch import read_ahead
 from pubcredit.ingest.readers import open_source
 from pubcredit.lists.rulebook import is_list
 from pubcredit.lists.services import list_entries_sync
@@ -392,7 +393,9 @@ def _import(batch: Batch, path: Path, info_class: InfoClass, *, filename: str | 
         # the provider's column order, for the rejection exports (JSON columns do not keep key order)
         batch.summary["columns"] = [h for h in source.header if h]
         batch.save(update_fields=["total_rows", "summary"])
-    chunks = _file_chunks(source, source.header, mapping, _sensitive_headers(info_class, mapping), chunk_rows)
+    # the next chunk is read while the current one is written (issue 18); every write stays in this thread
+    chunks = read_ahead(_file_chunks(source, source.header, mapping, _sensitive_headers(info_class, mapping),
+                                     chunk_rows))
     try:
         batch = _run(batch, info_class, chunks, actor=actor, file_warnings=warnings, progress=progress,
                      late_warnings=source.read_warnings)

@@ -1,0 +1,61 @@
+"""The payload JSON of the set-based import (issue 18): encoded by orjson without the standard library's float
+fallback where that gives the same bytes, so the stored JSON and the content hashes of existing data do not change.
+"""
+
+import json
+import math
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pubcredit.ingest.setwise import canonical_row, floats_plain
+from pubcredit.jsoncodec import canonical
+
+
+def standard(value) -> str:
+    """The text the stored JSON and the content hashes were first made with (the standard library)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+amounts = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.none(),
+                    st.sampled_from([0.0, -0.0, 1e-4, 9e-05, 0.00009, 1e16, 9999999999999998.0, 0.05, 20.0, 5000.0,
+                                     1.5e-7, 123456.78, float("nan"), float("inf")]),
+                    st.decimals(0, 100_000, places=2).map(float))
+rows = st.fixed_dictionaries({
+    "fine_amount": amounts, "confiscation_amount": amounts,
+    "decision_no": st.text(max_size=12), "penalty_types": st.lists(st.sampled_from(["fine", "warning"]), max_size=2),
+    "decision_date": st.dates().map(lambda d: d.isoformat()),
+    "subject_name": st.text(alphabet="淄博测试企业有限公司ab\"\\", max_size=8),
+})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(rows, min_size=1, max_size=20))
+def test_bulk_payload_json_is_byte_identical_to_the_standard_library_and_the_codec(batch):
+    frame = pl.DataFrame(batch, schema={"fine_amount": pl.Float64, "confiscation_amount": pl.Float64,
+                                        "decision_no": pl.String, "penalty_types": pl.List(pl.String),
+                                        "decision_date": pl.String, "subject_name": pl.String})
+    for values, plain in zip(batch, floats_plain(frame), strict=True):
+        text = canonical_row(values, plain=plain)
+        assert text == canonical(values)  # what is stored today, byte for byte
+        if all(math.isfinite(v) for v in (values["fine_amount"], values["confiscation_amount"]) if v is not None):
+            assert text == standard(values)  # (the codec writes NaN and infinities as null; the plan gives none)
+
+
+def test_rows_with_floats_orjson_prints_differently_keep_the_codec():
+    frame = pl.DataFrame({"fine_amount": [0.05, 9e-05, 1e16, float("nan"), None, 0.0, 9999999999999998.0],
+                          "note": ["a"] * 7})
+    assert floats_plain(frame) == [True, False, False, False, True, True, True]
+    assert canonical_row({"fine_amount": 9e-05}, plain=False) == '{"fine_amount":9e-05}'
+    assert canonical_row({"fine_amount": 1e16}, plain=False) == '{"fine_amount":1e+16}'
+
+
+def test_a_float_inside_a_list_is_never_taken_as_plain():
+    frame = pl.DataFrame({"amounts": [[0.5, 1e-7]]}, schema={"amounts": pl.List(pl.Float64)})
+    assert floats_plain(frame) == [False]
+
+
+def test_a_row_orjson_cannot_encode_falls_back_to_the_codec():
+    value = {"big": 2**70, "fine_amount": 0.5}
+    assert canonical_row(value, plain=True) == standard(value)
