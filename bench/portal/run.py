@@ -14,7 +14,7 @@ times, for distinct queries each:
 - subject pages (subjects with records) and the 双公示 listing page;
 
 at three levels: the bare indexed query (the SQL the selector runs, nothing else), the selector
-(`portal.selectors`: ranking, fetching the page's subjects or records) and the whole page or API response through
+(`disclosure.selectors`: ranking, fetching the page's subjects or records) and the whole page or API response through
 Django's test client (URL routing, rate limiter, template). Writes bench/portal/RESULTS.md (date, machine, sizes,
 load times, p50/p95/p99 in ms).
 """
@@ -113,7 +113,7 @@ def report(results: list[dict], args, machine: dict) -> str:
         "```", machine["free"], "```", "",
         "Times in milliseconds, p50 / p95 / p99 over distinct queries (after a warm-up), one client, warm caches.",
         "*bare*: the indexed SQL alone (FTS5 MATCH / LIKE with the same LIMIT; the subject page's two "
-        "indexed section queries); *selector*: `portal.selectors` (query + ranking + fetching the rows shown); "
+        "indexed section queries); *selector*: `disclosure.selectors` (query + ranking + fetching the rows shown); "
         "*page*: the whole HTTP response through Django's test client (routing, rate limiter, template); *API*: "
         "`/api/v1/public/...`.", "",
         NOTES, "",
@@ -227,7 +227,7 @@ def child(args) -> None:  # noqa: C901  (one linear script)
     from django.test.utils import override_settings
 
     from pubcredit.accounts.models import Department, District
-    from pubcredit.portal import selectors
+    from pubcredit.disclosure import selectors
     from pubcredit.publicity.models import PublicityState
     from pubcredit.records.models import CreditRecord
     from pubcredit.rules.identifiers import uscc_check_char

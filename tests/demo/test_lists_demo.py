@@ -9,7 +9,7 @@ from django.urls import reverse
 from pubcredit.audit.services import SystemActor, verify_chain
 from pubcredit.ingest.models import Batch
 from pubcredit.lists.models import IdentificationCase, ListEntry
-from pubcredit.portal import selectors
+from pubcredit.disclosure import selectors
 from pubcredit.publicity.models import PublicityState
 from pubcredit.records.models import CreditRecord
 from pubcredit.sanctions.models import Check, CheckFeedback

@@ -135,6 +135,6 @@ def test_pages_per_role_and_nothing_public(client, staff_file, personnel, other_
     client.logout()
     assert client.get(f"/integrity/files/{staff_file.pk}/").status_code == 302  # to the login page
     assert client.get("/public/integrity/files/").status_code == 404
-    from pubcredit.portal.selectors import subject_search_public
+    from pubcredit.disclosure.selectors import subject_search_public
 
     assert subject_search_public(query="李某", page=1).results == []  # files are no credit subjects

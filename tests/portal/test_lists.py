@@ -10,7 +10,7 @@ from django.urls import reverse
 from pubcredit.audit.models import AuditEvent
 from pubcredit.lists.models import ListEntry
 from pubcredit.lists.services import list_entry_remove
-from pubcredit.portal import selectors
+from pubcredit.disclosure import selectors
 from pubcredit.records.models import CreditRecord
 from pubcredit.records.services import record_revoke
 from pubcredit.rules import clock

@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
-from pubcredit.portal import selectors
-from pubcredit.portal.selectors import subject_search_public
+from pubcredit.disclosure import selectors
+from pubcredit.disclosure.selectors import subject_search_public
 from pubcredit.rules import clock
 from pubcredit.subjects.services import SubjectRef, subjects_resolve
 from tests.factories import at, uscc

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from pubcredit.portal import selectors
+from pubcredit.disclosure import selectors
 from pubcredit.rules import clock
 from pubcredit.subjects.models import Subject
 from tests.factories import resident_id, uscc

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.urls import reverse
 from ninja import Query, Router, Schema
 
-from pubcredit.portal import selectors
+from pubcredit.disclosure import selectors
 from pubcredit.ratelimit import client_ip, rate_limited
 from pubcredit.portal.services import public_person_reads_log
 from pubcredit.rules.errors import DomainError, Problem

@@ -1,5 +1,5 @@
 """The public credit site (信用网站): search, subject pages, 双公示 listings, 红黑名单 listings, the publicity rules.
-No login; rate-limited per client. Thin: everything is read through ``portal.selectors``; nothing is written, the
+No login; rate-limited per client. Thin: everything is read through ``disclosure.selectors``; nothing is written, the
 natural persons shown are noted on a log (``portal.services``)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from pubcredit.portal import selectors
+from pubcredit.disclosure import selectors
 from pubcredit.ratelimit import client_ip, rate_limited
 from pubcredit.portal.services import public_person_reads_log
 from pubcredit.rulebook.loader import load_yaml

@@ -14,7 +14,7 @@ from pubcredit.catalog.registry import all_classes, get_class, rulebook_version
 from pubcredit.lists.choices import RemovalReasonChoice
 from pubcredit.lists.models import ListEntry
 from pubcredit.lists.rulebook import is_list, spec_for
-from pubcredit.portal import selectors as public
+from pubcredit.disclosure import selectors as public
 from pubcredit.publicity.choices import PublicityStateChoice
 from pubcredit.publicity.models import PublicityState
 from pubcredit.records.choices import RecordStatus

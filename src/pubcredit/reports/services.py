@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
-from pubcredit.portal.selectors import subject_public_get
+from pubcredit.disclosure.selectors import subject_public_get
 from pubcredit.reports import render, selectors, signing
 from pubcredit.reports.models import PersonAuthorisation, Report, ReportKind, SigningCertificate
 from pubcredit.rules import clock

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pubcredit.accounts.access import enterprise_login_required
 from pubcredit.audit.services import SystemActor
 from pubcredit.ratelimit import client_ip, hit, rate_limited, too_many
-from pubcredit.portal.selectors import subject_public_get
+from pubcredit.disclosure.selectors import subject_public_get
 from pubcredit.reports import render as report_render
 from pubcredit.reports import services
 from pubcredit.reports.forms import EnterpriseReportForm

@@ -1,6 +1,6 @@
 """Red and black lists on the public site (红黑名单公示), read from their entries: an entry is shown while
 ``rules.lists.entry_publicity`` says so (list published, person allowed, in force today). Part of
-``portal.selectors``.
+``disclosure.selectors``.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from pubcredit.lists.models import ListEntry
 from pubcredit.lists.rulebook import published_specs
 from pubcredit.lists.rulebook import rulebook as list_rulebook
 from pubcredit.lists.selectors import in_force_filter
-from pubcredit.portal.selectors.listings import _filtered, ListingFilters
-from pubcredit.portal.selectors.search import LISTING_MAX_PAGES, PAGE_SIZE, _person_list_versions, RECORDS_PAGE_SIZE
-from pubcredit.portal.selectors.subjects import PublicField, _text
+from pubcredit.disclosure.selectors.listings import _filtered, ListingFilters
+from pubcredit.disclosure.selectors.search import LISTING_MAX_PAGES, PAGE_SIZE, _person_list_versions, RECORDS_PAGE_SIZE
+from pubcredit.disclosure.selectors.subjects import PublicField, _text
 from pubcredit.repair.selectors import OBJECTION_MARK, records_under_objection
 from pubcredit.rules import clock
 from pubcredit.rules.errors import DomainError

@@ -16,24 +16,24 @@ Red and black lists (红黑名单公示) are read from their entries (``lists.Li
 state: an entry is shown while ``rules.lists.entry_publicity`` says so, which the query below expresses (list
 published, person allowed, in force today), so a removal or the end of a term takes it off the site at once.
 
-A package by concept; every name is importable from ``pubcredit.portal.selectors`` as before: ``search`` (the
+A package by concept; every name is importable from ``pubcredit.disclosure.selectors`` as before: ``search`` (the
 search, its limits and who is findable), ``subjects`` (a subject's page), ``listings`` (双公示 listings) and
 ``lists`` (红黑名单公示). Tests that change a limit patch the module that reads it (e.g. ``selectors.search.PAGE_SIZE``).
 """
 
 from __future__ import annotations
 
-from pubcredit.publicity.rulebook import rulebook  # noqa: F401 -- read as portal.selectors.rulebook (reports)
-from pubcredit.portal.selectors.search import (ALWAYS_SHOWN, FTS_MIN, FTS_TABLE, _kind_filter_sql, LISTING_MAX_PAGES,
+from pubcredit.publicity.rulebook import rulebook  # noqa: F401 -- read as disclosure.selectors.rulebook (reports)
+from pubcredit.disclosure.selectors.search import (ALWAYS_SHOWN, FTS_MIN, FTS_TABLE, _kind_filter_sql, LISTING_MAX_PAGES,
                                                MAX_QUERY, MAX_RESULTS, MIN_QUERY, name_match_ids, normalise_query,
                                                PAGE_SIZE, persons_public, RECORDS_PAGE_SIZE, SearchPage,
                                                subject_public_by_uscc, subject_public_get, subject_search_public)
-from pubcredit.portal.selectors.subjects import (public_record, public_records, PublicField, PublicRecord,
+from pubcredit.disclosure.selectors.subjects import (public_record, public_records, PublicField, PublicRecord,
                                                  RecordSection, subject_facts, subject_published_records,
                                                  subject_sections, _text)
-from pubcredit.portal.selectors.listings import (filter_choices, listing, ListingFilters, ListingPage,
+from pubcredit.disclosure.selectors.listings import (filter_choices, listing, ListingFilters, ListingPage,
                                                  regimes_for_display)
-from pubcredit.portal.selectors.lists import (LIST_KIND_LABELS, LIST_KINDS, list_listing, list_overview,
+from pubcredit.disclosure.selectors.lists import (LIST_KIND_LABELS, LIST_KINDS, list_listing, list_overview,
                                               ListListingPage, ListSection, public_entry, public_list_get,
                                               PublicListEntry, published_lists, shown_entries_filter,
                                               subject_list_entries, subject_list_sections, unknown_filter_problems)

@@ -1,5 +1,5 @@
 """Name search on the public site (公示网站检索), its limits, and who may be found (natural persons only through a
-class public for them; ``subject_public_get``). Part of ``portal.selectors``; the package docstring explains the
+class public for them; ``subject_public_get``). Part of ``disclosure.selectors``; the package docstring explains the
 indexes.
 """
 

@@ -1,5 +1,5 @@
 """双公示 listings (行政许可、行政处罚公示): published records of one class, filtered, paged and capped. Part of
-``portal.selectors``.
+``disclosure.selectors``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 
 from pubcredit.accounts.models import Department, District
 from pubcredit.catalog.registry import get_class
-from pubcredit.portal.selectors.search import LISTING_MAX_PAGES, PAGE_SIZE
-from pubcredit.portal.selectors.subjects import public_records, PublicRecord, _published
+from pubcredit.disclosure.selectors.search import LISTING_MAX_PAGES, PAGE_SIZE
+from pubcredit.disclosure.selectors.subjects import public_records, PublicRecord, _published
 from pubcredit.publicity.rulebook import rulebook
 from pubcredit.subjects.models import Subject
 

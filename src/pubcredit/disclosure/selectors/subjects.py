@@ -1,5 +1,5 @@
 """A subject's public page (主体公示页): its published records by class (双公示 sections) and the facts shown beside
-them. Part of ``portal.selectors``.
+them. Part of ``disclosure.selectors``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.db.models import Count, QuerySet
 from pubcredit.catalog.registry import all_classes, get_class
 from pubcredit.lists.rulebook import is_list
 from pubcredit.lists.rulebook import rulebook as list_rulebook
-from pubcredit.portal.selectors.search import ALWAYS_SHOWN, RECORDS_PAGE_SIZE
+from pubcredit.disclosure.selectors.search import ALWAYS_SHOWN, RECORDS_PAGE_SIZE
 from pubcredit.publicity.choices import PublicityStateChoice
 from pubcredit.publicity.models import PublicityState
 from pubcredit.publicity.rulebook import rulebook
