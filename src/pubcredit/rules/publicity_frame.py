@@ -30,7 +30,7 @@ import polars as pl
 
 from pubcredit.rules.calendar import Deadline
 from pubcredit.rules.publicity import (NO_DURATION, PENALTY_TYPES, SEVERITY_LABELS, SUBJECT_LABELS, FineRule, Policy,
-                                       PublicityRulebook, Regime, Severity)
+                                       PublicityRulebook, Regime, sector_fine_rule, Severity)
 
 __all__ = ["DECISION_COLUMNS", "covers", "assess_frame"]
 
@@ -78,32 +78,7 @@ def _when(condition: pl.Expr, text: pl.Expr | str) -> pl.Expr:
 def _fine_rules(regime: Regime, policy: Policy, sector_sets: list[str]) -> dict[str, tuple[FineRule, str]]:
     """The fine thresholds per distinct set of sectors (a sector's own 较小数额 / 巨额 replaces the regime's; several
     sectors: the higher of each), with the sectors' label, as the reference's fine rule builds them."""
-    out = {}
-    for key in sector_sets:
-        rule = regime.fine
-        sectors = sorted(set(regime.sector_fines) & set(filter(None, key.split(","))))
-        if not sectors:
-            out[key] = (rule, "")
-            continue
-        own_minor: dict[str, Decimal] = {}
-        own_serious: dict[str, Decimal] = {}
-        article_minor, article_serious, borrowed = rule.article_minor, rule.article_serious, rule.minor_borrowed_from
-        for code in sectors:
-            own = regime.sector_fines[code]
-            for kind, bound in (own.minor_at_most_yuan or {}).items():
-                own_minor[kind] = max(bound, own_minor.get(kind, bound))
-                article_minor, borrowed = own.article_minor or own.basis_zh, ""
-            for kind, bound in (own.serious_at_least_yuan or {}).items():
-                own_serious[kind] = max(bound, own_serious.get(kind, bound))
-                article_serious = own.article_serious or own.basis_zh
-        minor = {**(rule.minor_at_most_yuan or {}), **own_minor}
-        serious = {**(rule.serious_at_least_yuan or {}), **own_serious}
-        label = "、".join(policy.sectors[c].label_zh if c in policy.sectors else c for c in sectors)
-        out[key] = (rule.model_copy(update={
-            "minor_at_most_yuan": minor or None, "serious_at_least_yuan": serious or None,
-            "article_minor": article_minor, "article_serious": article_serious,
-            "minor_borrowed_from": borrowed}), label)
-    return out
+    return {key: sector_fine_rule(regime, set(filter(None, key.split(","))), policy) for key in sector_sets}
 
 
 def _fine_table(regime: Regime, policy: Policy, sector_sets: list[str]) -> pl.DataFrame:

@@ -37,11 +37,12 @@ from pubcredit.rules.publicity.rulebook import (ClassPeriod, Disclosure, Family,
                                                 PublicityRulebook, PublicityRulebookError, Regime, Sector, SectorFine,
                                                 SectorRule)
 from pubcredit.rules.publicity.assess import (add_months, assess, detect_sectors, family_of, fine_yuan, NO_DURATION,
-                                              PublicityDecision, RecordFacts, states_sharing, target_state, WorkingDays)
+                                              PublicityDecision, RecordFacts, sector_fine_rule, states_sharing,
+                                              target_state, WorkingDays)
 
 __all__ = ["event_for", "InvalidTransition", "PENALTY_TYPES", "PenaltyType", "Severity", "SEVERITY_LABELS", "State",
            "STATE_LABELS", "STICKY", "SUBJECT_LABELS", "SubjectKind", "transition", "TRANSITIONS", "ClassPeriod",
            "Disclosure", "Family", "FamilyMatch", "FineRule", "FixedClassPeriod", "FixedPeriod", "parse_rulebook",
            "Policy", "PublicityRulebook", "PublicityRulebookError", "Regime", "Sector", "SectorFine", "SectorRule",
            "add_months", "assess", "detect_sectors", "family_of", "fine_yuan", "NO_DURATION", "PublicityDecision",
-           "RecordFacts", "states_sharing", "target_state", "WorkingDays"]
+           "RecordFacts", "sector_fine_rule", "states_sharing", "target_state", "WorkingDays"]

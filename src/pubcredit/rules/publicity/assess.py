@@ -188,10 +188,15 @@ def _classify(facts: RecordFacts, regime: Regime, policy: Policy, why: _Why) -> 
 
 
 def _fine_rule(facts: RecordFacts, regime: Regime, policy: Policy | None) -> tuple[FineRule, str]:
-    """The fine thresholds for this record: the regime's, with a sector's own 较小数额 / 巨额 where the record's sector
-    set them (several sectors: the figures most favourable to the subject). Returns (rule, the sector's label)."""
+    return sector_fine_rule(regime, facts.sectors, policy)
+
+
+def sector_fine_rule(regime: Regime, record_sectors: set[str], policy: Policy | None) -> tuple[FineRule, str]:
+    """The fine thresholds for a record of these sectors: the regime's, with a sector's own 较小数额 / 巨额 where the
+    sector set them (several sectors: the figures most favourable to the subject). Returns (rule, the sectors' label).
+    The set-based rule (rules/publicity_frame.py) builds its thresholds with this too."""
     rule = regime.fine
-    sectors = sorted(set(regime.sector_fines) & facts.sectors)
+    sectors = sorted(set(regime.sector_fines) & record_sectors)
     if not sectors:
         return rule, ""
     # the sector's own figure replaces the regime's (sector standards prevail, Order 36 art. 11); between sectors the
