@@ -80,6 +80,20 @@ def _snapshot(app: RepairApplication) -> dict[str, Any]:
             "decided_on": app.decided_on}
 
 
+def _application_save_new(app: RepairApplication, actor: Any) -> RepairApplication:
+    """Store a new application (one open application per item: the database refuses a second), audit and notify."""
+    app.full_clean()
+    try:
+        with transaction.atomic():
+            app.save()
+    except IntegrityError:
+        raise DomainError("repair.open_application", "该信息已有办理中的信用修复申请", "an application is already open",
+                          "record") from None
+    _audit_app(app, "submit", actor, None)
+    notify_step(app, "submit")
+    return app
+
+
 def _audit_app(app: RepairApplication, event: str, actor: Any, before: dict | None, reason: str = "") -> None:
     audit.record(Event.REPAIR_APPLICATION_MOVED, actor=actor, object_type="repair_application", object_id=app.pk,
                  before=before, after=_snapshot(app), reason=reason, rule_version=app.rule_version,
@@ -128,16 +142,7 @@ def repair_application_submit(*, record: CreditRecord, applicant_uscc: str, cont
         accept_working_days=limits.accept, decide_working_days=limits.decide,
         extension_working_days=limits.complex_extension, rule_version=eligibility.rule_version,
         created_at=now, updated_at=now)
-    app.full_clean()
-    try:
-        with transaction.atomic():
-            app.save()
-    except IntegrityError:
-        raise DomainError("repair.open_application", "该信息已有办理中的信用修复申请", "an application is already open",
-                          "record") from None
-    _audit_app(app, "submit", actor, None)
-    notify_step(app, "submit")
-    return app
+    return _application_save_new(app, actor)
 
 
 def rulebook_commitment(*, record: CreditRecord, eligibility_regime: str) -> str:
@@ -392,16 +397,7 @@ def reorganisation_submit(*, record: CreditRecord, applicant_uscc: str, applican
         deadline_provisional=shield_due.provisional or answer_due.provisional, regime=regime_id,
         accept_working_days=regime.reorganisation_working_days, decide_working_days=0, extension_working_days=0,
         rule_version=rulebook().version, created_at=now, updated_at=now)
-    app.full_clean()
-    try:
-        with transaction.atomic():
-            app.save()
-    except IntegrityError:
-        raise DomainError("repair.open_application", "该信息已有办理中的信用修复申请", "an application is already open",
-                          "record") from None
-    _audit_app(app, "submit", actor, None)
-    notify_step(app, "submit")
-    return app
+    return _application_save_new(app, actor)
 
 
 def _reorganisation(application: RepairApplication) -> RepairApplication:
