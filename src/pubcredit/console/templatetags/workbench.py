@@ -35,6 +35,7 @@ SYSTEM_ACTORS = {
     "cli:evaluate": "系统（公共信用综合评价）",
     "cli:create_enterprise_account": "系统（命令行开通企业用户）",
     "cli:create_bank_officer": "系统（命令行开通金融机构用户）",
+    "cli:subject_industries": "系统（命令行导入主体行业门类）",
     "cli:national_xinyidai_report": "系统（全国信易贷平台报送）",
 }
 _ROLE_SUFFIX = re.compile(r"\s*[(（][A-Za-z][^)）]*[)）]\s*$")
