@@ -7,7 +7,8 @@ writes them as Parquet partitioned by subject (``--partition`` subjects per file
 per measurement: (1) the engine, ``rules.evaluation.score_partition`` partition by partition with the default Zibo
 scorecard, item lines included; (2) a bare Polars aggregate: the same per-record points (severity, decay, repeat,
 repaired) and list points summed per subject in one ``group_by``, without lines, caps or overrides — a floor,
-not the same output. Wall time and the child's peak RSS are printed as JSON lines.
+not the same output. Wall time, the child's own peak RSS (VmHWM) and the load average are printed as JSON
+lines.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -69,9 +71,11 @@ def _parts(directory: Path) -> list[str]:
     return sorted(p.name for p in (directory / "subjects").iterdir())
 
 
-def _read(directory: Path, name: str, part: str) -> pl.DataFrame:
+def _read(directory: Path, name: str, part: str, schema: dict) -> pl.DataFrame:
+    """One partition's file, read once (a partition without entries gets an empty frame of the schema)."""
     path = directory / name / part
-    return pl.read_parquet(path) if path.exists() else None
+    frame = pl.read_parquet(path) if path.exists() else pl.DataFrame(schema=schema)
+    return frame.select(list(schema)).cast(schema)
 
 
 def score_engine(directory: Path) -> dict:
@@ -84,8 +88,7 @@ def score_engine(directory: Path) -> dict:
     started, subjects, lines = time.perf_counter(), 0, 0
     for part in _parts(directory):
         frames = Frames(*(
-            (_read(directory, name, part) if _read(directory, name, part) is not None
-             else pl.DataFrame(schema=schema)).select(list(schema)).cast(schema)
+            _read(directory, name, part, schema)
             for name, schema in (("subjects", SUBJECT_SCHEMA), ("records", RECORD_SCHEMA),
                                  ("entries", ENTRY_SCHEMA))))
         scored = score_partition(frames, card, AS_OF)
@@ -125,9 +128,21 @@ def score_bare(directory: Path) -> dict:
             "subjects": totals.height}
 
 
+def peak_rss_mib() -> int:
+    """This process's own peak RSS. Not ``getrusage``: on Linux its ``ru_maxrss`` survives ``exec``, so a child
+    started by the parent that generated the data would report the parent's peak (it did, until 2026-12-03)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
 def child(mode: str, directory: str) -> None:
     result = (score_engine if mode == "engine" else score_bare)(Path(directory))
-    result["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    result["peak_rss_mib"] = peak_rss_mib()
+    result["load_average"] = [round(x, 2) for x in os.getloadavg()]  # the machine is shared: say how busy it was
     print(json.dumps(result, ensure_ascii=False))
 
 
