@@ -8,7 +8,8 @@ and list entries, one full run, then ``--changed`` subjects get a new penalty an
    a SQLite file under ``var/bench-evaluation/``, a copy of the migrated template), migrated.
 2. **Load** (bench data, not through the services, as ``bench/checks/load.py``): organisations, administrative
    penalties (``admin_penalty``) with their publicity states, list entries (each with the record of its list's class),
-   written with ``pubcredit.bulk.bulk_insert`` (``COPY`` on PostgreSQL) in chunks; the same distributions as
+   written with ``pubcredit.bulk.bulk_insert`` (``COPY`` on PostgreSQL) in chunks, the four tables' indexes that back
+   no constraint dropped before and built again after (PostgreSQL); the same distributions as
    ``run.py`` (penalties 2022-01 … yesterday, 60 % minor, 30 % general, 10 % serious, 5 % repaired, 1 % revoked; list
    entries over the six lists, those more than 200 days old removed by repair in 30 % of cases). Every row was
    received and last written a day before the run, so it is neither new to the refresh nor after the evaluation
@@ -122,6 +123,24 @@ def _frames(n_subjects: int, n_records: int, n_entries: int, today: dt.date, see
     return records, entries
 
 
+def _drop_indexes(models) -> list[str]:
+    """PostgreSQL: drop the tables' indexes that back no constraint (they are built again after the load, one sort
+    each instead of millions of random insertions, as a first load of a database is done); their definitions. The
+    database ends with exactly the indexes the migrations made. SQLite: nothing (the tiny sizes only)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND NOT EXISTS "
+                       "(SELECT 1 FROM pg_constraint WHERE conname = indexname)",
+                       [[m._meta.db_table for m in models]])
+        found = cursor.fetchall()
+        for name, _ in found:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    return [definition for _, definition in found]
+
+
 def load(args, department, yesterday: dt.datetime) -> list[int]:
     """Organisations, penalties with publicity states, list entries (bulk, in chunks); the subjects' ids by index."""
     from django.db import connection, transaction
@@ -136,6 +155,7 @@ def load(args, department, yesterday: dt.datetime) -> list[int]:
 
     today = clock.today()
     started = time.perf_counter()
+    rebuild = _drop_indexes([Subject, CreditRecord, PublicityState, ListEntry])
     subject_fields = ("kind", "name", "uscc", "id_hash", "id_encrypted", "id_masked", "district_id", "created_at",
                       "updated_at")
     for base in range(0, args.subjects, CHUNK):
@@ -227,6 +247,11 @@ def load(args, department, yesterday: dt.datetime) -> list[int]:
         last_id, n, entered = ids[-1], n + len(rows), entered + len(rows)
     _say("load list entries", started, rows=entered)
 
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for definition in rebuild:
+            cursor.execute(definition)
+    _say("build the indexes dropped for the load", started, indexes=len(rebuild))
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE)" if connection.vendor == "postgresql" else "ANALYZE")

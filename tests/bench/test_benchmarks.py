@@ -29,7 +29,7 @@ TINY = {
 # what each one's report must contain once it ran through
 REPORTED = {"ingest": "| database | rows |", "portal": "| measure | n | bare | selector | page | API |",
             "checks": "| endpoint | mode | requests |", "portal_during_import": "audit rows written by the searches: 0",
-            "evaluation": '"what": "engine"', "reports": '"batch_reports_per_s"',
+            "evaluation": '"what": "same scores"', "reports": '"batch_reports_per_s"',
             "evaluation_refresh": '"checked": "exactly the changed subjects got new results"'}
 
 
