@@ -4,10 +4,12 @@
 
 Generates organisations, penalties (severity minor/general/serious, some repaired or revoked) and list entries,
 writes them as Parquet partitioned by subject (``--partition`` subjects per file), then in a fresh child process
-per measurement: (1) the engine, ``rules.evaluation.score_partition`` partition by partition with the default Zibo
-scorecard, item lines included; (2) a bare Polars aggregate: the same per-record points (severity, decay, repeat,
-repaired) and list points summed per subject in one ``group_by``, without lines, caps or overrides — a floor,
-not the same output. Wall time and the child's peak RSS are printed as JSON lines.
+per measurement: (1) a bare aggregate written by hand in Polars: the default Zibo model's scores and grades
+(per-record points with decay, repeat and repair, list points, item and category caps, thresholds, the serious-list
+override) in one lazy query over all subjects, without item lines or notes; (2) the engine,
+``rules.evaluation.score_partition`` partition by partition with the default Zibo scorecard, item lines included.
+Both write their scores, which must be the same for every subject (``"what": "same scores"``; the run fails
+otherwise). Wall time, the child's own peak RSS (VmHWM) and the load average are printed as JSON lines.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -69,9 +72,11 @@ def _parts(directory: Path) -> list[str]:
     return sorted(p.name for p in (directory / "subjects").iterdir())
 
 
-def _read(directory: Path, name: str, part: str) -> pl.DataFrame:
+def _read(directory: Path, name: str, part: str, schema: dict) -> pl.DataFrame:
+    """One partition's file, read once (a partition without entries gets an empty frame of the schema)."""
     path = directory / name / part
-    return pl.read_parquet(path) if path.exists() else None
+    frame = pl.read_parquet(path) if path.exists() else pl.DataFrame(schema=schema)
+    return frame.select(list(schema)).cast(schema)
 
 
 def score_engine(directory: Path) -> dict:
@@ -81,22 +86,38 @@ def score_engine(directory: Path) -> dict:
         score_partition
 
     card = parse_scorecard(yaml.safe_load((ROOT / "src/pubcredit/rulebook/scorecards/zibo-v1.yaml").read_text()))
-    started, subjects, lines = time.perf_counter(), 0, 0
+    started, subjects, lines, scores = time.perf_counter(), 0, 0, []
     for part in _parts(directory):
         frames = Frames(*(
-            (_read(directory, name, part) if _read(directory, name, part) is not None
-             else pl.DataFrame(schema=schema)).select(list(schema)).cast(schema)
+            _read(directory, name, part, schema)
             for name, schema in (("subjects", SUBJECT_SCHEMA), ("records", RECORD_SCHEMA),
                                  ("entries", ENTRY_SCHEMA))))
         scored = score_partition(frames, card, AS_OF)
         subjects += scored.scores.height
         lines += scored.lines.height
-    return {"what": "engine", "seconds": round(time.perf_counter() - started, 2), "subjects": subjects,
-            "lines": lines}
+        scores.append(scored.scores.select("subject_id", "score", "grade"))
+    seconds = round(time.perf_counter() - started, 2)
+    pl.concat(scores).write_parquet(directory / "engine_scores.parquet")  # for the comparison, after the timing
+    return {"what": "engine", "seconds": seconds, "subjects": subjects, "lines": lines}
+
+
+# the default model (zibo-v1) written out by hand for the bare aggregate: item → (category, cap), category → cap
+ITEMS = {"minor": ("penalties", 30.0), "general": ("penalties", 240.0), "serious": ("penalties", 440.0),
+         "business_anomaly": ("lists", 40.0), "serious_list": ("lists", 450.0), "integrity_honor": ("honours", 60.0),
+         "tax_a_level": ("honours", 20.0)}
+CATEGORY_CAPS = {"penalties": 500.0, "lists": 450.0, "honours": 80.0}
+SERIOUS_LISTS = ["court_dishonest_debtor", "major_tax_violator", "samr_serious_violation"]
+GRADES = [("A+", 1030), ("A", 970), ("B", 945), ("C", 880), ("C-", 800), ("D", 650), ("D-", 0)]
+
+
+def _capped(points: pl.Expr, cap: pl.Expr) -> pl.Expr:
+    return pl.when(points.abs() > cap).then(points.sign() * cap).otherwise(points)
 
 
 def score_bare(directory: Path) -> dict:
-    """The floor: per-record points for the default model's three penalty items and the list items, one sum."""
+    """The hand-written aggregate: the same scores and grades as the engine (per-record points with decay, repeat
+    and repair, list points, item and category caps, thresholds, the serious-list override) in one lazy Polars
+    query over all subjects at once, without item lines, notes or the scorecard machinery."""
     started = time.perf_counter()
     records = pl.scan_parquet(directory / "records")
     cut = {m: AS_OF.replace(year=AS_OF.year - m // 12) for m in (12, 24, 36)}
@@ -112,22 +133,69 @@ def score_bare(directory: Path) -> dict:
         .then(1.5).otherwise(1.0)
     record_points = (records.filter(~pl.col("revoked") & (pl.col("decision_date") <= AS_OF))
                      .sort("subject_id", "decision_date", "record_id")
-                     .select("subject_id", points=-base * decay * repeat
-                             * pl.when(pl.col("repaired")).then(0.0).otherwise(1.0)))
-    list_values = {"business_anomaly": -40.0, "court_dishonest_debtor": -300.0, "major_tax_violator": -300.0,
-                   "samr_serious_violation": -300.0, "integrity_honor": 30.0, "tax_a_level": 20.0}
-    list_points = (pl.scan_parquet(directory / "entries")
-                   .filter((pl.col("effective_date") <= AS_OF)
-                           & (pl.col("removed_on").is_null() | (pl.col("removed_on") > AS_OF)))
-                   .select("subject_id", points=pl.col("list_code").replace_strict(list_values)))
-    totals = pl.concat([record_points, list_points]).group_by("subject_id").agg(pl.col("points").sum()).collect()
-    return {"what": "bare aggregate (floor)", "seconds": round(time.perf_counter() - started, 2),
-            "subjects": totals.height}
+                     .select("subject_id", item=pl.col("severity"),
+                             points=(-base * decay * repeat * pl.when(pl.col("repaired")).then(0.0).otherwise(1.0))
+                             .round(2)))
+    list_items = {"business_anomaly": ("business_anomaly", -40.0), "integrity_honor": ("integrity_honor", 30.0),
+                  "tax_a_level": ("tax_a_level", 20.0), **{code: ("serious_list", -300.0) for code in SERIOUS_LISTS}}
+    in_force = (pl.scan_parquet(directory / "entries")
+                .filter((pl.col("effective_date") <= AS_OF)
+                        & (pl.col("removed_on").is_null() | (pl.col("removed_on") > AS_OF))))
+    list_points = in_force.select(
+        "subject_id", item=pl.col("list_code").replace_strict({k: v[0] for k, v in list_items.items()}),
+        points=pl.col("list_code").replace_strict({k: v[1] for k, v in list_items.items()}))
+    per_item = (pl.concat([record_points, list_points]).group_by("subject_id", "item").agg(pl.col("points").sum())
+                .with_columns(category=pl.col("item").replace_strict({k: v[0] for k, v in ITEMS.items()}),
+                              points=_capped(pl.col("points"), pl.col("item").replace_strict(
+                                  {k: v[1] for k, v in ITEMS.items()}))))
+    delta = (per_item.group_by("subject_id", "category").agg(pl.col("points").sum())
+             .with_columns(points=_capped(pl.col("points"), pl.col("category").replace_strict(CATEGORY_CAPS)))
+             .group_by("subject_id").agg(delta=pl.col("points").sum()))
+    serious = in_force.filter(pl.col("list_code").is_in(SERIOUS_LISTS)).select("subject_id").unique() \
+        .with_columns(listed=pl.lit(True))
+    grade = pl.lit(GRADES[-1][0])
+    for name, floor in reversed(GRADES[:-1]):
+        grade = pl.when(pl.col("score") >= floor).then(pl.lit(name)).otherwise(grade)
+    better_than_d = ["A+", "A", "B", "C", "C-"]
+    scores = (pl.scan_parquet(directory / "subjects").select("subject_id")
+              .join(delta, on="subject_id", how="left").join(serious, on="subject_id", how="left")
+              .with_columns(score=(1000 + pl.col("delta").fill_null(0.0)).round(2))
+              .with_columns(grade=grade)
+              .with_columns(grade=pl.when(pl.col("listed").fill_null(False) & pl.col("grade").is_in(better_than_d))
+                            .then(pl.lit("D")).otherwise(pl.col("grade")))
+              .select("subject_id", "score", "grade").collect())
+    seconds = round(time.perf_counter() - started, 2)
+    scores.write_parquet(directory / "bare_scores.parquet")
+    return {"what": "bare aggregate", "seconds": seconds, "subjects": scores.height}
+
+
+def compare(directory: Path) -> dict:
+    """Both wrote their scores: they must be the same (score within a cent of rounding, grade equal)."""
+    both = pl.read_parquet(directory / "engine_scores.parquet").join(
+        pl.read_parquet(directory / "bare_scores.parquet"), on="subject_id", how="full", suffix="_bare")
+    differ = both.filter(pl.col("subject_id").is_null() | pl.col("subject_id_bare").is_null()
+                         | ((pl.col("score") - pl.col("score_bare")).abs() > 0.01 + 1e-9)
+                         | (pl.col("grade") != pl.col("grade_bare")))
+    if differ.height:
+        raise SystemExit(f"the engine and the bare aggregate differ for {differ.height} subjects:\n{differ.head(5)}")
+    return {"what": "same scores", "subjects": both.height, "differ": 0}
+
+
+def peak_rss_mib() -> int:
+    """This process's own peak RSS. Not ``getrusage``: on Linux its ``ru_maxrss`` survives ``exec``, so a child
+    started by the parent that generated the data would report the parent's peak (it did, until 2026-12-03)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def child(mode: str, directory: str) -> None:
     result = (score_engine if mode == "engine" else score_bare)(Path(directory))
-    result["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    result["peak_rss_mib"] = peak_rss_mib()
+    result["load_average"] = [round(x, 2) for x in os.getloadavg()]  # the machine is shared: say how busy it was
     print(json.dumps(result, ensure_ascii=False))
 
 
@@ -151,6 +219,7 @@ def main() -> None:
                           "partition": args.partition}))
         for mode in ("bare", "engine"):
             subprocess.run([sys.executable, __file__, "--child", mode, tmp], check=True)
+        print(json.dumps(compare(Path(tmp))))
 
 
 if __name__ == "__main__":

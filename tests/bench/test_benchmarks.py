@@ -23,11 +23,14 @@ TINY = {
     "evaluation": ["bench/evaluation/run.py", "--subjects", "300", "--records", "1500", "--entries", "30",
                    "--partition", "100"],
     "reports": ["bench/reports/run.py", "--records", "5", "--batch", "1", "--repeat", "1"],
+    "evaluation_refresh": ["bench/evaluation/refresh.py", "--subjects", "300", "--records", "3000", "--entries", "30",
+                           "--changed", "20", "--workdir", "var/bench-evaluation-tiny"],
 }
 # what each one's report must contain once it ran through
 REPORTED = {"ingest": "| database | rows |", "portal": "| measure | n | bare | selector | page | API |",
             "checks": "| endpoint | mode | requests |", "portal_during_import": "audit rows written by the searches: 0",
-            "evaluation": '"what": "engine"', "reports": '"batch_reports_per_s"'}
+            "evaluation": '"what": "same scores"', "reports": '"batch_reports_per_s"',
+            "evaluation_refresh": '"checked": "exactly the changed subjects got new results"'}
 
 
 @pytest.mark.parametrize("name", sorted(TINY))

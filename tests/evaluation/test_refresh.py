@@ -74,6 +74,32 @@ def test_a_new_listing_shows_at_the_next_refresh_and_nothing_new_writes_nothing(
     assert EvaluationResult.objects.count() == rows
 
 
+def test_a_repaired_penalty_seen_again_by_the_look_back_writes_nothing(city, department, system_actor):
+    """A repaired line scores −0.0 points, which PostgreSQL's jsonb stores as 0: the next refreshes of the look-back
+    (15 minutes) re-score the subject and must find its result unchanged, on either database."""
+    full_run(system_actor)
+    services.evaluation_refresh_changed(actor=system_actor)
+    submit(department, system_actor, [penalty(3, **GENERAL, decision_no="淄市监罚〔2026〕34号")])
+    publicity_repair(record=CreditRecord.objects.get(decision_no="淄市监罚〔2026〕34号"), actor=system_actor,
+                     reason="已履行并整改")
+    run = services.evaluation_refresh_changed(actor=system_actor)
+    assert run.subject_ids == [city[uscc(3)].pk]
+    rows = EvaluationResult.objects.count()
+    assert services.evaluation_refresh_changed(actor=system_actor) is None
+    assert EvaluationResult.objects.count() == rows
+
+
+def test_a_result_that_differs_only_by_the_sign_of_a_zero_is_the_same_result():
+    line = {"item_code": "penalty_general", "points": -0.0, "repaired": True, "source_id": 7}
+
+    def result(points):
+        return EvaluationResult(as_of=dt.date(2026, 11, 20), scorecard_version="zibo-v2", score=1000, grade="A",
+                                class_code="honest", items=[{**line, "points": points}], overrides=[])
+
+    assert services._same_result(result(-0.0), result(0.0))
+    assert not services._same_result(result(-0.0), result(-60.0))
+
+
 def test_the_refresh_job_queues_its_next_round_a_minute_later_and_never_a_second_chain(city, run_worker):
     from django_tasks_db.models import DBTaskResult
 
