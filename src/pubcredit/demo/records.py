@@ -1,7 +1,8 @@
 """Reproducible demo data for Zibo (演示数据): departments, users, subjects, licences and penalties.
 
 Everything goes through the platform's services. Subjects are a pure function of their index, so records can
-pick any subject without keeping millions in memory; rows are generated and submitted one receipt day at a time.
+pick any subject without keeping millions in memory; rows are generated with their own receipt days and submitted
+in chunks as a bulk load (set-based on PostgreSQL, as a file import: ``ingest.setwise``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pubcredit.accounts.models import Department, User
 from pubcredit.accounts.services import department_create, district_get, user_create
 from pubcredit.catalog.registry import get_class
 from pubcredit.records.choices import SubmissionChannel
-from pubcredit.records.services import records_submit
+from pubcredit.ingest.services import records_submit
 from pubcredit.rulebook.loader import load_yaml
 from pubcredit.rules import clock, identifiers
 from pubcredit.subjects.services import SubjectRef, subjects_industry_set, subjects_resolve
@@ -208,8 +209,10 @@ def seed_records(*, subjects: int, records: int, seed: int, actor,
                 received.append(dt.datetime.combine(day, dt.time(9 + serial % 9, serial % 60), clock.PLATFORM_TZ))
             frame = pl.DataFrame([{k: r.get(k) for k in keys} for r in rows], schema={k: pl.String for k in keys})
             frame = frame.with_columns(pl.Series("_received_at", received, dtype=pl.Datetime("us", "Asia/Shanghai")))
-            result = records_submit(info_class=info_class, frame=frame, department=dept["obj"], actor=actor,
-                                    channel=SubmissionChannel.DEMO, batch_ref=f"demo-{dept['code']}-{class_code}")
+            # one transaction per chunk, as a file import's: on PostgreSQL the chunk goes the set-based way (issue 18)
+            with transaction.atomic():
+                result = records_submit(info_class=info_class, frame=frame, department=dept["obj"], actor=actor,
+                                        channel=SubmissionChannel.DEMO, batch_ref=f"demo-{dept['code']}-{class_code}")
             for key in ("created", "updated", "unchanged"):
                 totals[key] += getattr(result, key)
             totals["rejected"] += len(result.rejected)

@@ -224,9 +224,9 @@ def _keys_keep(batch: Batch, keys: pl.DataFrame | None) -> None:
 
 
 def records_submit(**chunk: Any) -> SubmitResult:
-    """Write one validated chunk: set-based for file imports on PostgreSQL (``setwise``, issue 18), row by row
+    """Write one validated chunk: set-based for bulk loads on PostgreSQL (``setwise``, issue 18), row by row
     everywhere else (``records.services.records_submit``); same arguments and result either way."""
-    if setwise.applies(chunk["info_class"], channel=chunk["channel"], frame=chunk["frame"]):
+    if setwise.applies(chunk["info_class"], channel=chunk["channel"]):
         result = setwise.chunk_submit(**chunk)
         # the bulk exception (docs/architecture.md): setwise decides publicity itself and publishes no records-changed
         # event, so the list entries of its chunk are derived here, as the event's subscriber does on the row path

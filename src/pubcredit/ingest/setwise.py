@@ -71,12 +71,15 @@ _STAGE_DDL = (
 )
 
 
-def applies(info_class: InfoClass, *, channel: str, frame: pl.DataFrame | None = None) -> bool:
-    """Whether a chunk goes the set-based way: file imports of a non-list class on PostgreSQL. List classes keep
-    the row path (their entries are derived from each record in the same transaction), SQLite keeps it (the
-    embedded default for small cities), and so do rows with their own receipt times (backfills)."""
-    return (connection.vendor == "postgresql" and channel == SubmissionChannel.FILE and not is_list(info_class.code)
-            and (frame is None or "_received_at" not in frame.columns))
+# bulk loads: department files, and the demo data (``seed_demo``, up to millions of rows with their own receipt times)
+BULK_CHANNELS = (SubmissionChannel.FILE, SubmissionChannel.DEMO)
+
+
+def applies(info_class: InfoClass, *, channel: str) -> bool:
+    """Whether a chunk goes the set-based way: bulk loads (``BULK_CHANNELS``) of a non-list class on PostgreSQL.
+    List classes keep the row path (their entries are derived from each record in the same transaction), and SQLite
+    keeps it (the embedded default for small cities). Rows may carry their own receipt times (``_received_at``)."""
+    return connection.vendor == "postgresql" and channel in BULK_CHANNELS and not is_list(info_class.code)
 
 
 @dataclass
@@ -196,7 +199,7 @@ def _publicity_new(records: list[publicity._RecordView], *, info_class: InfoClas
     due = publicity._earliest_publication()
     if typed is not None and info_class.nature == "negative" and publicity_frame.covers(info_class.code, book.policy):
         facts = _penalty_facts(typed, [r.subject.kind for r in records], info_class=info_class,
-                               department=records[0].department, received_on=records[0].received_at, book=book)
+                               department=records[0].department, received=[r.received_at for r in records], book=book)
         decisions = [publicity_rules.PublicityDecision(
             publicity_rules.Severity(d["severity"]), d["regime"], d["published"], d["publish_from"],
             d["repairable_from"], d["publish_until"], d["reason_zh"], d["reason_en"], d["rule_version"],
@@ -217,7 +220,7 @@ def _publicity_new(records: list[publicity._RecordView], *, info_class: InfoClas
 
 
 def _penalty_facts(typed: pl.DataFrame, kinds: list[str], *, info_class: InfoClass, department: Department,
-                   received_on: dt.datetime, book: publicity_rules.PublicityRulebook) -> pl.DataFrame:
+                   received: list[dt.datetime], book: publicity_rules.PublicityRulebook) -> pl.DataFrame:
     """What the publicity rule reads of each record (``publicity.record_facts``), as columns of the chunk: sectors
     by their keywords in the violation type and legal basis, the family by the deciding authority's name, the fine
     in 元 (exact: from the amount's text, as the rule reads it)."""
@@ -269,7 +272,8 @@ def _penalty_facts(typed: pl.DataFrame, kinds: list[str], *, info_class: InfoCla
             cache[amount] = None
     return typed.select(
         subject_kind=pl.Series(kinds, dtype=pl.String), decision_date=pl.col("decision_date"),
-        received_on=pl.lit(received_on.astimezone(clock.PLATFORM_TZ).date()), penalty_types=types,
+        received_on=pl.Series([r.astimezone(clock.PLATFORM_TZ).date() for r in received], dtype=pl.Date),
+        penalty_types=types,
         fine_amount_yuan=pl.Series([cache[a] for a in fines], dtype=pl.Decimal(38, 12)),
         declared_severity=words(publicity.DECLARED_SEVERITY_FIELD, publicity._SEVERITY_WORDS),
         procedure=words(publicity.PROCEDURE_FIELD, publicity._PROCEDURE_WORDS), sectors=sectors,
@@ -282,8 +286,13 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
                  first_row_number: int = 1, originals: list[dict[str, Any]] | None = None,
                  seen_keys: SeenKeys | None = None) -> SubmitResult:
     """One chunk of a file import, set-based; same arguments and result as ``records_submit``. Runs inside the
-    caller's transaction (the chunk's), on PostgreSQL."""
-    received_at = received_at or clock.now()
+    caller's transaction (the chunk's), on PostgreSQL. A ``_received_at`` column (aware datetimes) gives each row its
+    own receipt time, as on the row path (backfills of history, the demo data)."""
+    row_received = frame.get_column("_received_at").to_list() if "_received_at" in frame.columns else None
+    received_at = max(row_received) if row_received else (received_at or clock.now())
+
+    def received(row_no: int) -> dt.datetime:
+        return row_received[row_no - first_row_number] if row_received else received_at
     plan = validate_frame(info_class, frame, today=received_at.date(), allowlist=confirmed_identifiers(),
                           first_row_number=first_row_number, seen_keys=seen_keys)
     result = SubmitResult(class_code=info_class.code, received=plan.received,
@@ -351,7 +360,7 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
             delay = on_time = None
             if current is None:
                 decided = dt.date.fromisoformat(row.shown["decision_date"])
-                span = (decided, received_at.astimezone(clock.PLATFORM_TZ).date())
+                span = (decided, received(row.row_no).astimezone(clock.PLATFORM_TZ).date())
                 if span not in delays:
                     delays[span] = calendar.working_days_between(*span).value
                 delay, on_time = delays[span], delays[span] <= deadline
@@ -364,7 +373,7 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
                 result.record_ids.append(current[0])
             staged[row.key] = (
                 row.row_no, row.key, subjects[row.ref.key], row.shown["decision_no"], row.shown["decision_date"],
-                received_at, row.shown_json, jsoncodec.compact(_split_sensitive(sensitive_keys, original)[0]),
+                received(row.row_no), row.shown_json, jsoncodec.compact(_split_sensitive(sensitive_keys, original)[0]),
                 crypto.encrypt(canonical_row(row.secret, plain=False)) if row.secret else "", row.content, delay,
                 on_time,
                 current[0] if current else None)
@@ -410,7 +419,7 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
             kind, uscc, id_masked = subject_facts[staged_row[2]]
             views.append(publicity._RecordView(
                 pk, info_class.code, orjson.loads(staged_row[6]), dt.date.fromisoformat(staged_row[4]), staged_row[3],
-                received_at, RecordStatus.ACTIVE, "", 1, department.pk, staged_row[2],
+                staged_row[5], RecordStatus.ACTIVE, "", 1, department.pk, staged_row[2],
                 subject=publicity._SubjectView(kind, uscc, id_masked), department=department))
         typed = (pl.DataFrame({"_row": [staged[key][0] for _, key in created]}, schema={"_row": pl.Int64})
                  .join(plan.ok_frame(), on="_row", how="left", maintain_order="left") if created else None)
