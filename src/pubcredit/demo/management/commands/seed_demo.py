@@ -5,6 +5,7 @@ from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.audit.services import SystemActor
 from pubcredit.demo import commitments as commitments_demo
+from pubcredit.demo import finance as finance_demo
 from pubcredit.demo import lists as lists_demo
 from pubcredit.demo import records as demo
 from pubcredit.records.selectors import records_exist
@@ -12,7 +13,7 @@ from pubcredit.records.selectors import records_exist
 
 class Command(BaseCommand):
     help = ("Generate reproducible Zibo demo data (演示数据) through the platform's services — subjects, licences and "
-            "penalties, red and black lists with identification cases and checks, credit commitments — and print the demo logins.")
+            "penalties, red and black lists with identification cases and checks, credit commitments, 信易贷 loans — and print the demo logins.")
 
     def add_arguments(self, parser):
         parser.add_argument("--subjects", type=int, default=1500, help="number of credit subjects (default 1500)")
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             raise CommandError("--subjects must be at least 1 and --records at least 0")
         actor = SystemActor("cli:seed_demo")
         logins = demo.ensure_departments_and_users(actor)
+        finance_demo.ensure_bank(actor)
         if opts["if_empty"] and records_exist():
             self.stdout.write("database already has records: demo data not generated again")
         else:
@@ -43,15 +45,22 @@ class Command(BaseCommand):
                 commitments = commitments_demo.seed_commitments(subjects=opts["subjects"], seed=opts["seed"],
                                                                 actor=actor)
                 progress.advance(task, 1)
+                task = progress.add_task("信易贷 lending", total=1)
+                lending = finance_demo.seed_finance(subjects=opts["subjects"], seed=opts["seed"], actor=actor)
+                progress.advance(task, 1)
             audit.record(Event.DEMO_SEEDED, actor=actor, object_type="database",
                          data={"subjects": opts["subjects"], "records": opts["records"], "seed": opts["seed"], **totals,
-                               "lists": lists, "commitments": commitments})
+                               "lists": lists, "commitments": commitments, "lending": lending})
             self.stdout.write(f"demo data: {opts['subjects']} subjects, {totals}")
             self.stdout.write(f"demo lists: {lists}")
             self.stdout.write(f"demo commitments: {commitments}")
+            self.stdout.write(f"demo lending: {lending}")
             # sealed now, not by the worker later: a trail checked right after seeding is whole on a slow host too
             while audit.audit_chain_seal():
                 pass
         self.stdout.write("demo logins (username / password):")
         for username, password, display in logins:
+            self.stdout.write(f"  {username:<10} {password:<15} {display}")
+        self.stdout.write("bank officer (/finance/bank/) and enterprise (public site) logins:")
+        for username, password, display in (finance_demo.BANK_LOGIN, finance_demo.ENTERPRISE_LOGIN):
             self.stdout.write(f"  {username:<10} {password:<15} {display}")
