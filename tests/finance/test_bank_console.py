@@ -85,6 +85,11 @@ def test_a_bank_officer_is_refused_every_government_page(bank_client):
         assert answer.status_code == 403, (path, answer.status_code)
     page = bank_client.get("/subjects/").content.decode()
     assert "金融机构用户只能使用本机构的信易贷工作台" in page
+    # the refusal keeps the bank console's own menu and leads back to its home: no government menu to click into
+    menu = page.split('id="site-menu"', 1)[1].split("</nav>", 1)[0]
+    assert "贷款申请" in menu and "主体查询" not in menu and "红黑名单" not in menu
+    assert f'href="{BANK}">返回首页' in page.replace('class="button" ', "")
+    assert "主体查询" not in bank_client.get("/no-such-page/").content.decode()  # the 404 page too
 
 
 def test_a_bank_officer_is_refused_the_session_api_and_the_admin(bank_client):

@@ -17,6 +17,7 @@ from pubcredit.accounts.access import is_city_operator
 from pubcredit.accounts.choices import Role
 from pubcredit.console.selectors import home_figures, home_inbox
 from pubcredit.console.selectors import late_records as late_records_list
+from pubcredit.finance.bank_access import institution_of
 from pubcredit.records.selectors import record_get, record_list_for_subject, record_versions, version_rows
 from pubcredit.request_limits import error_body
 from pubcredit.rules import identifiers
@@ -103,22 +104,30 @@ def _same_site_referer(request) -> str:
     return referer if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}) else ""
 
 
+def _error_page(request, status: int, **context):
+    """The error page in the frame of whoever sees it: a bank officer (金融机构用户) keeps the bank console's menu, not
+    the government workbench's, whose pages it may not open."""
+    bank = institution_of(request.user) is not None
+    return render(request, "components/error_page.html", {
+        "status": status, "back": _same_site_referer(request),
+        "base": "finance/bank/base.html" if bank else "base.html",
+        "home": reverse("finance_workbench:bank_home") if bank else reverse("console:home"), **context,
+    }, status=status)
+
+
 def error_403(request, exception=None):
     if request.path.startswith(_API_PREFIX):
         return _api_error(403)
-    return render(request, "components/error_page.html", {
-        "status": 403, "title": "无权访问此页面", "reason": _reason(exception) or "您的角色或所属部门无权办理此事项。",
-        "advice": "如确需办理，请联系本单位管理员或市社会信用中心开通相应角色。", "back": _same_site_referer(request),
-    }, status=403)
+    return _error_page(request, 403, title="无权访问此页面",
+                       reason=_reason(exception) or "您的角色或所属部门无权办理此事项。",
+                       advice="如确需办理，请联系本单位管理员或市社会信用中心开通相应角色。")
 
 
 def error_404(request, exception=None):
     if request.path.startswith(_API_PREFIX):
         return _api_error(404)
-    return render(request, "components/error_page.html", {
-        "status": 404, "title": "页面不存在", "reason": _reason(exception),
-        "advice": "链接可能已失效，或该信息不在您的查看范围内。", "back": _same_site_referer(request),
-    }, status=404)
+    return _error_page(request, 404, title="页面不存在", reason=_reason(exception),
+                       advice="链接可能已失效，或该信息不在您的查看范围内。")
 
 
 def error_500(request):
