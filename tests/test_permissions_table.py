@@ -23,11 +23,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from pubcredit.accounts.models import User
-from pubcredit.accounts.services import (districts_sync_from_rulebook, enterprise_account_create,
-                                         financial_institution_create, token_create)
+from pubcredit.accounts.services import districts_sync_from_rulebook, token_create
 from pubcredit.api import api
-from pubcredit.finance.services import bank_officer_create
-from pubcredit.subjects.models import Subject
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -134,18 +131,15 @@ def callers(settings, today, system_actor):
                                                                         "reviewer"))):
         clients[role] = Client()
         clients[role].force_login(User.objects.get(username=username))
-    subject = Subject.objects.filter(kind="legal_person", uscc__isnull=False).order_by("pk").first()
-    account = enterprise_account_create(username="qiye", password="Qiye#2026-long", uscc=subject.uscc,
-                                        enterprise_name=subject.name, actor=system_actor)
+    # the demo's enterprise account and bank officer (seed_demo: demo.finance)
     clients["enterprise"] = Client()
-    clients["enterprise"].force_login(account.user)
+    clients["enterprise"].force_login(User.objects.get(username="qiye"))
     clients["anonymous"] = Client()
     scjg, zjj = (User.objects.get(username=u).department for u in ("scjg", "zjj"))
-    bank = financial_institution_create(code="ZBBANK", name="淄博银行", uscc="91370300MA0000901D",
-                                        actor=system_actor)
+    officer = User.objects.get(username="bank")
+    bank = officer.department
     clients["bank"] = Client()
-    clients["bank"].force_login(bank_officer_create(username="bank", password="Bank#2026-long",
-                                                    institution=bank.code, actor=system_actor))
+    clients["bank"].force_login(officer)
     for role, department in (("token_a", scjg), ("token_b", zjj), ("token_bank", bank)):
         issued = token_create(department=department, label=role, actor=system_actor)
         clients[role] = Client(HTTP_AUTHORIZATION=f"Bearer {issued.plaintext}")

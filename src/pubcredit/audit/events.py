@@ -113,6 +113,7 @@ class Event(IntEnum):
     GOV_CASE_MOVED = 2330  # 政府失信认定: identified, rectified or removed (data.event)
     ACCOUNTABILITY_RECORDED = 2331  # 问责记录 of a named person
     CASE_OFFICE_GRANTED = 2332  # 政府失信办理单位: a department's token may handle cases
+    CASE_OFFICE_REVOKED = 2333  # 政府失信办理单位 withdrawn: the department's token no longer handles cases
     ENTERPRISE_REGISTRATION = 131  # 企业用户注册: submitted, code sent, confirmed, rejected (data.event)
 
 
@@ -224,6 +225,7 @@ _TYPES = [
     EventType(Event.GOV_CASE_MOVED, "gov_case.step", "政府失信案件办理", "government dishonesty case step"),
     EventType(Event.ACCOUNTABILITY_RECORDED, "gov_case.accountability", "登记问责", "recorded an accountability"),
     EventType(Event.CASE_OFFICE_GRANTED, "gov_case.office_granted", "授予政府失信办理单位", "granted a case office"),
+    EventType(Event.CASE_OFFICE_REVOKED, "gov_case.office_revoked", "撤销政府失信办理单位", "revoked a case office"),
     EventType(Event.ENTERPRISE_REGISTRATION, "enterprise_registration.step", "企业用户注册办理", "enterprise registration step"),
 ]
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
-from pubcredit.accounts.access import is_city_operator
+from pubcredit.accounts.access import is_city_operator, is_financial_institution
 from pubcredit.accounts.choices import Role
 from pubcredit.accounts.models import Department
 from pubcredit.audit import services as audit
@@ -36,7 +36,8 @@ from pubcredit.subjects.models import Subject
 from pubcredit.workdays.selectors import work_calendar
 
 __all__ = ["may_act_on_cases", "government_case_identify", "accountability_record_add", "government_case_rectify",
-           "government_case_remove", "case_office_grant"]
+           "government_case_remove", "case_office_grant",
+           "case_office_revoke"]
 
 
 def may_act_on_cases(user, body: Subject | None = None) -> bool:
@@ -275,6 +276,9 @@ def case_office_grant(*, department: Department, actor: Any) -> CaseOffice:
     if isinstance(actor, SystemActor) or not is_city_operator(actor):
         raise DomainError("integrity.operator_only", "仅信用中心操作员可授予政府失信办理单位",
                           "only credit-centre operators grant a case office")
+    if is_financial_institution(department):
+        raise DomainError("integrity.case_office_kind", "金融机构不能作为政府失信办理单位",
+                          "a financial institution cannot be a case office", "department")
     office, created = CaseOffice.objects.get_or_create(
         department=department, defaults={"granted_by": actor if getattr(actor, "is_authenticated", False) else None,
                                          "granted_at": clock.now()})
@@ -284,3 +288,20 @@ def case_office_grant(*, department: Department, actor: Any) -> CaseOffice:
         audit.record(Event.CASE_OFFICE_GRANTED, actor=actor, object_type="department", object_id=department.pk,
                      after=reach, data=reach)
     return office
+
+
+@transaction.atomic(durable=True)
+def case_office_revoke(*, office: CaseOffice, reason: Any, actor: Any) -> None:
+    """Withdraw a case office (撤销政府失信办理单位): from now on the department's token is refused the cases API; the
+    cases it handled keep their history. Credit-centre operators only, with the reason, audited."""
+    if isinstance(actor, SystemActor) or not is_city_operator(actor):
+        raise DomainError("integrity.operator_only", "仅信用中心操作员可撤销政府失信办理单位",
+                          "only credit-centre operators revoke a case office")
+    reason = str(reason or "").strip()
+    if not reason:
+        raise DomainError("integrity.reason_required", "请填写撤销原因", "a revocation needs its reason", "reason")
+    department = office.department
+    reach = {"department": department.code, "reach": department.district.code if department.district_id else "city"}
+    office.delete()
+    audit.record(Event.CASE_OFFICE_REVOKED, actor=actor, object_type="department", object_id=department.pk,
+                 before=reach, reason=reason[:500], data=reach)

@@ -205,3 +205,17 @@ class CaseRemoveForm(forms.Form):
         from pubcredit.rules.integrity import REMOVAL_REASONS
 
         self.fields["removal_reason"].choices = list(REMOVAL_REASONS.items())
+
+
+class CaseOfficeGrantForm(forms.Form):
+    department = forms.ModelChoiceField(label="办理单位", queryset=None, empty_label="请选择",
+                                        help_text="市级部门可办理全市机关、事业单位和国有企业的案件，区县部门办理本区县的")
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = candidates
+        self.fields["department"].label_from_instance = lambda d: f"{d.name}（{d.district.name if d.district_id else '市级'}）"
+
+
+class CaseOfficeRevokeForm(forms.Form):
+    reason = forms.CharField(label="撤销原因", max_length=500)

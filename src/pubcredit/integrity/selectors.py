@@ -11,12 +11,13 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from pubcredit.accounts.access import is_city_operator
-from pubcredit.accounts.choices import Role
+from pubcredit.accounts.choices import DepartmentKind, Role
+from pubcredit.accounts.models import Department
 from pubcredit.audit.services import SystemActor
 from pubcredit.integrity import permissions
 from pubcredit.integrity.choices import IntegrityRole
 from pubcredit.catalog.registry import get_class
-from pubcredit.integrity.models import ArrearsComplaint, GovernmentCase, StateEnterprise
+from pubcredit.integrity.models import ArrearsComplaint, CaseOffice, GovernmentCase, StateEnterprise
 from pubcredit.lists.models import ListEntry
 from pubcredit.lists.selectors import entries_in_force, in_force_filter
 from pubcredit.records.choices import RecordStatus
@@ -613,3 +614,15 @@ def complaints_of_complainant(*, uscc: str) -> list[ComplaintRow]:
     today = clock.today()
     return [complaint_row(c, today=today) for c in ArrearsComplaint.objects.filter(complainant_uscc=uscc)
             .select_related("debtor", "handling_department").order_by("-filed_on", "-id")[:200]]
+
+
+def case_offices():
+    """The granted case offices (政府失信办理单位), city departments first, then by district and name."""
+    return (CaseOffice.objects.select_related("department__district", "granted_by")
+            .order_by("department__district__code", "department__name"))
+
+
+def case_office_candidates():
+    """Government departments that are not yet a case office (a financial institution never is one)."""
+    return (Department.objects.filter(kind=DepartmentKind.GOVERNMENT, integrity_case_office__isnull=True)
+            .select_related("district").order_by("district__code", "name"))

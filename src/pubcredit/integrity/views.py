@@ -23,7 +23,7 @@ from pubcredit.integrity import cases, files, permissions, publicity, selectors,
 from pubcredit.integrity.choices import ArticleKind, IntegrityRole
 from pubcredit.integrity.forms import (
     AccountabilityForm, AppointmentCheckForm, ArticleForm, ArticleStepForm, AssignForm, CaseIdentifyForm,
-    CaseRectifyForm, CaseRemoveForm, ComplaintForm, ExtendForm, FileCreateForm, FileEntryForm, PaymentForm, PlanForm,
+    CaseOfficeGrantForm, CaseOfficeRevokeForm, CaseRectifyForm, CaseRemoveForm, ComplaintForm, ExtendForm, FileCreateForm, FileEntryForm, PaymentForm, PlanForm,
     StateEnterpriseForm, VerifyForm)
 from pubcredit.integrity.rulebook import arrears_book, cases_book, files_book
 from pubcredit.ratelimit import client_ip, rate_limited
@@ -414,7 +414,8 @@ def case_list(request):
     counts = {s: selectors.government_cases(viewer=request.user, status=s).count() for s in CASE_STATUS_LABELS}
     return render(request, "integrity/cases.html", {"page": page, "rows": [selectors.case_row(c) for c in page],
                                                     "status": status, "statuses": CASE_STATUS_LABELS,
-                                                    "counts": counts})
+                                                    "counts": counts,
+                                                    "may_grant": permissions.is_city_operator(request.user)})
 
 
 @_government_required
@@ -489,6 +490,52 @@ def case_act(request, pk: int, action: str):
         except DomainError as exc:
             _form_errors(form, exc)
     return case_detail(request, pk, bound={action: form})
+
+
+def _case_office_operator(request) -> None:
+    if not permissions.is_city_operator(request.user):
+        raise PermissionDenied("仅信用中心操作员可授予或撤销政府失信办理单位")
+
+
+def _case_offices_page(request, *, form=None, revoke: tuple[int, CaseOfficeRevokeForm] | None = None):
+    offices = [(office, revoke[1] if revoke and revoke[0] == office.pk
+                else CaseOfficeRevokeForm(prefix=f"office-{office.pk}")) for office in selectors.case_offices()]
+    return render(request, "integrity/case_offices.html", {
+        "form": form or CaseOfficeGrantForm(candidates=selectors.case_office_candidates()), "offices": offices})
+
+
+@_government_required
+def case_offices(request):
+    """政府失信办理单位: the departments whose systems (API tokens) handle government dishonesty cases."""
+    _case_office_operator(request)
+    form = CaseOfficeGrantForm(request.POST or None, candidates=selectors.case_office_candidates())
+    if request.method == "POST" and form.is_valid():
+        department = form.cleaned_data["department"]
+        try:
+            cases.case_office_grant(department=department, actor=request.user)
+            messages.success(request, f"已授予{department.name}为政府失信办理单位")
+            return redirect("integrity:case_offices")
+        except DomainError as exc:
+            _form_errors(form, exc)
+    return _case_offices_page(request, form=form)
+
+
+@require_POST
+@_government_required
+def case_office_revoke(request, pk: int):
+    _case_office_operator(request)
+    office = selectors.case_offices().filter(pk=pk).first()
+    if office is None:
+        raise Http404("没有该办理单位")
+    form = CaseOfficeRevokeForm(request.POST, prefix=f"office-{pk}")
+    if form.is_valid():
+        try:
+            cases.case_office_revoke(office=office, reason=form.cleaned_data["reason"], actor=request.user)
+            messages.success(request, f"已撤销{office.department.name}的政府失信办理单位授权")
+            return redirect("integrity:case_offices")
+        except DomainError as exc:
+            _form_errors(form, exc)
+    return _case_offices_page(request, revoke=(pk, form))
 
 
 @rate_limited("page")
