@@ -36,7 +36,7 @@ from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.audit.models import AuditEvent
 from pubcredit.bulk import bulk_insert
-from pubcredit.catalog.plan import SeenKeys, validate_frame
+from pubcredit.catalog.plan import KEY_HASH, PlanResult, SeenKeys, validate_frame
 from pubcredit.catalog.registry import rulebook_version
 from pubcredit.catalog.schema import InfoClass
 from pubcredit.jsoncodec import canonical
@@ -71,12 +71,13 @@ _STAGE_DDL = (
 )
 
 
-def applies(info_class: InfoClass, *, channel: str, frame: pl.DataFrame | None = None) -> bool:
+def applies(info_class: InfoClass, *, channel: str, frame: pl.DataFrame | None = None, vendor: bool = True) -> bool:
     """Whether a chunk goes the set-based way: file imports of a non-list class on PostgreSQL. List classes keep
     the row path (their entries are derived from each record in the same transaction), SQLite keeps it (the
-    embedded default for small cities), and so do rows with their own receipt times (backfills)."""
-    return (connection.vendor == "postgresql" and channel == SubmissionChannel.FILE and not is_list(info_class.code)
-            and (frame is None or "_received_at" not in frame.columns))
+    embedded default for small cities), and so do rows with their own receipt times (backfills). ``vendor=False``
+    leaves the database out (a thread that must not open a connection asks the rest)."""
+    return ((not vendor or connection.vendor == "postgresql") and channel == SubmissionChannel.FILE
+            and not is_list(info_class.code) and (frame is None or "_received_at" not in frame.columns))
 
 
 @dataclass
@@ -277,28 +278,26 @@ def _penalty_facts(typed: pl.DataFrame, kinds: list[str], *, info_class: InfoCla
         public_for_natural_persons=pl.lit(info_class.public_for_natural_persons))
 
 
-def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Department, actor: Any,
-                 channel: str = SubmissionChannel.FILE, received_at: dt.datetime | None = None, batch_ref: str = "",
-                 first_row_number: int = 1, originals: list[dict[str, Any]] | None = None,
-                 seen_keys: SeenKeys | None = None) -> SubmitResult:
-    """One chunk of a file import, set-based; same arguments and result as ``records_submit``. Runs inside the
-    caller's transaction (the chunk's), on PostgreSQL."""
-    received_at = received_at or clock.now()
-    plan = validate_frame(info_class, frame, today=received_at.date(), allowlist=confirmed_identifiers(),
+@dataclass
+class Prepared:
+    """What a chunk needs before it touches the database (预处理): the catalogue's plan and, per accepted row, its
+    keyed hashes, subject and payload JSON. Built by :func:`chunk_prepare`, in the read-ahead thread while the chunk
+    before is written (``ingest.services``): it reads nothing from the database, so the plan is made without the
+    business keys of earlier chunks, and :func:`chunk_submit` checks them (one query, the one the plan would make)
+    and prepares the chunk again with them in the rare case one is there."""
+
+    plan: PlanResult
+    rows: list[_Row]
+    first_row_number: int
+    received_at: dt.datetime
+
+
+def chunk_prepare(*, info_class: InfoClass, frame: pl.DataFrame, received_at: dt.datetime, first_row_number: int,
+                  allowlist: Any, seen_keys: SeenKeys | None = None) -> Prepared:
+    """Validate a chunk and build its rows' hashes and JSON; no database read (``allowlist`` is given)."""
+    plan = validate_frame(info_class, frame, today=received_at.date(), allowlist=allowlist,
                           first_row_number=first_row_number, seen_keys=seen_keys)
-    result = SubmitResult(class_code=info_class.code, received=plan.received,
-                          rejected=_problems_by_row(plan.errors), warnings=_problems_by_row(plan.warnings),
-                          plan_keys=plan.keys)
-    if plan.errors:
-        key_columns = ["_row", *info_class.business_key]
-        for row in plan.rows.filter(~pl.col("_ok")).select(key_columns).iter_rows(named=True):
-            if row.get("decision_no"):
-                result.rejected_keys[row["_row"]] = _keyed_hash(info_class.code, *[row[k] for k in info_class.business_key])
-                result.rejected_decision_nos[row["_row"]] = row["decision_no"]
     accepted = plan.ok_rows()
-    if not accepted:
-        return result
-    version_tag = f"{info_class.rule_version}#{rulebook_version().rsplit('#', 1)[-1]}"
     sensitive_keys = tuple(f.key for f in info_class.fields if f.sensitive)
     rows = []
     for values, plain in zip(accepted, floats_plain(plan.ok_frame()), strict=True):
@@ -310,8 +309,50 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
         # so the payload is encoded once for its hash and its column (twice when sensitive values are masked)
         rows.append(_Row(row_no, _subject_ref(values), key, crypto.lookup_hash(f"[{text}]"), shown, secret,
                          text if shown is values else canonical_row(shown, plain=plain)))
-        result.accepted_keys.append(key)
-        result.accepted_decision_nos.add(values["decision_no"])
+    return Prepared(plan, rows, first_row_number, received_at)
+
+
+def _seen_before(plan: PlanResult, seen_keys: SeenKeys) -> bool:
+    """Whether an earlier chunk used one of the plan's business keys (the plan was made without them)."""
+    if not plan.keys.height:
+        return False
+    hashes = plan.keys.get_column(KEY_HASH)
+    earlier = seen_keys(hashes) if callable(seen_keys) else seen_keys.filter(pl.col(KEY_HASH).is_in(hashes.implode()))
+    return earlier.height > 0
+
+
+def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Department, actor: Any,
+                 channel: str = SubmissionChannel.FILE, received_at: dt.datetime | None = None, batch_ref: str = "",
+                 first_row_number: int = 1, originals: list[dict[str, Any]] | None = None,
+                 seen_keys: SeenKeys | None = None, prepared: Prepared | None = None) -> SubmitResult:
+    """One chunk of a file import, set-based; same arguments and result as ``records_submit``. Runs inside the
+    caller's transaction (the chunk's), on PostgreSQL. ``prepared``: the chunk's :func:`chunk_prepare`, made ahead
+    for the same frame, rows and receipt time (used unless an earlier chunk holds one of its keys)."""
+    received_at = received_at or clock.now()
+    if prepared is not None and (prepared.first_row_number != first_row_number or prepared.received_at != received_at
+                                 or (seen_keys is not None and _seen_before(prepared.plan, seen_keys))):
+        prepared = None  # a key of an earlier chunk: the plan must say which rows repeat it
+    if prepared is None:
+        prepared = chunk_prepare(info_class=info_class, frame=frame, received_at=received_at,
+                                 first_row_number=first_row_number, allowlist=confirmed_identifiers(),
+                                 seen_keys=seen_keys)
+    plan, rows = prepared.plan, prepared.rows
+    result = SubmitResult(class_code=info_class.code, received=plan.received,
+                          rejected=_problems_by_row(plan.errors), warnings=_problems_by_row(plan.warnings),
+                          plan_keys=plan.keys)
+    if plan.errors:
+        key_columns = ["_row", *info_class.business_key]
+        for row in plan.rows.filter(~pl.col("_ok")).select(key_columns).iter_rows(named=True):
+            if row.get("decision_no"):
+                result.rejected_keys[row["_row"]] = _keyed_hash(info_class.code, *[row[k] for k in info_class.business_key])
+                result.rejected_decision_nos[row["_row"]] = row["decision_no"]
+    if not rows:
+        return result
+    version_tag = f"{info_class.rule_version}#{rulebook_version().rsplit('#', 1)[-1]}"
+    sensitive_keys = tuple(f.key for f in info_class.fields if f.sensitive)
+    for row in rows:
+        result.accepted_keys.append(row.key)
+        result.accepted_decision_nos.add(row.shown["decision_no"])  # not a sensitive field: shown as given
 
     now = clock.now()
     with connection.cursor() as django_cursor:
