@@ -24,6 +24,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -35,15 +36,16 @@ from pubcredit.accounts.models import Department
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.audit.models import AuditEvent
-from pubcredit.bulk import bulk_insert
+from pubcredit.bulk import copy_frame
 from pubcredit.catalog.plan import KEY_HASH, PlanResult, SeenKeys, validate_frame
 from pubcredit.catalog.registry import rulebook_version
 from pubcredit.catalog.schema import InfoClass
 from pubcredit.jsoncodec import canonical
 from pubcredit.lists.rulebook import is_list
 from pubcredit.publicity import services as publicity
-from pubcredit.publicity.models import PublicityState
+from pubcredit.publicity.models import ChangeFeedEntry, PublicityState
 from pubcredit.publicity.rulebook import rulebook as publicity_rulebook
+from pubcredit.publicity.writing import new_states_frame
 from pubcredit.records.choices import RecordStatus, SubmissionChannel
 from pubcredit.records.services import (SubmitResult, _keyed_hash, _problems_by_row, _split_sensitive,
                                         _subject_ref)
@@ -186,35 +188,37 @@ def _subjects(cursor, rows: list[_Row], *, actor: Any, reason: str,
     return found, facts, created
 
 
-def _publicity_new(records: list[publicity._RecordView], *, info_class: InfoClass,
-                   typed: pl.DataFrame | None = None) -> tuple[list[dict], list[dict]]:
-    """States and feed rows of newly created records, filled by the same code as ``publicity_assess`` (a new record
-    has no state yet, so nothing needs reading back). Penalty classes are decided over the whole chunk by
-    ``rules.publicity_frame`` from ``typed`` (the plan's typed rows of ``records``, in the same order); any other
-    class record by record by the rule itself."""
+_DECISION_SCHEMA = {"severity": pl.String, "regime": pl.String, "published": pl.Boolean, "publish_from": pl.Date,
+                    "repairable_from": pl.Date, "publish_until": pl.Date, "provisional": pl.Boolean,
+                    "reason_zh": pl.String, "reason_en": pl.String, "rule_version": pl.String, "ended_by": pl.String}
+
+
+def _publicity_new(created: pl.DataFrame, views: Callable[[], list[publicity._RecordView]], *, info_class: InfoClass,
+                   department: Department, received_at: dt.datetime,
+                   typed: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """States and feed rows of newly created records (``created``: the columns ``publicity.new_states_frame`` reads,
+    and ``subject_kind``), as frames for ``COPY``: the rows ``publicity_assess`` writes for a record with no state
+    yet. Penalty classes are decided over the whole chunk by ``rules.publicity_frame`` from ``typed`` (the plan's
+    typed rows of the records, in the same order); any other class record by record by the rule itself, over
+    ``views()`` (the records as the rule reads them)."""
     book = publicity_rulebook()
     today, now = clock.today(), clock.now()
     due = publicity._earliest_publication()
     if typed is not None and info_class.nature == "negative" and publicity_frame.covers(info_class.code, book.policy):
-        facts = _penalty_facts(typed, [r.subject.kind for r in records], info_class=info_class,
-                               department=records[0].department, received_on=records[0].received_at, book=book)
-        decisions = [publicity_rules.PublicityDecision(
-            publicity_rules.Severity(d["severity"]), d["regime"], d["published"], d["publish_from"],
-            d["repairable_from"], d["publish_until"], d["reason_zh"], d["reason_en"], d["rule_version"],
-            considered=tuple(d["considered"]), provisional=d["provisional"])
-            for d in publicity_frame.assess_frame(facts, book, as_of=today, working_days=due).iter_rows(named=True)]
+        facts = _penalty_facts(typed, created["subject_kind"].to_list(), info_class=info_class, department=department,
+                               received_on=received_at, book=book)
+        decisions = publicity_frame.assess_frame(facts, book, as_of=today, working_days=due).select(
+            [pl.col(name) for name in _DECISION_SCHEMA if name != "ended_by"])
     else:
         class_cache: dict = {}
-        decisions = [publicity_rules.assess(publicity.record_facts(record, class_cache=class_cache, entry=None), book,
-                                            as_of=today, working_days=due) for record in records]
-    states, feed = [], []
-    for record, decision in zip(records, decisions, strict=True):
-        state, event, _, _ = publicity._apply(None, record, decision, today=today, now=now, version=book.version,
-                                              policy=book.policy)
-        states.append(vars(state))
-        feed.append(publicity._feed_entry(state, record, event or "assess", "",
-                                          publicity._effective_on(event, state, today), now))
-    return states, feed
+        decided = [publicity_rules.assess(publicity.record_facts(record, class_cache=class_cache, entry=None), book,
+                                          as_of=today, working_days=due) for record in views()]
+        decisions = pl.DataFrame(
+            [(d.severity.value if d.severity else None, d.regime, d.published, d.publish_from, d.repairable_from,
+              d.publish_until, d.provisional, d.reason_zh, d.reason_en, d.rule_version, d.ended_by) for d in decided],
+            schema=_DECISION_SCHEMA, orient="row")
+    return new_states_frame(created.drop("subject_kind"), decisions, today=today, now=now,
+                                      version=book.version, policy=book.policy)
 
 
 def _penalty_facts(typed: pl.DataFrame, kinds: list[str], *, info_class: InfoClass, department: Department,
@@ -445,22 +449,36 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
         # publicity (docs/publicity.md): new records decided here from what was just written (as the database will
         # give it back: fields decoded from their stored JSON); corrections move their existing state through the
         # service, with its own events, as before
-        views = []
-        for pk, key in created:
-            staged_row = staged[key]
-            kind, uscc, id_masked = subject_facts[staged_row[2]]
-            views.append(publicity._RecordView(
-                pk, info_class.code, orjson.loads(staged_row[6]), dt.date.fromisoformat(staged_row[4]), staged_row[3],
-                received_at, RecordStatus.ACTIVE, "", 1, department.pk, staged_row[2],
-                subject=publicity._SubjectView(kind, uscc, id_masked), department=department))
+        facts = [subject_facts[staged[key][2]] for _, key in created]
+
+        def views() -> list[publicity._RecordView]:  # classes the rule decides record by record
+            return [publicity._RecordView(
+                pk, info_class.code, orjson.loads(staged[key][6]), dt.date.fromisoformat(staged[key][4]),
+                staged[key][3], received_at, RecordStatus.ACTIVE, "", 1, department.pk, staged[key][2],
+                subject=publicity._SubjectView(*fact), department=department)
+                for (pk, key), fact in zip(created, facts, strict=True)]
+
+        new_records = pl.DataFrame({
+            "record_id": [pk for pk, _ in created], "class_code": info_class.code,
+            "decision_no": [staged[key][3] for _, key in created],
+            "decision_date": pl.Series([staged[key][4] for _, key in created], dtype=pl.String).str.to_date(),
+            "subject_id": [staged[key][2] for _, key in created], "department_id": department.pk,
+            "subject_code": [uscc or id_masked for _, uscc, id_masked in facts], "status": RecordStatus.ACTIVE.value,
+            "version": 1, "subject_kind": [kind for kind, _, _ in facts]},
+            schema_overrides={"record_id": pl.Int64, "subject_id": pl.Int64, "department_id": pl.Int64,
+                              "version": pl.Int64, "decision_no": pl.String, "subject_code": pl.String,
+                              "subject_kind": pl.String})
         typed = (pl.DataFrame({"_row": [staged[key][0] for _, key in created]}, schema={"_row": pl.Int64})
                  .join(plan.ok_frame(), on="_row", how="left", maintain_order="left") if created else None)
-        states, feed = _publicity_new(views, info_class=info_class, typed=typed)
+        states, feed = (_publicity_new(new_records, views, info_class=info_class, department=department,
+                                       received_at=received_at, typed=typed)
+                        if created else (None, None))
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [publicity._PG_FEED_LOCK])
         cursor.execute("SELECT coalesce(max(id), 0) FROM publicity_changefeedentry")
         feed_after = cursor.fetchone()[0]  # the feed lock is ours to commit: every feed row above is this chunk's
-        bulk_insert(PublicityState, states, publicity._STATE_FIELDS)
-        publicity._append_feed(feed)
+        if created:
+            copy_frame(cursor, PublicityState._meta.db_table, states)
+            copy_frame(cursor, ChangeFeedEntry._meta.db_table, feed)  # ids in record order, as _append_feed gives
         audit.record_many([audit.PendingEvent(
             Event.RECORD_VERSIONED, "credit_record", record_id, before={"version": version, "content_hash": before},
             after={"version": version + 1, "content_hash": after}, rule_version=version_tag, data={"batch": batch_ref})
@@ -476,7 +494,7 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
                                data={"batch": batch_ref, "class_code": info_class.code, "first_row": first_row_number,
                                      "last_row": first_row_number + frame.height - 1, "created": result.created,
                                      "updated": result.updated, "unchanged": result.unchanged,
-                                     "subjects_created": subjects_created, "states_created": len(states), **written})
+                                     "subjects_created": subjects_created, "states_created": len(created), **written})
     if other_department:
         result.rejected = sorted(result.rejected + _problems_by_row(other_department), key=lambda r: r["row"])
     result.accepted = result.created + result.updated + result.unchanged
