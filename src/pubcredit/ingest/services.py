@@ -269,7 +269,7 @@ class _AheadPreparer:
                 try:
                     prepared = setwise.chunk_prepare(info_class=self.info_class, frame=frame,
                                                      received_at=self.received_at, first_row_number=first_row,
-                                                     allowlist=self.allowlist)
+                                                     allowlist=self.allowlist, originals=[c[0] for c in cells])
                 except Exception:  # noqa: BLE001 -- prepared again where the chunk is written, and raised there
                     prepared = None
             yield frame, cells, first_row, prepared

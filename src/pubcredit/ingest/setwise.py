@@ -91,9 +91,11 @@ class _Row:
     shown: dict[str, Any]
     secret: dict[str, Any]
     shown_json: str  # canonical JSON of ``shown``, as stored
+    original_json: str  # the cells as sent (sensitive values masked), as the version's ``original`` stores them
 
 
 _SORTED = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+_UNSORTED = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME  # jsoncodec.compact's options
 
 
 def floats_plain(frame: pl.DataFrame) -> list[bool]:
@@ -130,6 +132,17 @@ def canonical_row(values: dict[str, Any], *, plain: bool) -> str:
         except (orjson.JSONEncodeError, TypeError):
             pass  # e.g. an integer over 64 bits: the codec's own fallback
     return canonical(values)
+
+
+def compact_cells(cells: dict[str, Any]) -> str:
+    """``jsoncodec.compact(cells)``, byte for byte; cells that are all text (every CSV row) skip the codec's search
+    for floats in the encoded text (no float can be there), which was the largest part of encoding a row."""
+    if all(type(value) is str or value is None for value in cells.values()):
+        try:
+            return orjson.dumps(cells, option=_UNSORTED).decode()
+        except (orjson.JSONEncodeError, TypeError):
+            pass
+    return jsoncodec.compact(cells)
 
 
 def _copy(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -297,8 +310,10 @@ class Prepared:
 
 
 def chunk_prepare(*, info_class: InfoClass, frame: pl.DataFrame, received_at: dt.datetime, first_row_number: int,
-                  allowlist: Any, seen_keys: SeenKeys | None = None) -> Prepared:
-    """Validate a chunk and build its rows' hashes and JSON; no database read (``allowlist`` is given)."""
+                  allowlist: Any, originals: list[dict[str, Any]] | None = None,
+                  seen_keys: SeenKeys | None = None) -> Prepared:
+    """Validate a chunk and build its rows' hashes and JSON; no database read (``allowlist`` is given).
+    ``originals``: the cells of every row of ``frame`` as sent, masked (the versions' ``original``)."""
     plan = validate_frame(info_class, frame, today=received_at.date(), allowlist=allowlist,
                           first_row_number=first_row_number, seen_keys=seen_keys)
     accepted = plan.ok_rows()
@@ -311,8 +326,10 @@ def chunk_prepare(*, info_class: InfoClass, frame: pl.DataFrame, received_at: dt
         shown, secret = _split_sensitive(sensitive_keys, values)
         # the content hash is ``_keyed_hash(values)``: the canonical text of a 1-tuple is the value's in brackets,
         # so the payload is encoded once for its hash and its column (twice when sensitive values are masked)
+        original = originals[row_no - first_row_number] if originals else shown
         rows.append(_Row(row_no, _subject_ref(values), key, crypto.lookup_hash(f"[{text}]"), shown, secret,
-                         text if shown is values else canonical_row(shown, plain=plain)))
+                         text if shown is values else canonical_row(shown, plain=plain),
+                         compact_cells(_split_sensitive(sensitive_keys, original)[0])))
     return Prepared(plan, rows, first_row_number, received_at)
 
 
@@ -339,7 +356,7 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
     if prepared is None:
         prepared = chunk_prepare(info_class=info_class, frame=frame, received_at=received_at,
                                  first_row_number=first_row_number, allowlist=confirmed_identifiers(),
-                                 seen_keys=seen_keys)
+                                 originals=originals, seen_keys=seen_keys)
     plan, rows = prepared.plan, prepared.rows
     result = SubmitResult(class_code=info_class.code, received=plan.received,
                           rejected=_problems_by_row(plan.errors), warnings=_problems_by_row(plan.warnings),
@@ -392,7 +409,6 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
                 result.unchanged += 1  # nothing written: the same content is already stored
                 result.record_ids.append(current[0])
                 continue
-            original = originals[row.row_no - first_row_number] if originals else row.shown
             delay = on_time = None
             if current is None:
                 decided = dt.date.fromisoformat(row.shown["decision_date"])
@@ -409,7 +425,7 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
                 result.record_ids.append(current[0])
             staged[row.key] = (
                 row.row_no, row.key, subjects[row.ref.key], row.shown["decision_no"], row.shown["decision_date"],
-                received_at, row.shown_json, jsoncodec.compact(_split_sensitive(sensitive_keys, original)[0]),
+                received_at, row.shown_json, row.original_json,
                 crypto.encrypt(canonical_row(row.secret, plain=False)) if row.secret else "", row.content, delay,
                 on_time,
                 current[0] if current else None)
@@ -443,8 +459,10 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
                 FROM {_STAGE_RECORDS} s JOIN records_creditrecord r
                   ON r.class_code = %(class_code)s AND r.key_hash = s.key_hash
                 ORDER BY s.row_no
-                RETURNING v.id""", params)
-        version_ids = [pk for (pk,) in cursor.fetchall()]
+                RETURNING v.id, md5(v::text)""", params)
+        # each version's digest as the chunk event covers it (the row as stored, as ``_row_hashes`` reads it back)
+        version_hashes = sorted(cursor.fetchall())
+        version_ids = [pk for pk, _ in version_hashes]
 
         # publicity (docs/publicity.md): new records decided here from what was just written (as the database will
         # give it back: fields decoded from their stored JSON); corrections move their existing state through the
@@ -490,7 +508,8 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
         written = {"versions": _span(version_ids), "feed": [feed_after + 1, feed_last] if feed_last > feed_after else None}
         if version_ids or subjects_created or written["feed"]:  # a chunk of unchanged rows writes only its counts
             audit.record_chunk(CHUNK_EVENT, actor=actor, object_type="batch", object_id=batch_ref,
-                               row_hashes=_row_hashes(cursor, batch_ref, written),
+                               row_hashes=_row_hashes(cursor, batch_ref, written,
+                                                      versions=[h for _, h in version_hashes]),
                                data={"batch": batch_ref, "class_code": info_class.code, "first_row": first_row_number,
                                      "last_row": first_row_number + frame.height - 1, "created": result.created,
                                      "updated": result.updated, "unchanged": result.unchanged,
@@ -505,11 +524,13 @@ def _span(ids: list[int]) -> list[int] | None:
     return [min(ids), max(ids)] if ids else None
 
 
-def _row_hashes(cursor, batch_ref: str, written: dict[str, list[int] | None]) -> list[str]:
+def _row_hashes(cursor, batch_ref: str, written: dict[str, list[int] | None],
+                versions: list[str] | None = None) -> list[str]:
     """The hashes a chunk event covers, in order: its record versions, then its change-feed rows, each the MD5 of
-    the whole row as PostgreSQL prints it (sessions print timestamps in UTC), by id."""
-    hashes = []
-    if written.get("versions"):
+    the whole row as PostgreSQL prints it (sessions print timestamps in UTC), by id. ``versions``: the versions'
+    hashes when the insert returned them (the chunk being written), instead of reading the rows back."""
+    hashes = list(versions or [])
+    if written.get("versions") and versions is None:
         cursor.execute("SELECT md5(v::text) FROM records_recordversion v WHERE v.batch_ref = %s "
                        "AND v.id BETWEEN %s AND %s ORDER BY v.id", [batch_ref, *written["versions"]])
         hashes += [h for (h,) in cursor.fetchall()]
