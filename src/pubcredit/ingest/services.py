@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 
 from pubcredit.accounts.models import Department, User
 from pubcredit.audit import services as audit
 from pubcredit.catalog.headers import HeaderMapping, map_headers
-from pubcredit.bulk import bulk_insert
+from pubcredit.bulk import bulk_insert, copy_frame
 from pubcredit.catalog.plan import _CLASS_CHECKS, FIRST_ROW, KEY_HASH, SeenKeys, records_to_frame
 from pubcredit.catalog.registry import get_class
 from pubcredit.catalog.schema import InfoClass
@@ -219,6 +219,12 @@ def _earlier_keys(batch: Batch) -> SeenKeys:
 def _keys_keep(batch: Batch, keys: pl.DataFrame | None) -> None:
     """Store the business keys a chunk used first, in the chunk's transaction."""
     if keys is None or not keys.height:
+        return
+    if connection.vendor == "postgresql":  # one COPY of the frame's text, no Python object per key
+        with connection.cursor() as cursor:
+            copy_frame(cursor.cursor, BatchKey._meta.db_table, keys.select(
+                batch_id=pl.lit(batch.pk, dtype=pl.Int64), key_hash=pl.col(KEY_HASH).reinterpret(signed=True),
+                first_row=pl.col(FIRST_ROW)))
         return
     rows = keys.select(pl.col(KEY_HASH).reinterpret(signed=True), FIRST_ROW).iter_rows()
     bulk_insert(BatchKey, ({"batch_id": batch.pk, "key_hash": h, "first_row": r} for h, r in rows), _KEY_FIELDS)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from typing import Any
 
 import orjson
 import polars as pl
+from django.conf import settings
 from django.db import connection
 
 from pubcredit import jsoncodec
@@ -91,7 +93,7 @@ class _Row:
     shown: dict[str, Any]
     secret: dict[str, Any]
     shown_json: str  # canonical JSON of ``shown``, as stored
-    original_json: str  # the cells as sent (sensitive values masked), as the version's ``original`` stores them
+    original: dict[str, Any]  # the cells as sent (sensitive values masked): the version's ``original``
 
 
 _SORTED = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
@@ -134,15 +136,36 @@ def canonical_row(values: dict[str, Any], *, plain: bool) -> str:
     return canonical(values)
 
 
+_TEXT_ONLY = frozenset({str, type(None)})
+
+
 def compact_cells(cells: dict[str, Any]) -> str:
     """``jsoncodec.compact(cells)``, byte for byte; cells that are all text (every CSV row) skip the codec's search
     for floats in the encoded text (no float can be there), which was the largest part of encoding a row."""
-    if all(type(value) is str or value is None for value in cells.values()):
+    if _TEXT_ONLY.issuperset(map(type, cells.values())):
         try:
             return orjson.dumps(cells, option=_UNSORTED).decode()
         except (orjson.JSONEncodeError, TypeError):
             pass
     return jsoncodec.compact(cells)
+
+
+def key_text(parts: tuple) -> str:
+    """``jsoncodec.canonical(parts)`` (the text a business key is hashed over), byte for byte; parts that are all
+    text skip the codec's search for floats."""
+    if _TEXT_ONLY.issuperset(map(type, parts)):
+        try:
+            return orjson.dumps(parts, option=_SORTED).decode()
+        except (orjson.JSONEncodeError, TypeError):
+            pass
+    return canonical(parts)
+
+
+def lookup_hasher() -> Callable[[str], str]:
+    """``crypto.lookup_hash`` (HMAC-SHA256 under the PII key) with the key read once: a chunk hashes two texts per
+    row, and reading the setting and building an ``hmac`` object each time cost more than the hash."""
+    key = crypto._hmac_key(settings.PII_KEY)
+    return lambda text: hmac.digest(key, text.encode(), "sha256").hex()
 
 
 def _copy(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -318,18 +341,19 @@ def chunk_prepare(*, info_class: InfoClass, frame: pl.DataFrame, received_at: dt
                           first_row_number=first_row_number, seen_keys=seen_keys)
     accepted = plan.ok_rows()
     sensitive_keys = tuple(f.key for f in info_class.fields if f.sensitive)
+    lookup = lookup_hasher()
     rows = []
     for values, plain in zip(accepted, floats_plain(plan.ok_frame()), strict=True):
         row_no = values.pop("_row")
-        key = _keyed_hash(info_class.code, *[values.get(k) for k in info_class.business_key])
+        key = lookup(key_text((info_class.code, *[values.get(k) for k in info_class.business_key])))
         text = canonical_row(values, plain=plain)
         shown, secret = _split_sensitive(sensitive_keys, values)
         # the content hash is ``_keyed_hash(values)``: the canonical text of a 1-tuple is the value's in brackets,
         # so the payload is encoded once for its hash and its column (twice when sensitive values are masked)
         original = originals[row_no - first_row_number] if originals else shown
-        rows.append(_Row(row_no, _subject_ref(values), key, crypto.lookup_hash(f"[{text}]"), shown, secret,
+        rows.append(_Row(row_no, _subject_ref(values), key, lookup(f"[{text}]"), shown, secret,
                          text if shown is values else canonical_row(shown, plain=plain),
-                         compact_cells(_split_sensitive(sensitive_keys, original)[0])))
+                         _split_sensitive(sensitive_keys, original)[0]))
     return Prepared(plan, rows, first_row_number, received_at)
 
 
@@ -425,7 +449,7 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
                 result.record_ids.append(current[0])
             staged[row.key] = (
                 row.row_no, row.key, subjects[row.ref.key], row.shown["decision_no"], row.shown["decision_date"],
-                received_at, row.shown_json, row.original_json,
+                received_at, row.shown_json, compact_cells(row.original),
                 crypto.encrypt(canonical_row(row.secret, plain=False)) if row.secret else "", row.content, delay,
                 on_time,
                 current[0] if current else None)
