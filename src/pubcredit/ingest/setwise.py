@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from collections.abc import Callable
@@ -224,37 +225,60 @@ def _subjects(cursor, rows: list[_Row], *, actor: Any, reason: str,
     return found, facts, created
 
 
+# one helper thread for the whole process: a chunk's publicity decisions, at most one chunk at a time
+_helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-publicity")
+
 _DECISION_SCHEMA = {"severity": pl.String, "regime": pl.String, "published": pl.Boolean, "publish_from": pl.Date,
                     "repairable_from": pl.Date, "publish_until": pl.Date, "provisional": pl.Boolean,
                     "reason_zh": pl.String, "reason_en": pl.String, "rule_version": pl.String, "ended_by": pl.String}
 
 
-def _publicity_new(created: pl.DataFrame, views: Callable[[], list[publicity._RecordView]], *, info_class: InfoClass,
-                   department: Department, received_at: dt.datetime,
-                   typed: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """States and feed rows of newly created records (``created``: the columns ``publicity.new_states_frame`` reads,
-    and ``subject_kind``), as frames for ``COPY``: the rows ``publicity_assess`` writes for a record with no state
-    yet. Penalty classes are decided over the whole chunk by ``rules.publicity_frame`` from ``typed`` (the plan's
-    typed rows of the records, in the same order); any other class record by record by the rule itself, over
-    ``views()`` (the records as the rule reads them)."""
-    book = publicity_rulebook()
-    today, now = clock.today(), clock.now()
-    due = publicity._earliest_publication()
-    if typed is not None and info_class.nature == "negative" and publicity_frame.covers(info_class.code, book.policy):
-        facts = _penalty_facts(typed, created["subject_kind"].to_list(), info_class=info_class, department=department,
-                               received_on=received_at, book=book)
-        decisions = publicity_frame.assess_frame(facts, book, as_of=today, working_days=due).select(
-            [pl.col(name) for name in _DECISION_SCHEMA if name != "ended_by"])
-    else:
-        class_cache: dict = {}
-        decided = [publicity_rules.assess(publicity.record_facts(record, class_cache=class_cache, entry=None), book,
-                                          as_of=today, working_days=due) for record in views()]
-        decisions = pl.DataFrame(
-            [(d.severity.value if d.severity else None, d.regime, d.published, d.publish_from, d.repairable_from,
-              d.publish_until, d.provisional, d.reason_zh, d.reason_en, d.rule_version, d.ended_by) for d in decided],
-            schema=_DECISION_SCHEMA, orient="row")
-    return new_states_frame(created.drop("subject_kind"), decisions, today=today, now=now,
-                                      version=book.version, policy=book.policy)
+@dataclass(frozen=True)
+class _PublicityContext:
+    """What deciding publicity reads from the database and the rulebooks, read once per chunk by the importing
+    thread, so that the decisions themselves can be made in another (:func:`_decide_penalties`)."""
+
+    book: publicity_rules.PublicityRulebook
+    today: dt.date
+    now: dt.datetime
+    due: Callable
+
+
+def _publicity_context() -> _PublicityContext:
+    return _PublicityContext(publicity_rulebook(), clock.today(), clock.now(), publicity._earliest_publication())
+
+
+def _decides_by_frame(info_class: InfoClass, context: _PublicityContext) -> bool:
+    return info_class.nature == "negative" and publicity_frame.covers(info_class.code, context.book.policy)
+
+
+def _decide_penalties(typed: pl.DataFrame, kinds: list[str], *, info_class: InfoClass, department: Department,
+                      received_at: dt.datetime, context: _PublicityContext) -> pl.DataFrame:
+    """The decisions of new penalty records over the whole chunk (``rules.publicity_frame``) from ``typed`` (the
+    plan's typed rows of the records, in order) and their subjects' kinds. Reads no database: it runs in a helper
+    thread while the importing thread writes the chunk's records and versions (Polars releases the GIL)."""
+    facts = _penalty_facts(typed, kinds, info_class=info_class, department=department, received_on=received_at,
+                           book=context.book)
+    return publicity_frame.assess_frame(facts, context.book, as_of=context.today, working_days=context.due).select(
+        [pl.col(name) for name in _DECISION_SCHEMA if name != "ended_by"])
+
+
+def _decide_each(records: list[publicity._RecordView], context: _PublicityContext) -> pl.DataFrame:
+    """The decisions of new records of any other class, record by record by the rule itself."""
+    class_cache: dict = {}
+    decided = [publicity_rules.assess(publicity.record_facts(record, class_cache=class_cache, entry=None),
+                                      context.book, as_of=context.today, working_days=context.due)
+               for record in records]
+    return pl.DataFrame(
+        [(d.severity.value if d.severity else None, d.regime, d.published, d.publish_from, d.repairable_from,
+          d.publish_until, d.provisional, d.reason_zh, d.reason_en, d.rule_version, d.ended_by) for d in decided],
+        schema=_DECISION_SCHEMA, orient="row")
+
+
+def _typed_rows(plan: PlanResult, row_numbers: list[int]) -> pl.DataFrame:
+    """The plan's typed rows of these row numbers, in this order."""
+    return (pl.DataFrame({"_row": row_numbers}, schema={"_row": pl.Int64})
+            .join(plan.ok_frame(), on="_row", how="left", maintain_order="left"))
 
 
 def _penalty_facts(typed: pl.DataFrame, kinds: list[str], *, info_class: InfoClass, department: Department,
@@ -453,6 +477,16 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
                 crypto.encrypt(canonical_row(row.secret, plain=False)) if row.secret else "", row.content, delay,
                 on_time,
                 current[0] if current else None)
+        # the new records' publicity decided in a helper thread while their rows are written (penalty classes)
+        context = _publicity_context()
+        by_frame = _decides_by_frame(info_class, context)
+        new_keys = [key for key, values in staged.items() if values[-1] is None]  # in row order, as ids are given
+        penalties = None
+        if new_keys and by_frame:
+            penalties = _helper.submit(
+                _decide_penalties, _typed_rows(plan, [staged[key][0] for key in new_keys]),
+                [subject_facts[staged[key][2]][0] for key in new_keys], info_class=info_class, department=department,
+                received_at=received_at, context=context)
         if staged:
             _copy(cursor, _STAGE_RECORDS, ("row_no", "key_hash", "subject_id", "decision_no", "decision_date",
                                            "received_at", "fields", "original", "sensitive_encrypted", "content_hash",
@@ -492,29 +526,34 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
         # give it back: fields decoded from their stored JSON); corrections move their existing state through the
         # service, with its own events, as before
         facts = [subject_facts[staged[key][2]] for _, key in created]
-
-        def views() -> list[publicity._RecordView]:  # classes the rule decides record by record
-            return [publicity._RecordView(
+        if created and penalties is not None and [key for _, key in created] != new_keys:
+            penalties = None  # not the rows decided ahead (never expected: ids follow the row order): decided again
+        if not created:
+            decisions = None
+        elif penalties is not None:
+            decisions = penalties.result()
+        elif by_frame:
+            decisions = _decide_penalties(_typed_rows(plan, [staged[key][0] for _, key in created]),
+                                          [kind for kind, _, _ in facts], info_class=info_class,
+                                          department=department, received_at=received_at, context=context)
+        else:
+            decisions = _decide_each([publicity._RecordView(
                 pk, info_class.code, orjson.loads(staged[key][6]), dt.date.fromisoformat(staged[key][4]),
                 staged[key][3], received_at, RecordStatus.ACTIVE, "", 1, department.pk, staged[key][2],
                 subject=publicity._SubjectView(*fact), department=department)
-                for (pk, key), fact in zip(created, facts, strict=True)]
-
-        new_records = pl.DataFrame({
-            "record_id": [pk for pk, _ in created], "class_code": info_class.code,
-            "decision_no": [staged[key][3] for _, key in created],
-            "decision_date": pl.Series([staged[key][4] for _, key in created], dtype=pl.String).str.to_date(),
-            "subject_id": [staged[key][2] for _, key in created], "department_id": department.pk,
-            "subject_code": [uscc or id_masked for _, uscc, id_masked in facts], "status": RecordStatus.ACTIVE.value,
-            "version": 1, "subject_kind": [kind for kind, _, _ in facts]},
-            schema_overrides={"record_id": pl.Int64, "subject_id": pl.Int64, "department_id": pl.Int64,
-                              "version": pl.Int64, "decision_no": pl.String, "subject_code": pl.String,
-                              "subject_kind": pl.String})
-        typed = (pl.DataFrame({"_row": [staged[key][0] for _, key in created]}, schema={"_row": pl.Int64})
-                 .join(plan.ok_frame(), on="_row", how="left", maintain_order="left") if created else None)
-        states, feed = (_publicity_new(new_records, views, info_class=info_class, department=department,
-                                       received_at=received_at, typed=typed)
-                        if created else (None, None))
+                for (pk, key), fact in zip(created, facts, strict=True)], context)
+        if created:
+            new_records = pl.DataFrame({
+                "record_id": [pk for pk, _ in created], "class_code": info_class.code,
+                "decision_no": [staged[key][3] for _, key in created],
+                "decision_date": pl.Series([staged[key][4] for _, key in created], dtype=pl.String).str.to_date(),
+                "subject_id": [staged[key][2] for _, key in created], "department_id": department.pk,
+                "subject_code": [uscc or id_masked for _, uscc, id_masked in facts],
+                "status": RecordStatus.ACTIVE.value, "version": 1},
+                schema_overrides={"record_id": pl.Int64, "subject_id": pl.Int64, "department_id": pl.Int64,
+                                  "version": pl.Int64, "decision_no": pl.String, "subject_code": pl.String})
+            states, feed = new_states_frame(new_records, decisions, today=context.today, now=context.now,
+                                            version=context.book.version, policy=context.book.policy)
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [publicity._PG_FEED_LOCK])
         cursor.execute("SELECT coalesce(max(id), 0) FROM publicity_changefeedentry")
         feed_after = cursor.fetchone()[0]  # the feed lock is ours to commit: every feed row above is this chunk's
