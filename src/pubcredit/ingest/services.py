@@ -208,9 +208,15 @@ def _earlier_keys(batch: Batch) -> SeenKeys:
     def lookup(hashes: pl.Series) -> pl.DataFrame:
         signed = hashes.reinterpret(signed=True).to_list()  # bigint columns are signed: same 64 bits
         found: list[tuple[int, int]] = []
-        for i in range(0, len(signed), 1000):
-            found += BatchKey.objects.filter(batch=batch, key_hash__in=signed[i:i + 1000]).values_list(
-                "key_hash", "first_row")
+        if connection.vendor == "postgresql":  # one query with an array (IN lists of 1000 cost 23 µs a row to send)
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT key_hash, first_row FROM {BatchKey._meta.db_table} "
+                               "WHERE batch_id = %s AND key_hash = ANY(%s::bigint[])", [batch.pk, signed])
+                found = cursor.fetchall()
+        else:
+            for i in range(0, len(signed), 1000):
+                found += BatchKey.objects.filter(batch=batch, key_hash__in=signed[i:i + 1000]).values_list(
+                    "key_hash", "first_row")
         return pl.DataFrame(found, schema={KEY_HASH: pl.Int64, FIRST_ROW: pl.Int64}, orient="row").with_columns(
             pl.col(KEY_HASH).reinterpret(signed=False))
     return lookup
