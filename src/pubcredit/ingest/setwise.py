@@ -4,7 +4,13 @@ statements instead of row by row.
 What stays in Python is what only Python knows: the catalogue's plan (validation, in Polars), the two keyed hashes
 of a row, the masking of sensitive values and the publicity rule. Everything else happens inside PostgreSQL: the
 chunk's subjects and rows are ``COPY``-ed into two temporary staging tables, and subjects, their name history,
-records, versions and the change feed follow from ``INSERT … SELECT … ON CONFLICT`` / ``UPDATE … FROM``.
+records and versions follow from ``INSERT … SELECT … ON CONFLICT`` / ``UPDATE … FROM``; the new records' publicity
+states and change-feed rows are built as Polars frames and written with ``COPY``.
+
+The database-free part of a chunk (:func:`chunk_prepare`: plan, hashes, JSON) is made in the read-ahead thread while
+the chunk before is written, and the publicity of new penalty records is decided in a helper thread while their rows
+are written; every database read and write stays in the importing thread, in the chunk's transaction
+(``docs/collection.md``).
 
 Same outcome as :func:`pubcredit.records.services.records_submit` (the SQLite path and every other caller): the
 same rows, counts, rejections, on-time/late figures, publicity states and feed rows, all in the chunk's transaction.
