@@ -59,7 +59,7 @@ samples = []  # (seconds, RSS MB) every 2 s: whether memory levels off or keeps 
 def sample():
     while True:
         rss = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS"))
-        samples.append((time.perf_counter() - start, rss / 1024))
+        samples.append((time.perf_counter() - start, rss / 1024, os.getloadavg()[0]))
         time.sleep(2)
 
 if os.environ.get("BENCH_ROW_PATH"):  # --row-path: the row-by-row path of earlier sessions, for comparison
@@ -75,9 +75,11 @@ call_command("import_records", sys.argv[1], "--class", "admin_penalty", "--depar
 reimport = time.perf_counter() - began
 unchanged = json.loads(again.getvalue().strip().splitlines()[-1])["unchanged"]
 # the highest RSS seen in each tenth of the first import
-tenths = [round(max([mb for t, mb in samples if i * elapsed / 10 <= t < (i + 1) * elapsed / 10] or [0])) for i in range(10)]
+tenths = [round(max([mb for t, mb, _ in samples if i * elapsed / 10 <= t < (i + 1) * elapsed / 10] or [0])) for i in range(10)]
+loads = [load for t, _, load in samples if t <= elapsed]  # the machine's 1-minute load average while importing
 print(json.dumps({"seconds": elapsed, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "created": summary["created"], "rejected": summary["rejected_count"], "rss_by_tenth_mb": tenths,
+                  "load_while_importing": [min(loads, default=0), max(loads, default=0)],
                   "reimport_seconds": reimport, "reimport_unchanged": unchanged}))
 """
 
@@ -279,7 +281,9 @@ def main() -> None:
                     run = measure_import(url, csv_path)
                     print(json.dumps({"bare_copy_s": bare, **run}), flush=True)  # kept if a floor below fails
                     if not args.no_floor:
+                        run["load_before_floor"] = os.getloadavg()[0]
                         run["floor_seconds"], run["floor_rows"] = write_floor(pg_url, url)
+                        run["load_after_floor"] = os.getloadavg()[0]
                     if args.floor_variants is not None:
                         for variant in args.floor_variants or FLOOR_VARIANTS[1:]:
                             run[f"floor_{variant}_seconds"] = write_floor(pg_url, url, variant)[0]

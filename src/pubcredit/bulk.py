@@ -88,3 +88,17 @@ def bulk_insert(model: type[models.Model], rows: Iterable[dict[str, Any]], names
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({marks})", prepared)
     return len(prepared)
+
+
+def copy_frame(cursor: Any, table: str, frame: Any) -> int:
+    """Write a Polars frame (columns named as the table's) with one ``COPY`` of its CSV text, inside the caller's
+    transaction (PostgreSQL; ``cursor`` is psycopg's own). Every non-null value is quoted and nulls are an unquoted
+    ``\\N``, so an empty string stays empty and a text that reads ``\\N`` stays text; no Python object per row."""
+    if not frame.height:
+        return 0
+    columns = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
+    text = frame.write_csv(include_header=False, null_value="\\N", quote_style="non_numeric")
+    with cursor.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN "
+                     "(FORMAT csv, NULL '\\N')") as copy:
+        copy.write(text.encode())
+    return frame.height

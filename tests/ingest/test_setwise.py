@@ -17,6 +17,7 @@ from pubcredit.publicity.models import ChangeFeedEntry, PublicityState
 from pubcredit.records.models import CreditRecord, RecordVersion
 from pubcredit.subjects.models import Subject, SubjectName
 from pubcredit.subjects import crypto
+from pubcredit.subjects.services import identifier_confirm
 from tests.factories import penalty, person_penalty
 from tests.ingest.files import penalties, table, write_csv
 
@@ -216,3 +217,15 @@ def test_rows_with_their_own_receipt_times_go_the_bulk_way_and_store_what_the_ro
     assert {no: (got, written) for no, got, written in first["received"]} == {
         r["decision_no"]: (when, when) for r, when in zip(rows, received, strict=True)}
     assert chunk_events == (1 if POSTGRES else 0)
+def test_chunks_prepared_ahead_honour_confirmed_identifiers_and_earlier_keys(import_file, operator):
+    """Chunks validated in the read-ahead thread (no database there) get the allowlist the importing thread read
+    (a USCC whose check character fails but that an operator confirmed is accepted with a warning, in the last
+    chunk too), and a key used by an earlier chunk is still a duplicate (the chunk is validated again with it)."""
+    identifier_confirm(kind="uscc", value="91350100M0001TGQXM", reason="福建早期试点赋码，经发证机关核实", actor=operator)
+    rows = [*penalties(5), penalty(6, subject_uscc="91350100M0001TGQXM"), penalty(2, penalty_content="再次")]
+    summary = import_file(rows, chunk_rows=2).summary
+    assert (summary["created"], summary["rejected_count"]) == (6, 1)
+    assert summary["rejected"][0]["row"] == 7
+    assert [e["code"] for e in summary["rejected"][0]["errors"]] == ["duplicate_in_file"]
+    assert any(e["code"] == "uscc.checksum_confirmed" for w in summary["warnings"] if w["row"] == 6
+               for e in w["errors"])

@@ -9,8 +9,10 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pubcredit.ingest.setwise import canonical_row, floats_plain
-from pubcredit.jsoncodec import canonical
+from pubcredit.ingest.setwise import canonical_row, compact_cells, floats_plain, key_text, lookup_hasher
+from pubcredit.records.services import _keyed_hash
+from pubcredit.subjects import crypto
+from pubcredit.jsoncodec import canonical, compact
 
 
 def standard(value) -> str:
@@ -59,3 +61,38 @@ def test_a_float_inside_a_list_is_never_taken_as_plain():
 def test_a_row_orjson_cannot_encode_falls_back_to_the_codec():
     value = {"big": 2**70, "fine_amount": 0.5}
     assert canonical_row(value, plain=True) == standard(value)
+
+
+def compact_standard(value) -> str:
+    """What the versions' ``original`` column was first written with (keys in the sender's order)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+cells = st.dictionaries(st.text(alphabet="罚款金额（万元）ab,:\"[", min_size=1, max_size=6),
+                        st.one_of(st.none(), st.text(max_size=10), st.sampled_from(["1.5", "[1,2.5]", ",3e5", "-0.1"]),
+                                  st.floats(allow_nan=False, allow_infinity=False), st.integers(-2**70, 2**70),
+                                  st.dates()),
+                        max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells)
+def test_original_cells_json_is_byte_identical_to_the_standard_library_and_the_codec(values):
+    """Cells that are all text (a CSV row; numbers written as text look like floats to the codec's search) take
+    orjson directly, anything else the codec: either way the bytes the column always had."""
+    assert compact_cells(values) == compact(values) == compact_standard(values)
+
+
+key_parts = st.tuples(st.just("admin_penalty"), st.one_of(st.none(), st.text(max_size=12),
+                                                          st.sampled_from(["1.5", "2026-01-05", ",3e5"]),
+                                                          st.floats(allow_nan=False, allow_infinity=False),
+                                                          st.integers(-2**70, 2**70), st.lists(st.text(max_size=3))),
+                      st.one_of(st.none(), st.text(alphabet="91370300MA0123456789X", max_size=18)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(key_parts)
+def test_business_key_hash_is_the_row_paths(parts):
+    """The set-based path's key text and keyed hash (key read once per chunk) are the row path's ``_keyed_hash``."""
+    assert key_text(parts) == canonical(parts)
+    assert lookup_hasher()(key_text(parts)) == _keyed_hash(*parts) == crypto.lookup_hash(canonical(parts))

@@ -2,7 +2,8 @@
 
 A bulk import alternates between Python work (decoding the file, building the chunk's frame, masking sensitive
 cells) and waiting for the database (``COPY``, the set statements, the commit). :func:`read_ahead` moves the reading
-to a thread so it overlaps the waits: the thread reads at most ``depth`` chunks ahead, so memory stays flat (the
+(and, for the set-based path, the chunk's database-free preparation: ``setwise.chunk_prepare``) to a thread so it
+overlaps the waits: the thread reads at most ``depth`` chunks ahead, so memory stays flat (the
 chunk being written, the one ready, the one being read). Everything that writes stays in the caller's thread, in the
 chunk's transaction, so kill-safety and resume are unchanged; an error met while reading (an unreadable part further
 down the file) is raised to the caller where that chunk would have been, after the chunks before it.

@@ -4,7 +4,13 @@ statements instead of row by row.
 What stays in Python is what only Python knows: the catalogue's plan (validation, in Polars), the two keyed hashes
 of a row, the masking of sensitive values and the publicity rule. Everything else happens inside PostgreSQL: the
 chunk's subjects and rows are ``COPY``-ed into two temporary staging tables, and subjects, their name history,
-records, versions and the change feed follow from ``INSERT … SELECT … ON CONFLICT`` / ``UPDATE … FROM``.
+records and versions follow from ``INSERT … SELECT … ON CONFLICT`` / ``UPDATE … FROM``; the new records' publicity
+states and change-feed rows are built as Polars frames and written with ``COPY``.
+
+The database-free part of a chunk (:func:`chunk_prepare`: plan, hashes, JSON) is made in the read-ahead thread while
+the chunk before is written, and the publicity of new penalty records is decided in a helper thread while their rows
+are written; every database read and write stays in the importing thread, in the chunk's transaction
+(``docs/collection.md``).
 
 Same outcome as :func:`pubcredit.records.services.records_submit` (the SQLite path and every other caller): the
 same rows, counts, rejections, on-time/late figures, publicity states and feed rows, all in the chunk's transaction.
@@ -22,12 +28,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from typing import Any
 
 import orjson
 import polars as pl
+from django.conf import settings
 from django.db import connection
 
 from pubcredit import jsoncodec
@@ -35,15 +45,16 @@ from pubcredit.accounts.models import Department
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
 from pubcredit.audit.models import AuditEvent
-from pubcredit.bulk import bulk_insert
-from pubcredit.catalog.plan import SeenKeys, validate_frame
+from pubcredit.bulk import copy_frame
+from pubcredit.catalog.plan import KEY_HASH, PlanResult, SeenKeys, validate_frame
 from pubcredit.catalog.registry import rulebook_version
 from pubcredit.catalog.schema import InfoClass
 from pubcredit.jsoncodec import canonical
 from pubcredit.lists.rulebook import is_list
 from pubcredit.publicity import services as publicity
-from pubcredit.publicity.models import PublicityState
+from pubcredit.publicity.models import ChangeFeedEntry, PublicityState
 from pubcredit.publicity.rulebook import rulebook as publicity_rulebook
+from pubcredit.publicity.writing import new_states_frame
 from pubcredit.records.choices import RecordStatus, SubmissionChannel
 from pubcredit.records.services import (SubmitResult, _keyed_hash, _problems_by_row, _split_sensitive,
                                         _subject_ref)
@@ -75,11 +86,13 @@ _STAGE_DDL = (
 BULK_CHANNELS = (SubmissionChannel.FILE, SubmissionChannel.DEMO)
 
 
-def applies(info_class: InfoClass, *, channel: str) -> bool:
+def applies(info_class: InfoClass, *, channel: str, vendor: bool = True) -> bool:
     """Whether a chunk goes the set-based way: bulk loads (``BULK_CHANNELS``) of a non-list class on PostgreSQL.
     List classes keep the row path (their entries are derived from each record in the same transaction), and SQLite
-    keeps it (the embedded default for small cities). Rows may carry their own receipt times (``_received_at``)."""
-    return connection.vendor == "postgresql" and channel in BULK_CHANNELS and not is_list(info_class.code)
+    keeps it (the embedded default for small cities). Rows may carry their own receipt times (``_received_at``).
+    ``vendor=False`` leaves the database out (a thread that must not open a connection asks the rest)."""
+    return ((not vendor or connection.vendor == "postgresql") and channel in BULK_CHANNELS
+            and not is_list(info_class.code))
 
 
 @dataclass
@@ -91,9 +104,11 @@ class _Row:
     shown: dict[str, Any]
     secret: dict[str, Any]
     shown_json: str  # canonical JSON of ``shown``, as stored
+    original: dict[str, Any]  # the cells as sent (sensitive values masked): the version's ``original``
 
 
 _SORTED = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+_UNSORTED = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME  # jsoncodec.compact's options
 
 
 def floats_plain(frame: pl.DataFrame) -> list[bool]:
@@ -130,6 +145,38 @@ def canonical_row(values: dict[str, Any], *, plain: bool) -> str:
         except (orjson.JSONEncodeError, TypeError):
             pass  # e.g. an integer over 64 bits: the codec's own fallback
     return canonical(values)
+
+
+_TEXT_ONLY = frozenset({str, type(None)})
+
+
+def compact_cells(cells: dict[str, Any]) -> str:
+    """``jsoncodec.compact(cells)``, byte for byte; cells that are all text (every CSV row) skip the codec's search
+    for floats in the encoded text (no float can be there), which was the largest part of encoding a row."""
+    if _TEXT_ONLY.issuperset(map(type, cells.values())):
+        try:
+            return orjson.dumps(cells, option=_UNSORTED).decode()
+        except (orjson.JSONEncodeError, TypeError):
+            pass
+    return jsoncodec.compact(cells)
+
+
+def key_text(parts: tuple) -> str:
+    """``jsoncodec.canonical(parts)`` (the text a business key is hashed over), byte for byte; parts that are all
+    text skip the codec's search for floats."""
+    if _TEXT_ONLY.issuperset(map(type, parts)):
+        try:
+            return orjson.dumps(parts, option=_SORTED).decode()
+        except (orjson.JSONEncodeError, TypeError):
+            pass
+    return canonical(parts)
+
+
+def lookup_hasher() -> Callable[[str], str]:
+    """``crypto.lookup_hash`` (HMAC-SHA256 under the PII key) with the key read once: a chunk hashes two texts per
+    row, and reading the setting and building an ``hmac`` object each time cost more than the hash."""
+    key = crypto._hmac_key(settings.PII_KEY)
+    return lambda text: hmac.digest(key, text.encode(), "sha256").hex()
 
 
 def _copy(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -188,35 +235,60 @@ def _subjects(cursor, rows: list[_Row], *, actor: Any, reason: str,
     return found, facts, created
 
 
-def _publicity_new(records: list[publicity._RecordView], *, info_class: InfoClass,
-                   typed: pl.DataFrame | None = None) -> tuple[list[dict], list[dict]]:
-    """States and feed rows of newly created records, filled by the same code as ``publicity_assess`` (a new record
-    has no state yet, so nothing needs reading back). Penalty classes are decided over the whole chunk by
-    ``rules.publicity_frame`` from ``typed`` (the plan's typed rows of ``records``, in the same order); any other
-    class record by record by the rule itself."""
-    book = publicity_rulebook()
-    today, now = clock.today(), clock.now()
-    due = publicity._earliest_publication()
-    if typed is not None and info_class.nature == "negative" and publicity_frame.covers(info_class.code, book.policy):
-        facts = _penalty_facts(typed, [r.subject.kind for r in records], info_class=info_class,
-                               department=records[0].department, received=[r.received_at for r in records], book=book)
-        decisions = [publicity_rules.PublicityDecision(
-            publicity_rules.Severity(d["severity"]), d["regime"], d["published"], d["publish_from"],
-            d["repairable_from"], d["publish_until"], d["reason_zh"], d["reason_en"], d["rule_version"],
-            considered=tuple(d["considered"]), provisional=d["provisional"])
-            for d in publicity_frame.assess_frame(facts, book, as_of=today, working_days=due).iter_rows(named=True)]
-    else:
-        class_cache: dict = {}
-        decisions = [publicity_rules.assess(publicity.record_facts(record, class_cache=class_cache, entry=None), book,
-                                            as_of=today, working_days=due) for record in records]
-    states, feed = [], []
-    for record, decision in zip(records, decisions, strict=True):
-        state, event, _, _ = publicity._apply(None, record, decision, today=today, now=now, version=book.version,
-                                              policy=book.policy)
-        states.append(vars(state))
-        feed.append(publicity._feed_entry(state, record, event or "assess", "",
-                                          publicity._effective_on(event, state, today), now))
-    return states, feed
+# one helper thread for the whole process: a chunk's publicity decisions, at most one chunk at a time
+_helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-publicity")
+
+_DECISION_SCHEMA = {"severity": pl.String, "regime": pl.String, "published": pl.Boolean, "publish_from": pl.Date,
+                    "repairable_from": pl.Date, "publish_until": pl.Date, "provisional": pl.Boolean,
+                    "reason_zh": pl.String, "reason_en": pl.String, "rule_version": pl.String, "ended_by": pl.String}
+
+
+@dataclass(frozen=True)
+class _PublicityContext:
+    """What deciding publicity reads from the database and the rulebooks, read once per chunk by the importing
+    thread, so that the decisions themselves can be made in another (:func:`_decide_penalties`)."""
+
+    book: publicity_rules.PublicityRulebook
+    today: dt.date
+    now: dt.datetime
+    due: Callable
+
+
+def _publicity_context() -> _PublicityContext:
+    return _PublicityContext(publicity_rulebook(), clock.today(), clock.now(), publicity._earliest_publication())
+
+
+def _decides_by_frame(info_class: InfoClass, context: _PublicityContext) -> bool:
+    return info_class.nature == "negative" and publicity_frame.covers(info_class.code, context.book.policy)
+
+
+def _decide_penalties(typed: pl.DataFrame, kinds: list[str], *, info_class: InfoClass, department: Department,
+                      received: list[dt.datetime], context: _PublicityContext) -> pl.DataFrame:
+    """The decisions of new penalty records over the whole chunk (``rules.publicity_frame``) from ``typed`` (the
+    plan's typed rows of the records, in order) and their subjects' kinds. Reads no database: it runs in a helper
+    thread while the importing thread writes the chunk's records and versions (Polars releases the GIL)."""
+    facts = _penalty_facts(typed, kinds, info_class=info_class, department=department, received=received,
+                           book=context.book)
+    return publicity_frame.assess_frame(facts, context.book, as_of=context.today, working_days=context.due).select(
+        [pl.col(name) for name in _DECISION_SCHEMA if name != "ended_by"])
+
+
+def _decide_each(records: list[publicity._RecordView], context: _PublicityContext) -> pl.DataFrame:
+    """The decisions of new records of any other class, record by record by the rule itself."""
+    class_cache: dict = {}
+    decided = [publicity_rules.assess(publicity.record_facts(record, class_cache=class_cache, entry=None),
+                                      context.book, as_of=context.today, working_days=context.due)
+               for record in records]
+    return pl.DataFrame(
+        [(d.severity.value if d.severity else None, d.regime, d.published, d.publish_from, d.repairable_from,
+          d.publish_until, d.provisional, d.reason_zh, d.reason_en, d.rule_version, d.ended_by) for d in decided],
+        schema=_DECISION_SCHEMA, orient="row")
+
+
+def _typed_rows(plan: PlanResult, row_numbers: list[int]) -> pl.DataFrame:
+    """The plan's typed rows of these row numbers, in this order."""
+    return (pl.DataFrame({"_row": row_numbers}, schema={"_row": pl.Int64})
+            .join(plan.ok_frame(), on="_row", how="left", maintain_order="left"))
 
 
 def _penalty_facts(typed: pl.DataFrame, kinds: list[str], *, info_class: InfoClass, department: Department,
@@ -281,20 +353,76 @@ def _penalty_facts(typed: pl.DataFrame, kinds: list[str], *, info_class: InfoCla
         public_for_natural_persons=pl.lit(info_class.public_for_natural_persons))
 
 
+@dataclass
+class Prepared:
+    """What a chunk needs before it touches the database (预处理): the catalogue's plan and, per accepted row, its
+    keyed hashes, subject and payload JSON. Built by :func:`chunk_prepare`, in the read-ahead thread while the chunk
+    before is written (``ingest.services``): it reads nothing from the database, so the plan is made without the
+    business keys of earlier chunks, and :func:`chunk_submit` checks them (one query, the one the plan would make)
+    and prepares the chunk again with them in the rare case one is there."""
+
+    plan: PlanResult
+    rows: list[_Row]
+    first_row_number: int
+    received_at: dt.datetime
+
+
+def chunk_prepare(*, info_class: InfoClass, frame: pl.DataFrame, received_at: dt.datetime, first_row_number: int,
+                  allowlist: Any, originals: list[dict[str, Any]] | None = None,
+                  seen_keys: SeenKeys | None = None) -> Prepared:
+    """Validate a chunk and build its rows' hashes and JSON; no database read (``allowlist`` is given).
+    ``originals``: the cells of every row of ``frame`` as sent, masked (the versions' ``original``)."""
+    plan = validate_frame(info_class, frame, today=received_at.date(), allowlist=allowlist,
+                          first_row_number=first_row_number, seen_keys=seen_keys)
+    accepted = plan.ok_rows()
+    sensitive_keys = tuple(f.key for f in info_class.fields if f.sensitive)
+    lookup = lookup_hasher()
+    rows = []
+    for values, plain in zip(accepted, floats_plain(plan.ok_frame()), strict=True):
+        row_no = values.pop("_row")
+        key = lookup(key_text((info_class.code, *[values.get(k) for k in info_class.business_key])))
+        text = canonical_row(values, plain=plain)
+        shown, secret = _split_sensitive(sensitive_keys, values)
+        # the content hash is ``_keyed_hash(values)``: the canonical text of a 1-tuple is the value's in brackets,
+        # so the payload is encoded once for its hash and its column (twice when sensitive values are masked)
+        original = originals[row_no - first_row_number] if originals else shown
+        rows.append(_Row(row_no, _subject_ref(values), key, lookup(f"[{text}]"), shown, secret,
+                         text if shown is values else canonical_row(shown, plain=plain),
+                         _split_sensitive(sensitive_keys, original)[0]))
+    return Prepared(plan, rows, first_row_number, received_at)
+
+
+def _seen_before(plan: PlanResult, seen_keys: SeenKeys) -> bool:
+    """Whether an earlier chunk used one of the plan's business keys (the plan was made without them)."""
+    if not plan.keys.height:
+        return False
+    hashes = plan.keys.get_column(KEY_HASH)
+    earlier = seen_keys(hashes) if callable(seen_keys) else seen_keys.filter(pl.col(KEY_HASH).is_in(hashes.implode()))
+    return earlier.height > 0
+
+
 def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Department, actor: Any,
                  channel: str = SubmissionChannel.FILE, received_at: dt.datetime | None = None, batch_ref: str = "",
                  first_row_number: int = 1, originals: list[dict[str, Any]] | None = None,
-                 seen_keys: SeenKeys | None = None) -> SubmitResult:
+                 seen_keys: SeenKeys | None = None, prepared: Prepared | None = None) -> SubmitResult:
     """One chunk of a file import, set-based; same arguments and result as ``records_submit``. Runs inside the
     caller's transaction (the chunk's), on PostgreSQL. A ``_received_at`` column (aware datetimes) gives each row its
-    own receipt time, as on the row path (backfills of history, the demo data)."""
+    own receipt time, as on the row path (backfills of history, the demo data). ``prepared``: the chunk's
+    :func:`chunk_prepare`, made ahead for the same frame, rows and receipt time (used unless an earlier chunk holds one
+    of its keys)."""
     row_received = frame.get_column("_received_at").to_list() if "_received_at" in frame.columns else None
     received_at = max(row_received) if row_received else (received_at or clock.now())
 
     def received(row_no: int) -> dt.datetime:
         return row_received[row_no - first_row_number] if row_received else received_at
-    plan = validate_frame(info_class, frame, today=received_at.date(), allowlist=confirmed_identifiers(),
-                          first_row_number=first_row_number, seen_keys=seen_keys)
+    if prepared is not None and (prepared.first_row_number != first_row_number or prepared.received_at != received_at
+                                 or (seen_keys is not None and _seen_before(prepared.plan, seen_keys))):
+        prepared = None  # a key of an earlier chunk: the plan must say which rows repeat it
+    if prepared is None:
+        prepared = chunk_prepare(info_class=info_class, frame=frame, received_at=received_at,
+                                 first_row_number=first_row_number, allowlist=confirmed_identifiers(),
+                                 originals=originals, seen_keys=seen_keys)
+    plan, rows = prepared.plan, prepared.rows
     result = SubmitResult(class_code=info_class.code, received=plan.received,
                           rejected=_problems_by_row(plan.errors), warnings=_problems_by_row(plan.warnings),
                           plan_keys=plan.keys)
@@ -304,23 +432,13 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
             if row.get("decision_no"):
                 result.rejected_keys[row["_row"]] = _keyed_hash(info_class.code, *[row[k] for k in info_class.business_key])
                 result.rejected_decision_nos[row["_row"]] = row["decision_no"]
-    accepted = plan.ok_rows()
-    if not accepted:
+    if not rows:
         return result
     version_tag = f"{info_class.rule_version}#{rulebook_version().rsplit('#', 1)[-1]}"
     sensitive_keys = tuple(f.key for f in info_class.fields if f.sensitive)
-    rows = []
-    for values, plain in zip(accepted, floats_plain(plan.ok_frame()), strict=True):
-        row_no = values.pop("_row")
-        key = _keyed_hash(info_class.code, *[values.get(k) for k in info_class.business_key])
-        text = canonical_row(values, plain=plain)
-        shown, secret = _split_sensitive(sensitive_keys, values)
-        # the content hash is ``_keyed_hash(values)``: the canonical text of a 1-tuple is the value's in brackets,
-        # so the payload is encoded once for its hash and its column (twice when sensitive values are masked)
-        rows.append(_Row(row_no, _subject_ref(values), key, crypto.lookup_hash(f"[{text}]"), shown, secret,
-                         text if shown is values else canonical_row(shown, plain=plain)))
-        result.accepted_keys.append(key)
-        result.accepted_decision_nos.add(values["decision_no"])
+    for row in rows:
+        result.accepted_keys.append(row.key)
+        result.accepted_decision_nos.add(row.shown["decision_no"])  # not a sensitive field: shown as given
 
     now = clock.now()
     with connection.cursor() as django_cursor:
@@ -356,7 +474,6 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
                 result.unchanged += 1  # nothing written: the same content is already stored
                 result.record_ids.append(current[0])
                 continue
-            original = originals[row.row_no - first_row_number] if originals else row.shown
             delay = on_time = None
             if current is None:
                 decided = dt.date.fromisoformat(row.shown["decision_date"])
@@ -373,10 +490,20 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
                 result.record_ids.append(current[0])
             staged[row.key] = (
                 row.row_no, row.key, subjects[row.ref.key], row.shown["decision_no"], row.shown["decision_date"],
-                received(row.row_no), row.shown_json, jsoncodec.compact(_split_sensitive(sensitive_keys, original)[0]),
+                received(row.row_no), row.shown_json, compact_cells(row.original),
                 crypto.encrypt(canonical_row(row.secret, plain=False)) if row.secret else "", row.content, delay,
                 on_time,
                 current[0] if current else None)
+        # the new records' publicity decided in a helper thread while their rows are written (penalty classes)
+        context = _publicity_context()
+        by_frame = _decides_by_frame(info_class, context)
+        new_keys = [key for key, values in staged.items() if values[-1] is None]  # in row order, as ids are given
+        penalties = None
+        if new_keys and by_frame:
+            penalties = _helper.submit(
+                _decide_penalties, _typed_rows(plan, [staged[key][0] for key in new_keys]),
+                [subject_facts[staged[key][2]][0] for key in new_keys], info_class=info_class, department=department,
+                received=[staged[key][5] for key in new_keys], context=context)
         if staged:
             _copy(cursor, _STAGE_RECORDS, ("row_no", "key_hash", "subject_id", "decision_no", "decision_date",
                                            "received_at", "fields", "original", "sensitive_encrypted", "content_hash",
@@ -407,28 +534,50 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
                 FROM {_STAGE_RECORDS} s JOIN records_creditrecord r
                   ON r.class_code = %(class_code)s AND r.key_hash = s.key_hash
                 ORDER BY s.row_no
-                RETURNING v.id""", params)
-        version_ids = [pk for (pk,) in cursor.fetchall()]
+                RETURNING v.id, md5(v::text)""", params)
+        # each version's digest as the chunk event covers it (the row as stored, as ``_row_hashes`` reads it back)
+        version_hashes = sorted(cursor.fetchall())
+        version_ids = [pk for pk, _ in version_hashes]
 
         # publicity (docs/publicity.md): new records decided here from what was just written (as the database will
         # give it back: fields decoded from their stored JSON); corrections move their existing state through the
         # service, with its own events, as before
-        views = []
-        for pk, key in created:
-            staged_row = staged[key]
-            kind, uscc, id_masked = subject_facts[staged_row[2]]
-            views.append(publicity._RecordView(
-                pk, info_class.code, orjson.loads(staged_row[6]), dt.date.fromisoformat(staged_row[4]), staged_row[3],
-                staged_row[5], RecordStatus.ACTIVE, "", 1, department.pk, staged_row[2],
-                subject=publicity._SubjectView(kind, uscc, id_masked), department=department))
-        typed = (pl.DataFrame({"_row": [staged[key][0] for _, key in created]}, schema={"_row": pl.Int64})
-                 .join(plan.ok_frame(), on="_row", how="left", maintain_order="left") if created else None)
-        states, feed = _publicity_new(views, info_class=info_class, typed=typed)
+        facts = [subject_facts[staged[key][2]] for _, key in created]
+        if created and penalties is not None and [key for _, key in created] != new_keys:
+            penalties = None  # not the rows decided ahead (never expected: ids follow the row order): decided again
+        if not created:
+            decisions = None
+        elif penalties is not None:
+            decisions = penalties.result()
+        elif by_frame:
+            decisions = _decide_penalties(_typed_rows(plan, [staged[key][0] for _, key in created]),
+                                          [kind for kind, _, _ in facts], info_class=info_class,
+                                          department=department, received=[staged[key][5] for _, key in created],
+                                          context=context)
+        else:
+            decisions = _decide_each([publicity._RecordView(
+                pk, info_class.code, orjson.loads(staged[key][6]), dt.date.fromisoformat(staged[key][4]),
+                staged[key][3], staged[key][5], RecordStatus.ACTIVE, "", 1, department.pk, staged[key][2],
+                subject=publicity._SubjectView(*fact), department=department)
+                for (pk, key), fact in zip(created, facts, strict=True)], context)
+        if created:
+            new_records = pl.DataFrame({
+                "record_id": [pk for pk, _ in created], "class_code": info_class.code,
+                "decision_no": [staged[key][3] for _, key in created],
+                "decision_date": pl.Series([staged[key][4] for _, key in created], dtype=pl.String).str.to_date(),
+                "subject_id": [staged[key][2] for _, key in created], "department_id": department.pk,
+                "subject_code": [uscc or id_masked for _, uscc, id_masked in facts],
+                "status": RecordStatus.ACTIVE.value, "version": 1},
+                schema_overrides={"record_id": pl.Int64, "subject_id": pl.Int64, "department_id": pl.Int64,
+                                  "version": pl.Int64, "decision_no": pl.String, "subject_code": pl.String})
+            states, feed = new_states_frame(new_records, decisions, today=context.today, now=context.now,
+                                            version=context.book.version, policy=context.book.policy)
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [publicity._PG_FEED_LOCK])
         cursor.execute("SELECT coalesce(max(id), 0) FROM publicity_changefeedentry")
         feed_after = cursor.fetchone()[0]  # the feed lock is ours to commit: every feed row above is this chunk's
-        bulk_insert(PublicityState, states, publicity._STATE_FIELDS)
-        publicity._append_feed(feed)
+        if created:
+            copy_frame(cursor, PublicityState._meta.db_table, states)
+            copy_frame(cursor, ChangeFeedEntry._meta.db_table, feed)  # ids in record order, as _append_feed gives
         audit.record_many([audit.PendingEvent(
             Event.RECORD_VERSIONED, "credit_record", record_id, before={"version": version, "content_hash": before},
             after={"version": version + 1, "content_hash": after}, rule_version=version_tag, data={"batch": batch_ref})
@@ -440,11 +589,12 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
         written = {"versions": _span(version_ids), "feed": [feed_after + 1, feed_last] if feed_last > feed_after else None}
         if version_ids or subjects_created or written["feed"]:  # a chunk of unchanged rows writes only its counts
             audit.record_chunk(CHUNK_EVENT, actor=actor, object_type="batch", object_id=batch_ref,
-                               row_hashes=_row_hashes(cursor, batch_ref, written),
+                               row_hashes=_row_hashes(cursor, batch_ref, written,
+                                                      versions=[h for _, h in version_hashes]),
                                data={"batch": batch_ref, "class_code": info_class.code, "first_row": first_row_number,
                                      "last_row": first_row_number + frame.height - 1, "created": result.created,
                                      "updated": result.updated, "unchanged": result.unchanged,
-                                     "subjects_created": subjects_created, "states_created": len(states), **written})
+                                     "subjects_created": subjects_created, "states_created": len(created), **written})
     if other_department:
         result.rejected = sorted(result.rejected + _problems_by_row(other_department), key=lambda r: r["row"])
     result.accepted = result.created + result.updated + result.unchanged
@@ -455,11 +605,13 @@ def _span(ids: list[int]) -> list[int] | None:
     return [min(ids), max(ids)] if ids else None
 
 
-def _row_hashes(cursor, batch_ref: str, written: dict[str, list[int] | None]) -> list[str]:
+def _row_hashes(cursor, batch_ref: str, written: dict[str, list[int] | None],
+                versions: list[str] | None = None) -> list[str]:
     """The hashes a chunk event covers, in order: its record versions, then its change-feed rows, each the MD5 of
-    the whole row as PostgreSQL prints it (sessions print timestamps in UTC), by id."""
-    hashes = []
-    if written.get("versions"):
+    the whole row as PostgreSQL prints it (sessions print timestamps in UTC), by id. ``versions``: the versions'
+    hashes when the insert returned them (the chunk being written), instead of reading the rows back."""
+    hashes = list(versions or [])
+    if written.get("versions") and versions is None:
         cursor.execute("SELECT md5(v::text) FROM records_recordversion v WHERE v.batch_ref = %s "
                        "AND v.id BETWEEN %s AND %s ORDER BY v.id", [batch_ref, *written["versions"]])
         hashes += [h for (h,) in cursor.fetchall()]

@@ -194,6 +194,57 @@ def _apply(state: PublicityState | None, record: CreditRecord, decision: Publici
     return state, event, changed, before
 
 
+def new_states_frame(records: Any, decisions: Any, *, today: dt.date, now: dt.datetime, version: str,
+                     policy: rules.Policy) -> tuple[Any, Any]:
+    """States and change-feed rows of records that have no state yet, as Polars frames (for ``COPY``): the rows
+    :func:`_apply` and :func:`_feed_entry` give record by record for a new state (the set-based import, issue 18).
+
+    ``records``: ``record_id``, ``class_code``, ``decision_no``, ``decision_date``, ``subject_id``, ``department_id``,
+    ``subject_code`` (the USCC, or the masked identity number), ``status`` and ``version``; ``decisions``: one row per record, in
+    the same order, with the decision's fields (``severity``, ``regime``, ``published``, ``publish_from``,
+    ``repairable_from``, ``publish_until``, ``provisional``, ``reason_zh``, ``reason_en``, ``rule_version`` and
+    optionally ``ended_by``). A new state starts from ``pending`` (``rules.target_state``), moves by the transition
+    table's event (``assess`` when it stays pending) and ends as :func:`_ended_on` says. Columns are named as the
+    tables' (``_STATE_FIELDS``, ``_FEED_FIELDS``)."""
+    import polars as pl
+
+    # a new record's target state, as rules.target_state decides it from ``pending``: the branches that can apply
+    ended_by = pl.col("ended_by") if "ended_by" in decisions.columns else pl.lit(None, dtype=pl.String)
+    until, start = pl.col("publish_until"), pl.col("publish_from")
+    target = (pl.when((pl.col("status") == RecordStatus.REVOKED) | (ended_by == "revoked")).then(pl.lit(State.REVOKED.value))
+              .when(~pl.col("published")).then(pl.lit(State.WITHHELD.value))
+              .when(until.is_not_null() & (until < pl.lit(today))).then(pl.lit(State.EXPIRED.value))
+              .when(start.is_null() | (start > pl.lit(today))).then(pl.lit(State.PENDING.value))
+              .otherwise(pl.lit(State.PUBLISHED.value)))
+    events = {s.value: rules.event_for(State.PENDING, s) or "assess" for s in State}
+    endless = [s.value for s in State if _ended_on(s, None, None, None, today) is None]  # pending, published …
+    frame = pl.concat([records, decisions], how="horizontal").with_columns(state=target)
+    frame = frame.with_columns(
+        event=pl.col("state").replace_strict(events, return_dtype=pl.String),
+        ended_on=pl.when(pl.col("state").is_in(endless)).then(pl.lit(None, dtype=pl.Date))
+        .when((pl.col("state") == State.EXPIRED.value) & until.is_not_null()).then(until.dt.offset_by("1d"))
+        .otherwise(pl.lit(today)),
+        shared=~pl.col("state").is_in([s.value for s in policy.stop_sharing_in]),
+        severity=pl.col("severity").fill_null(""))
+    frame = frame.with_columns(effective_on=pl.when((pl.col("event") == "due") & start.is_not_null()).then(start)
+                               .when((pl.col("event") == "expire") & pl.col("ended_on").is_not_null())
+                               .then(pl.col("ended_on")).otherwise(pl.lit(today)))
+    stamp = pl.lit(now.astimezone(dt.timezone.utc), dtype=pl.Datetime("us", "UTC"))
+    states = frame.select(
+        "record_id", "state", "severity", "regime", "published", "publish_from", "repairable_from", "publish_until",
+        "ended_on", "provisional", "shared", "reason_zh", "reason_en", "rule_version",
+        rulebook_version=pl.lit(version), record_version="version", assessed_on=pl.lit(today),
+        class_code="class_code", decision_date="decision_date", subject_id="subject_id",
+        department_id="department_id", updated_at=stamp)
+    feed = frame.select(
+        "record_id", "event", "state", previous_state=pl.lit(""), shown=pl.col("state") == State.PUBLISHED.value,
+        shared="shared", severity="severity", publish_from="publish_from", repairable_from="repairable_from",
+        publish_until="publish_until", effective_on="effective_on", class_code="class_code",
+        decision_no="decision_no", subject_code="subject_code", rule_version="rule_version", changed_at=stamp)
+    assert states.columns == list(_STATE_FIELDS) and feed.columns == list(_FEED_FIELDS)
+    return states, feed
+
+
 def _effective_on(event: str | None, state: PublicityState, today: dt.date) -> dt.date:
     if event == "due" and state.publish_from:
         return state.publish_from
