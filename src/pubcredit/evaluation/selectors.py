@@ -4,11 +4,12 @@ the public site; a result is not in itself a basis for punishment."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 import polars as pl
+from django.db import connection
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 
@@ -18,7 +19,7 @@ from pubcredit.lists.models import ListEntry
 from pubcredit.lists.rulebook import rulebook as list_rulebook
 from pubcredit.publicity.models import PublicityState
 from pubcredit.records.models import CreditRecord
-from pubcredit.rules.evaluation import RecordItem, Scorecard
+from pubcredit.rules.evaluation import ENTRY_SCHEMA, RECORD_SCHEMA, SUBJECT_SCHEMA, RecordItem, Scorecard
 from pubcredit.rules.evaluation import Frames as EvaluationFrames
 from pubcredit.subjects.models import Subject
 
@@ -88,33 +89,94 @@ def evaluated_subject_ids(*, card: Scorecard, subject_ids: Sequence[int] | None 
     return list(qs.order_by("pk").values_list("pk", flat=True))
 
 
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _column(model, name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _in_ids(column: str, ids: Sequence[int]) -> tuple[str, list]:
+    """``column`` among ``ids``: one array parameter on PostgreSQL (one plan, whatever the partition's size), an
+    ``IN`` list on SQLite (a partition's ids are far below its limit on parameters)."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(ids)]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def query_frame(sql: str, params: Sequence, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """The rows of one query as a Polars frame of ``schema``, with no Python object per row.
+
+    PostgreSQL: ``COPY (query) TO STDOUT`` as CSV, parsed by Polars (bench/evaluation/reads.py measured it against
+    fetching tuples into a frame). SQLite: the fetched tuples.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor
+            query = raw.mogrify(sql, params) if params else sql
+            buffer = bytearray()
+            with raw.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:
+                for block in copy:
+                    buffer += block
+            if not buffer:
+                return pl.DataFrame(schema=schema)
+            return pl.read_csv(bytes(buffer), has_header=False, new_columns=list(schema), schema=schema)
+        cursor.execute(sql, params)  # Django's SQLite connection gives dates back as dates (declared types)
+        return pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
+
+
+# the raw columns of one partition's reads; what the engine needs is derived from them in Polars
+_RECORD_READ = {"record_id": pl.Int64, "subject_id": pl.Int64, "class_code": pl.String, "decision_date": pl.Date,
+                "status": pl.String, "severity": pl.String, "state": pl.String, "ended_on": pl.Date}
+_ENTRY_READ = {"entry_id": pl.Int64, "subject_id": pl.Int64, "list_code": pl.String, "effective_date": pl.Date,
+               "removed_on": pl.Date, "removal_reason": pl.String}
+
+
 def partition_frames(*, subject_ids: Sequence[int], card: Scorecard, as_of: dt.date,
                      known_before: dt.datetime) -> EvaluationFrames:
     """One partition of subjects with the records and list entries the platform had received before
-    ``known_before`` (what it knew on the evaluation date), as the engine's frames."""
-    subjects = list(Subject.objects.filter(pk__in=subject_ids).values("id", "kind"))
+    ``known_before`` (what it knew on the evaluation date), as the engine's frames.
+
+    Set-based: three queries (subjects; records with their publicity states; list entries) straight into Polars.
+    A record counts as repaired when its publicity state is 已修复 and its publicity ended on or before ``as_of``
+    (or has no end date), as revoked when the record or its state is revoked; a record without a state has no
+    severity and is neither."""
+    ops = connection.ops
+    record, state, entry, subject = CreditRecord, PublicityState, ListEntry, Subject
     classes = sorted({c for item in card.items if isinstance(item, RecordItem) for c in item.class_codes})
-    records = list(CreditRecord.objects.filter(subject_id__in=subject_ids, class_code__in=classes,
-                                               received_at__lt=known_before, decision_date__lte=as_of)
-                   .values("id", "subject_id", "class_code", "decision_date", "status"))
-    states = {row["record_id"]: row for row in PublicityState.objects.filter(
-        record_id__in=[r["id"] for r in records]).values("record_id", "severity", "state", "ended_on")}
-    record_rows = []
-    for r in records:
-        state = states.get(r["id"], {})
-        repaired = state.get("state") == "repaired" and (state.get("ended_on") is None or state["ended_on"] <= as_of)
-        record_rows.append({"record_id": r["id"], "subject_id": r["subject_id"], "class_code": r["class_code"],
-                            "decision_date": r["decision_date"], "severity": state.get("severity") or None,
-                            "repaired": repaired,
-                            "revoked": r["status"] == "revoked" or state.get("state") == "revoked"})
+    subject_in, subject_params = _in_ids(f"s.{_column(subject, 'id')}", subject_ids)
+    subjects = query_frame(f"SELECT s.{_column(subject, 'id')}, s.{_column(subject, 'kind')} FROM {_table(subject)} s "
+                           f"WHERE {subject_in}", subject_params, SUBJECT_SCHEMA)
+    record_in, record_params = _in_ids(f"r.{_column(record, 'subject')}", subject_ids)
+    class_in = ", ".join(["%s"] * len(classes)) or "NULL"
+    records = query_frame(
+        f"SELECT r.{_column(record, 'id')}, r.{_column(record, 'subject')}, r.{_column(record, 'class_code')}, "
+        f"r.{_column(record, 'decision_date')}, r.{_column(record, 'status')}, p.{_column(state, 'severity')}, "
+        f"p.{_column(state, 'state')}, p.{_column(state, 'ended_on')} "
+        f"FROM {_table(record)} r LEFT JOIN {_table(state)} p ON p.{_column(state, 'record')} = r.{_column(record, 'id')} "
+        f"WHERE {record_in} AND r.{_column(record, 'class_code')} IN ({class_in}) "
+        f"AND r.{_column(record, 'received_at')} < %s AND r.{_column(record, 'decision_date')} <= %s",
+        [*record_params, *classes, ops.adapt_datetimefield_value(known_before), ops.adapt_datefield_value(as_of)],
+        _RECORD_READ)
+    repaired = (pl.col("state") == "repaired") & (pl.col("ended_on").is_null() | (pl.col("ended_on") <= as_of))
+    records = records.select(
+        "record_id", "subject_id", "class_code", "decision_date",
+        pl.when(pl.col("severity") == "").then(None).otherwise(pl.col("severity")).alias("severity"),
+        repaired.fill_null(False).alias("repaired"),
+        ((pl.col("status") == "revoked") | (pl.col("state") == "revoked").fill_null(False)).alias("revoked"))
+    entry_in, entry_params = _in_ids(f"e.{_column(entry, 'subject')}", subject_ids)
+    entries = query_frame(
+        f"SELECT e.{_column(entry, 'id')}, e.{_column(entry, 'subject')}, e.{_column(entry, 'list_code')}, "
+        f"e.{_column(entry, 'effective_date')}, e.{_column(entry, 'removed_on')}, e.{_column(entry, 'removal_reason')} "
+        f"FROM {_table(entry)} e WHERE {entry_in} AND e.{_column(entry, 'created_at')} < %s",
+        [*entry_params, ops.adapt_datetimefield_value(known_before)], _ENTRY_READ)
     names = {code: spec.name_zh for code in list_rulebook().codes()
              for spec in list_rulebook().versions[code][-1:]}
-    entries = [{"entry_id": e["id"], "subject_id": e["subject_id"], "list_code": e["list_code"],
-                "effective_date": e["effective_date"], "removed_on": e["removed_on"],
-                "removal_reason": e["removal_reason"] or None, "list_name_zh": names.get(e["list_code"])}
-               for e in ListEntry.objects.filter(subject_id__in=subject_ids, created_at__lt=known_before)
-               .values("id", "subject_id", "list_code", "effective_date", "removed_on", "removal_reason")]
-    return EvaluationFrames.of([{"subject_id": s["id"], "kind": s["kind"]} for s in subjects], record_rows, entries)
+    entries = entries.with_columns(
+        pl.when(pl.col("removal_reason") == "").then(None).otherwise(pl.col("removal_reason")).alias("removal_reason"),
+        pl.col("list_code").replace_strict(names, default=None, return_dtype=pl.String).alias("list_name_zh"))
+    return EvaluationFrames(subjects, records.cast(RECORD_SCHEMA), entries.cast(ENTRY_SCHEMA))  # type: ignore[arg-type]
 
 
 def changed_subject_ids(*, card: Scorecard, since: dt.datetime) -> list[int]:
@@ -138,10 +200,6 @@ def latest_results(*, subject_ids: Sequence[int]) -> dict[int, EvaluationResult]
                                                                                        "-id"):
         latest.setdefault(result.subject_id, result)
     return latest
-
-
-def lines_as_items(lines: pl.DataFrame) -> list[dict]:
-    return [{k: v for k, v in row.items() if k != "subject_id"} for row in lines.iter_rows(named=True)]
 
 
 def subject_by_uscc(*, uscc: str) -> Subject | None:

@@ -14,12 +14,13 @@ the same reads as a full run, so its results equal a full run's on the same data
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
@@ -29,7 +30,7 @@ from pubcredit.evaluation.models import EvaluationResult, EvaluationRun, Refresh
 from pubcredit.evaluation.rulebook import scorecards
 from pubcredit.rules import clock
 from pubcredit.rules.errors import DomainError
-from pubcredit.rules.evaluation import Scorecard, ScorecardError, Scored, score_partition
+from pubcredit.rules.evaluation import LINE_SCHEMA, Scorecard, ScorecardError, Scored, score_partition
 
 PARTITION_SIZE = 2000  # subjects per partition: memory stays flat in the number of subjects
 # The refresh looks back this far before its watermark: a transaction that wrote a record before the last refresh
@@ -115,14 +116,59 @@ def add_item_figures(figures: dict[str, dict], scored: Scored) -> dict[str, dict
     return merged
 
 
-def _result_rows(run: EvaluationRun, card: Scorecard, scored: Scored, now: dt.datetime) -> list[EvaluationResult]:
-    lines = scored.lines.partition_by("subject_id", as_dict=True)
+# the stored columns of a result (``EvaluationResult``), in the order the writer copies them
+RESULT_COLUMNS = ("run", "subject", "as_of", "scorecard_version", "score", "grade", "class_code", "items", "overrides",
+                  "evaluated_at")
+_LINE_FIELDS = [name for name in LINE_SCHEMA if name != "subject_id"]  # an item line as stored: all but the subject
+
+
+def result_frame(scored: Scored) -> pl.DataFrame:
+    """One row per scored subject: ``subject_id``, the score as decimal text, grade, class, and the item lines and
+    overrides as JSON text, built in Polars (no Python object per line). An item line is a JSON object of the
+    engine's line columns but the subject, in the engine's order of lines; a subject without lines gets ``[]``."""
+    items = (scored.lines.select("subject_id", pl.struct(_LINE_FIELDS).struct.json_encode().alias("line"))
+             .group_by("subject_id", maintain_order=True)
+             .agg(pl.concat_str(pl.lit("["), pl.col("line").str.join(","), pl.lit("]")).alias("items")))
+    overrides = pl.when(pl.col("overrides").list.len() == 0).then(pl.lit("[]")).otherwise(
+        # a list of text as JSON: Polars encodes structs only, so the list is encoded as a struct's one field
+        pl.struct("overrides").struct.json_encode().str.strip_prefix('{"overrides":').str.strip_suffix("}"))
+    return scored.scores.join(items, on="subject_id", how="left").select(
+        "subject_id", pl.col("score").cast(pl.String), "grade", "class_code",
+        pl.col("items").fill_null("[]"), overrides.alias("overrides"))
+
+
+def write_results(run: EvaluationRun, card: Scorecard, results: pl.DataFrame, now: dt.datetime) -> int:
+    """Insert ``results`` (``result_frame``) as the run's result rows, inside the caller's transaction: ``COPY`` of
+    the frame's CSV on PostgreSQL (the JSON text goes to ``jsonb`` as it is), one ``executemany`` on SQLite."""
+    if results.is_empty():
+        return 0
+    ops = connection.ops
+    table = ops.quote_name(EvaluationResult._meta.db_table)
+    columns = ", ".join(ops.quote_name(EvaluationResult._meta.get_field(name).column) for name in RESULT_COLUMNS)
+    rows = results.select(
+        pl.lit(run.pk, pl.Int64).alias("run"), pl.col("subject_id").alias("subject"),
+        pl.lit(run.as_of.isoformat()).alias("as_of"), pl.lit(card.version).alias("scorecard_version"),
+        "score", "grade", "class_code", "items", "overrides",
+        pl.lit(ops.adapt_datetimefield_value(now) if connection.vendor == "sqlite" else now.isoformat())
+        .alias("evaluated_at"))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+                copy.write(rows.write_csv(include_header=False))
+        else:
+            marks = ", ".join(["%s"] * len(RESULT_COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows.iter_rows())
+    return rows.height
+
+
+def unsaved_results(run: EvaluationRun, card: Scorecard, results: pl.DataFrame,
+                    now: dt.datetime) -> list[EvaluationResult]:
+    """``results`` as (unsaved) result objects with their values as the database gives them back: for comparing
+    with stored results (the refresh, a partition of changed subjects, not the full run's path)."""
     return [EvaluationResult(run=run, subject_id=row["subject_id"], as_of=run.as_of, scorecard_version=card.version,
-                             score=Decimal(str(row["score"])), grade=row["grade"], class_code=row["class_code"],
-                             items=selectors.lines_as_items(lines[(row["subject_id"],)])
-                             if (row["subject_id"],) in lines else [],
-                             overrides=list(row["overrides"]), evaluated_at=now)
-            for row in scored.scores.iter_rows(named=True)]
+                             score=Decimal(row["score"]), grade=row["grade"], class_code=row["class_code"],
+                             items=json.loads(row["items"]), overrides=json.loads(row["overrides"]), evaluated_at=now)
+            for row in results.iter_rows(named=True)]
 
 
 def evaluation_run_execute(*, run_id: int, actor: Any,
@@ -145,10 +191,10 @@ def evaluation_run_execute(*, run_id: int, actor: Any,
         part = todo[start:start + PARTITION_SIZE]
         frames = selectors.partition_frames(subject_ids=part, card=card, as_of=run.as_of, known_before=known_before)
         scored = score_partition(frames, card, run.as_of)
-        rows = _result_rows(run, card, scored, clock.now())
+        results = result_frame(scored)
         figures = add_item_figures(figures, scored)
-        with transaction.atomic():
-            EvaluationResult.objects.bulk_create(rows)
+        with transaction.atomic():  # the partition's rows and the run's progress together: a kill resumes here
+            write_results(run, card, results, clock.now())
             done += len(part)
             EvaluationRun.objects.filter(pk=run.pk).update(done=done, item_figures=figures)
         if progress:
@@ -205,17 +251,17 @@ def evaluation_refresh_changed(*, actor: Any) -> EvaluationRun | None:
                                 scorecard_version=card.version, status=RunStatus.RUNNING, subject_ids=[],
                                 requested_by=_actor_label(actor), created_at=started)
         latest = selectors.latest_results(subject_ids=part)
-        rows = [r for r in _result_rows(run, card, scored, clock.now()) if not _same_result(r, latest.get(r.subject_id))]
-        if not rows:
+        results, now = result_frame(scored), clock.now()
+        changed = [r.subject_id for r in unsaved_results(run, card, results, now)
+                   if not _same_result(r, latest.get(r.subject_id))]
+        if not changed:
             continue
         with transaction.atomic():
             if run.pk is None:
                 run.save()
-            for row in rows:
-                row.run = run
-            EvaluationResult.objects.bulk_create(rows)
-            run.subject_ids = [*run.subject_ids, *(r.subject_id for r in rows)]
-            written += len(rows)
+            write_results(run, card, results.filter(pl.col("subject_id").is_in(changed)), now)
+            run.subject_ids = [*run.subject_ids, *changed]
+            written += len(changed)
             EvaluationRun.objects.filter(pk=run.pk).update(subject_ids=run.subject_ids, total=written, done=written)
     with transaction.atomic():
         RefreshWatermark.objects.filter(name=WATERMARK).update(checked_until=started, refreshed_at=clock.now())
