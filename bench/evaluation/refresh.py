@@ -325,6 +325,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="keep the database already loaded at this size (its evaluation results emptied)")
     parser.add_argument("--only", choices=("load", "full"), help="stop after the load, or after the full run")
+    parser.add_argument("--profile", metavar="PATH", help="profile the full run (cProfile), its statistics to PATH")
     args = parser.parse_args()
     if not 0 < args.changed <= args.subjects:
         parser.error("--changed must be between 1 and --subjects")
@@ -377,10 +378,23 @@ def main() -> None:
     if args.only == "load":
         return
 
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
     started = time.perf_counter()
     run = services.evaluation_run_start(actor=actor, trigger=RunTrigger.ON_DEMAND, enqueue=False)
+    if profiler:
+        profiler.enable()
     run = services.evaluation_run_execute(run_id=run.pk, actor=actor)
     full_seconds = time.perf_counter() - started
+    if profiler:
+        import pstats
+
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(r"pubcredit|polars|psycopg", 25)
     _say("full run (evaluation_run_execute)", started, subjects=run.done,
          subjects_per_s=round(run.done / max(full_seconds, 1e-9)), results=EvaluationResult.objects.count())
     if args.only == "full":

@@ -214,3 +214,43 @@ def test_partition_frames_of_a_partition_with_nothing_recorded(varied_city):
     assert frames.records.is_empty() and frames.entries.is_empty()
     row = services.result_frame(score_partition(frames, CARD, AS_OF)).row(0, named=True)
     assert (row["items"], row["overrides"], row["grade"]) == ("[]", "[]", "A")
+
+
+# --- reading the next partition while the current one is scored and written ------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_reads_ahead_in_a_thread_and_stores_what_reading_in_turn_stores(city, department, system_actor,
+                                                                               monkeypatch):
+    """Outside a transaction the next partition is read by a thread on its own connection; inside one (where that
+    connection would not see the transaction's writes) in turn. Both runs store the same results."""
+    import threading
+
+    from django.db import transaction
+
+    with clock.pinned(AS_OF):
+        submit(department, system_actor, [penalty(n, **GENERAL, decision_no=f"淄市监罚〔2026〕{n}1号") for n in (3, 6)])
+    monkeypatch.setattr(services, "PARTITION_SIZE", 1)  # four organisations: four partitions
+    read = selectors.partition_frames
+    threads: list[str] = []
+
+    def spied(**kwargs):
+        threads.append(threading.current_thread().name)
+        return read(**kwargs)
+
+    monkeypatch.setattr(selectors, "partition_frames", spied)
+    with clock.pinned(AS_OF):
+        ahead = services.evaluation_run_start(actor=system_actor, enqueue=False)
+        ahead = services.evaluation_run_execute(run_id=ahead.pk, actor=system_actor)
+        read_by_thread, threads[:] = list(threads), []
+        in_turn = services.evaluation_run_start(actor=system_actor, enqueue=False)
+        with transaction.atomic():
+            in_turn = services.evaluation_run_execute(run_id=in_turn.pk, actor=system_actor)
+    assert len(read_by_thread) == 4 and all(name.startswith("evaluation-read-ahead") for name in read_by_thread)
+    assert threads == [threading.current_thread().name] * 4
+    assert ahead.done == in_turn.done == 4 and ahead.item_figures == in_turn.item_figures
+
+    def stored(run):
+        return [values(r) for r in run.results.order_by("subject_id")]
+
+    assert stored(ahead) == stored(in_turn) and any(r.items for r in ahead.results.all())

@@ -97,6 +97,12 @@ def _column(model, name: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
+def _select(alias: str, model, fields: Mapping[str, str]) -> str:
+    """``alias.column AS name`` for each model field → name of the frame's column."""
+    return ", ".join(f"{alias}.{_column(model, field)} AS {connection.ops.quote_name(name)}"
+                     for field, name in fields.items())
+
+
 def _in_ids(column: str, ids: Sequence[int]) -> tuple[str, list]:
     """``column`` among ``ids``: one array parameter on PostgreSQL (one plan, whatever the partition's size), an
     ``IN`` list on SQLite (a partition's ids are far below its limit on parameters)."""
@@ -146,14 +152,14 @@ def partition_frames(*, subject_ids: Sequence[int], card: Scorecard, as_of: dt.d
     record, state, entry, subject = CreditRecord, PublicityState, ListEntry, Subject
     classes = sorted({c for item in card.items if isinstance(item, RecordItem) for c in item.class_codes})
     subject_in, subject_params = _in_ids(f"s.{_column(subject, 'id')}", subject_ids)
-    subjects = query_frame(f"SELECT s.{_column(subject, 'id')}, s.{_column(subject, 'kind')} FROM {_table(subject)} s "
-                           f"WHERE {subject_in}", subject_params, SUBJECT_SCHEMA)
+    subjects = query_frame(f"SELECT {_select('s', subject, {'id': 'subject_id', 'kind': 'kind'})} "
+                           f"FROM {_table(subject)} s WHERE {subject_in}", subject_params, SUBJECT_SCHEMA)
     record_in, record_params = _in_ids(f"r.{_column(record, 'subject')}", subject_ids)
     class_in = ", ".join(["%s"] * len(classes)) or "NULL"
     records = query_frame(
-        f"SELECT r.{_column(record, 'id')}, r.{_column(record, 'subject')}, r.{_column(record, 'class_code')}, "
-        f"r.{_column(record, 'decision_date')}, r.{_column(record, 'status')}, p.{_column(state, 'severity')}, "
-        f"p.{_column(state, 'state')}, p.{_column(state, 'ended_on')} "
+        f"SELECT {_select('r', record, {'id': 'record_id', 'subject': 'subject_id', 'class_code': 'class_code'})}, "
+        f"{_select('r', record, {'decision_date': 'decision_date', 'status': 'status'})}, "
+        f"{_select('p', state, {'severity': 'severity', 'state': 'state', 'ended_on': 'ended_on'})} "
         f"FROM {_table(record)} r LEFT JOIN {_table(state)} p ON p.{_column(state, 'record')} = r.{_column(record, 'id')} "
         f"WHERE {record_in} AND r.{_column(record, 'class_code')} IN ({class_in}) "
         f"AND r.{_column(record, 'received_at')} < %s AND r.{_column(record, 'decision_date')} <= %s",
@@ -167,8 +173,8 @@ def partition_frames(*, subject_ids: Sequence[int], card: Scorecard, as_of: dt.d
         ((pl.col("status") == "revoked") | (pl.col("state") == "revoked").fill_null(False)).alias("revoked"))
     entry_in, entry_params = _in_ids(f"e.{_column(entry, 'subject')}", subject_ids)
     entries = query_frame(
-        f"SELECT e.{_column(entry, 'id')}, e.{_column(entry, 'subject')}, e.{_column(entry, 'list_code')}, "
-        f"e.{_column(entry, 'effective_date')}, e.{_column(entry, 'removed_on')}, e.{_column(entry, 'removal_reason')} "
+        f"SELECT {_select('e', entry, {'id': 'entry_id', 'subject': 'subject_id', 'list_code': 'list_code'})}, "
+        f"{_select('e', entry, {n: n for n in ('effective_date', 'removed_on', 'removal_reason')})} "
         f"FROM {_table(entry)} e WHERE {entry_in} AND e.{_column(entry, 'created_at')} < %s",
         [*entry_params, ops.adapt_datetimefield_value(known_before)], _ENTRY_READ)
     names = {code: spec.name_zh for code in list_rulebook().codes()

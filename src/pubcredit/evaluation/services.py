@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
@@ -30,6 +31,7 @@ from pubcredit.evaluation.models import EvaluationResult, EvaluationRun, Refresh
 from pubcredit.evaluation.rulebook import scorecards
 from pubcredit.rules import clock
 from pubcredit.rules.errors import DomainError
+from pubcredit.rules.evaluation import Frames as EvaluationFrames
 from pubcredit.rules.evaluation import LINE_SCHEMA, Scorecard, ScorecardError, Scored, score_partition
 
 PARTITION_SIZE = 2000  # subjects per partition: memory stays flat in the number of subjects
@@ -171,6 +173,36 @@ def unsaved_results(run: EvaluationRun, card: Scorecard, results: pl.DataFrame,
             for row in results.iter_rows(named=True)]
 
 
+def _read_ahead(parts: Sequence[Sequence[int]],
+                read: Callable[[Sequence[int]], EvaluationFrames]) -> Iterator[tuple[Sequence[int], EvaluationFrames]]:
+    """Each partition with its frames, the next partition read in a thread (预读) while the caller scores and writes
+    the current one: the reading is mostly the database's work, which then overlaps the engine's and the writing's
+    (two cores). At most two partitions' frames are held, so memory stays flat. The thread reads through its own
+    connection, closed after each read; within an open transaction (a test's, a caller's) it would not see what the
+    transaction wrote, so there the partitions are read in turn on the caller's connection."""
+    if connection.in_atomic_block or len(parts) < 2:
+        for part in parts:
+            yield part, read(part)
+        return
+
+    def read_and_close(part: Sequence[int]) -> EvaluationFrames:
+        try:
+            return read(part)
+        finally:
+            connections.close_all()  # the thread's own connections (they are per thread): none is left open
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="evaluation-read-ahead") as pool:
+        ahead = pool.submit(read_and_close, parts[0])
+        try:
+            for k, part in enumerate(parts):
+                frames = ahead.result()
+                if k + 1 < len(parts):
+                    ahead = pool.submit(read_and_close, parts[k + 1])
+                yield part, frames
+        finally:
+            ahead.cancel()  # stopped early (a kill, an error): a read not started never starts, a running one ends
+
+
 def evaluation_run_execute(*, run_id: int, actor: Any,
                            progress: Callable[[int, int], None] | None = None) -> EvaluationRun:
     """Score every subject of the run not yet scored in it, partition by partition (resumable)."""
@@ -187,9 +219,10 @@ def evaluation_run_execute(*, run_id: int, actor: Any,
     EvaluationRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, total=len(all_ids), done=len(done_ids))
     done = len(done_ids)
     figures = run.item_figures if done_ids else {}  # a resumed run goes on from the partitions it wrote
-    for start in range(0, len(todo), PARTITION_SIZE):
-        part = todo[start:start + PARTITION_SIZE]
-        frames = selectors.partition_frames(subject_ids=part, card=card, as_of=run.as_of, known_before=known_before)
+    parts = [todo[start:start + PARTITION_SIZE] for start in range(0, len(todo), PARTITION_SIZE)]
+    reads = _read_ahead(parts, lambda part: selectors.partition_frames(subject_ids=part, card=card, as_of=run.as_of,
+                                                                       known_before=known_before))
+    for part, frames in reads:
         scored = score_partition(frames, card, run.as_of)
         results = result_frame(scored)
         figures = add_item_figures(figures, scored)
