@@ -254,3 +254,62 @@ def test_a_run_reads_ahead_in_a_thread_and_stores_what_reading_in_turn_stores(ci
         return [values(r) for r in run.results.order_by("subject_id")]
 
     assert stored(ahead) == stored(in_turn) and any(r.items for r in ahead.results.all())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_streamed_partitions_equal_the_partitions_read_one_by_one(varied_city, system_actor):
+    """A run of the whole city reads the records of all its partitions in one ordered pass (grouped by subject on
+    PostgreSQL, split back in Polars); each partition's frames equal ``partition_frames`` of the same subjects,
+    also for a subject in the range but not in the run and for partitions with no records at all."""
+    now = clock.now()
+    for n in range(3):  # organisations with nothing recorded, at the end of the id range
+        Subject.objects.create(kind="legal_person", name=f"淄博无记录测试有限公司{n}", uscc=uscc(980 + n),
+                               created_at=now, updated_at=now)
+    ids = selectors.evaluated_subject_ids(card=CARD)
+    left_out = ids.pop(1)  # e.g. scored already by a resumed run: its records are read and left out
+    parts = [ids[:2], ids[2:3], ids[3:6], ids[6:]]
+    known_before = at("2026-11-21", 0)
+    streamed = list(selectors.streamed_partition_frames(parts=parts, card=CARD, as_of=AS_OF,
+                                                        known_before=known_before))
+    assert len(streamed) == len(parts)
+    read_records = 0
+    for part, frames in zip(parts, streamed, strict=True):
+        one = selectors.partition_frames(subject_ids=part, card=CARD, as_of=AS_OF, known_before=known_before)
+        for kind in ("subjects", "records", "entries"):
+            ours, theirs = getattr(frames, kind), getattr(one, kind)
+            assert ours.schema == theirs.schema, kind
+            key = ours.columns[0]
+            assert ours.sort(key).to_dicts() == theirs.sort(key).to_dicts(), (part, kind)
+        assert left_out not in frames.records["subject_id"].to_list()
+        read_records += frames.records.height
+    assert read_records >= 6 and streamed[-1].records.is_empty()
+    assert CreditRecord.objects.filter(subject_id=left_out).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_of_many_subjects_streams_and_stores_what_a_run_read_by_partition_stores(varied_city, system_actor,
+                                                                                      monkeypatch):
+    monkeypatch.setattr(services, "STREAM_FROM", 3)
+    monkeypatch.setattr(services, "STREAM_PARTITION_SIZE", 2)
+    streamed_reads = []
+    stream = selectors.streamed_partition_frames
+
+    def spied(**kwargs):
+        streamed_reads.append(len(kwargs["parts"]))
+        return stream(**kwargs)
+
+    monkeypatch.setattr(selectors, "streamed_partition_frames", spied)
+    with clock.pinned(AS_OF):
+        streamed = services.evaluation_run_start(actor=system_actor, enqueue=False)
+        streamed = services.evaluation_run_execute(run_id=streamed.pk, actor=system_actor)
+        assert streamed_reads == [3]  # six organisations, two at a time, in one pass
+        monkeypatch.setattr(services, "STREAM_FROM", 10**9)
+        by_partition = services.evaluation_run_start(actor=system_actor, enqueue=False)
+        by_partition = services.evaluation_run_execute(run_id=by_partition.pk, actor=system_actor)
+    assert streamed_reads == [3] and streamed.done == by_partition.done == 6
+    assert streamed.item_figures == by_partition.item_figures
+
+    def stored(run):
+        return [values(r) for r in run.results.order_by("subject_id")]
+
+    assert stored(streamed) == stored(by_partition) and sum(bool(r.items) for r in streamed.results.all()) >= 4

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import queue
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 from django.db import connection, connections, transaction
@@ -35,6 +36,10 @@ from pubcredit.rules.evaluation import Frames as EvaluationFrames
 from pubcredit.rules.evaluation import LINE_SCHEMA, Scorecard, ScorecardError, Scored, score_partition
 
 PARTITION_SIZE = 2000  # subjects per partition: memory stays flat in the number of subjects
+# A run of at least STREAM_FROM subjects reads its records in one ordered pass (selectors.streamed_partition_frames)
+# and scores STREAM_PARTITION_SIZE subjects at a time (bench/README.md, evaluation, 2026-12-03 afternoon)
+STREAM_FROM = 50_000
+STREAM_PARTITION_SIZE = 20_000
 # The refresh looks back this far before its watermark: a transaction that wrote a record before the last refresh
 # began but committed after it (a long import) is still seen. A subject re-scored with nothing changed gets no new row.
 REFRESH_OVERLAP = dt.timedelta(minutes=15)
@@ -173,34 +178,64 @@ def unsaved_results(run: EvaluationRun, card: Scorecard, results: pl.DataFrame,
             for row in results.iter_rows(named=True)]
 
 
-def _read_ahead(parts: Sequence[Sequence[int]],
-                read: Callable[[Sequence[int]], EvaluationFrames]) -> Iterator[tuple[Sequence[int], EvaluationFrames]]:
-    """Each partition with its frames, the next partition read in a thread (预读) while the caller scores and writes
-    the current one: the reading is mostly the database's work, which then overlaps the engine's and the writing's
-    (two cores). At most two partitions' frames are held, so memory stays flat. The thread reads through its own
-    connection, closed after each read; within an open transaction (a test's, a caller's) it would not see what the
-    transaction wrote, so there the partitions are read in turn on the caller's connection."""
-    if connection.in_atomic_block or len(parts) < 2:
-        for part in parts:
-            yield part, read(part)
+T = TypeVar("T")
+
+
+def _read_ahead(produce: Callable[[], Iterator[T]]) -> Iterator[T]:
+    """The items of ``produce()`` in order, produced by a thread one item ahead of the caller (预读): the partitions
+    are read (mostly the database's work) while the caller scores and writes the one before, on two cores. At most
+    three partitions are held (the one written, the one ready, the one being read), so memory stays flat. The thread
+    reads through connections of its own, closed when it ends; an error it meets is raised to the caller in order.
+    Within an open transaction (a test's, a caller's) another connection would not see what the transaction
+    wrote, so there the items are produced in turn on the caller's connection."""
+    if connection.in_atomic_block:
+        yield from produce()
         return
+    ready: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
 
-    def read_and_close(part: Sequence[int]) -> EvaluationFrames:
-        try:
-            return read(part)
-        finally:
-            connections.close_all()  # the thread's own connections (they are per thread): none is left open
+    def put(message: tuple) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(message, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="evaluation-read-ahead") as pool:
-        ahead = pool.submit(read_and_close, parts[0])
+    def run() -> None:
         try:
-            for k, part in enumerate(parts):
-                frames = ahead.result()
-                if k + 1 < len(parts):
-                    ahead = pool.submit(read_and_close, parts[k + 1])
-                yield part, frames
+            items = produce()
+            try:
+                for item in items:
+                    if not put(("item", item)):
+                        return
+                put(("end", None))
+            finally:
+                close = getattr(items, "close", None)
+                if close:
+                    close()
+        except BaseException as exc:  # noqa: BLE001 -- handed to the caller, raised there
+            put(("error", exc))
         finally:
-            ahead.cancel()  # stopped early (a kill, an error): a read not started never starts, a running one ends
+            connections.close_all()  # this thread's own connections (they are per thread)
+
+    thread = threading.Thread(target=run, name="evaluation-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = ready.get()
+            if kind == "item":
+                yield value
+            elif kind == "end":
+                return
+            else:
+                raise value
+    finally:
+        stop.set()  # the caller stopped (done, failed, killed): the thread stops at its next item
+        while not ready.empty():
+            ready.get_nowait()
+        thread.join(timeout=60)
 
 
 def evaluation_run_execute(*, run_id: int, actor: Any,
@@ -219,10 +254,19 @@ def evaluation_run_execute(*, run_id: int, actor: Any,
     EvaluationRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, total=len(all_ids), done=len(done_ids))
     done = len(done_ids)
     figures = run.item_figures if done_ids else {}  # a resumed run goes on from the partitions it wrote
-    parts = [todo[start:start + PARTITION_SIZE] for start in range(0, len(todo), PARTITION_SIZE)]
-    reads = _read_ahead(parts, lambda part: selectors.partition_frames(subject_ids=part, card=card, as_of=run.as_of,
-                                                                       known_before=known_before))
-    for part, frames in reads:
+    # a run of many subjects reads the records of all its partitions in one ordered pass, larger partitions at a time
+    streamed = len(todo) >= STREAM_FROM and not connection.in_atomic_block
+    size = STREAM_PARTITION_SIZE if streamed else PARTITION_SIZE
+    parts = [todo[start:start + size] for start in range(0, len(todo), size)]
+
+    def read() -> Iterator[EvaluationFrames]:
+        if streamed:
+            return selectors.streamed_partition_frames(parts=parts, card=card, as_of=run.as_of,
+                                                       known_before=known_before)
+        return (selectors.partition_frames(subject_ids=part, card=card, as_of=run.as_of, known_before=known_before)
+                for part in parts)
+
+    for part, frames in zip(parts, _read_ahead(read), strict=True):
         scored = score_partition(frames, card, run.as_of)
         results = result_frame(scored)
         figures = add_item_figures(figures, scored)
