@@ -313,3 +313,26 @@ def test_a_run_of_many_subjects_streams_and_stores_what_a_run_read_by_partition_
         return [values(r) for r in run.results.order_by("subject_id")]
 
     assert stored(streamed) == stored(by_partition) and sum(bool(r.items) for r in streamed.results.all()) >= 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_streamed_run_resumes_without_double_rows_and_leaves_no_reader_behind(varied_city, system_actor,
+                                                                                     monkeypatch):
+    import threading
+
+    monkeypatch.setattr(services, "STREAM_FROM", 1)
+    monkeypatch.setattr(services, "STREAM_PARTITION_SIZE", 2)
+
+    def killed(done, total):
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with clock.pinned(AS_OF):
+        run = services.evaluation_run_start(actor=system_actor, enqueue=False)
+        with pytest.raises(KeyboardInterrupt):
+            services.evaluation_run_execute(run_id=run.pk, actor=system_actor, progress=killed)
+        assert run.results.count() == 2
+        assert not [t for t in threading.enumerate() if t.name == "evaluation-read-ahead" and t.is_alive()]
+        finished = services.evaluation_run_execute(run_id=run.pk, actor=system_actor)
+    assert finished.status == "done" and finished.done == 6 == finished.results.count()
+    assert finished.results.values("subject_id").distinct().count() == 6
