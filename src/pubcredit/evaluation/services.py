@@ -39,7 +39,7 @@ PARTITION_SIZE = 2000  # subjects per partition: memory stays flat in the number
 # A run of at least STREAM_FROM subjects reads its records in one ordered pass (selectors.streamed_partition_frames)
 # and scores STREAM_PARTITION_SIZE subjects at a time (bench/README.md, evaluation, 2026-12-03 afternoon)
 STREAM_FROM = 50_000
-STREAM_PARTITION_SIZE = 20_000
+STREAM_PARTITION_SIZE = 10_000
 # The refresh looks back this far before its watermark: a transaction that wrote a record before the last refresh
 # began but committed after it (a long import) is still seen. A subject re-scored with nothing changed gets no new row.
 REFRESH_OVERLAP = dt.timedelta(minutes=15)
