@@ -13,6 +13,7 @@ the same reads as a full run, so its results equal a full run's on the same data
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import queue
@@ -266,16 +267,18 @@ def evaluation_run_execute(*, run_id: int, actor: Any,
         return (selectors.partition_frames(subject_ids=part, card=card, as_of=run.as_of, known_before=known_before)
                 for part in parts)
 
-    for part, frames in zip(parts, _read_ahead(read), strict=True):
-        scored = score_partition(frames, card, run.as_of)
-        results = result_frame(scored)
-        figures = add_item_figures(figures, scored)
-        with transaction.atomic():  # the partition's rows and the run's progress together: a kill resumes here
-            write_results(run, card, results, clock.now())
-            done += len(part)
-            EvaluationRun.objects.filter(pk=run.pk).update(done=done, item_figures=figures)
-        if progress:
-            progress(done, len(all_ids))
+    # closed as soon as the loop ends, also by an error or a kill: the reading thread stops and closes its connection
+    with contextlib.closing(_read_ahead(read)) as reads:
+        for part, frames in zip(parts, reads, strict=True):
+            scored = score_partition(frames, card, run.as_of)
+            results = result_frame(scored)
+            figures = add_item_figures(figures, scored)
+            with transaction.atomic():  # the partition's rows and the run's progress together: a kill resumes here
+                write_results(run, card, results, clock.now())
+                done += len(part)
+                EvaluationRun.objects.filter(pk=run.pk).update(done=done, item_figures=figures)
+            if progress:
+                progress(done, len(all_ids))
     with transaction.atomic():
         EvaluationRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=clock.now(), done=done)
         audit.record(Event.EVALUATION_RUN_FINISHED, actor=actor, object_type="evaluation_run", object_id=run.pk,
