@@ -28,6 +28,12 @@ and list entries, one full run, then ``--changed`` subjects get a new penalty an
    with nothing new, timed too: the refresh looks 15 minutes back (``REFRESH_OVERLAP``), so it reads and re-scores the
    same subjects again and must write nothing.
 
+``--reuse`` keeps a database already loaded at the same size (PostgreSQL: ``pubcredit_bench_refresh`` holds
+``--subjects`` organisations and ``--entries`` list entries): no drop, no load; the evaluation's runs, results and
+refresh watermark are emptied (``TRUNCATE``) so every full run writes into an empty result table as after a load.
+``--only load`` stops after the load, ``--only full`` after the full run (so a loaded database can be timed again
+and again as the code improves).
+
 Prints one JSON line per step (seconds, rows, the process's peak RSS, the load average) and a summary line
 ``"what": "refresh"``. Target (issue 14): the refresh of 1,000 changed subjects under 5 s.
 """
@@ -64,24 +70,62 @@ def _say(what: str, started: float, **figures) -> None:
                       "load_average": [round(x, 2) for x in os.getloadavg()]}, ensure_ascii=False), flush=True)
 
 
-def _database(workdir: Path) -> str:
-    """A fresh database: on the PostgreSQL server of PUBCREDIT_DATABASE_URL if set, else a SQLite file."""
+def _database(workdir: Path, reuse: bool = False) -> tuple[str, bool]:
+    """A fresh database: on the PostgreSQL server of PUBCREDIT_DATABASE_URL if set, else a SQLite file; with
+    ``reuse``, the existing one if there is one. The URL, and whether it existed (to be checked before use)."""
     server = os.environ.get("PUBCREDIT_DATABASE_URL", "")
     if server.startswith("postgres"):
         import psycopg
 
+        url = server.rsplit("/", 1)[0] + "/" + DB_NAME
         with psycopg.connect(server, autocommit=True) as conn:
+            if reuse and conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone():
+                return url, True
             conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
             conn.execute(f"CREATE DATABASE {DB_NAME} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' "
                          "LC_CTYPE 'C.UTF-8'")
-        return server.rsplit("/", 1)[0] + "/" + DB_NAME
+        return url, False
     workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / "refresh.sqlite3"
+    if reuse and path.exists():
+        return f"sqlite:///{path}", True
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     url = f"sqlite:///{path}"
     prepare(url)
-    return url
+    return url, False
+
+
+def _reusable(args) -> bool:
+    """The reused database holds a complete load of this size (the load's last table written, its indexes built)."""
+    from django.db import connection
+
+    from pubcredit.lists.models import ListEntry
+    from pubcredit.subjects.models import Subject
+
+    if Subject.objects.count() != args.subjects or ListEntry.objects.count() != args.entries:
+        return False
+    with connection.cursor() as cursor:  # the load analyzes last: without statistics it was cut short
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL FROM pg_stat_user_tables "
+                           "WHERE relname = %s", [ListEntry._meta.db_table])
+            return bool(cursor.fetchone()[0])
+    return True
+
+
+def _empty_evaluation() -> None:
+    """Forget every evaluation run, result and the refresh watermark, as right after a load."""
+    from django.db import connection
+
+    from pubcredit.evaluation.models import EvaluationResult, EvaluationRun, RefreshWatermark
+
+    tables = [m._meta.db_table for m in (EvaluationResult, EvaluationRun, RefreshWatermark)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("TRUNCATE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+        else:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
 
 
 def bench_uscc(i: int) -> str:
@@ -278,12 +322,21 @@ def main() -> None:
     parser.add_argument("--changed", type=int, default=1_000, help="subjects given a new penalty before the refresh")
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--workdir", default=str(ROOT / "var" / "bench-evaluation"))
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the database already loaded at this size (its evaluation results emptied)")
+    parser.add_argument("--only", choices=("load", "full"), help="stop after the load, or after the full run")
+    parser.add_argument("--subset", type=int, metavar="N",
+                        help="with --only full: the run scores N subjects spread evenly over the city (a run of "
+                             "given subjects, as evaluation_run_start(subject_ids=...)), not the whole city")
+    parser.add_argument("--profile", metavar="PATH", help="profile the full run (cProfile), its statistics to PATH")
     args = parser.parse_args()
     if not 0 < args.changed <= args.subjects:
         parser.error("--changed must be between 1 and --subjects")
+    if args.subset is not None and (args.only != "full" or not 0 < args.subset <= args.subjects):
+        parser.error("--subset goes with --only full, between 1 and --subjects")
 
     started = time.perf_counter()
-    url = _database(Path(args.workdir))
+    url, existed = _database(Path(args.workdir), args.reuse)
     os.environ.update({"PUBCREDIT_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "pubcredit.settings",
                        "PUBCREDIT_VAR_DIR": args.workdir})
     os.environ.setdefault("PUBCREDIT_SECRET_KEY", "bench-" + "k" * 50)
@@ -297,7 +350,10 @@ def main() -> None:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    _say("database", started, vendor=connection.vendor)
+    reused = existed and _reusable(args)
+    if existed and not reused:
+        sys.exit(f"--reuse: the database {url} holds no complete load of this size; run without --reuse")
+    _say("database", started, vendor=connection.vendor, reused=reused)
 
     import polars as pl
 
@@ -312,16 +368,51 @@ def main() -> None:
     from pubcredit.records.services import records_submit
     from pubcredit.rules import clock
 
-    actor = SystemActor("bench:evaluation-refresh")
-    department = department_create(code="SCJGJ", name="淄博市市场监督管理局", uscc=AUTHORITY, actor=actor)
-    subject_ids = load(args, department, clock.now() - dt.timedelta(days=1))
+    from pubcredit.accounts.models import Department
+    from pubcredit.subjects.models import Subject
 
+    actor = SystemActor("bench:evaluation-refresh")
+    if reused:
+        department = Department.objects.get(code="SCJGJ")
+        subject_ids = list(Subject.objects.filter(uscc__startswith="91370303MA").order_by("id")
+                           .values_list("id", flat=True))
+        _empty_evaluation()
+    else:
+        department = department_create(code="SCJGJ", name="淄博市市场监督管理局", uscc=AUTHORITY, actor=actor)
+        subject_ids = load(args, department, clock.now() - dt.timedelta(days=1))
+    if args.only == "load":
+        return
+
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
     started = time.perf_counter()
-    run = services.evaluation_run_start(actor=actor, trigger=RunTrigger.ON_DEMAND, enqueue=False)
+    chosen = subject_ids[::args.subjects // args.subset][:args.subset] if args.subset else None
+    run = services.evaluation_run_start(actor=actor, trigger=RunTrigger.ON_DEMAND, enqueue=False,
+                                        subject_ids=chosen)
+    if profiler:
+        profiler.enable()
     run = services.evaluation_run_execute(run_id=run.pk, actor=actor)
     full_seconds = time.perf_counter() - started
+    if profiler:
+        import pstats
+
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(r"pubcredit|polars|psycopg", 25)
     _say("full run (evaluation_run_execute)", started, subjects=run.done,
-         subjects_per_s=round(run.done / max(full_seconds, 1e-9)))
+         subjects_per_s=round(run.done / max(full_seconds, 1e-9)), results=EvaluationResult.objects.count())
+    if args.only == "full":
+        print(json.dumps({"what": "full run" if chosen is None else f"run of {len(chosen)} subjects",
+                          "vendor": connection.vendor, "subjects": args.subjects,
+                          "records": args.records, "entries": args.entries, "reused": reused,
+                          "full_run_s": round(full_seconds, 2), "subjects_per_s": round(run.done / full_seconds),
+                          **({"target_s": 300, "met": full_seconds < 300} if chosen is None else {}),
+                          "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                          "load_average": [round(x, 2) for x in os.getloadavg()]}, ensure_ascii=False), flush=True)
+        return
     assert services.evaluation_refresh_changed(actor=actor) is None  # the first refresh sets its watermark only
 
     started = time.perf_counter()
@@ -329,7 +420,10 @@ def main() -> None:
     chosen = [k * step for k in range(args.changed)]
     changed_ids = sorted(subject_ids[i] for i in chosen)
     decided = clock.today() - dt.timedelta(days=10)
-    rows = [penalty_row(i, n, decided) for n, i in enumerate(chosen)]
+    # numbered after the penalties earlier runs on a reused database gave, so that each is a new record
+    earlier = CreditRecord.objects.filter(department=department, class_code="admin_penalty",
+                                          decision_no__startswith="淄市监罚").count()
+    rows = [penalty_row(i, earlier + n, decided) for n, i in enumerate(chosen)]
     frame = pl.DataFrame(rows, schema={k: pl.String for k in rows[0]})
     submitted = records_submit(info_class=get_class("admin_penalty"), frame=frame, department=department, actor=actor,
                                batch_ref="bench-refresh")

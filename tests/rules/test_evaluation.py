@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 from pathlib import Path
 
 import pytest
@@ -150,6 +151,20 @@ def test_order_36_art_3_repaired_penalty_counts_as_repaired_not_as_a_violation()
     assert lines["repaired"].to_list() == [True] and "已信用修复" in lines["note_zh"][0]
 
 
+def negative_zeros(lines) -> list[float]:
+    return [p for p in lines["points"].to_list() if p == 0 and math.copysign(1.0, p) < 0]
+
+
+def test_a_repaired_or_fully_decayed_line_scores_plus_zero_not_minus_zero():
+    # −220 × 1 × 0 (repaired) and −60 × 0 (decayed past the widest window) × 0: both computed −0.0, which the
+    # explanation showed as "-0.0" and PostgreSQL's jsonb gave back as 0
+    row, lines = score_one([penalty(1, dt.date(2026, 5, 1), "serious", repaired=True),
+                            penalty(2, dt.date(2022, 1, 3), "general", repaired=True)])
+    assert lines.sort("source_id")["points"].to_list() == [0.0, 0.0] and negative_zeros(lines) == []
+    assert lines.sort("source_id")["decay_factor"].to_list() == [1.0, 0.0]
+    assert row["score"] == CARD.base_score + lines["points"].sum() == 1000
+
+
 def test_revoked_record_counts_for_nothing():
     row, lines = score_one([penalty(1, dt.date(2026, 5, 1), revoked=True)])
     assert row["score"] == 1000 and lines.is_empty()
@@ -222,6 +237,7 @@ def test_score_is_bounded_and_the_explanation_sums_to_it(recs, ents):
     assert CARD.score_min <= row["score"] <= CARD.score_max
     assert abs(CARD.base_score + lines["points"].sum() - row["score"]) < 1e-6
     assert row["grade"] in GRADE_CLASS
+    assert negative_zeros(lines) == []
 
 
 @settings(max_examples=60, deadline=None)

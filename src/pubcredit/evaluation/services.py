@@ -13,13 +13,17 @@ the same reads as a full run, so its results equal a full run's on the same data
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Sequence
+import json
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, connections, transaction
 
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
@@ -29,9 +33,14 @@ from pubcredit.evaluation.models import EvaluationResult, EvaluationRun, Refresh
 from pubcredit.evaluation.rulebook import scorecards
 from pubcredit.rules import clock
 from pubcredit.rules.errors import DomainError
-from pubcredit.rules.evaluation import Scorecard, ScorecardError, Scored, score_partition
+from pubcredit.rules.evaluation import Frames as EvaluationFrames
+from pubcredit.rules.evaluation import LINE_SCHEMA, Scorecard, ScorecardError, Scored, score_partition
 
 PARTITION_SIZE = 2000  # subjects per partition: memory stays flat in the number of subjects
+# A run of at least STREAM_FROM subjects reads its records in one ordered pass (selectors.streamed_partition_frames)
+# and scores STREAM_PARTITION_SIZE subjects at a time (bench/README.md, evaluation, 2026-12-03 afternoon)
+STREAM_FROM = 50_000
+STREAM_PARTITION_SIZE = 10_000
 # The refresh looks back this far before its watermark: a transaction that wrote a record before the last refresh
 # began but committed after it (a long import) is still seen. A subject re-scored with nothing changed gets no new row.
 REFRESH_OVERLAP = dt.timedelta(minutes=15)
@@ -115,14 +124,119 @@ def add_item_figures(figures: dict[str, dict], scored: Scored) -> dict[str, dict
     return merged
 
 
-def _result_rows(run: EvaluationRun, card: Scorecard, scored: Scored, now: dt.datetime) -> list[EvaluationResult]:
-    lines = scored.lines.partition_by("subject_id", as_dict=True)
+# the stored columns of a result (``EvaluationResult``), in the order the writer copies them
+RESULT_COLUMNS = ("run", "subject", "as_of", "scorecard_version", "score", "grade", "class_code", "items", "overrides",
+                  "evaluated_at")
+_LINE_FIELDS = [name for name in LINE_SCHEMA if name != "subject_id"]  # an item line as stored: all but the subject
+
+
+def result_frame(scored: Scored) -> pl.DataFrame:
+    """One row per scored subject: ``subject_id``, the score as decimal text, grade, class, and the item lines and
+    overrides as JSON text, built in Polars (no Python object per line). An item line is a JSON object of the
+    engine's line columns but the subject, in the engine's order of lines; a subject without lines gets ``[]``."""
+    items = (scored.lines.select("subject_id", pl.struct(_LINE_FIELDS).struct.json_encode().alias("line"))
+             .group_by("subject_id", maintain_order=True)
+             .agg(pl.concat_str(pl.lit("["), pl.col("line").str.join(","), pl.lit("]")).alias("items")))
+    overrides = pl.when(pl.col("overrides").list.len() == 0).then(pl.lit("[]")).otherwise(
+        # a list of text as JSON: Polars encodes structs only, so the list is encoded as a struct's one field
+        pl.struct("overrides").struct.json_encode().str.strip_prefix('{"overrides":').str.strip_suffix("}"))
+    return scored.scores.join(items, on="subject_id", how="left").select(
+        "subject_id", pl.col("score").cast(pl.String), "grade", "class_code",
+        pl.col("items").fill_null("[]"), overrides.alias("overrides"))
+
+
+def write_results(run: EvaluationRun, card: Scorecard, results: pl.DataFrame, now: dt.datetime) -> int:
+    """Insert ``results`` (``result_frame``) as the run's result rows, inside the caller's transaction: ``COPY`` of
+    the frame's CSV on PostgreSQL (the JSON text goes to ``jsonb`` as it is), one ``executemany`` on SQLite."""
+    if results.is_empty():
+        return 0
+    ops = connection.ops
+    table = ops.quote_name(EvaluationResult._meta.db_table)
+    columns = ", ".join(ops.quote_name(EvaluationResult._meta.get_field(name).column) for name in RESULT_COLUMNS)
+    rows = results.select(
+        pl.lit(run.pk, pl.Int64).alias("run"), pl.col("subject_id").alias("subject"),
+        pl.lit(run.as_of.isoformat()).alias("as_of"), pl.lit(card.version).alias("scorecard_version"),
+        "score", "grade", "class_code", "items", "overrides",
+        pl.lit(ops.adapt_datetimefield_value(now) if connection.vendor == "sqlite" else now.isoformat())
+        .alias("evaluated_at"))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+                copy.write(rows.write_csv(include_header=False))
+        else:
+            marks = ", ".join(["%s"] * len(RESULT_COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows.iter_rows())
+    return rows.height
+
+
+def unsaved_results(run: EvaluationRun, card: Scorecard, results: pl.DataFrame,
+                    now: dt.datetime) -> list[EvaluationResult]:
+    """``results`` as (unsaved) result objects with their values as the database gives them back: for comparing
+    with stored results (the refresh, a partition of changed subjects, not the full run's path)."""
     return [EvaluationResult(run=run, subject_id=row["subject_id"], as_of=run.as_of, scorecard_version=card.version,
-                             score=Decimal(str(row["score"])), grade=row["grade"], class_code=row["class_code"],
-                             items=selectors.lines_as_items(lines[(row["subject_id"],)])
-                             if (row["subject_id"],) in lines else [],
-                             overrides=list(row["overrides"]), evaluated_at=now)
-            for row in scored.scores.iter_rows(named=True)]
+                             score=Decimal(row["score"]), grade=row["grade"], class_code=row["class_code"],
+                             items=json.loads(row["items"]), overrides=json.loads(row["overrides"]), evaluated_at=now)
+            for row in results.iter_rows(named=True)]
+
+
+T = TypeVar("T")
+
+
+def _read_ahead(produce: Callable[[], Iterator[T]]) -> Iterator[T]:
+    """The items of ``produce()`` in order, produced by a thread one item ahead of the caller (预读): the partitions
+    are read (mostly the database's work) while the caller scores and writes the one before, on two cores. At most
+    three partitions are held (the one written, the one ready, the one being read), so memory stays flat. The thread
+    reads through connections of its own, closed when it ends; an error it meets is raised to the caller in order.
+    Within an open transaction (a test's, a caller's) another connection would not see what the transaction
+    wrote, so there the items are produced in turn on the caller's connection."""
+    if connection.in_atomic_block:
+        yield from produce()
+        return
+    ready: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(message: tuple) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(message, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run() -> None:
+        try:
+            items = produce()
+            try:
+                for item in items:
+                    if not put(("item", item)):
+                        return
+                put(("end", None))
+            finally:
+                close = getattr(items, "close", None)
+                if close:
+                    close()
+        except BaseException as exc:  # noqa: BLE001 -- handed to the caller, raised there
+            put(("error", exc))
+        finally:
+            connections.close_all()  # this thread's own connections (they are per thread)
+
+    thread = threading.Thread(target=run, name="evaluation-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = ready.get()
+            if kind == "item":
+                yield value
+            elif kind == "end":
+                return
+            else:
+                raise value
+    finally:
+        stop.set()  # the caller stopped (done, failed, killed): the thread stops at its next item
+        while not ready.empty():
+            ready.get_nowait()
+        thread.join(timeout=60)
 
 
 def evaluation_run_execute(*, run_id: int, actor: Any,
@@ -141,18 +255,30 @@ def evaluation_run_execute(*, run_id: int, actor: Any,
     EvaluationRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, total=len(all_ids), done=len(done_ids))
     done = len(done_ids)
     figures = run.item_figures if done_ids else {}  # a resumed run goes on from the partitions it wrote
-    for start in range(0, len(todo), PARTITION_SIZE):
-        part = todo[start:start + PARTITION_SIZE]
-        frames = selectors.partition_frames(subject_ids=part, card=card, as_of=run.as_of, known_before=known_before)
-        scored = score_partition(frames, card, run.as_of)
-        rows = _result_rows(run, card, scored, clock.now())
-        figures = add_item_figures(figures, scored)
-        with transaction.atomic():
-            EvaluationResult.objects.bulk_create(rows)
-            done += len(part)
-            EvaluationRun.objects.filter(pk=run.pk).update(done=done, item_figures=figures)
-        if progress:
-            progress(done, len(all_ids))
+    # a run of many subjects reads the records of all its partitions in one ordered pass, larger partitions at a time
+    streamed = len(todo) >= STREAM_FROM and not connection.in_atomic_block
+    size = STREAM_PARTITION_SIZE if streamed else PARTITION_SIZE
+    parts = [todo[start:start + size] for start in range(0, len(todo), size)]
+
+    def read() -> Iterator[EvaluationFrames]:
+        if streamed:
+            return selectors.streamed_partition_frames(parts=parts, card=card, as_of=run.as_of,
+                                                       known_before=known_before)
+        return (selectors.partition_frames(subject_ids=part, card=card, as_of=run.as_of, known_before=known_before)
+                for part in parts)
+
+    # closed as soon as the loop ends, also by an error or a kill: the reading thread stops and closes its connection
+    with contextlib.closing(_read_ahead(read)) as reads:
+        for part, frames in zip(parts, reads, strict=True):
+            scored = score_partition(frames, card, run.as_of)
+            results = result_frame(scored)
+            figures = add_item_figures(figures, scored)
+            with transaction.atomic():  # the partition's rows and the run's progress together: a kill resumes here
+                write_results(run, card, results, clock.now())
+                done += len(part)
+                EvaluationRun.objects.filter(pk=run.pk).update(done=done, item_figures=figures)
+            if progress:
+                progress(done, len(all_ids))
     with transaction.atomic():
         EvaluationRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=clock.now(), done=done)
         audit.record(Event.EVALUATION_RUN_FINISHED, actor=actor, object_type="evaluation_run", object_id=run.pk,
@@ -205,17 +331,17 @@ def evaluation_refresh_changed(*, actor: Any) -> EvaluationRun | None:
                                 scorecard_version=card.version, status=RunStatus.RUNNING, subject_ids=[],
                                 requested_by=_actor_label(actor), created_at=started)
         latest = selectors.latest_results(subject_ids=part)
-        rows = [r for r in _result_rows(run, card, scored, clock.now()) if not _same_result(r, latest.get(r.subject_id))]
-        if not rows:
+        results, now = result_frame(scored), clock.now()
+        changed = [r.subject_id for r in unsaved_results(run, card, results, now)
+                   if not _same_result(r, latest.get(r.subject_id))]
+        if not changed:
             continue
         with transaction.atomic():
             if run.pk is None:
                 run.save()
-            for row in rows:
-                row.run = run
-            EvaluationResult.objects.bulk_create(rows)
-            run.subject_ids = [*run.subject_ids, *(r.subject_id for r in rows)]
-            written += len(rows)
+            write_results(run, card, results.filter(pl.col("subject_id").is_in(changed)), now)
+            run.subject_ids = [*run.subject_ids, *changed]
+            written += len(changed)
             EvaluationRun.objects.filter(pk=run.pk).update(subject_ids=run.subject_ids, total=written, done=written)
     with transaction.atomic():
         RefreshWatermark.objects.filter(name=WATERMARK).update(checked_until=started, refreshed_at=clock.now())

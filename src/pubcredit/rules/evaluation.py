@@ -280,11 +280,18 @@ def _sign(item: RecordItem | ListItem) -> float:
     return 1.0 if item.direction == "plus" else -1.0
 
 
+def _points(points: pl.Expr) -> pl.Expr:
+    """A line's points rounded to the cent, a zero always +0.0: a repaired or fully decayed minus line computes −0.0
+    (−60 × 0), which shows as "-0.0" in the explanation and comes back from PostgreSQL's jsonb as 0."""
+    rounded = points.round(2)
+    return pl.when(rounded == 0).then(0.0).otherwise(rounded).alias("points")
+
+
 def _lines(frame: pl.DataFrame, item: RecordItem | ListItem, source_kind: str) -> pl.DataFrame:
     return frame.select(
         pl.col("subject_id"), pl.lit(item.code).alias("item_code"), pl.lit(item.name_zh).alias("item_name_zh"),
         pl.lit(item.category).alias("category"), pl.lit(source_kind).alias("source_kind"),
-        pl.col("source_id"), pl.col("points").round(2), pl.col("decay_factor"), pl.col("repeat"),
+        pl.col("source_id"), _points(pl.col("points")), pl.col("decay_factor"), pl.col("repeat"),
         pl.col("repaired"), pl.col("note_zh"),
     ).cast(LINE_SCHEMA)  # type: ignore[arg-type]
 
@@ -365,7 +372,7 @@ def _cap_lines(lines: pl.DataFrame, group: str, caps: Mapping[str, tuple[float, 
         (pl.col(group) if group == "item_code" else pl.lit(f"{kind}_cap")).alias("item_code"),
         pl.format("{}封顶调整（上限 {} 分）", pl.col("name"), pl.col("cap")).alias("item_name_zh"),
         pl.col("category"), pl.lit(kind).alias("source_kind"), pl.lit(None, pl.Int64).alias("source_id"),
-        (pl.col("total").sign() * pl.col("cap") - pl.col("total")).round(2).alias("points"),
+        _points(pl.col("total").sign() * pl.col("cap") - pl.col("total")),
         pl.lit(None, pl.Float64).alias("decay_factor"), pl.lit(False).alias("repeat"), pl.lit(False).alias("repaired"),
         pl.format("合计 {} 分，超过上限 {} 分，按上限计", pl.col("total").round(2), pl.col("cap")).alias("note_zh"),
     ).cast(LINE_SCHEMA)  # type: ignore[arg-type]
