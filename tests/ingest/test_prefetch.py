@@ -1,11 +1,11 @@
-"""Reading the next chunk while the current one is written (ingest.prefetch, issue 18)."""
+"""Reading the next chunk while the current one is written (pubcredit.prefetch, issue 18)."""
 
 import threading
 import time
 
 import pytest
 
-from pubcredit.ingest.prefetch import read_ahead
+from pubcredit.prefetch import read_ahead
 
 
 def test_read_ahead_keeps_the_order_of_the_chunks():

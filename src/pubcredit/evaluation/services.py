@@ -16,8 +16,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import queue
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -31,6 +29,7 @@ from pubcredit.evaluation import selectors
 from pubcredit.evaluation.choices import RunStatus, RunTrigger
 from pubcredit.evaluation.models import EvaluationResult, EvaluationRun, RefreshWatermark
 from pubcredit.evaluation.rulebook import scorecards
+from pubcredit.prefetch import read_ahead
 from pubcredit.rules import clock
 from pubcredit.rules.errors import DomainError
 from pubcredit.rules.evaluation import Frames as EvaluationFrames
@@ -183,60 +182,19 @@ T = TypeVar("T")
 
 
 def _read_ahead(produce: Callable[[], Iterator[T]]) -> Iterator[T]:
-    """The items of ``produce()`` in order, produced by a thread one item ahead of the caller (预读): the partitions
-    are read (mostly the database's work) while the caller scores and writes the one before, on two cores. At most
-    three partitions are held (the one written, the one ready, the one being read), so memory stays flat. The thread
-    reads through connections of its own, closed when it ends; an error it meets is raised to the caller in order.
-    Within an open transaction (a test's, a caller's) another connection would not see what the transaction
-    wrote, so there the items are produced in turn on the caller's connection."""
+    """The items of ``produce()`` in order, produced by a thread one item ahead of the caller (``prefetch``): the
+    partitions are read (mostly the database's work) while the caller scores and writes the one before, on two cores.
+    The thread reads through connections of its own, closed when it ends. Within an open transaction (a test's, a
+    caller's) another connection would not see what the transaction wrote, so there the items are produced in turn
+    on the caller's connection."""
     if connection.in_atomic_block:
         yield from produce()
         return
-    ready: queue.Queue = queue.Queue(maxsize=1)
-    stop = threading.Event()
 
-    def put(message: tuple) -> bool:
-        while not stop.is_set():
-            try:
-                ready.put(message, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
+    def produced() -> Iterator[T]:
+        yield from produce()  # called at the first item, in the thread: its queries run on the thread's connection
 
-    def run() -> None:
-        try:
-            items = produce()
-            try:
-                for item in items:
-                    if not put(("item", item)):
-                        return
-                put(("end", None))
-            finally:
-                close = getattr(items, "close", None)
-                if close:
-                    close()
-        except BaseException as exc:  # noqa: BLE001 -- handed to the caller, raised there
-            put(("error", exc))
-        finally:
-            connections.close_all()  # this thread's own connections (they are per thread)
-
-    thread = threading.Thread(target=run, name="evaluation-read-ahead", daemon=True)
-    thread.start()
-    try:
-        while True:
-            kind, value = ready.get()
-            if kind == "item":
-                yield value
-            elif kind == "end":
-                return
-            else:
-                raise value
-    finally:
-        stop.set()  # the caller stopped (done, failed, killed): the thread stops at its next item
-        while not ready.empty():
-            ready.get_nowait()
-        thread.join(timeout=60)
+    yield from read_ahead(produced(), name="evaluation-read-ahead", finish=connections.close_all)
 
 
 def evaluation_run_execute(*, run_id: int, actor: Any,

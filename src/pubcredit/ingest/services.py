@@ -32,7 +32,7 @@ from pubcredit.catalog.schema import InfoClass
 from pubcredit.ingest import setwise
 from pubcredit.ingest.choices import BatchStatus, RejectionStatus
 from pubcredit.ingest.models import Batch, BatchKey, RejectedRow
-from pubcredit.ingest.prefetch import read_ahead
+from pubcredit.prefetch import read_ahead
 from pubcredit.ingest.readers import open_source
 from pubcredit.lists.rulebook import is_list
 from pubcredit.lists.services import list_entries_sync
