@@ -70,10 +70,12 @@ threading.Thread(target=sample, daemon=True).start()
 call_command("import_records", sys.argv[1], "--class", "admin_penalty", "--department", "SCJGJ", stdout=out)
 elapsed = time.perf_counter() - start
 summary = json.loads(out.getvalue().strip().splitlines()[-1])
-again = StringIO(); began = time.perf_counter()  # the same file once more: every row unchanged
-call_command("import_records", sys.argv[1], "--class", "admin_penalty", "--department", "SCJGJ", stdout=again)
-reimport = time.perf_counter() - began
-unchanged = json.loads(again.getvalue().strip().splitlines()[-1])["unchanged"]
+reimport = unchanged = None
+if not os.environ.get("BENCH_NO_REIMPORT"):
+    again = StringIO(); began = time.perf_counter()  # the same file once more: every row unchanged
+    call_command("import_records", sys.argv[1], "--class", "admin_penalty", "--department", "SCJGJ", stdout=again)
+    reimport = time.perf_counter() - began
+    unchanged = json.loads(again.getvalue().strip().splitlines()[-1])["unchanged"]
 # the highest RSS seen in each tenth of the first import
 tenths = [round(max([mb for t, mb, _ in samples if i * elapsed / 10 <= t < (i + 1) * elapsed / 10] or [0])) for i in range(10)]
 loads = [load for t, _, load in samples if t <= elapsed]  # the machine's 1-minute load average while importing
@@ -107,8 +109,11 @@ def _env(url: str) -> dict[str, str]:
     # not PUBCREDIT_DEBUG: Django's debug mode keeps the last 9 000 queries' SQL, which grows the import's memory
     # until the log is full (about 30 MB per 100k rows here); the generated decisions are all in the past
     env = {k: v for k, v in os.environ.items() if k not in ("PUBCREDIT_DEBUG", "PUBCREDIT_TODAY")}
+    # each database its own audit checkpoint file: the default one under var/ would hold every bench database's
+    # chain heads, and verify_audit would find the others' checkpoints missing from this chain
+    checkpoints = Path(tempfile.gettempdir()) / f"pubcredit-bench-checkpoints-{url.rsplit('/', 1)[-1]}.jsonl"
     return {**env, "PUBCREDIT_DATABASE_URL": url, "PUBCREDIT_SECRET_KEY": "bench-" + "k" * 50,
-            "PYTHONPATH": str(ROOT / "src")}
+            "PYTHONPATH": str(ROOT / "src"), "PUBCREDIT_AUDIT_CHECKPOINT_FILE": str(checkpoints)}
 
 
 def _cli(env, *args):
@@ -122,12 +127,62 @@ def set_up(env: dict[str, str]) -> None:
     _cli(env, "create_department", "--code", "SCJGJ", "--name", "淄博市市场监督管理局", "--uscc", AUTHORITY)
 
 
-def measure_import(url: str, csv_path: Path) -> dict:
+# After a killed import: does the database hold every row once, and do the audit trail and the chunk events hold?
+CHECK = """
+import json, os, time
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pubcredit.settings")
+import django; django.setup()
+from io import StringIO
+from django.core.management import call_command
+from django.db import connection
+from pubcredit.audit.tasks import seal_audit_chain
+with connection.cursor() as cur:
+    cur.execute("SELECT count(*), count(DISTINCT key_hash), count(DISTINCT decision_no) FROM records_creditrecord")
+    records, keys, numbers = cur.fetchone()
+    cur.execute("SELECT status, rows_done, total_rows FROM ingest_batch")
+    batches = cur.fetchall()
+began = time.perf_counter(); seal_audit_chain.call(full=True); sealed = time.perf_counter() - began
+chain, chunks = StringIO(), StringIO()
+began = time.perf_counter(); call_command("verify_audit", stdout=chain); chain_s = time.perf_counter() - began
+began = time.perf_counter(); call_command("verify_imports", stdout=chunks); chunks_s = time.perf_counter() - began
+print(json.dumps({"records": records, "distinct_keys": keys, "distinct_decisions": numbers, "batches": batches,
+                  "seal_s": sealed, "verify_audit": chain.getvalue().strip(), "verify_audit_s": chain_s,
+                  "verify_imports": chunks.getvalue().strip(), "verify_imports_s": chunks_s}, default=str))
+"""
+
+
+def measure_import(url: str, csv_path: Path, kill_after: float | None = None) -> dict:
+    """The import (then, unless BENCH_NO_REIMPORT, the same file again). With ``kill_after``, the first import is
+    killed (SIGKILL) after that many seconds and the same command is run again: it resumes the batch."""
     env = _env(url)
     set_up(env)
+    killed = None
+    if kill_after:
+        command = [sys.executable, "-m", "pubcredit.cli", "import_records", str(csv_path), "--class", "admin_penalty",
+                   "--department", "SCJGJ"]
+        start = time.perf_counter()
+        child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            child.wait(timeout=kill_after)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        killed = time.perf_counter() - start
+        import psycopg
+
+        with psycopg.connect(url) as conn:  # what the killed import had committed
+            committed = conn.execute("SELECT coalesce(sum(rows_done), 0) FROM ingest_batch").fetchone()[0]
+        print(json.dumps({"killed_after_s": killed, "returncode": child.returncode, "rows_committed": committed}),
+              flush=True)
     out = subprocess.run([sys.executable, "-c", IMPORT, str(csv_path)], env=env, check=True, capture_output=True,
                          text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    run = json.loads(out.stdout.strip().splitlines()[-1])
+    if killed is not None:
+        run["killed_after_s"], run["rows_committed_at_kill"], run["resumed_s"] = killed, committed, run["seconds"]
+        run["seconds"] = killed + run["seconds"]  # the whole load: before the kill and after it
+        checked = subprocess.run([sys.executable, "-c", CHECK], env=env, check=True, capture_output=True, text=True)
+        run["after_kill"] = json.loads(checked.stdout.strip().splitlines()[-1])
+    return run
 
 
 def baseline_sqlite(csv_path: Path, workdir: Path) -> float:
@@ -256,11 +311,17 @@ def main() -> None:
                         help="also measure the write floor with foreign keys checked immediately (immediate_fk) and "
                              "with the trigram index of subject names built after the rows (trigram_after); no name: "
                              "both (what a first load into an empty city could change)")
+    parser.add_argument("--kill-after", type=float, metavar="SECONDS",
+                        help="kill the PostgreSQL import (SIGKILL) after SECONDS and run it again, which resumes; "
+                             "then count the rows and verify the audit trail and the chunk events")
+    parser.add_argument("--no-reimport", action="store_true", help="skip the re-import of the unchanged file")
     parser.add_argument("--row-path", action="store_true",
                         help="import row by row on PostgreSQL too (the path before issue 18), for comparison")
     args = parser.parse_args()
     if args.row_path:
         os.environ["BENCH_ROW_PATH"] = "1"
+    if args.no_reimport:
+        os.environ["BENCH_NO_REIMPORT"] = "1"
     pg_url = os.environ.get("PUBCREDIT_DATABASE_URL", "")
     results = []
     with tempfile.TemporaryDirectory(prefix="pubcredit-bench-") as tmp:
@@ -278,7 +339,7 @@ def main() -> None:
                 bare = baseline_postgres(pg_url, csv_path)
                 url, drop = fresh_postgres(pg_url)
                 try:
-                    run = measure_import(url, csv_path)
+                    run = measure_import(url, csv_path, args.kill_after)
                     print(json.dumps({"bare_copy_s": bare, **run}), flush=True)  # kept if a floor below fails
                     if not args.no_floor:
                         run["load_before_floor"] = os.getloadavg()[0]
@@ -304,7 +365,8 @@ def main() -> None:
                  f"{run['floor_seconds'] / run['seconds']:.2f}" if "floor_seconds" in run else "– | – | –")
         print(f"| {db} | {rows:,} | {size_mb:.0f} | {bare:.1f} | {rows / bare:,.0f} | {run['seconds']:.1f} | {rate:,.0f} | "
               f"{rate / (rows / bare):.3f} | {run['peak_mb']:.0f} | {floor} | "
-              f"{run['reimport_seconds']:.1f} ({run['seconds'] / run['reimport_seconds']:.1f}×) |")
+              + (f"{run['reimport_seconds']:.1f} ({run['seconds'] / run['reimport_seconds']:.1f}×) |"
+                 if run["reimport_seconds"] else "– |"))
 
 
 if __name__ == "__main__":
