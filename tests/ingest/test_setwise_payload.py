@@ -9,8 +9,8 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pubcredit.ingest.setwise import canonical_row, compact_cells, floats_plain, key_text, lookup_hasher
-from pubcredit.records.services import _keyed_hash
+from pubcredit.ingest.setwise import canonical_row, compact_cells, floats_plain, key_text
+from pubcredit.records.services import keyed_hash
 from pubcredit.subjects import crypto
 from pubcredit.jsoncodec import canonical, compact
 
@@ -93,6 +93,6 @@ key_parts = st.tuples(st.just("admin_penalty"), st.one_of(st.none(), st.text(max
 @settings(max_examples=300, deadline=None)
 @given(key_parts)
 def test_business_key_hash_is_the_row_paths(parts):
-    """The set-based path's key text and keyed hash (key read once per chunk) are the row path's ``_keyed_hash``."""
+    """The set-based path's key text and keyed hash (key read once per chunk) are the row path's ``keyed_hash``."""
     assert key_text(parts) == canonical(parts)
-    assert lookup_hasher()(key_text(parts)) == _keyed_hash(*parts) == crypto.lookup_hash(canonical(parts))
+    assert crypto.lookup_hasher()(key_text(parts)) == keyed_hash(*parts) == crypto.lookup_hash(canonical(parts))

@@ -58,6 +58,11 @@ def register_class_check(class_code: str, check: ClassCheck) -> None:
         checks.append(check)
 
 
+def has_class_checks(class_code: str) -> bool:
+    """Whether an app added checks to this class's plan (they read stored records, so the class stays row by row)."""
+    return bool(_CLASS_CHECKS.get(class_code))
+
+
 @dataclass(frozen=True)
 class PlanResult:
     """The outcome of validating one frame.

@@ -16,7 +16,7 @@ from pubcredit.catalog.registry import get_class
 from pubcredit.commitments.rulebook import COMMITMENT_CLASS, commitment_book
 from pubcredit.records.choices import RecordStatus
 from pubcredit.records.models import CreditRecord
-from pubcredit.records.services import _keyed_hash
+from pubcredit.records.services import keyed_hash
 from pubcredit.rules.commitments import StoredCommitment, SubmittedCommitment, submission_problems
 from pubcredit.rules.errors import Problem
 
@@ -27,7 +27,7 @@ def commitment_rows_check(rows: pl.DataFrame, today: dt.date) -> dict[int, list[
     """Problems of the rows the catalogue accepted (``_row`` and the field keys, enum codes), by row number."""
     business_key = get_class(COMMITMENT_CLASS).business_key
     submitted = [SubmittedCommitment(
-        row=row["_row"], key=_keyed_hash(COMMITMENT_CLASS, *[row.get(k) for k in business_key]),
+        row=row["_row"], key=keyed_hash(COMMITMENT_CLASS, *[row.get(k) for k in business_key]),
         decision_no=row["decision_no"], commitment_type=row["commitment_type"], matter=row["matter"],
         approval_no=row.get("approval_no"), status=row["status"])
         for row in rows.select("_row", *business_key, "commitment_type", "matter", "approval_no", "status")

@@ -26,7 +26,7 @@ from pubcredit.accounts.models import Department, User
 from pubcredit.audit import services as audit
 from pubcredit.catalog.headers import HeaderMapping, map_headers
 from pubcredit.bulk import bulk_insert, copy_frame
-from pubcredit.catalog.plan import _CLASS_CHECKS, FIRST_ROW, KEY_HASH, SeenKeys, records_to_frame
+from pubcredit.catalog.plan import FIRST_ROW, KEY_HASH, SeenKeys, has_class_checks, records_to_frame
 from pubcredit.catalog.registry import get_class
 from pubcredit.catalog.schema import InfoClass
 from pubcredit.ingest import setwise
@@ -248,10 +248,6 @@ def records_submit(*, prepared: setwise.Prepared | None = None, **chunk: Any) ->
             list_entries_sync(result.record_ids, actor=chunk["actor"])  # 红黑名单: entries follow their records
         return result
     return records_services.records_submit(**chunk)
-
-
-def has_class_checks(class_code: str) -> bool:
-    return bool(_CLASS_CHECKS.get(class_code))
 
 
 class _AheadPreparer:

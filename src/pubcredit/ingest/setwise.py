@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -37,7 +36,6 @@ from typing import Any
 
 import orjson
 import polars as pl
-from django.conf import settings
 from django.db import connection
 
 from pubcredit import jsoncodec
@@ -56,15 +54,14 @@ from pubcredit.publicity.models import ChangeFeedEntry, PublicityState
 from pubcredit.publicity.rulebook import rulebook as publicity_rulebook
 from pubcredit.publicity.writing import new_states_frame
 from pubcredit.records.choices import RecordStatus, SubmissionChannel
-from pubcredit.records.services import (SubmitResult, _keyed_hash, _problems_by_row, _split_sensitive,
-                                        _subject_ref)
+from pubcredit.records.services import SubmitResult, keyed_hash, problems_by_row, split_sensitive, subject_ref
 from pubcredit.rules import clock, identifiers
 from pubcredit.rules import publicity as publicity_rules
 from pubcredit.rules import publicity_frame
 from pubcredit.rules.errors import Problem
 from pubcredit.subjects import crypto
 from pubcredit.subjects.models import SubjectName
-from pubcredit.subjects.services import SubjectRef, _district_by_division, confirmed_identifiers
+from pubcredit.subjects.services import SubjectRef, confirmed_identifiers, district_by_division
 from pubcredit.workdays.selectors import work_calendar
 
 CHUNK_EVENT = Event.RECORDS_CHUNK_IMPORTED
@@ -172,13 +169,6 @@ def key_text(parts: tuple) -> str:
     return canonical(parts)
 
 
-def lookup_hasher() -> Callable[[str], str]:
-    """``crypto.lookup_hash`` (HMAC-SHA256 under the PII key) with the key read once: a chunk hashes two texts per
-    row, and reading the setting and building an ``hmac`` object each time cost more than the hash."""
-    key = crypto._hmac_key(settings.PII_KEY)
-    return lambda text: hmac.digest(key, text.encode(), "sha256").hex()
-
-
 def _copy(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
@@ -193,7 +183,7 @@ def _subjects(cursor, rows: list[_Row], *, actor: Any, reason: str,
     latest: dict[str, SubjectRef] = {}
     for row in rows:
         latest[row.ref.key] = row.ref  # the last mention in a chunk wins
-    districts = _district_by_division()
+    districts = district_by_division()
     staged = []
     for key, ref in latest.items():
         person = not ref.uscc
@@ -376,19 +366,19 @@ def chunk_prepare(*, info_class: InfoClass, frame: pl.DataFrame, received_at: dt
                           first_row_number=first_row_number, seen_keys=seen_keys)
     accepted = plan.ok_rows()
     sensitive_keys = tuple(f.key for f in info_class.fields if f.sensitive)
-    lookup = lookup_hasher()
+    lookup = crypto.lookup_hasher()
     rows = []
     for values, plain in zip(accepted, floats_plain(plan.ok_frame()), strict=True):
         row_no = values.pop("_row")
         key = lookup(key_text((info_class.code, *[values.get(k) for k in info_class.business_key])))
         text = canonical_row(values, plain=plain)
-        shown, secret = _split_sensitive(sensitive_keys, values)
-        # the content hash is ``_keyed_hash(values)``: the canonical text of a 1-tuple is the value's in brackets,
+        shown, secret = split_sensitive(sensitive_keys, values)
+        # the content hash is ``keyed_hash(values)``: the canonical text of a 1-tuple is the value's in brackets,
         # so the payload is encoded once for its hash and its column (twice when sensitive values are masked)
         original = originals[row_no - first_row_number] if originals else shown
-        rows.append(_Row(row_no, _subject_ref(values), key, lookup(f"[{text}]"), shown, secret,
+        rows.append(_Row(row_no, subject_ref(values), key, lookup(f"[{text}]"), shown, secret,
                          text if shown is values else canonical_row(shown, plain=plain),
-                         _split_sensitive(sensitive_keys, original)[0]))
+                         split_sensitive(sensitive_keys, original)[0]))
     return Prepared(plan, rows, first_row_number, received_at)
 
 
@@ -424,13 +414,13 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
                                  originals=originals, seen_keys=seen_keys)
     plan, rows = prepared.plan, prepared.rows
     result = SubmitResult(class_code=info_class.code, received=plan.received,
-                          rejected=_problems_by_row(plan.errors), warnings=_problems_by_row(plan.warnings),
+                          rejected=problems_by_row(plan.errors), warnings=problems_by_row(plan.warnings),
                           plan_keys=plan.keys)
     if plan.errors:
         key_columns = ["_row", *info_class.business_key]
         for row in plan.rows.filter(~pl.col("_ok")).select(key_columns).iter_rows(named=True):
             if row.get("decision_no"):
-                result.rejected_keys[row["_row"]] = _keyed_hash(info_class.code, *[row[k] for k in info_class.business_key])
+                result.rejected_keys[row["_row"]] = keyed_hash(info_class.code, *[row[k] for k in info_class.business_key])
                 result.rejected_decision_nos[row["_row"]] = row["decision_no"]
     if not rows:
         return result
@@ -596,7 +586,7 @@ def chunk_submit(*, info_class: InfoClass, frame: pl.DataFrame, department: Depa
                                      "updated": result.updated, "unchanged": result.unchanged,
                                      "subjects_created": subjects_created, "states_created": len(created), **written})
     if other_department:
-        result.rejected = sorted(result.rejected + _problems_by_row(other_department), key=lambda r: r["row"])
+        result.rejected = sorted(result.rejected + problems_by_row(other_department), key=lambda r: r["row"])
     result.accepted = result.created + result.updated + result.unchanged
     return result
 

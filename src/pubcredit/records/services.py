@@ -57,12 +57,12 @@ class SubmitResult:
                                 "rejected_decision_nos", "plan_keys")}
 
 
-def _keyed_hash(*parts: Any) -> str:
+def keyed_hash(*parts: Any) -> str:
     """HMAC (PII key) so hashes over identity numbers cannot be reversed by trying every number."""
     return crypto.lookup_hash(canonical(parts))
 
 
-def _subject_ref(row: dict[str, Any]) -> SubjectRef:
+def subject_ref(row: dict[str, Any]) -> SubjectRef:
     uscc = row.get("subject_uscc")
     id_number = row.get("id_number")
     if id_number and row.get("id_type") not in (None, "resident_id"):
@@ -71,7 +71,7 @@ def _subject_ref(row: dict[str, Any]) -> SubjectRef:
                       id_number=None if uscc else id_number)
 
 
-def _split_sensitive(sensitive_keys: tuple[str, ...], row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def split_sensitive(sensitive_keys: tuple[str, ...], row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return (row with sensitive values masked, the clear sensitive values)."""
     secret = {key: row[key] for key in sensitive_keys if row.get(key)}
     if not secret:
@@ -111,7 +111,7 @@ def _existing_records(class_code: str, keys: list[str]) -> dict[str, _Existing]:
     return found
 
 
-def _problems_by_row(problems: dict[int, list[Problem]]) -> list[dict]:
+def problems_by_row(problems: dict[int, list[Problem]]) -> list[dict]:
     return [{"row": row, "errors": [p.as_dict() for p in items]} for row, items in sorted(problems.items()) if items]
 
 
@@ -136,13 +136,13 @@ def records_submit(*, info_class, frame: pl.DataFrame, department: Department, a
     plan = validate_frame(info_class, frame, today=received_at.date(), allowlist=confirmed_identifiers(),
                           first_row_number=first_row_number, seen_keys=seen_keys)
     result = SubmitResult(class_code=info_class.code, received=plan.received,
-                          rejected=_problems_by_row(plan.errors), warnings=_problems_by_row(plan.warnings),
+                          rejected=problems_by_row(plan.errors), warnings=problems_by_row(plan.warnings),
                           plan_keys=plan.keys)
     if plan.errors:
         key_columns = ["_row", *info_class.business_key]
         for row in plan.rows.filter(~pl.col("_ok")).select(key_columns).iter_rows(named=True):
             if row.get("decision_no"):
-                result.rejected_keys[row["_row"]] = _keyed_hash(info_class.code, *[row[k] for k in info_class.business_key])
+                result.rejected_keys[row["_row"]] = keyed_hash(info_class.code, *[row[k] for k in info_class.business_key])
                 result.rejected_decision_nos[row["_row"]] = row["decision_no"]
     rows = plan.ok_rows()
     if not rows:
@@ -156,10 +156,10 @@ def records_submit(*, info_class, frame: pl.DataFrame, department: Department, a
     prepared = []
     for row in rows:
         row_no = row.pop("_row")
-        ref = _subject_ref(row)
-        key = _keyed_hash(info_class.code, *[row.get(k) for k in info_class.business_key])
-        shown, secret = _split_sensitive(sensitive_keys, row)
-        prepared.append((row_no, ref, key, _keyed_hash(row), shown, secret))
+        ref = subject_ref(row)
+        key = keyed_hash(info_class.code, *[row.get(k) for k in info_class.business_key])
+        shown, secret = split_sensitive(sensitive_keys, row)
+        prepared.append((row_no, ref, key, keyed_hash(row), shown, secret))
         result.accepted_keys.append(key)
         result.accepted_decision_nos.add(row["decision_no"])
 
@@ -178,7 +178,7 @@ def records_submit(*, info_class, frame: pl.DataFrame, department: Department, a
             when = row_received[row_no - first_row_number] if row_received else received_at
             version = {
                 "version": 1, "received_at": when, "channel": channel, "batch_ref": batch_ref,
-                "actor_label": actor_name, "original": _split_sensitive(sensitive_keys, original)[0], "fields": shown_json,
+                "actor_label": actor_name, "original": split_sensitive(sensitive_keys, original)[0], "fields": shown_json,
                 "content_hash": content, "rulebook_version": version_tag,
                 "sensitive_encrypted": crypto.encrypt(canonical(secret)) if secret else "",
             }
@@ -236,7 +236,7 @@ def records_submit(*, info_class, frame: pl.DataFrame, department: Department, a
             record_ids=tuple(result.record_ids), actor=actor, cause="submit"))
 
     if other_department:
-        result.rejected = sorted(result.rejected + _problems_by_row(other_department), key=lambda r: r["row"])
+        result.rejected = sorted(result.rejected + problems_by_row(other_department), key=lambda r: r["row"])
     result.accepted = result.created + result.updated + result.unchanged
     return result
 

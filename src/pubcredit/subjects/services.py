@@ -43,7 +43,7 @@ def _city_division_prefix() -> str:
     return load_yaml("districts.yaml")["city"]["division_prefix"]
 
 
-def _district_by_division() -> dict[str, int]:
+def district_by_division() -> dict[str, int]:
     prefix = _city_division_prefix()
     return {code: pk for code, pk in District.objects.exclude(division_code="").values_list("division_code", "id")
             if code.startswith(prefix)}
@@ -91,7 +91,7 @@ def subjects_resolve(refs: Iterable[SubjectRef], *, actor: Any, reason: str = ""
     now = clock.now()
     found = _existing(latest)
     renamed = [(found[k][0], found[k][1], r.name) for k, r in latest.items() if k in found and found[k][1] != r.name]
-    districts = _district_by_division()
+    districts = district_by_division()
     new_rows = []
     for key, ref in latest.items():
         if key in found:
