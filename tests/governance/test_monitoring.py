@@ -36,6 +36,20 @@ def test_every_declared_source_has_a_reader():
     assert set(sources.SOURCES) == set(MONITORING_SOURCES)
 
 
+def test_the_finance_figures_are_read_once_per_month_for_both_rows(operator, monkeypatch):
+    """信易贷 and 信易+ rows read the same month's finance figures: once per month on a page, not once per row."""
+    windows = []
+    real = sources.lending_figures
+
+    def counted(*, first_day, last_day):
+        windows.append((first_day, last_day))
+        return real(first_day=first_day, last_day=last_day)
+
+    monkeypatch.setattr(sources, "lending_figures", counted)
+    data = selectors.monitoring(viewer=operator)
+    assert len(windows) == len(set(windows)) == len(data.months) == 12
+
+
 def test_lending_and_incentives_rows_read_the_finance_figures(operator, lending, department):  # noqa: F811
     """三笔信易贷申请 (one disbursed 80 万元 as a first loan, one approved, one refused); 信易+: three checks in one
     scenario, two eligible, one benefit reported given (the provider's latest report counts)."""

@@ -272,9 +272,10 @@ def monitoring(*, viewer, today: dt.date | None = None) -> Monitoring:
             gap = round(indicator.points - points, 2) if points is not None and indicator.points else None
             cells.append((month.strftime("%Y-%m"), points, gap))
         measured.append(IndicatorRow(indicator, spec.name_zh if spec else indicator.figure, cells))
+    memo: dict = {}  # one reading of a month's finance figures for both of its rows
     sourced = [SourceRow(indicator, rules.MONITORING_SOURCES[indicator.source],
                          [(month.strftime("%Y-%m"), source_cell(indicator.source, month,
-                                                                min(rules.month_end(month), today)))
+                                                                min(rules.month_end(month), today), memo))
                           for month in months])
                for indicator in book.indicators if indicator.source is not None]
     return Monitoring([m.strftime("%Y-%m") for m in months], measured,

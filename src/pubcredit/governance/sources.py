@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 
 from pubcredit.accounts.models import Department
 from pubcredit.commitments.selectors import commitment_figures
-from pubcredit.finance.selectors import lending_figures
+from pubcredit.finance.selectors import LendingFigures, lending_figures
 from pubcredit.reports.models import Report, ReportKind
 from pubcredit.rules import clock
 from pubcredit.supervision.models import DrawnObject
@@ -41,9 +41,19 @@ def _window(first_day: dt.date, last_day: dt.date) -> tuple[dt.datetime, dt.date
             dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, clock.PLATFORM_TZ))
 
 
-def lending(first_day: dt.date, last_day: dt.date) -> SourceCell:
+Memo = dict[tuple[dt.date, dt.date], LendingFigures]
+
+
+def _finance(first_day: dt.date, last_day: dt.date, memo: Memo) -> LendingFigures:
+    """The finance figures of one month, read once per page: the 信易贷 and 信易+ rows both read them."""
+    if (first_day, last_day) not in memo:
+        memo[first_day, last_day] = lending_figures(first_day=first_day, last_day=last_day)
+    return memo[first_day, last_day]
+
+
+def lending(first_day: dt.date, last_day: dt.date, memo: Memo) -> SourceCell:
     """信易贷: applications, approvals, disbursed loans and amount, 首贷 share (value: loans disbursed)."""
-    t = lending_figures(first_day=first_day, last_day=last_day).total
+    t = _finance(first_day, last_day, memo).total
     if not t.applications:
         return SourceCell(None, "无申请", False)
     first = f"，首贷占比{t.first_loan_share}%" if t.first_loan_share is not None else ""
@@ -51,9 +61,9 @@ def lending(first_day: dt.date, last_day: dt.date) -> SourceCell:
                                           f"{t.disbursed_amount.normalize():f}万元{first}", True)
 
 
-def incentives(first_day: dt.date, last_day: dt.date) -> SourceCell:
+def incentives(first_day: dt.date, last_day: dt.date, memo: Memo) -> SourceCell:
     """信易+: scenario checks asked, eligible answers, benefits the providers reported given (value: given)."""
-    tallies = lending_figures(first_day=first_day, last_day=last_day).incentives
+    tallies = _finance(first_day, last_day, memo).incentives
     checks, eligible, used = (sum(t.checks for t in tallies), sum(t.eligible for t in tallies),
                               sum(t.used for t in tallies))
     if not checks:
@@ -62,7 +72,7 @@ def incentives(first_day: dt.date, last_day: dt.date) -> SourceCell:
     return SourceCell(float(used), f"{scenarios}个场景核验{checks}次，符合条件{eligible}次，已兑现{used}次", True)
 
 
-def commitments(first_day: dt.date, last_day: dt.date) -> SourceCell:
+def commitments(first_day: dt.date, last_day: dt.date, memo: Memo) -> SourceCell:
     """信用承诺 city-wide: made, of them 审批替代型, licences made by commitment (their share), verifications due and
     done on time, breaches (value: the share of licences made by commitment, %)."""
     f = commitment_figures(departments=Department.objects.order_by("code"), scope_name="全市", first_day=first_day,
@@ -78,7 +88,7 @@ def commitments(first_day: dt.date, last_day: dt.date) -> SourceCell:
                       f"{t.verifications_due}件，按期核查{f.verifications_on_time}件；违诺{t.breaches}件", True)
 
 
-def report_use(first_day: dt.date, last_day: dt.date) -> SourceCell:
+def report_use(first_day: dt.date, last_day: dt.date, memo: Memo) -> SourceCell:
     """信用报告应用: reports issued in the month by kind, and how many departments obtained one (value: departments)."""
     start, end = _window(first_day, last_day)
     issued = Report.objects.filter(issued_at__gte=start, issued_at__lt=end)
@@ -94,7 +104,7 @@ def report_use(first_day: dt.date, last_day: dt.date) -> SourceCell:
                       f"{counts['departments']}个部门使用，企业自查{counts['own']}份", True)
 
 
-def graded_supervision(first_day: dt.date, last_day: dt.date) -> SourceCell:
+def graded_supervision(first_day: dt.date, last_day: dt.date, memo: Memo) -> SourceCell:
     """分级分类监管: objects drawn by random inspections in the month, of them drawn under the credit-class rules
     (a graded trigger: the class's ratio and the yearly cap applied, ``counts_against_cap``), and the tasks (value:
     the graded share, %)."""
@@ -109,11 +119,12 @@ def graded_supervision(first_day: dt.date, last_day: dt.date) -> SourceCell:
                              f"{counts['graded']}户（{share}%）", True)
 
 
-SOURCES: dict[str, Callable[[dt.date, dt.date], SourceCell]] = {
+SOURCES: dict[str, Callable[[dt.date, dt.date, Memo], SourceCell]] = {
     "lending": lending, "incentives": incentives, "commitments": commitments, "report_use": report_use,
     "graded_supervision": graded_supervision,
 }
 
 
-def source_cell(key: str, first_day: dt.date, last_day: dt.date) -> SourceCell:
-    return SOURCES[key](first_day, last_day)
+def source_cell(key: str, first_day: dt.date, last_day: dt.date, memo: Memo | None = None) -> SourceCell:
+    """One source's cell for one month; pass the same ``memo`` for every cell of a page."""
+    return SOURCES[key](first_day, last_day, {} if memo is None else memo)
