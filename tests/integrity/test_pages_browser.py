@@ -1,6 +1,6 @@
 """The integrity pages at phone (390 px) and desk (1366 px) width: no sideways scroll, no English, no raw codes —
 the government-integrity view with a flagged body, an integrity file, the appointment check and the court's
-feedback page (screenshots under the test's tmp directory)."""
+feedback page, the functions page (政务诚信岗位) with its grants (screenshots under the test's tmp directory)."""
 
 import datetime as dt
 import os
@@ -73,7 +73,8 @@ def test_integrity_pages_fit_phone_and_desk(chromium, live_server, today, public
     pages = [("leader", "Leader#2026", ["/integrity/bodies/", f"/integrity/bodies/{complaint.debtor_id}/",
                                          "/integrity/arrears/", "/integrity/arrears/figures/"]),
              ("hr", "Personnel#2026", ["/integrity/files/", f"/integrity/files/{staff.pk}/", "/integrity/files/check/"]),
-             ("court", "Court#2026-ok", ["/integrity/court-feedback/"])]
+             ("court", "Court#2026-ok", ["/integrity/court-feedback/"]),
+             ("operator", "Operator#2026", ["/integrity/grants/"])]  # the leader and the personnel office listed
     found = {}
     for width in (390, 1366):
         for username, password, urls in pages:

@@ -106,6 +106,7 @@ class Event(IntEnum):
     ARREARS_MOVED = 2301  # 拖欠账款投诉: filed or any step (data.event)
     STATE_ENTERPRISE_ADDED = 2302
     INTEGRITY_GRANTED = 2303
+    INTEGRITY_REVOKED = 2304  # a function of the app withdrawn (领导, 人事部门, 宣传编辑, 宣传审核)
     INTEGRITY_FILE_WRITTEN = 2310  # 诚信档案: created or an entry added (data.event)
     INTEGRITY_FILE_READ = 2311  # every read of an integrity file
     APPOINTMENT_CHECK = 2312  # 任用审查
@@ -218,6 +219,7 @@ _TYPES = [
     EventType(Event.ARREARS_MOVED, "arrears.step", "拖欠账款投诉办理", "arrears complaint step"),
     EventType(Event.STATE_ENTERPRISE_ADDED, "state_enterprise.add", "登记国有企业", "registered a state enterprise"),
     EventType(Event.INTEGRITY_GRANTED, "integrity.grant", "授予政务诚信岗位", "granted an integrity function"),
+    EventType(Event.INTEGRITY_REVOKED, "integrity.revoke", "撤销政务诚信岗位", "revoked an integrity function"),
     EventType(Event.INTEGRITY_FILE_WRITTEN, "integrity_file.write", "诚信档案登记", "wrote an integrity file"),
     EventType(Event.INTEGRITY_FILE_READ, "integrity_file.read", "查阅诚信档案", "read an integrity file"),
     EventType(Event.APPOINTMENT_CHECK, "integrity_file.appointment_check", "任用诚信审查", "ran an appointment check"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from pubcredit.accounts.models import Department
-from pubcredit.integrity.choices import ArticleKind, RegisterKind
+from pubcredit.integrity.choices import ArticleKind, IntegrityRole, RegisterKind
 from pubcredit.integrity.rulebook import arrears_book, files_book
 from pubcredit.rules.integrity import STAFF_KINDS
 from pubcredit.rules import clock
@@ -218,4 +218,20 @@ class CaseOfficeGrantForm(forms.Form):
 
 
 class CaseOfficeRevokeForm(forms.Form):
+    reason = forms.CharField(label="撤销原因", max_length=500)
+
+
+class IntegrityGrantForm(forms.Form):
+    user = forms.ModelChoiceField(label="工作人员", queryset=None, empty_label="请选择",
+                                  help_text="在职的政府工作人员；人事部门岗位只读写本单位人员的诚信档案")
+    role = forms.ChoiceField(label="岗位", choices=[("", "请选择"), *IntegrityRole.choices])
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = candidates
+        self.fields["user"].label_from_instance = (
+            lambda u: f"{u.display_name or u.username}（{u.department.name if u.department_id else '无所属单位'}）")
+
+
+class IntegrityRevokeForm(forms.Form):
     reason = forms.CharField(label="撤销原因", max_length=500)

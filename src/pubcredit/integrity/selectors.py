@@ -12,12 +12,12 @@ from django.db.models import Q, QuerySet
 
 from pubcredit.accounts.access import is_city_operator
 from pubcredit.accounts.choices import DepartmentKind, Role
-from pubcredit.accounts.models import Department
+from pubcredit.accounts.models import Department, User
 from pubcredit.audit.services import SystemActor
 from pubcredit.integrity import permissions
 from pubcredit.integrity.choices import IntegrityRole
 from pubcredit.catalog.registry import get_class
-from pubcredit.integrity.models import ArrearsComplaint, CaseOffice, GovernmentCase, StateEnterprise
+from pubcredit.integrity.models import ArrearsComplaint, CaseOffice, GovernmentCase, IntegrityGrant, StateEnterprise
 from pubcredit.lists.models import ListEntry
 from pubcredit.lists.selectors import entries_in_force, in_force_filter
 from pubcredit.records.choices import RecordStatus
@@ -626,3 +626,16 @@ def case_office_candidates():
     """Government departments that are not yet a case office (a financial institution never is one)."""
     return (Department.objects.filter(kind=DepartmentKind.GOVERNMENT, integrity_case_office__isnull=True)
             .select_related("district").order_by("district__code", "name"))
+
+
+def integrity_grants():
+    """The functions granted in this app (政务诚信岗位), by function, then by the holder's department and name."""
+    return (IntegrityGrant.objects.select_related("user__department", "granted_by")
+            .order_by("role", "user__department__name", "user__display_name", "user__username"))
+
+
+def grant_candidates():
+    """Who may be granted a function: active government staff (``services.may_hold_grant`` says the same per user)."""
+    return (User.objects.filter(is_active=True).exclude(role=Role.ENTERPRISE)
+            .exclude(department__kind=DepartmentKind.FINANCIAL_INSTITUTION)
+            .select_related("department").order_by("department__name", "display_name", "username"))

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from pubcredit.accounts.choices import DepartmentKind, Role
 from pubcredit.accounts.models import Department
 from pubcredit.audit import services as audit
 from pubcredit.audit.events import Event
@@ -93,12 +94,15 @@ def state_enterprise_register(*, uscc: str, name: str, basis: str, actor: Any,
 
 @transaction.atomic(durable=True)
 def integrity_grant(*, user: Any, role: str, actor: Any) -> IntegrityGrant:
-    """Grant a staff user a function of this app (领导, 人事部门); credit-centre operators only."""
-    if not permissions.is_city_operator(actor):
+    """Grant a staff user a function of this app (领导, 人事部门, 宣传编辑, 宣传审核); credit-centre operators only."""
+    if not getattr(actor, "is_authenticated", False) or not permissions.is_city_operator(actor):
         raise DomainError("integrity.operator_only", "仅信用中心操作员可授予政务诚信岗位",
                           "only credit-centre operators grant integrity functions")
     if role not in IntegrityRole.values:
         raise DomainError("integrity.role", f"未知岗位：{role}", f"unknown function {role!r}", "role")
+    if not may_hold_grant(user):
+        raise DomainError("integrity.not_staff", "只能授予在职的政府工作人员（企业用户和金融机构人员不可授予）",
+                          "integrity functions go to active government staff only", "user")
     if role == IntegrityRole.PERSONNEL_OFFICE and not user.department_id:
         raise DomainError("integrity.department_required", "人事部门岗位必须属于一个单位",
                           "a personnel office belongs to an organisation", "user")
@@ -108,6 +112,29 @@ def integrity_grant(*, user: Any, role: str, actor: Any) -> IntegrityGrant:
     if created:
         audit.record(Event.INTEGRITY_GRANTED, actor=actor, object_type="user", object_id=user.pk, after={"role": role})
     return grant
+
+
+def may_hold_grant(user: Any) -> bool:
+    """Who may hold an integrity function: an active staff user of the government side (not an enterprise account,
+    not a bank officer, whose department is a financial institution)."""
+    return (bool(getattr(user, "is_active", False)) and user.role != Role.ENTERPRISE
+            and not (user.department_id and user.department.kind == DepartmentKind.FINANCIAL_INSTITUTION))
+
+
+def integrity_revoke(*, grant: IntegrityGrant, reason: Any, actor: Any) -> None:
+    """Withdraw a function (撤销政务诚信岗位): the user's next request no longer has it. Credit-centre operators
+    only, with the reason, audited; who granted it and when stays in the audit trail."""
+    if not getattr(actor, "is_authenticated", False) or not permissions.is_city_operator(actor):
+        raise DomainError("integrity.operator_only", "仅信用中心操作员可撤销政务诚信岗位",
+                          "only credit-centre operators revoke integrity functions")
+    reason = str(reason or "").strip()
+    if not reason:
+        raise DomainError("integrity.reason_required", "请填写撤销原因", "a revocation needs its reason", "reason")
+    held = {"role": grant.role, "granted_at": grant.granted_at.isoformat(), "granted_by": grant.granted_by_id}
+    user_id = grant.user_id
+    grant.delete()
+    audit.record(Event.INTEGRITY_REVOKED, actor=actor, object_type="user", object_id=user_id, before=held,
+                 reason=reason[:500], data={"role": held["role"]})
 
 
 def _user(actor: Any):

@@ -23,8 +23,9 @@ from pubcredit.integrity import cases, files, permissions, publicity, selectors,
 from pubcredit.integrity.choices import ArticleKind, IntegrityRole
 from pubcredit.integrity.forms import (
     AccountabilityForm, AppointmentCheckForm, ArticleForm, ArticleStepForm, AssignForm, CaseIdentifyForm,
-    CaseOfficeGrantForm, CaseOfficeRevokeForm, CaseRectifyForm, CaseRemoveForm, ComplaintForm, ExtendForm, FileCreateForm, FileEntryForm, PaymentForm, PlanForm,
-    StateEnterpriseForm, VerifyForm)
+    CaseOfficeGrantForm, CaseOfficeRevokeForm, CaseRectifyForm, CaseRemoveForm, ComplaintForm, ExtendForm,
+    FileCreateForm, FileEntryForm, IntegrityGrantForm, IntegrityRevokeForm, PaymentForm, PlanForm, StateEnterpriseForm,
+    VerifyForm)
 from pubcredit.integrity.rulebook import arrears_book, cases_book, files_book
 from pubcredit.ratelimit import client_ip, rate_limited
 from pubcredit.rules.errors import DomainError
@@ -536,6 +537,50 @@ def case_office_revoke(request, pk: int):
         except DomainError as exc:
             _form_errors(form, exc)
     return _case_offices_page(request, revoke=(pk, form))
+
+
+def _grants_page(request, *, form=None, revoke: tuple[int, IntegrityRevokeForm] | None = None):
+    grants = [(grant, revoke[1] if revoke and revoke[0] == grant.pk
+               else IntegrityRevokeForm(prefix=f"grant-{grant.pk}")) for grant in selectors.integrity_grants()]
+    return render(request, "integrity/grants.html", {
+        "form": form or IntegrityGrantForm(candidates=selectors.grant_candidates()), "grants": grants})
+
+
+@_government_required
+def grants(request):
+    """政务诚信岗位: who holds 领导, 人事部门, 宣传编辑 and 宣传审核; credit-centre operators grant and revoke them."""
+    if not permissions.is_city_operator(request.user):
+        raise PermissionDenied("仅信用中心操作员可授予或撤销政务诚信岗位")
+    form = IntegrityGrantForm(request.POST or None, candidates=selectors.grant_candidates())
+    if request.method == "POST" and form.is_valid():
+        user, role = form.cleaned_data["user"], form.cleaned_data["role"]
+        try:
+            services.integrity_grant(user=user, role=role, actor=request.user)
+            messages.success(request, f"已授予{user.display_name or user.username}{IntegrityRole(role).label}岗位")
+            return redirect("integrity:grants")
+        except DomainError as exc:
+            _form_errors(form, exc)
+    return _grants_page(request, form=form)
+
+
+@require_POST
+@_government_required
+def grant_revoke(request, pk: int):
+    if not permissions.is_city_operator(request.user):
+        raise PermissionDenied("仅信用中心操作员可授予或撤销政务诚信岗位")
+    grant = selectors.integrity_grants().filter(pk=pk).first()
+    if grant is None:
+        raise Http404("没有该岗位授权")
+    form = IntegrityRevokeForm(request.POST, prefix=f"grant-{pk}")
+    if form.is_valid():
+        try:
+            services.integrity_revoke(grant=grant, reason=form.cleaned_data["reason"], actor=request.user)
+            messages.success(request, f"已撤销{grant.user.display_name or grant.user.username}的"
+                                      f"{grant.get_role_display()}岗位")
+            return redirect("integrity:grants")
+        except DomainError as exc:
+            _form_errors(form, exc)
+    return _grants_page(request, revoke=(pk, form))
 
 
 @rate_limited("page")
