@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from pubcredit.audit.services import verify_chain
+from pubcredit.integrity.models import IntegrityGrant
 from pubcredit.records.models import CreditRecord
 from pubcredit.rules import identifiers
 from pubcredit.subjects.models import Subject
@@ -18,6 +19,7 @@ def test_seed_demo_is_realistic_and_goes_through_services(capsys, today):
     call_command("seed_demo", "--subjects", "120", "--records", "400", "--seed", "7")
     out = capsys.readouterr().out
     assert "operator" in out and "Operator#2026" in out
+    assert "lingdao" in out and IntegrityGrant.objects.filter(user__username="lingdao", role="leader").exists()
     shuanggongshi = CreditRecord.objects.filter(class_code__in=["admin_penalty", "admin_license"])
     assert Subject.objects.count() == 120 and shuanggongshi.count() == 400
     assert set(Subject.objects.values_list("kind", flat=True)) == {"legal_person", "individual_business", "natural_person"}

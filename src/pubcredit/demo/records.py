@@ -21,6 +21,7 @@ from pubcredit.accounts.services import department_create, district_get, user_cr
 from pubcredit.catalog.registry import get_class
 from pubcredit.records.choices import SubmissionChannel
 from pubcredit.ingest.services import records_submit
+from pubcredit.integrity.services import integrity_grant
 from pubcredit.rulebook.loader import load_yaml
 from pubcredit.rules import clock, identifiers
 from pubcredit.subjects.services import SubjectRef, subjects_industry_set, subjects_resolve
@@ -34,7 +35,10 @@ DEMO_USERS = [
     ("scjg", "Provider#2026", Role.PROVIDER, "市市场监管局 数据报送员", "SCJGJ", None),
     ("zjj", "Business#2026", Role.BUSINESS_USER, "市住建局 招投标科", "ZJJ", None),
     ("reviewer", "Reviewer#2026", Role.REVIEWER, "市市场监管局 信用修复审核", "SCJGJ", None),
+    ("lingdao", "Leader#2026", Role.BUSINESS_USER, "市社会信用中心 分管领导", "ZX-XYB", None),
 ]
+# functions of the integrity app (政务诚信岗位) the demo's operator grants: the leader reads the 清欠 ledger and figures
+DEMO_INTEGRITY_FUNCTIONS = [("lingdao", "leader")]
 
 # Zibo county-level division codes, weighted roughly by number of market subjects.
 DIVISIONS = [("370303", 30), ("370302", 12), ("370304", 8), ("370305", 14), ("370306", 10),
@@ -118,6 +122,9 @@ def ensure_departments_and_users(actor) -> list[tuple[str, str]]:
                         district=district_get(district) if district else None,
                         is_superuser=username == "admin", actor=actor)
         logins.append((username, password, display))
+    operator = User.objects.get(username="operator")
+    for username, role in DEMO_INTEGRITY_FUNCTIONS:
+        integrity_grant(user=User.objects.get(username=username), role=role, actor=operator)  # once: get_or_create
     return logins
 
 
