@@ -105,13 +105,17 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
                              "淄博市市场监督管理局", AUTHORITY])
 
 
+def _checkpoint_file(url: str) -> Path:
+    return Path(tempfile.gettempdir()) / f"pubcredit-bench-checkpoints-{url.rsplit('/', 1)[-1]}.jsonl"
+
+
 def _env(url: str) -> dict[str, str]:
     # not PUBCREDIT_DEBUG: Django's debug mode keeps the last 9 000 queries' SQL, which grows the import's memory
     # until the log is full (about 30 MB per 100k rows here); the generated decisions are all in the past
     env = {k: v for k, v in os.environ.items() if k not in ("PUBCREDIT_DEBUG", "PUBCREDIT_TODAY")}
     # each database its own audit checkpoint file: the default one under var/ would hold every bench database's
     # chain heads, and verify_audit would find the others' checkpoints missing from this chain
-    checkpoints = Path(tempfile.gettempdir()) / f"pubcredit-bench-checkpoints-{url.rsplit('/', 1)[-1]}.jsonl"
+    checkpoints = _checkpoint_file(url)
     return {**env, "PUBCREDIT_DATABASE_URL": url, "PUBCREDIT_SECRET_KEY": "bench-" + "k" * 50,
             "PYTHONPATH": str(ROOT / "src"), "PUBCREDIT_AUDIT_CHECKPOINT_FILE": str(checkpoints)}
 
@@ -296,10 +300,13 @@ def fresh_postgres(base_url: str) -> tuple[str, callable]:
     with psycopg.connect(base_url, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'")
 
+    url = base_url.rsplit("/", 1)[0] + "/" + name
+
     def drop():
         with psycopg.connect(base_url, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    return base_url.rsplit("/", 1)[0] + "/" + name, drop
+        _checkpoint_file(url).unlink(missing_ok=True)
+    return url, drop
 
 
 def main() -> None:
