@@ -83,14 +83,26 @@ def batch_create(*, info_class: InfoClass, department: Department, channel: str,
 # done when it started, and a heartbeat per committed chunk. It tells a batch still being imported (a second upload
 # of the same file answers ``batch.running``) from one whose process died (the upload resumes it), and a file that
 # killed its reader before it committed a chunk (a poison file) from one interrupted mid-way: a poison file is
-# refused (``file.crashed``) and never read again.
+# refused (``file.crashed``) and never read again. A reader that died before the file gave it a first chunk was
+# killed by the file (opening or parsing it); one that died later without committing a chunk may have been killed
+# from outside (a resumed import re-reads its committed rows first, a fresh one writes its first chunk), so the
+# file is refused only when that happens ``POISON_STRIKES`` times in a row (``yielded`` and ``strikes``).
 ATTEMPT = "attempt"
 STALE_ATTEMPT_SECONDS = 15 * 60  # another host's reader silent this long is taken for dead
+POISON_STRIKES = 2
 
 
-def _attempt_mark(batch: Batch, *, reading: bool) -> None:
+def _attempt_mark(batch: Batch, *, reading: bool, strikes: int = 0) -> None:
     batch.summary[ATTEMPT] = {"host": socket.gethostname(), "pid": os.getpid(), "reading": reading,
-                              "rows_done": batch.rows_done, "beat": clock.now().isoformat()}
+                              "rows_done": batch.rows_done, "beat": clock.now().isoformat(), "strikes": strikes}
+
+
+def _attempt_yielded(batch: Batch) -> None:
+    """The file gave this attempt its first chunk: committed at once, before that chunk is written."""
+    attempt = batch.summary.get(ATTEMPT)
+    if attempt is not None and not attempt.get("yielded"):
+        attempt["yielded"] = True
+        batch.save(update_fields=["summary"])
 
 
 def _attempt_alive(attempt: dict | None) -> bool:
@@ -297,6 +309,7 @@ def _run(batch: Batch, info_class: InfoClass, chunks: Iterable[tuple], *,
     batch.save(update_fields=["status", "started_at", "summary"])
     earlier_keys = _earlier_keys(batch)
     for frame, cells, first_row, *ahead in chunks:
+        _attempt_yielded(batch)
         last_row = first_row + frame.height - 1
         if last_row <= resume_after:
             continue  # committed before the process stopped, its business keys with it
@@ -390,10 +403,13 @@ def _attempt_begin(batch: Batch) -> DomainError | None:
     if earlier is not None:
         return _crashed_refusal(earlier)
     previous = batch.summary.get(ATTEMPT) or {}
+    strikes = 0
     if (previous.get("reading") and not previous.get("interrupted") and previous.get("rows_done") == batch.rows_done
-            and not _attempt_alive(previous)):
-        return _crashed_refusal(batch)
-    _attempt_mark(batch, reading=True)
+            and not _attempt_alive(previous)):  # the last reader died without committing a chunk
+        strikes = previous.get("strikes", 0) + 1
+        if not previous.get("yielded") or strikes >= POISON_STRIKES:
+            return _crashed_refusal(batch)
+    _attempt_mark(batch, reading=True, strikes=strikes)
     batch.save(update_fields=["summary"])
     return None
 
