@@ -493,9 +493,10 @@ def case_act(request, pk: int, action: str):
     return case_detail(request, pk, bound={action: form})
 
 
-def _case_office_operator(request) -> None:
+def _operator_only(request, granted_zh: str) -> None:
+    """Grant pages (办理单位, 岗位): credit-centre operators only."""
     if not permissions.is_city_operator(request.user):
-        raise PermissionDenied("仅信用中心操作员可授予或撤销政府失信办理单位")
+        raise PermissionDenied(f"仅信用中心操作员可授予或撤销{granted_zh}")
 
 
 def _case_offices_page(request, *, form=None, revoke: tuple[int, CaseOfficeRevokeForm] | None = None):
@@ -508,7 +509,7 @@ def _case_offices_page(request, *, form=None, revoke: tuple[int, CaseOfficeRevok
 @_government_required
 def case_offices(request):
     """政府失信办理单位: the departments whose systems (API tokens) handle government dishonesty cases."""
-    _case_office_operator(request)
+    _operator_only(request, "政府失信办理单位")
     form = CaseOfficeGrantForm(request.POST or None, candidates=selectors.case_office_candidates())
     if request.method == "POST" and form.is_valid():
         department = form.cleaned_data["department"]
@@ -524,7 +525,7 @@ def case_offices(request):
 @require_POST
 @_government_required
 def case_office_revoke(request, pk: int):
-    _case_office_operator(request)
+    _operator_only(request, "政府失信办理单位")
     office = selectors.case_offices().filter(pk=pk).first()
     if office is None:
         raise Http404("没有该办理单位")
@@ -549,8 +550,7 @@ def _grants_page(request, *, form=None, revoke: tuple[int, IntegrityRevokeForm] 
 @_government_required
 def grants(request):
     """政务诚信岗位: who holds 领导, 人事部门, 宣传编辑 and 宣传审核; credit-centre operators grant and revoke them."""
-    if not permissions.is_city_operator(request.user):
-        raise PermissionDenied("仅信用中心操作员可授予或撤销政务诚信岗位")
+    _operator_only(request, "政务诚信岗位")
     form = IntegrityGrantForm(request.POST or None, candidates=selectors.grant_candidates())
     if request.method == "POST" and form.is_valid():
         user, role = form.cleaned_data["user"], form.cleaned_data["role"]
@@ -566,8 +566,7 @@ def grants(request):
 @require_POST
 @_government_required
 def grant_revoke(request, pk: int):
-    if not permissions.is_city_operator(request.user):
-        raise PermissionDenied("仅信用中心操作员可授予或撤销政务诚信岗位")
+    _operator_only(request, "政务诚信岗位")
     grant = selectors.integrity_grants().filter(pk=pk).first()
     if grant is None:
         raise Http404("没有该岗位授权")
