@@ -32,7 +32,12 @@ def rulebook_codes() -> set[str]:
     return {c for c in codes if "_" in c or len(c) > 6}  # short words (e.g. "red") are checked as English instead
 
 
+# Identifiers a page shows as they are (a read's UUID, a digest in hex): random letters, not English.
+_HEX_IDENTIFIER = re.compile(r"\b[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\b|\b[0-9a-f]{16,}\b", re.IGNORECASE)
+
+
 def english_words(text: str) -> list[str]:
+    text = _HEX_IDENTIFIER.sub(" ", text)
     return sorted({w for w in _ENGLISH_WORD.findall(text) if w.lower() not in ENGLISH_ALLOWED})
 
 
