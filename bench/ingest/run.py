@@ -181,6 +181,14 @@ def measure_import(url: str, csv_path: Path, kill_after: float | None = None) ->
     out = subprocess.run([sys.executable, "-c", IMPORT, str(csv_path)], env=env, check=True, capture_output=True,
                          text=True)
     run = json.loads(out.stdout.strip().splitlines()[-1])
+    if url.startswith("postgres"):  # what the rows take on disk: tables, indexes, TOAST (not the WAL)
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            run["database_mb"] = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 2**20
+            run["largest_tables_mb"] = dict(conn.execute(
+                "SELECT relname, pg_total_relation_size(oid) / 1048576 FROM pg_class WHERE relkind = 'r' "
+                "AND relnamespace = 'public'::regnamespace ORDER BY pg_total_relation_size(oid) DESC LIMIT 6").fetchall())
     if killed is not None:
         run["killed_after_s"], run["rows_committed_at_kill"], run["resumed_s"] = killed, committed, run["seconds"]
         run["seconds"] = killed + run["seconds"]  # the whole load: before the kill and after it
