@@ -121,6 +121,7 @@ def may_hold_grant(user: Any) -> bool:
             and not (user.department_id and user.department.kind == DepartmentKind.FINANCIAL_INSTITUTION))
 
 
+@transaction.atomic(durable=True)
 def integrity_revoke(*, grant: IntegrityGrant, reason: Any, actor: Any) -> None:
     """Withdraw a function (撤销政务诚信岗位): the user's next request no longer has it. Credit-centre operators
     only, with the reason, audited; who granted it and when stays in the audit trail."""
